@@ -1,0 +1,64 @@
+// Turns a run's plain results into check records { description, passed, reason }. No Docker here.
+import type { Check, HostRun, LabRun, Scenario } from './scenario.ts'
+
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`
+}
+
+const quote = (text: string) => JSON.stringify(text)
+
+function lastLines(host: HostRun, count = 3): string {
+  const lines = host.stdout.slice(-count).map((line) => quote(line.text))
+  return lines.length ? `its last output: ${lines.join(', ')}` : 'it printed nothing'
+}
+
+/** The host printed each line, in order. */
+export function expectPrinted(host: HostRun, lines: string[]): Check[] {
+  let from = 0
+  return lines.map((expected) => {
+    const description = `${host.host} printed ${quote(expected)}`
+    const index = host.stdout.findIndex((line, i) => i >= from && line.text === expected)
+    if (index < 0) return { description, passed: false, reason: `${host.host} never printed it; ${lastLines(host)}` }
+    from = index + 1
+    return { description, passed: true, reason: `printed after ${formatMs(host.stdout[index].atMs)}` }
+  })
+}
+
+function describeEnd(host: HostRun): string {
+  if (host.exitCode === null) return `still running after ${formatMs(host.elapsedMs)}`
+  const stderr = host.stderr.at(-1)?.text
+  return `exited with code ${host.exitCode} after ${formatMs(host.elapsedMs)}${host.exitCode && stderr ? `: ${stderr}` : ''}`
+}
+
+/** The host exited with the given code, or kept running when 'running' is expected. */
+export function expectExit(host: HostRun, expected: number | 'running'): Check {
+  if (expected === 'running') {
+    return {
+      description: `${host.host} kept serving until the end`,
+      passed: host.exitCode === null,
+      reason: describeEnd(host),
+    }
+  }
+  return {
+    description: `${host.host} exited with code ${expected}`,
+    passed: host.exitCode === expected,
+    reason: describeEnd(host),
+  }
+}
+
+const missingHost = (name: string): HostRun => ({ host: name, exitCode: null, elapsedMs: 0, stdout: [], stderr: [] })
+
+/** Every check a scenario declares, in the order its expectations are written. */
+export function checkScenario(scenario: Scenario, run: LabRun): Check[] {
+  const checks: Check[] = []
+  if (run.problems.length) {
+    checks.push({ description: 'the lab ran to the end', passed: false, reason: run.problems.join('; ') })
+  }
+  for (const [name, expectation] of Object.entries(scenario.expect)) {
+    const host = run.hosts[name] ?? missingHost(name)
+    if (expectation.prints) checks.push(...expectPrinted(host, expectation.prints))
+    if (expectation.exit !== undefined) checks.push(expectExit(host, expectation.exit))
+  }
+  if (scenario.check) checks.push(...scenario.check(run))
+  return checks
+}

@@ -1,0 +1,81 @@
+// Builds the compose file of one run from docker-compose.yml and a scenario: the base file's services are the
+// templates for every host and its network sidecar. Pure: no Docker here, only data in and data out.
+import { parse } from 'yaml'
+import { LABEL } from './docker.ts'
+import type { Impl, Scenario } from './scenario.ts'
+import type { NetPlan } from '../services/bin/lab-net.ts'
+
+export interface ComposeService {
+  command?: string[]
+  depends_on?: Record<string, { condition: string }>
+  environment?: Record<string, string>
+  healthcheck?: { test: string[]; [key: string]: unknown }
+  hostname?: string
+  labels?: Record<string, string>
+  network_mode?: string
+  [key: string]: unknown
+}
+
+export interface ComposeFile {
+  services: Record<string, ComposeService>
+  networks: Record<string, Record<string, unknown>>
+  [key: string]: unknown
+}
+
+export interface RunIdentity {
+  project: string
+  runId: string
+  impl: Impl
+  capture?: boolean
+}
+
+export function parseCompose(text: string): ComposeFile {
+  return parse(text, { merge: true }) as ComposeFile
+}
+
+/** The command that runs a reference program of the chosen implementation inside a host. */
+export function programCommand(program: string, impl: Impl, args: string[] = []): string[] {
+  return impl === 'python'
+    ? ['python3', `/opt/lab/programs/python/${program}.py`, ...args]
+    : ['node', `/opt/lab/programs/ts/${program}.ts`, ...args]
+}
+
+export const sidecarName = (host: string) => `${host}-net`
+
+export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdentity): ComposeFile {
+  const labels = { [LABEL.run]: run.runId, [LABEL.scenario]: scenario.id }
+  const services: Record<string, ComposeService> = {}
+  const listeners: Record<string, { condition: string }> = {}
+
+  for (const [host, spec] of Object.entries(scenario.hosts)) {
+    const template = structuredClone(base.services[host] ?? base.services.client)
+    const { depends_on: _unused, healthcheck: baseHealthcheck, ...rest } = template
+    const service: ComposeService = {
+      ...rest,
+      hostname: host,
+      command: programCommand(spec.program, run.impl, spec.args),
+      labels,
+    }
+    if (Object.keys(listeners).length) service.depends_on = { ...listeners }
+    if (spec.listens !== undefined) {
+      const healthcheck = baseHealthcheck ?? base.services.server.healthcheck
+      service.healthcheck = { ...healthcheck, test: ['CMD', 'lab-listening', String(spec.listens)] }
+      listeners[host] = { condition: 'service_healthy' }
+    }
+    services[host] = service
+
+    const plan: NetPlan = { capture: run.capture ?? false }
+    const sidecar = structuredClone(base.services[sidecarName(host)] ?? base.services[sidecarName('client')])
+    services[sidecarName(host)] = {
+      ...sidecar,
+      network_mode: `service:${host}`,
+      environment: { ...sidecar.environment, LAB_HOST: host, LAB_NET: JSON.stringify(plan) },
+      labels,
+    }
+  }
+
+  return {
+    services,
+    networks: Object.fromEntries(Object.entries(base.networks).map(([name, network]) => [name, { ...network, labels }])),
+  }
+}

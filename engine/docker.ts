@@ -1,0 +1,191 @@
+// The one module that talks to Docker: the compose CLI for bringing labs up and down and for builds, the
+// Engine API (dockerode) for everything read back. Everything it returns is plain data.
+import Docker from 'dockerode'
+import { $, which } from 'zx'
+import { EXIT, LabError, errors, lastLine } from './errors.ts'
+
+$.quiet = true
+
+/** Labels on every resource a run creates, so `lab clean` can find what a killed run left. */
+export const LABEL = { run: 'socket-lab.run', scenario: 'socket-lab.scenario' } as const
+const COMPOSE_PROJECT = 'com.docker.compose.project'
+const COMPOSE_SERVICE = 'com.docker.compose.service'
+
+let client: Docker | undefined
+let socketDescription = '/var/run/docker.sock'
+
+/** The Engine API client, for the same daemon the docker CLI uses (DOCKER_HOST, or the current context). */
+async function api(): Promise<Docker> {
+  if (client) return client
+  let host = process.env.DOCKER_HOST
+  if (!host) {
+    const context = await $`docker context inspect --format '{{.Endpoints.docker.Host}}'`.nothrow()
+    host = context.ok ? context.stdout.trim() : ''
+  }
+  if (host.startsWith('unix://')) socketDescription = host.slice('unix://'.length)
+  else if (host) socketDescription = host
+  client = host && !host.startsWith('unix://')
+    ? new Docker({ host: new URL(host).hostname, port: Number(new URL(host).port || 2375) })
+    : new Docker({ socketPath: socketDescription })
+  return client
+}
+
+/** Fails with a one-line fix when Docker, its daemon or Compose v2 is not usable. */
+export async function preflight(): Promise<void> {
+  if (!(await which('docker', { nothrow: true }))) throw errors.dockerCliMissing()
+  const docker = await api()
+  try {
+    await docker.ping()
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EACCES' || code === 'EPERM') throw errors.socketPermission(socketDescription)
+    throw errors.daemonDown()
+  }
+  const compose = await $`docker compose version --short`.nothrow()
+  if (!compose.ok || !/^v?[2-9]\d*\./.test(compose.stdout.trim())) throw errors.composeMissing()
+}
+
+// ---- compose projects ----
+
+export async function composeUp(project: string, file: string, projectDir: string, timeoutMs: number): Promise<void> {
+  const result = await $({ timeout: timeoutMs, nothrow: true })`docker compose -p ${project} -f ${file} --project-directory ${projectDir} up -d --no-build --pull never`
+  if (result.ok) return
+  if (result.signal) throw new LabError(`bringing the lab up took longer than ${Math.round(timeoutMs / 1000)} s`, EXIT.failed)
+  throw new LabError(lastLine(result.stderr), EXIT.failed)
+}
+
+export async function composeDown(project: string, file?: string): Promise<void> {
+  const files = file ? ['-f', file] : []
+  await $({ nothrow: true, timeout: 120_000 })`docker compose -p ${project} ${files} down --volumes --remove-orphans --timeout 1`
+}
+
+/** The containers of a compose project, by service name. */
+export async function projectContainers(project: string): Promise<Map<string, string>> {
+  const docker = await api()
+  const list = await docker.listContainers({ all: true, filters: { label: [`${COMPOSE_PROJECT}=${project}`] } })
+  return new Map(list.map((c) => [c.Labels[COMPOSE_SERVICE], c.Id]))
+}
+
+/** Waits until every container exits or the deadline passes; returns the ids still running. */
+export async function waitForExit(ids: string[], timeoutMs: number): Promise<string[]> {
+  const docker = await api()
+  const pending = new Set(ids)
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))
+  const exits = Promise.all(ids.map(async (id) => {
+    await docker.getContainer(id).wait().catch(() => undefined)
+    pending.delete(id)
+  }))
+  await Promise.race([exits, deadline])
+  clearTimeout(timer)
+  return [...pending]
+}
+
+export interface ContainerOutput {
+  exitCode: number | null
+  /** Epoch milliseconds; null while running. */
+  finishedAt: number | null
+  stdout: TimedLine[]
+  stderr: TimedLine[]
+}
+
+export interface TimedLine {
+  /** Epoch milliseconds (with fractions) at which the daemon received the line. */
+  at: number
+  text: string
+}
+
+export async function containerOutput(id: string): Promise<ContainerOutput> {
+  const container = (await api()).getContainer(id)
+  const [info, logs] = await Promise.all([
+    container.inspect(),
+    container.logs({ stdout: true, stderr: true, timestamps: true, follow: false }) as unknown as Promise<Buffer>,
+  ])
+  const running = info.State.Running
+  const { stdout, stderr } = demuxLogs(logs)
+  return {
+    exitCode: running ? null : info.State.ExitCode,
+    finishedAt: running ? null : Date.parse(info.State.FinishedAt),
+    stdout: timedLines(stdout),
+    stderr: timedLines(stderr),
+  }
+}
+
+/** Splits Docker's multiplexed log stream (8-byte frame headers: stream, 0, 0, 0, size) into stdout and stderr. */
+export function demuxLogs(buffer: Buffer): { stdout: string; stderr: string } {
+  const out: Record<number, Buffer[]> = { 1: [], 2: [] }
+  let offset = 0
+  while (offset + 8 <= buffer.length) {
+    const stream = buffer[offset]
+    const size = buffer.readUInt32BE(offset + 4)
+    out[stream === 2 ? 2 : 1].push(buffer.subarray(offset + 8, offset + 8 + size))
+    offset += 8 + size
+  }
+  return { stdout: Buffer.concat(out[1]).toString('utf8'), stderr: Buffer.concat(out[2]).toString('utf8') }
+}
+
+/** Parses `2026-11-25T09:50:01.123456789Z text` lines as written with `timestamps: true`. */
+export function timedLines(text: string): TimedLine[] {
+  return text.split('\n').filter(Boolean).map((line) => {
+    const space = line.indexOf(' ')
+    const stamp = line.slice(0, space)
+    const fraction = Number(`0.${stamp.slice(20, -1) || '0'}`)
+    return { at: Date.parse(`${stamp.slice(0, 19)}Z`) + fraction * 1000, text: line.slice(space + 1) }
+  })
+}
+
+// ---- leftovers ----
+
+export interface Leftovers { containers: string[]; networks: string[]; volumes: string[] }
+
+/** Every container, network and volume that carries a socket-lab run label. */
+export async function findLeftovers(): Promise<Leftovers> {
+  const docker = await api()
+  const filters = { label: [LABEL.run] }
+  const [containers, networks, volumes] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listNetworks({ filters }),
+    docker.listVolumes({ filters }),
+  ])
+  return {
+    containers: containers.map((c) => c.Names[0]?.replace(/^\//, '') ?? c.Id),
+    networks: networks.map((n) => n.Name),
+    volumes: (volumes.Volumes ?? []).map((v) => v.Name),
+  }
+}
+
+export async function removeLeftovers(found: Leftovers): Promise<void> {
+  const docker = await api()
+  await Promise.all(found.containers.map((name) => docker.getContainer(name).remove({ force: true, v: true }).catch(() => undefined)))
+  await Promise.all(found.networks.map((name) => docker.getNetwork(name).remove().catch(() => undefined)))
+  await Promise.all(found.volumes.map((name) => docker.getVolume(name).remove().catch(() => undefined)))
+}
+
+// ---- images ----
+
+export async function imageLabel(image: string, label: string): Promise<string | undefined> {
+  const info = await (await api()).getImage(image).inspect().catch(() => undefined)
+  return info ? (info.Config?.Labels?.[label] ?? '') : undefined
+}
+
+export async function imageExists(image: string): Promise<boolean> {
+  return (await imageLabel(image, '')) !== undefined
+}
+
+export async function pullImage(image: string): Promise<boolean> {
+  return (await $({ nothrow: true, timeout: 600_000 })`docker pull -q ${image}`).ok
+}
+
+export async function buildImage(context: string, tag: string, buildArgs: Record<string, string>, labels: Record<string, string>): Promise<void> {
+  const args = [
+    ...Object.entries(buildArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
+    ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+  ]
+  const result = await $({ nothrow: true })`docker build -q ${args} -t ${tag} ${context}`
+  if (!result.ok) throw errors.imageBuildFailed('docker build', lastLine(result.stderr))
+}
+
+export async function importImage(tarball: string, tag: string, changes: string[]): Promise<void> {
+  const result = await $({ nothrow: true })`docker import ${changes.flatMap((c) => ['--change', c])} ${tarball} ${tag}`
+  if (!result.ok) throw errors.imageBuildFailed('docker import', lastLine(result.stderr))
+}

@@ -1,0 +1,37 @@
+// Every user-facing error of the lab: one line saying what is wrong and how to fix it, with its exit code.
+// Expected failures never reach the user as a stack trace.
+
+export const EXIT = { passed: 0, failed: 1, usage: 2, interrupted: 130 } as const
+
+export class LabError extends Error {
+  constructor(message: string, readonly exitCode: number = EXIT.usage) {
+    super(message)
+    this.name = 'LabError'
+  }
+}
+
+export const errors = {
+  usage: (detail: string) => new LabError(`${detail} (see \`npm run lab -- --help\`)`),
+  unknownScenario: (name: string, known: string[]) =>
+    new LabError(`unknown scenario "${name}"; known scenarios: ${known.join(', ')}`),
+  dockerCliMissing: () =>
+    new LabError('the docker command was not found: install Docker Engine or Docker Desktop and make sure `docker` is on PATH'),
+  daemonDown: () =>
+    new LabError('the Docker daemon is not running: start it (`sudo systemctl start docker`, or `sudo dockerd &`, or open Docker Desktop)'),
+  socketPermission: (socket: string) =>
+    new LabError(`permission denied on the Docker socket ${socket}: add yourself to the docker group (\`sudo usermod -aG docker $USER\`, then log in again) or run as root`),
+  composeMissing: () =>
+    new LabError('Docker Compose v2 is missing: install the compose plugin so that `docker compose version` prints v2 or later'),
+  mmdebstrapMissing: (base: string) =>
+    new LabError(`cannot pull ${base} and cannot build an offline base without mmdebstrap: install it (\`sudo apt-get install mmdebstrap\`) or give the lab registry access`),
+  imageBuildFailed: (step: string, detail: string) =>
+    new LabError(`building the lab image failed at "${step}": ${detail}`),
+  phaseTimeout: (phase: string, ms: number) =>
+    new LabError(`the "${phase}" phase did not finish within ${Math.round(ms / 1000)} s`, EXIT.failed),
+} as const
+
+/** The last meaningful line of a command's output, for one-line error reports. */
+export function lastLine(text: string): string {
+  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean)
+  return lines.at(-1) ?? '(no output)'
+}

@@ -1,0 +1,100 @@
+// The lab image: one image for every host, built from services/. Online it starts from the official Node
+// image; where no registry is reachable it starts from a Debian base built here with mmdebstrap, once.
+import { createHash } from 'node:crypto'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import lockfile from 'proper-lockfile'
+import { $, which } from 'zx'
+import * as docker from './docker.ts'
+import { errors, lastLine } from './errors.ts'
+import { SERVICES_DIR } from './layout.ts'
+import { onInterrupt } from './teardown.ts'
+
+export const LAB_IMAGE = 'socket-lab-host:latest'
+export const ONLINE_BASE = 'node:24-bookworm-slim'
+/** Tagged with the Node version copied into it, so a Node upgrade on the host builds a new base. */
+export const OFFLINE_BASE = `socket-lab-base:bookworm-node${process.versions.node}`
+const OFFLINE_PACKAGES = ['libstdc++6', 'iproute2', 'nftables', 'tcpdump', 'python3', 'passwd']
+const HASH_LABEL = 'socket-lab.services-hash'
+
+export type Say = (line: string) => void
+
+/** A digest of everything the image is built from, to rebuild only when services/ changed. */
+export async function servicesHash(dir = SERVICES_DIR): Promise<string> {
+  const hash = createHash('sha256')
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
+  const files = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort()
+  for (const file of files) hash.update(path.relative(dir, file)).update('\0').update(await readFile(file)).update('\0')
+  return hash.digest('hex').slice(0, 16)
+}
+
+/** Builds the lab image unless an up-to-date one exists. One build at a time across processes. */
+export async function ensureLabImage(say: Say, options: { force?: boolean; offline?: boolean } = {}): Promise<void> {
+  const hash = await servicesHash()
+  const release = await lockfile.lock(SERVICES_DIR, {
+    lockfilePath: path.join(os.tmpdir(), 'socket-lab-image.lock'),
+    retries: { retries: 1200, minTimeout: 250, maxTimeout: 500 },
+    stale: 30_000,
+  })
+  try {
+    if (!options.force && (await docker.imageLabel(LAB_IMAGE, HASH_LABEL)) === hash) return
+    const base = await baseImage(say, options.offline ?? false)
+    say(`building ${LAB_IMAGE} from ${base}`)
+    await docker.buildImage(SERVICES_DIR, LAB_IMAGE, { BASE_IMAGE: base }, { [HASH_LABEL]: hash })
+  } finally {
+    await release()
+  }
+}
+
+async function baseImage(say: Say, offline: boolean): Promise<string> {
+  if (!offline) {
+    if (await docker.imageExists(ONLINE_BASE)) return ONLINE_BASE
+    if (await docker.pullImage(ONLINE_BASE)) return ONLINE_BASE
+  }
+  if (await docker.imageExists(OFFLINE_BASE)) return OFFLINE_BASE
+  say(`cannot pull ${ONLINE_BASE}: building ${OFFLINE_BASE} from Debian packages (once, about a minute)`)
+  await buildOfflineBase(say)
+  return OFFLINE_BASE
+}
+
+/** The apt mirror this machine already uses, so the offline base comes from the same place. */
+export function debianMirror(sources: string[]): string | undefined {
+  for (const text of sources) {
+    const deb822 = text.match(/^URIs:\s*(\S+\/debian\/?)\s*$/m)
+    if (deb822) return deb822[1]
+    const oneLine = text.match(/^deb\s+(?:\[[^\]]*\]\s+)?(\S+\/debian\/?)\s+bookworm\b/m)
+    if (oneLine) return oneLine[1]
+  }
+  return undefined
+}
+
+async function aptSources(): Promise<string[]> {
+  const dir = '/etc/apt/sources.list.d'
+  const names = await readdir(dir).catch(() => [] as string[])
+  const files = [...names.filter((n) => n.endsWith('.sources') || n.endsWith('.list')).map((n) => path.join(dir, n)), '/etc/apt/sources.list']
+  return Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => '')))
+}
+
+async function buildOfflineBase(say: Say): Promise<void> {
+  if (process.platform !== 'linux' || !(await which('mmdebstrap', { nothrow: true }))) throw errors.mmdebstrapMissing(ONLINE_BASE)
+  const work = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-base-'))
+  const removeWork = () => rm(work, { recursive: true, force: true })
+  const forget = onInterrupt(removeWork)
+  try {
+    const tarball = path.join(work, 'base.tar')
+    const mirror = debianMirror(await aptSources())
+    const started = Date.now()
+    const result = await $({ nothrow: true })`mmdebstrap --variant=minbase --include=${OFFLINE_PACKAGES.join(',')} \
+      --dpkgopt=path-exclude=/usr/share/doc/* --dpkgopt=path-exclude=/usr/share/man/* --dpkgopt=path-exclude=/usr/share/info/* \
+      --customize-hook=${`cp ${process.execPath} "$1"/usr/local/bin/node`} \
+      --customize-hook=${'rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*'} \
+      bookworm ${tarball} ${mirror ? [mirror] : []}`
+    if (!result.ok) throw errors.imageBuildFailed('mmdebstrap', lastLine(result.stderr))
+    await docker.importImage(tarball, OFFLINE_BASE, ['ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'])
+    say(`built ${OFFLINE_BASE} in ${Math.round((Date.now() - started) / 1000)} s`)
+  } finally {
+    forget()
+    await removeWork()
+  }
+}

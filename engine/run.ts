@@ -1,0 +1,104 @@
+// Runs one scenario end to end: compose file, up, wait for the programs, collect their output, tear down,
+// check. Teardown happens on every path, an interruption included (see teardown.ts).
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { stringify } from 'yaml'
+import { checkScenario } from './checks.ts'
+import { labCompose, parseCompose } from './compose.ts'
+import * as docker from './docker.ts'
+import { COMPOSE_FILE, ROOT } from './layout.ts'
+import type { Check, HostRun, Impl, LabRun, Scenario } from './scenario.ts'
+import { onInterrupt } from './teardown.ts'
+
+/** Deadlines of the phases around the programs' own run (whose deadline each scenario sets). */
+export const UP_DEADLINE_MS = 90_000
+
+/** Printed by services/bin/lab-run just before the program starts: the zero of every timing. */
+const START_MARK = 'lab-run: start'
+
+export interface ScenarioResult {
+  scenario: Scenario
+  impl: Impl
+  project: string
+  checks: Check[]
+  passed: boolean
+  wallMs: number
+  run: LabRun
+}
+
+export interface RunOptions {
+  impl?: Impl
+}
+
+export function newRunId(): string {
+  return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
+}
+
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioResult> {
+  const started = performance.now()
+  const impl = options.impl ?? 'ts'
+  const runId = newRunId()
+  const project = `socketlab-${scenario.id}-${runId}`
+  const work = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-run-'))
+  const file = path.join(work, 'compose.yml')
+  const tearDown = async () => {
+    await docker.composeDown(project, file)
+    await rm(work, { recursive: true, force: true })
+  }
+  const forget = onInterrupt(tearDown)
+  let run: LabRun
+  try {
+    const compose = labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), scenario, { project, runId, impl })
+    await writeFile(file, stringify(compose))
+    run = await upRunCollect(scenario, project, file)
+  } finally {
+    forget()
+    await tearDown()
+  }
+  const checks = checkScenario(scenario, run)
+  return {
+    scenario, impl, project, checks, run,
+    passed: checks.every((check) => check.passed),
+    wallMs: performance.now() - started,
+  }
+}
+
+async function upRunCollect(scenario: Scenario, project: string, file: string): Promise<LabRun> {
+  const problems: string[] = []
+  try {
+    await docker.composeUp(project, file, ROOT, UP_DEADLINE_MS)
+  } catch (error) {
+    problems.push(`the lab did not come up: ${(error as Error).message}`)
+  }
+  const containers = await docker.projectContainers(project)
+  const finishers = Object.entries(scenario.expect)
+    .filter(([host, expectation]) => typeof expectation.exit === 'number' && containers.has(host))
+    .map(([host]) => host)
+  const stillRunning = await docker.waitForExit(finishers.map((host) => containers.get(host)!), scenario.deadlineMs)
+  for (const host of finishers) {
+    if (stillRunning.includes(containers.get(host)!)) problems.push(`${host} was still running at the ${scenario.deadlineMs / 1000} s deadline`)
+  }
+  const endedAt = Date.now()
+  const hosts: Record<string, HostRun> = {}
+  await Promise.all(Object.keys(scenario.hosts).map(async (host) => {
+    const id = containers.get(host)
+    if (id) hosts[host] = hostRun(host, await docker.containerOutput(id), endedAt)
+  }))
+  return { hosts, problems }
+}
+
+/** Re-bases a container's output on the moment its program started (the lab-run mark). */
+export function hostRun(host: string, output: docker.ContainerOutput, endedAt: number): HostRun {
+  const mark = output.stderr.find((line) => line.text.startsWith(START_MARK))
+  const zero = mark?.at ?? output.stdout[0]?.at ?? endedAt
+  const rebase = (lines: docker.TimedLine[]) => lines.map((line) => ({ atMs: Math.max(0, line.at - zero), text: line.text }))
+  return {
+    host,
+    exitCode: output.exitCode,
+    elapsedMs: Math.max(0, (output.finishedAt ?? endedAt) - zero),
+    stdout: rebase(output.stdout),
+    stderr: rebase(output.stderr.filter((line) => line !== mark)),
+  }
+}

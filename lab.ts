@@ -1,0 +1,103 @@
+#!/usr/bin/env tsx
+// socket-lab's command line. Thin on purpose: parsing and printing here, everything else in engine/.
+import { parseArgs } from 'node:util'
+import { loadCatalog, selectScenarios } from './engine/catalog.ts'
+import * as docker from './engine/docker.ts'
+import { EXIT, LabError, errors } from './engine/errors.ts'
+import { ensureLabImage } from './engine/image.ts'
+import { catalogTable, scenarioHeader, scenarioReport, summary } from './engine/report.ts'
+import { runScenario } from './engine/run.ts'
+import { IMPLS, type Impl } from './engine/scenario.ts'
+import { runInterruptCleanups } from './engine/teardown.ts'
+
+const USAGE = `socket-lab: run socket programs in real containers, inject faults, assert the outcome.
+
+Usage:
+  npm run lab <scenario> [<scenario>...]     run scenarios (\`all\` runs the whole catalog)
+  npm run lab -- list                        list the scenarios
+  npm run lab -- build [--offline]           (re)build the lab image; --offline skips the registry
+  npm run lab -- clean                       remove what interrupted runs left behind
+
+Options:
+  --impl ts|python    which reference programs run (default: ts)
+  -h, --help          show this help
+
+Exit codes: 0 all passed, 1 a scenario failed, 2 usage or environment error.`
+
+const say = (line: string) => console.log(`» ${line}`)
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      impl: { type: 'string', default: 'ts' },
+      offline: { type: 'boolean' },
+    },
+  })
+  if (values.help) {
+    console.log(USAGE)
+    return EXIT.passed
+  }
+  const [command, ...rest] = positionals
+  if (!command) throw errors.usage('name a scenario to run, or a command: list, build, clean')
+  if (!IMPLS.includes(values.impl as Impl)) throw errors.usage(`--impl must be one of ${IMPLS.join(', ')}, not "${values.impl}"`)
+
+  switch (command) {
+    case 'list':
+      console.log(catalogTable(await loadCatalog()))
+      return EXIT.passed
+    case 'build':
+      await docker.preflight()
+      await ensureLabImage(say, { force: true, offline: values.offline })
+      say('lab image ready')
+      return EXIT.passed
+    case 'clean': {
+      await docker.preflight()
+      const found = await docker.findLeftovers()
+      await docker.removeLeftovers(found)
+      const removed = [...found.containers.map((n) => `container ${n}`), ...found.networks.map((n) => `network ${n}`), ...found.volumes.map((n) => `volume ${n}`)]
+      say(removed.length ? `removed ${removed.join(', ')}` : 'nothing to clean')
+      return EXIT.passed
+    }
+  }
+
+  const scenarios = selectScenarios(await loadCatalog(), [command, ...rest])
+  await docker.preflight()
+  await ensureLabImage(say)
+  const results = []
+  for (const scenario of scenarios) {
+    console.log(scenarioHeader(scenario))
+    const result = await runScenario(scenario, { impl: values.impl as Impl })
+    console.log(scenarioReport(result))
+    results.push(result)
+  }
+  if (results.length > 1) console.log(summary(results))
+  return results.every((r) => r.passed) ? EXIT.passed : EXIT.failed
+}
+
+let stopping = false
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
+    console.error(`\nsocket-lab: ${signal}, tearing the lab down`)
+    void runInterruptCleanups().finally(() => process.exit(signal === 'SIGINT' ? EXIT.interrupted : 143))
+  })
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2))
+} catch (error) {
+  if (error instanceof LabError) {
+    console.error(`socket-lab: ${error.message}`)
+    process.exitCode = error.exitCode
+  } else if ((error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`socket-lab: ${(error as Error).message} (see \`npm run lab -- --help\`)`)
+    process.exitCode = EXIT.usage
+  } else {
+    console.error(`socket-lab: unexpected error: ${(error as Error).stack ?? error}`)
+    process.exitCode = EXIT.usage
+  }
+}
