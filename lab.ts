@@ -65,11 +65,11 @@ async function main(argv: string[]): Promise<number> {
 
   const scenarios = selectScenarios(await loadCatalog(), [command, ...rest])
   await docker.preflight()
-  await ensureLabImage(say)
+  const image = await ensureLabImage(say)
   const results = []
   for (const scenario of scenarios) {
     console.log(scenarioHeader(scenario))
-    const result = await runScenario(scenario, { impl: values.impl as Impl })
+    const result = await runScenario(scenario, { image, impl: values.impl as Impl })
     console.log(scenarioReport(result))
     results.push(result)
   }

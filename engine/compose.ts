@@ -25,6 +25,8 @@ export interface ComposeFile {
 export interface RunIdentity {
   project: string
   runId: string
+  /** The lab image the hosts run (see image.ts). */
+  image: string
   impl: Impl
   capture?: boolean
 }
@@ -52,6 +54,7 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
     const { depends_on: _unused, healthcheck: baseHealthcheck, ...rest } = template
     const service: ComposeService = {
       ...rest,
+      image: run.image,
       hostname: host,
       command: programCommand(spec.program, run.impl, spec.args),
       labels,
@@ -68,6 +71,7 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
     const sidecar = structuredClone(base.services[sidecarName(host)] ?? base.services[sidecarName('client')])
     services[sidecarName(host)] = {
       ...sidecar,
+      image: run.image,
       network_mode: `service:${host}`,
       environment: { ...sidecar.environment, LAB_HOST: host, LAB_NET: JSON.stringify(plan) },
       labels,

@@ -176,12 +176,12 @@ export async function pullImage(image: string): Promise<boolean> {
   return (await $({ nothrow: true, timeout: 600_000 })`docker pull -q ${image}`).ok
 }
 
-export async function buildImage(context: string, tag: string, buildArgs: Record<string, string>, labels: Record<string, string>): Promise<void> {
+export async function buildImage(context: string, tags: string[], buildArgs: Record<string, string>, labels: Record<string, string>): Promise<void> {
   const args = [
     ...Object.entries(buildArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
     ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
   ]
-  const result = await $({ nothrow: true })`docker build -q ${args} -t ${tag} ${context}`
+  const result = await $({ nothrow: true })`docker build -q ${args} ${tags.flatMap((tag) => ['-t', tag])} ${context}`
   if (!result.ok) throw errors.imageBuildFailed('docker build', lastLine(result.stderr))
 }
 

@@ -11,7 +11,9 @@ import { errors, lastLine } from './errors.ts'
 import { SERVICES_DIR } from './layout.ts'
 import { onInterrupt } from './teardown.ts'
 
-export const LAB_IMAGE = 'socket-lab-host:latest'
+/** `latest` serves `docker compose up` by hand; runs use the tag of their services/ digest, so two checkouts
+ * with different programs never run each other's image. */
+export const LAB_IMAGE = 'socket-lab-host'
 export const ONLINE_BASE = 'node:24-bookworm-slim'
 /** Tagged with the Node version copied into it, so a Node upgrade on the host builds a new base. */
 export const OFFLINE_BASE = `socket-lab-base:bookworm-node${process.versions.node}`
@@ -29,19 +31,21 @@ export async function servicesHash(dir = SERVICES_DIR): Promise<string> {
   return hash.digest('hex').slice(0, 16)
 }
 
-/** Builds the lab image unless an up-to-date one exists. One build at a time across processes. */
-export async function ensureLabImage(say: Say, options: { force?: boolean; offline?: boolean } = {}): Promise<void> {
+/** Builds the lab image unless an up-to-date one exists, and returns its reference. One build at a time. */
+export async function ensureLabImage(say: Say, options: { force?: boolean; offline?: boolean } = {}): Promise<string> {
   const hash = await servicesHash()
+  const image = `${LAB_IMAGE}:${hash}`
   const release = await lockfile.lock(SERVICES_DIR, {
     lockfilePath: path.join(os.tmpdir(), 'socket-lab-image.lock'),
     retries: { retries: 1200, minTimeout: 250, maxTimeout: 500 },
     stale: 30_000,
   })
   try {
-    if (!options.force && (await docker.imageLabel(LAB_IMAGE, HASH_LABEL)) === hash) return
+    if (!options.force && (await docker.imageExists(image))) return image
     const base = await baseImage(say, options.offline ?? false)
-    say(`building ${LAB_IMAGE} from ${base}`)
-    await docker.buildImage(SERVICES_DIR, LAB_IMAGE, { BASE_IMAGE: base }, { [HASH_LABEL]: hash })
+    say(`building ${image} from ${base}`)
+    await docker.buildImage(SERVICES_DIR, [image, `${LAB_IMAGE}:latest`], { BASE_IMAGE: base }, { [HASH_LABEL]: hash })
+    return image
   } finally {
     await release()
   }

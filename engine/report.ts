@@ -18,7 +18,7 @@ export function scenarioReport(result: ScenarioResult): string {
     `  ${check.passed ? PASS : FAIL} ${check.description} ${chalk.dim('—')} ${check.passed ? chalk.dim(check.reason) : chalk.red(check.reason)}`)
   const passed = result.checks.filter((check) => check.passed).length
   const verdict = result.passed ? chalk.green('passed') : chalk.red('FAILED')
-  lines.push(`${result.passed ? PASS : FAIL} ${result.scenario.id} ${verdict}: ${passed}/${result.checks.length} checks in ${formatMs(result.wallMs)}`)
+  lines.push(`${result.passed ? PASS : FAIL} ${result.scenario.id} ${verdict}: ${passed}/${result.checks.length} checks in ${formatMs(result.wallMs)} ${chalk.dim(`(project ${result.project})`)}`)
   return lines.join('\n')
 }
 

@@ -29,6 +29,8 @@ export interface ScenarioResult {
 }
 
 export interface RunOptions {
+  /** The lab image, as ensureLabImage returned it. */
+  image: string
   impl?: Impl
 }
 
@@ -36,7 +38,7 @@ export function newRunId(): string {
   return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
 }
 
-export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioResult> {
+export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioResult> {
   const started = performance.now()
   const impl = options.impl ?? 'ts'
   const runId = newRunId()
@@ -50,7 +52,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const forget = onInterrupt(tearDown)
   let run: LabRun
   try {
-    const compose = labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), scenario, { project, runId, impl })
+    const compose = labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), scenario, { project, runId, impl, image: options.image })
     await writeFile(file, stringify(compose))
     run = await upRunCollect(scenario, project, file)
   } finally {

@@ -1,0 +1,70 @@
+import { readFile } from 'node:fs/promises'
+import { describe, expect, it } from 'vitest'
+import { labCompose, parseCompose, programCommand } from './compose.ts'
+import { COMPOSE_FILE } from './layout.ts'
+import type { Scenario } from './scenario.ts'
+
+const base = parseCompose(await readFile(COMPOSE_FILE, 'utf8'))
+const run = { project: 'socketlab-t-1', runId: 'r1', impl: 'ts' as const, image: 'socket-lab-host:abc' }
+
+const scenario: Scenario = {
+  id: 'three-hosts', title: 't', teaches: 't', deadlineMs: 1000,
+  hosts: {
+    server: { program: 'tcp-server', listens: 12345 },
+    client: { program: 'tcp-client' },
+    client2: { program: 'tcp-client', args: ['--n', '2'] },
+  },
+  expect: {},
+}
+
+describe('docker-compose.yml', () => {
+  it('keeps every lab network internal', () => {
+    expect(Object.values(base.networks).every((network) => network.internal === true)).toBe(true)
+  })
+
+  it('gives program containers no capabilities and the sidecars only network ones', () => {
+    for (const name of ['server', 'client']) {
+      expect(base.services[name].cap_drop).toEqual(['ALL'])
+      expect(base.services[name].cap_add).toBeUndefined()
+      expect(base.services[name].privileged).toBeUndefined()
+      expect(base.services[`${name}-net`].cap_add).toEqual(['NET_ADMIN', 'NET_RAW'])
+      expect(base.services[`${name}-net`].network_mode).toBe(`service:${name}`)
+    }
+  })
+})
+
+describe('labCompose', () => {
+  const compose = labCompose(base, scenario, run)
+
+  it('declares each host with its sidecar in its network namespace', () => {
+    expect(Object.keys(compose.services)).toEqual(['server', 'server-net', 'client', 'client-net', 'client2', 'client2-net'])
+    expect(compose.services['client2-net'].network_mode).toBe('service:client2')
+    expect(compose.services.client2.hostname).toBe('client2')
+    expect(compose.services.client2.command).toEqual(['node', '/opt/lab/programs/ts/tcp-client.ts', '--n', '2'])
+    expect(compose.services.client2.cap_drop).toEqual(['ALL'])
+  })
+
+  it('starts later hosts once the listening host is healthy', () => {
+    expect(compose.services.server.depends_on).toBeUndefined()
+    expect(compose.services.server.healthcheck?.test).toEqual(['CMD', 'lab-listening', '12345'])
+    expect(compose.services.client.depends_on).toEqual({ server: { condition: 'service_healthy' } })
+    expect(compose.services.client2.depends_on).toEqual({ server: { condition: 'service_healthy' } })
+    expect(compose.services.client.healthcheck).toBeUndefined()
+  })
+
+  it('labels every container and network with the run, and runs the run image', () => {
+    for (const service of Object.values(compose.services)) {
+      expect(service.labels).toEqual({ 'socket-lab.run': 'r1', 'socket-lab.scenario': 'three-hosts' })
+      expect(service.image).toBe('socket-lab-host:abc')
+    }
+    expect(compose.networks.lab).toMatchObject({ internal: true, labels: { 'socket-lab.run': 'r1' } })
+  })
+
+  it('tells each sidecar which host it serves', () => {
+    expect(compose.services['server-net'].environment).toMatchObject({ LAB_HOST: 'server', LAB_NET: '{"capture":false}' })
+  })
+})
+
+it('runs the python reference programs with python3', () => {
+  expect(programCommand('tcp-server', 'python')).toEqual(['python3', '/opt/lab/programs/python/tcp-server.py'])
+})

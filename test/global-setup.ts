@@ -1,0 +1,14 @@
+// Unit tests need no Docker; the integration tests share one lab image, built here once (or reused).
+import * as docker from '../engine/docker.ts'
+import { ensureLabImage } from '../engine/image.ts'
+
+export default async function setup({ provide }: { provide: (key: 'labImage', value: string) => void }) {
+  await docker.preflight()
+  provide('labImage', await ensureLabImage((line) => console.log(`[global-setup] ${line}`)))
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    labImage: string
+  }
+}

@@ -1,0 +1,25 @@
+// tcp-basic through the engine, with the reference programs of both implementations and with a broken server.
+import { describe, expect, inject, it } from 'vitest'
+import { loadCatalog, selectScenarios } from '../engine/catalog.ts'
+import { runScenario } from '../engine/run.ts'
+
+const [tcpBasic] = selectScenarios(await loadCatalog(), ['tcp-basic'])
+const image = inject('labImage')
+
+describe('tcp-basic', { timeout: 60_000 }, () => {
+  it.each(['ts', 'python'] as const)('passes with the %s reference programs', async (impl) => {
+    const result = await runScenario(tcpBasic, { image, impl })
+    expect(result.checks.filter((c) => !c.passed)).toEqual([])
+    expect(result.run.hosts.server.stdout.map((l) => l.text)).toContainEqual(expect.stringMatching(/^Conexão estabelecida com \('[\d.]+', \d+\)$/))
+  })
+
+  it('fails on a server that never sends the welcome, once the deadline passes', async () => {
+    const silent = { ...tcpBasic, deadlineMs: 4000, hosts: { ...tcpBasic.hosts, server: { ...tcpBasic.hosts.server, program: 'fixtures/silent-server' } } }
+    const result = await runScenario(silent, { image })
+    expect(result.passed).toBe(false)
+    const failed = Object.fromEntries(result.checks.filter((c) => !c.passed).map((c) => [c.description, c.reason]))
+    expect(failed['the lab ran to the end']).toBe('client was still running at the 4 s deadline')
+    expect(failed['client printed "Mensagem do servidor: Bem-vindo ao servidor!"']).toBe('client never printed it; it printed nothing')
+    expect(failed['client exited with code 0']).toMatch(/^still running after [\d.]+ s$/)
+  })
+})
