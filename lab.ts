@@ -74,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
     results.push(result)
   }
   if (results.length > 1) console.log(summary(results))
-  return results.every((r) => r.passed) ? EXIT.passed : EXIT.failed
+  return results.some((r) => r.status === 'failed') ? EXIT.failed : EXIT.passed
 }
 
 let stopping = false

@@ -3,7 +3,7 @@ import { checkScenario, expectExit, expectPrinted, formatMs } from './checks.ts'
 import type { HostRun, Scenario } from './scenario.ts'
 
 const host = (over: Partial<HostRun> = {}): HostRun => ({
-  host: 'client', exitCode: 0, elapsedMs: 120, stderr: [],
+  host: 'client', started: true, exitCode: 0, startedAt: 0, elapsedMs: 120, stderr: [],
   stdout: [{ atMs: 12, text: 'Mensagem do servidor: Bem-vindo ao servidor!' }, { atMs: 30, text: 'fim' }],
   ...over,
 })

@@ -25,6 +25,7 @@ export function expectPrinted(host: HostRun, lines: string[]): Check[] {
 }
 
 function describeEnd(host: HostRun): string {
+  if (!host.started) return 'never started'
   if (host.exitCode === null) return `still running after ${formatMs(host.elapsedMs)}`
   const stderr = host.stderr.at(-1)?.text
   return `exited with code ${host.exitCode} after ${formatMs(host.elapsedMs)}${host.exitCode && stderr ? `: ${stderr}` : ''}`
@@ -35,7 +36,7 @@ export function expectExit(host: HostRun, expected: number | 'running'): Check {
   if (expected === 'running') {
     return {
       description: `${host.host} kept serving until the end`,
-      passed: host.exitCode === null,
+      passed: host.started && host.exitCode === null,
       reason: describeEnd(host),
     }
   }
@@ -46,7 +47,7 @@ export function expectExit(host: HostRun, expected: number | 'running'): Check {
   }
 }
 
-const missingHost = (name: string): HostRun => ({ host: name, exitCode: null, elapsedMs: 0, stdout: [], stderr: [] })
+const missingHost = (name: string): HostRun => ({ host: name, started: false, exitCode: null, startedAt: 0, elapsedMs: 0, stdout: [], stderr: [] })
 
 /** Every check a scenario declares, in the order its expectations are written. */
 export function checkScenario(scenario: Scenario, run: LabRun): Check[] {

@@ -27,7 +27,7 @@ describe('docker-compose.yml', () => {
       expect(base.services[name].cap_drop).toEqual(['ALL'])
       expect(base.services[name].cap_add).toBeUndefined()
       expect(base.services[name].privileged).toBeUndefined()
-      expect(base.services[`${name}-net`].cap_add).toEqual(['NET_ADMIN', 'NET_RAW'])
+      expect(base.services[`${name}-net`].cap_add).toEqual(['NET_ADMIN', 'NET_RAW', 'SETUID', 'SETGID'])
       expect(base.services[`${name}-net`].network_mode).toBe(`service:${name}`)
     }
   })

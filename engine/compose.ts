@@ -2,6 +2,7 @@
 // templates for every host and its network sidecar. Pure: no Docker here, only data in and data out.
 import { parse } from 'yaml'
 import { LABEL } from './docker.ts'
+import { netPlans } from './faults.ts'
 import type { Impl, Scenario } from './scenario.ts'
 import type { NetPlan } from '../services/bin/lab-net.ts'
 
@@ -28,7 +29,12 @@ export interface RunIdentity {
   /** The lab image the hosts run (see image.ts). */
   image: string
   impl: Impl
-  capture?: boolean
+  /** Capture every host, whatever the scenario asks (`--capture DIR`). */
+  captureAll?: boolean
+}
+
+function captures(scenario: Scenario, host: string, run: RunIdentity): boolean {
+  return run.captureAll === true || scenario.capture === true || (scenario.capture ?? []).includes(host)
 }
 
 export function parseCompose(text: string): ComposeFile {
@@ -48,6 +54,7 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
   const labels = { [LABEL.run]: run.runId, [LABEL.scenario]: scenario.id }
   const services: Record<string, ComposeService> = {}
   const listeners: Record<string, { condition: string }> = {}
+  const plans = netPlans(scenario)
 
   for (const [host, spec] of Object.entries(scenario.hosts)) {
     const template = structuredClone(base.services[host] ?? base.services.client)
@@ -59,6 +66,7 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
       command: programCommand(spec.program, run.impl, spec.args),
       labels,
     }
+    if (spec.env) service.environment = { ...template.environment, ...spec.env }
     if (Object.keys(listeners).length) service.depends_on = { ...listeners }
     if (spec.listens !== undefined) {
       const healthcheck = baseHealthcheck ?? base.services.server.healthcheck
@@ -67,7 +75,7 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
     }
     services[host] = service
 
-    const plan: NetPlan = { capture: run.capture ?? false }
+    const plan: NetPlan = { ...plans[host], capture: captures(scenario, host, run) }
     const sidecar = structuredClone(base.services[sidecarName(host)] ?? base.services[sidecarName('client')])
     services[sidecarName(host)] = {
       ...sidecar,

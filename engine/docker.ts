@@ -1,6 +1,7 @@
 // The one module that talks to Docker: the compose CLI for bringing labs up and down and for builds, the
 // Engine API (dockerode) for everything read back. Everything it returns is plain data.
 import Docker from 'dockerode'
+import tar from 'tar-stream'
 import { $, which } from 'zx'
 import { EXIT, LabError, errors, lastLine } from './errors.ts'
 
@@ -81,7 +82,34 @@ export async function waitForExit(ids: string[], timeoutMs: number): Promise<str
   return [...pending]
 }
 
+/** Stops containers gracefully (SIGTERM, then SIGKILL after `graceSeconds`), all at once. */
+export async function stopContainers(ids: string[], graceSeconds: number): Promise<void> {
+  const docker = await api()
+  await Promise.all(ids.map((id) => docker.getContainer(id).stop({ t: graceSeconds }).catch(() => undefined)))
+}
+
+/** One file out of a container, running or stopped; undefined when it does not exist. */
+export async function readFileFrom(id: string, file: string): Promise<Buffer | undefined> {
+  const archive = await (await api()).getContainer(id).getArchive({ path: file }).catch(() => undefined)
+  if (!archive) return undefined
+  return new Promise((resolve, reject) => {
+    const extract = tar.extract()
+    const chunks: Buffer[] = []
+    extract.on('entry', (_header, stream, next) => {
+      stream.on('data', (chunk: unknown) => void chunks.push(chunk as Buffer))
+      stream.on('end', next)
+    })
+    extract.on('finish', () => resolve(Buffer.concat(chunks)))
+    extract.on('error', reject)
+    archive.pipe(extract)
+  })
+}
+
 export interface ContainerOutput {
+  /** The container's address on its first network (none for a sidecar that shares another's). */
+  address?: string
+  /** false for a container that was created but never started (the lab stopped coming up before it). */
+  started: boolean
   exitCode: number | null
   /** Epoch milliseconds; null while running. */
   finishedAt: number | null
@@ -103,7 +131,10 @@ export async function containerOutput(id: string): Promise<ContainerOutput> {
   ])
   const running = info.State.Running
   const { stdout, stderr } = demuxLogs(logs)
+  const networks = Object.values(info.NetworkSettings.Networks ?? {})
   return {
+    address: networks[0]?.IPAddress || undefined,
+    started: !info.State.StartedAt.startsWith('0001-'),
     exitCode: running ? null : info.State.ExitCode,
     finishedAt: running ? null : Date.parse(info.State.FinishedAt),
     stdout: timedLines(stdout),

@@ -13,12 +13,18 @@ export function scenarioHeader(scenario: Scenario): string {
   return `${chalk.bold(scenario.id)}: ${scenario.title} ${chalk.dim(`(seed: ${scenario.teaches})`)}`
 }
 
+const SKIP = chalk.yellow('⊘')
+
 export function scenarioReport(result: ScenarioResult): string {
-  const lines = result.checks.map((check) =>
-    `  ${check.passed ? PASS : FAIL} ${check.description} ${chalk.dim('—')} ${check.passed ? chalk.dim(check.reason) : chalk.red(check.reason)}`)
+  const project = chalk.dim(`(project ${result.project})`)
+  if (result.status === 'skipped') return `${SKIP} ${result.scenario.id} ${chalk.yellow('skipped')}: ${result.run.skipped} ${project}`
+  const lines = result.checks.flatMap((check) => [
+    `  ${check.passed ? PASS : FAIL} ${check.description} ${chalk.dim('—')} ${check.passed ? chalk.dim(check.reason) : chalk.red(check.reason)}`,
+    ...(check.details ?? []).map((line) => chalk.dim(`      ${line}`)),
+  ])
   const passed = result.checks.filter((check) => check.passed).length
   const verdict = result.passed ? chalk.green('passed') : chalk.red('FAILED')
-  lines.push(`${result.passed ? PASS : FAIL} ${result.scenario.id} ${verdict}: ${passed}/${result.checks.length} checks in ${formatMs(result.wallMs)} ${chalk.dim(`(project ${result.project})`)}`)
+  lines.push(`${result.passed ? PASS : FAIL} ${result.scenario.id} ${verdict}: ${passed}/${result.checks.length} checks in ${formatMs(result.wallMs)} ${project}`)
   return lines.join('\n')
 }
 
@@ -28,7 +34,8 @@ export function catalogTable(catalog: Scenario[]): string {
 }
 
 export function summary(results: ScenarioResult[]): string {
-  const failed = results.filter((r) => !r.passed)
-  const head = `${results.length - failed.length}/${results.length} scenarios passed`
+  const failed = results.filter((r) => r.status === 'failed')
+  const skipped = results.filter((r) => r.status === 'skipped').length
+  const head = `${results.length - failed.length - skipped}/${results.length} scenarios passed${skipped ? `, ${skipped} skipped` : ''}`
   return failed.length ? chalk.red(`${head}; failed: ${failed.map((r) => r.scenario.id).join(', ')}`) : chalk.green(head)
 }

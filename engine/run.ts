@@ -6,14 +6,19 @@ import os from 'node:os'
 import path from 'node:path'
 import { stringify } from 'yaml'
 import { checkScenario } from './checks.ts'
-import { labCompose, parseCompose } from './compose.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { labCompose, parseCompose, sidecarName } from './compose.ts'
 import * as docker from './docker.ts'
 import { COMPOSE_FILE, ROOT } from './layout.ts'
+import { readPcap } from './packets.ts'
 import type { Check, HostRun, Impl, LabRun, Scenario } from './scenario.ts'
 import { onInterrupt } from './teardown.ts'
 
 /** Deadlines of the phases around the programs' own run (whose deadline each scenario sets). */
 export const UP_DEADLINE_MS = 90_000
+
+/** How long packets may still trail the programs' exit (the last FIN and ACK) before captures stop. */
+const TRAILING_PACKETS_MS = 300
 
 /** Printed by services/bin/lab-run just before the program starts: the zero of every timing. */
 const START_MARK = 'lab-run: start'
@@ -23,6 +28,8 @@ export interface ScenarioResult {
   impl: Impl
   project: string
   checks: Check[]
+  /** skipped: the scenario needs what this machine lacks (see `run.skipped`); its checks are not judged. */
+  status: 'passed' | 'failed' | 'skipped'
   passed: boolean
   wallMs: number
   run: LabRun
@@ -60,9 +67,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     await tearDown()
   }
   const checks = checkScenario(scenario, run)
+  const status = run.skipped ? 'skipped' : checks.every((check) => check.passed) ? 'passed' : 'failed'
   return {
-    scenario, impl, project, checks, run,
-    passed: checks.every((check) => check.passed),
+    scenario, impl, project, checks, run, status,
+    passed: status === 'passed',
     wallMs: performance.now() - started,
   }
 }
@@ -75,6 +83,7 @@ async function upRunCollect(scenario: Scenario, project: string, file: string): 
     problems.push(`the lab did not come up: ${(error as Error).message}`)
   }
   const containers = await docker.projectContainers(project)
+  const hostNames = Object.keys(scenario.hosts)
   const finishers = Object.entries(scenario.expect)
     .filter(([host, expectation]) => typeof expectation.exit === 'number' && containers.has(host))
     .map(([host]) => host)
@@ -83,12 +92,47 @@ async function upRunCollect(scenario: Scenario, project: string, file: string): 
     if (stillRunning.includes(containers.get(host)!)) problems.push(`${host} was still running at the ${scenario.deadlineMs / 1000} s deadline`)
   }
   const endedAt = Date.now()
+
+  // Stopping the sidecars makes them print their fault counters and flush their captures.
+  const sidecars = hostNames.map((host) => containers.get(sidecarName(host))).filter((id): id is string => id !== undefined)
+  if (scenario.capture || scenario.faults?.length) await sleep(TRAILING_PACKETS_MS)
+  await docker.stopContainers(sidecars, 3)
+
   const hosts: Record<string, HostRun> = {}
-  await Promise.all(Object.keys(scenario.hosts).map(async (host) => {
+  let skipped: string | undefined
+  await Promise.all(hostNames.map(async (host) => {
     const id = containers.get(host)
-    if (id) hosts[host] = hostRun(host, await docker.containerOutput(id), endedAt)
+    if (!id) return
+    const hostRecord = hostRun(host, await docker.containerOutput(id), endedAt)
+    const sidecarId = containers.get(sidecarName(host))
+    if (sidecarId) {
+      const sidecar = await docker.containerOutput(sidecarId)
+      const net = readSidecarLog(sidecar.stdout.map((line) => line.text))
+      hostRecord.faultCounters = net.counters
+      hostRecord.address ??= net.address
+      skipped ??= net.skipped
+      if (sidecar.exitCode !== null && sidecar.exitCode !== 0 && !net.counters) {
+        problems.push(`the network sidecar of ${host} failed: ${sidecar.stderr.at(-1)?.text ?? `exit code ${sidecar.exitCode}`}`)
+      }
+      const pcap = await docker.readFileFrom(sidecarId, `/capture/${host}.pcap`)
+      if (pcap) hostRecord.packets = await readPcap(pcap)
+    }
+    hosts[host] = hostRecord
   }))
-  return { hosts, problems }
+  return { hosts, problems, skipped }
+}
+
+/** What a sidecar reported: its fault counters when it stopped, and why it skipped a fault, if it did. */
+export function readSidecarLog(lines: string[]): { address?: string; counters?: Record<string, number>; skipped?: string } {
+  const result: { address?: string; counters?: Record<string, number>; skipped?: string } = {}
+  for (const line of lines) {
+    result.address ??= line.match(/^lab-net\[[\w-]+\]: address ([\d.]+)$/)?.[1]
+    const counters = line.match(/^lab-net\[[\w-]+\]: counters (\{.*\})$/)
+    if (counters) result.counters = JSON.parse(counters[1]) as Record<string, number>
+    const skip = line.match(/^lab-net\[[\w-]+\]: skip: (.*)$/)
+    if (skip) result.skipped ??= skip[1]
+  }
+  return result
 }
 
 /** Re-bases a container's output on the moment its program started (the lab-run mark). */
@@ -98,7 +142,10 @@ export function hostRun(host: string, output: docker.ContainerOutput, endedAt: n
   const rebase = (lines: docker.TimedLine[]) => lines.map((line) => ({ atMs: Math.max(0, line.at - zero), text: line.text }))
   return {
     host,
-    exitCode: output.exitCode,
+    address: output.address,
+    started: output.started,
+    exitCode: output.started ? output.exitCode : null,
+    startedAt: zero,
     elapsedMs: Math.max(0, (output.finishedAt ?? endedAt) - zero),
     stdout: rebase(output.stdout),
     stderr: rebase(output.stderr.filter((line) => line !== mark)),

@@ -9,8 +9,55 @@ export interface HostSpec {
   /** A reference program in services/programs/<impl>/ (e.g. 'tcp-server'). */
   program: string
   args?: string[]
+  /** Extra environment for the program (LAB_SERVER_HOST and LAB_PORT are always set). */
+  env?: Record<string, string>
   /** Hosts declared after this one start only once it listens on this port (TCP or UDP). */
   listens?: number
+}
+
+/** Which packets a fault applies to. */
+export type Protocol = 'tcp' | 'udp' | 'icmp' | 'all'
+/** Packets arriving at the host ('in'), leaving it ('out'), or both. */
+export type Direction = 'in' | 'out' | 'both'
+
+/**
+ * A network fault, applied by the host's network sidecar before its program starts (or at `atMs` after it
+ * started, for a partition). Faults are data; engine/faults.ts turns them into nftables rules and tc qdiscs.
+ */
+export type Fault =
+  /** Drops `percent` % of the matching packets at random (nftables numgen). */
+  | { kind: 'loss'; host: string; percent: number; protocol?: Protocol; direction?: Direction }
+  /** Drops everything silently: the host looks unreachable, connections time out. */
+  | { kind: 'blackhole'; host: string }
+  /** Answers with a TCP reset (or ICMP port unreachable for UDP): the host refuses. */
+  | { kind: 'reject'; host: string; protocol?: 'tcp' | 'udp'; port?: number }
+  /** Cuts traffic between two hosts, from `atMs` after the first host's program started, for `forMs`. */
+  | { kind: 'partition'; between: [string, string]; atMs?: number; forMs?: number }
+  /** Limits what the host sends to `kbit` kilobits per second (tc tbf). */
+  | { kind: 'rate'; host: string; kbit: number }
+  /** Delays what the host sends (tc netem; skipped where the kernel has no sch_netem). */
+  | { kind: 'delay'; host: string; ms: number; jitterMs?: number }
+
+/** One packet seen on a host's interface, decoded from its capture. */
+export interface Packet {
+  /** Epoch milliseconds. */
+  at: number
+  proto: 'tcp' | 'udp' | 'icmp' | 'arp' | 'other'
+  src: string
+  dst: string
+  sport?: number
+  dport?: number
+  /** TCP flags in tcpdump's letters: S (SYN), F (FIN), R (RST), P (PUSH), . (ACK), e.g. 'S.' for SYN-ACK;
+   * 'request' or 'reply' for ARP. */
+  flags?: string
+  seq?: number
+  ack?: number
+  /** Payload bytes (TCP or UDP data). */
+  length: number
+  /** The payload itself, for UDP and small TCP segments (the first 256 bytes). */
+  payload?: Buffer
+  /** ICMP type and code (3/3 port unreachable, 3/1 host unreachable). */
+  icmp?: { type: number; code: number }
 }
 
 export interface HostExpectation {
@@ -25,6 +72,8 @@ export interface Check {
   passed: boolean
   /** The observed value: what happened, not what was hoped for. */
   reason: string
+  /** Evidence worth showing under the check, a line each (a packet exchange, the last lines of output). */
+  details?: string[]
 }
 
 export interface OutputLine {
@@ -36,16 +85,28 @@ export interface OutputLine {
 /** What one host did during a run, as plain data. */
 export interface HostRun {
   host: string
-  /** null while the program was still running when the lab ended. */
+  /** false when the lab ended before this host's container started. */
+  started: boolean
+  /** null while the program was still running when the lab ended, or when it never started. */
   exitCode: number | null
+  /** Epoch milliseconds at which the program started: the zero of `atMs` and `elapsedMs`. */
+  startedAt: number
   /** Milliseconds from the program's start to its exit, or to the end of the run when still running. */
   elapsedMs: number
   stdout: OutputLine[]
   stderr: OutputLine[]
+  /** The host's address on the lab network. */
+  address?: string
+  /** Packets on the host's interface, when the scenario captures it. */
+  packets?: Packet[]
+  /** Packets each fault dropped or rejected on this host, by fault kind, as the sidecar counted them. */
+  faultCounters?: Record<string, number>
 }
 
 export interface LabRun {
   hosts: Record<string, HostRun>
+  /** Why the scenario could not be run here (a fault this kernel cannot apply), when it could not. */
+  skipped?: string
   /** Phases that went wrong (the lab did not come up, a host outlived the deadline), in words. */
   problems: string[]
 }
@@ -59,6 +120,9 @@ export interface Scenario {
   /** How long the programs may run before the scenario fails as hung. */
   deadlineMs: number
   hosts: Record<string, HostSpec>
+  faults?: Fault[]
+  /** Hosts whose packets are captured (a pcap each) for packet checks; `true` for every host. */
+  capture?: string[] | true
   expect: Record<string, HostExpectation>
   /** Checks that data cannot say. */
   check?: (run: LabRun) => Check[]

@@ -1,14 +1,19 @@
 // The network sidecar of one lab host. It joins the host's network namespace (network_mode: service:<host>)
 // and is the only container of the lab with network capabilities, so a program under test can neither undo
-// a fault nor reach past the lab: the program containers have none.
+// a fault nor reach past the lab: the program containers have none. What it applies comes from the engine
+// (engine/faults.ts) as JSON in LAB_NET; it reports on stdout, one `lab-net[host]: …` line per step.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { lookup } from 'node:dns/promises'
 
-/** What the engine asks of this host's network, passed as JSON in LAB_NET. */
 export interface NetPlan {
-  /** nftables ruleset applied before the program starts (faults). */
+  /** nftables ruleset applied before the program starts. */
   nft?: string
+  /** Tables added `atMs` after the program started and deleted at `untilMs` (partitions). */
+  timed?: { atMs: number; untilMs?: number; table: string; nft: string }[]
   /** tc commands (argv after `tc`), for rate limits. */
   tc?: string[][]
+  /** tc commands that need sch_netem; where the kernel lacks it the scenario is skipped, not failed. */
+  netem?: string[][]
   /** Write every packet of eth0 to /capture/<host>.pcap. */
   capture?: boolean
 }
@@ -17,42 +22,108 @@ const plan: NetPlan = JSON.parse(process.env.LAB_NET || '{}')
 const host = process.env.LAB_HOST ?? 'host'
 const say = (line: string) => console.log(`lab-net[${host}]: ${line}`)
 const run = (cmd: string, args: string[], input?: string) =>
-  execFileSync(cmd, args, { input, stdio: ['pipe', 'pipe', 'inherit'], encoding: 'utf8' })
+  execFileSync(cmd, args, { input, stdio: ['pipe', 'pipe', 'pipe'], encoding: 'utf8' })
 
-// Docker gives containers on an internal network a default route via the bridge all the same; without it
-// nothing can leave the lab subnet, whatever a program tries.
-for (const family of ['-4', '-6']) {
-  while (run('ip', [family, 'route', 'show', 'default']).trim() !== '') run('ip', [family, 'route', 'del', 'default'])
+/** Replaces {{address:<host>}} with that host's lab address (Docker's DNS answers inside the lab). */
+async function withAddresses(nft: string): Promise<string> {
+  let out = nft
+  for (const [placeholder, name] of nft.matchAll(/\{\{address:([\w-]+)\}\}/g)) {
+    out = out.replaceAll(placeholder, (await lookup(name, { family: 4 })).address)
+  }
+  return out
 }
-say('default route removed')
 
-if (plan.nft) {
-  run('nft', ['-f', '-'], plan.nft)
-  say('faults applied (nftables)')
+/** Packets counted by every rule with a comment, summed by comment (the fault kind), in one table or all. */
+function counters(table?: string, totals: Record<string, number> = {}): Record<string, number> {
+  const ruleset = JSON.parse(run('nft', ['-j', 'list', ...(table ? ['table', 'inet', table] : ['ruleset'])])) as { nftables: { rule?: { comment?: string; expr: { counter?: { packets: number } }[] } }[] }
+  for (const { rule } of ruleset.nftables) {
+    const packets = rule?.expr.find((e) => e.counter)?.counter?.packets
+    if (rule?.comment && packets !== undefined) totals[rule.comment] = (totals[rule.comment] ?? 0) + packets
+  }
+  return totals
 }
-for (const args of plan.tc ?? []) run('tc', args)
+/** What timed tables counted before they were deleted. */
+const removedCounts: Record<string, number> = {}
 
 let tcpdump: ChildProcess | undefined
-if (plan.capture) {
-  tcpdump = spawn('tcpdump', ['-i', 'eth0', '-n', '-U', '-s', '0', '-Z', 'root', '-w', `/capture/${host}.pcap`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
-  await new Promise<void>((resolve, reject) => {
-    let seen = ''
-    tcpdump!.stderr!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString()
-      if (seen.includes('listening on')) resolve()
+
+async function setUp(): Promise<void> {
+  // Docker gives containers on an internal network a default route via the bridge all the same; without it
+  // nothing can leave the lab subnet, whatever a program tries.
+  for (const family of ['-4', '-6']) {
+    while (run('ip', [family, 'route', 'show', 'default']).trim() !== '') run('ip', [family, 'route', 'del', 'default'])
+  }
+  say('default route removed')
+  // Docker forgets a container's address once it exits; the engine reads it here instead.
+  const address = run('ip', ['-4', '-o', 'addr', 'show', 'dev', 'eth0']).match(/inet ([\d.]+)/)?.[1]
+  say(`address ${address}`)
+
+  if (plan.nft) {
+    run('nft', ['-f', '-'], await withAddresses(plan.nft))
+    say('faults applied')
+  }
+  for (const args of plan.tc ?? []) {
+    run('tc', args)
+    say(`tc ${args.join(' ')}`)
+  }
+  for (const args of plan.netem ?? []) {
+    try {
+      run('tc', args)
+      say(`tc ${args.join(' ')}`)
+    } catch {
+      say('skip: this kernel has no sch_netem, so delay and jitter cannot be applied')
+    }
+  }
+
+  if (plan.capture) {
+    tcpdump = spawn('tcpdump', ['-i', 'eth0', '-n', '-U', '-s', '0', '-Z', 'root', '-w', `/capture/${host}.pcap`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
     })
-    tcpdump!.once('exit', (code) => reject(new Error(`tcpdump exited with ${code}: ${seen.trim()}`)))
-  })
-  say('capturing eth0')
+    await new Promise<void>((resolve, reject) => {
+      let seen = ''
+      tcpdump!.stderr!.on('data', (chunk: Buffer) => {
+        seen += chunk.toString()
+        if (seen.includes('listening on')) resolve()
+      })
+      tcpdump!.once('exit', (code) => reject(new Error(`tcpdump exited with ${code}: ${seen.trim()}`)))
+    })
+    say('capturing eth0')
+  }
+
+  // Timed faults count from now: the program starts as soon as the lab-ready link below exists.
+  const started = Date.now()
+  for (const event of plan.timed ?? []) {
+    const nft = await withAddresses(event.nft)
+    setTimeout(() => {
+      run('nft', ['-f', '-'], nft)
+      say(`${event.table} on at ${Date.now() - started} ms`)
+    }, event.atMs)
+    if (event.untilMs !== undefined) {
+      setTimeout(() => {
+        counters(event.table, removedCounts)
+        run('nft', ['delete', 'table', 'inet', event.table])
+        say(`${event.table} off at ${Date.now() - started} ms`)
+      }, event.untilMs)
+    }
+  }
+
+  // The last step: the program container waits for this link before it starts (services/bin/lab-run).
+  run('ip', ['link', 'add', 'lab-ready', 'type', 'veth', 'peer', 'name', 'lab-ready-peer'])
+  say('ready')
 }
 
-// The last step: the program container waits for this link before it starts (services/bin/lab-run).
-run('ip', ['link', 'add', 'lab-ready', 'type', 'veth', 'peer', 'name', 'lab-ready-peer'])
-say('ready')
+try {
+  await setUp()
+} catch (error) {
+  // The program container is waiting for lab-ready; lab-failed tells it to give up at once.
+  console.error(`lab-net[${host}]: failed: ${(error as Error).message.split('\n')[0]}`)
+  try { run('ip', ['link', 'add', 'lab-failed', 'type', 'veth', 'peer', 'name', 'lab-failed-peer']) } catch { /* nothing more to do */ }
+  process.exit(1)
+}
 
 const stop = () => {
+  const totals = counters(undefined, { ...removedCounts })
+  say(`counters ${JSON.stringify(totals)}`)
   if (!tcpdump || tcpdump.exitCode !== null) process.exit(0)
   tcpdump.once('exit', () => process.exit(0))
   tcpdump.kill('SIGINT') // tcpdump flushes the pcap on SIGINT

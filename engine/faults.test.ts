@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest'
+import { netPlans } from './faults.ts'
+import type { Fault, HostSpec } from './scenario.ts'
+
+const hosts: Record<string, HostSpec> = { server: { program: 'tcp-server' }, client: { program: 'tcp-client' } }
+const plansFor = (...faults: Fault[]) => netPlans({ hosts, faults })
+
+describe('netPlans', () => {
+  it('drops a random share of the matching packets with nftables numgen', () => {
+    const { server } = plansFor({ kind: 'loss', host: 'server', percent: 30, protocol: 'udp', direction: 'in' })
+    expect(server.nft).toContain('chain input {')
+    expect(server.nft).toContain('meta l4proto udp numgen random mod 100 < 30 counter drop comment "loss"')
+    expect(server.nft).not.toContain('chain output')
+  })
+
+  it('applies loss in both directions when asked, and nothing at 0 %', () => {
+    expect(plansFor({ kind: 'loss', host: 'client', percent: 5, direction: 'both' }).client.nft?.match(/numgen random mod 100 < 5/g)).toHaveLength(2)
+    expect(plansFor({ kind: 'loss', host: 'client', percent: 0 }).client?.nft).toBeUndefined()
+  })
+
+  it('blackholes silently, rejects with a reset or an ICMP port unreachable', () => {
+    expect(plansFor({ kind: 'blackhole', host: 'server' }).server.nft).toMatch(/chain input[^}]*counter drop comment "blackhole"[^}]*}\s*chain output[^}]*counter drop comment "blackhole"/)
+    expect(plansFor({ kind: 'reject', host: 'server', port: 12345 }).server.nft).toContain('tcp dport 12345 counter reject with tcp reset comment "reject"')
+    expect(plansFor({ kind: 'reject', host: 'server', protocol: 'udp', port: 9 }).server.nft).toContain('udp dport 9 counter reject with icmpx type port-unreachable')
+  })
+
+  it('keeps loopback traffic out of every fault', () => {
+    expect(plansFor({ kind: 'blackhole', host: 'server' }).server.nft).toMatch(/policy accept;\n\s+iif "lo" accept\n/)
+  })
+
+  it('times a partition on the first host, naming the peer by a placeholder resolved in the lab', () => {
+    const { client } = plansFor({ kind: 'partition', between: ['client', 'server'], atMs: 1000, forMs: 3000 })
+    expect(client.timed).toEqual([expect.objectContaining({ atMs: 1000, untilMs: 4000, table: 'lab_partition' })])
+    expect(client.timed![0].nft).toContain('ip saddr {{address:server}} counter drop comment "partition"')
+    expect(client.timed![0].nft).toContain('ip daddr {{address:server}} counter drop comment "partition"')
+  })
+
+  it('limits the egress rate with tbf, and delays with netem', () => {
+    expect(plansFor({ kind: 'rate', host: 'server', kbit: 1000 }).server.tc).toEqual([
+      ['qdisc', 'add', 'dev', 'eth0', 'root', 'tbf', 'rate', '1000kbit', 'burst', '3000', 'latency', '200ms'],
+    ])
+    expect(plansFor({ kind: 'delay', host: 'server', ms: 100, jitterMs: 10 }).server.netem).toEqual([
+      ['qdisc', 'add', 'dev', 'eth0', 'root', 'netem', 'delay', '100ms', '10ms'],
+    ])
+  })
+
+  it('refuses a fault on an undeclared host or with an impossible value', () => {
+    expect(() => plansFor({ kind: 'blackhole', host: 'ghost' })).toThrow('fault blackhole names host "ghost", which the scenario does not declare')
+    expect(() => plansFor({ kind: 'loss', host: 'server', percent: 130 })).toThrow('loss must be 0 to 100 %, not 130')
+  })
+})

@@ -1,0 +1,88 @@
+// Turns a scenario's faults (data) into what each host's network sidecar applies: nftables rulesets, timed
+// tables for partitions, tc commands. Pure: the sidecar (services/bin/lab-net.ts) only executes the plan.
+import type { NetPlan } from '../services/bin/lab-net.ts'
+import type { Direction, Fault, Protocol, Scenario } from './scenario.ts'
+
+/** Placeholder the sidecar replaces with a host's address, resolved inside the lab at apply time. */
+export const addressOf = (host: string) => `{{address:${host}}}`
+
+function chain(hook: 'input' | 'output', rules: string[], priority = 'filter'): string {
+  if (!rules.length) return ''
+  const lo = hook === 'input' ? 'iif "lo" accept' : 'oif "lo" accept'
+  return `  chain ${hook} {\n    type filter hook ${hook} priority ${priority}; policy accept;\n    ${[lo, ...rules].join('\n    ')}\n  }\n`
+}
+
+function table(name: string, input: string[], output: string[], priority?: string): string {
+  return `table inet ${name} {\n${chain('input', input, priority)}${chain('output', output, priority)}}\n`
+}
+
+const matchProtocol = (protocol: Protocol = 'all') => (protocol === 'all' ? '' : `meta l4proto ${protocol} `)
+const hooks = (direction: Direction = 'in') => ({ input: direction !== 'out', output: direction !== 'in' })
+
+function hostsOf(fault: Fault): string[] {
+  return fault.kind === 'partition' ? [fault.between[0]] : [fault.host]
+}
+
+/** Fails on a fault that names no host of the scenario or has an impossible value: a scenario bug. */
+export function validateFaults(scenario: Pick<Scenario, 'hosts' | 'faults'>): void {
+  for (const fault of scenario.faults ?? []) {
+    const named = fault.kind === 'partition' ? fault.between : [fault.host]
+    for (const host of named) {
+      if (!(host in scenario.hosts)) throw new Error(`fault ${fault.kind} names host "${host}", which the scenario does not declare`)
+    }
+    if (fault.kind === 'loss' && !(fault.percent >= 0 && fault.percent <= 100)) throw new Error(`loss must be 0 to 100 %, not ${fault.percent}`)
+    if (fault.kind === 'rate' && !(fault.kbit > 0)) throw new Error(`rate must be above 0 kbit/s, not ${fault.kbit}`)
+  }
+}
+
+/** The network plan of every host that has a fault; hosts without one get the default (isolation only). */
+export function netPlans(scenario: Pick<Scenario, 'hosts' | 'faults'>): Record<string, NetPlan> {
+  validateFaults(scenario)
+  const plans: Record<string, NetPlan> = {}
+  const rules: Record<string, { input: string[]; output: string[] }> = {}
+  const planOf = (host: string) => (plans[host] ??= {})
+  const rulesOf = (host: string) => (rules[host] ??= { input: [], output: [] })
+
+  for (const fault of scenario.faults ?? []) {
+    const [host] = hostsOf(fault)
+    const plan = planOf(host)
+    switch (fault.kind) {
+      case 'loss': {
+        if (fault.percent === 0) break
+        const rule = `${matchProtocol(fault.protocol)}numgen random mod 100 < ${fault.percent} counter drop comment "loss"`
+        const { input, output } = hooks(fault.direction)
+        if (input) rulesOf(host).input.push(rule)
+        if (output) rulesOf(host).output.push(rule)
+        break
+      }
+      case 'blackhole':
+        rulesOf(host).input.push('counter drop comment "blackhole"')
+        rulesOf(host).output.push('counter drop comment "blackhole"')
+        break
+      case 'reject': {
+        const protocol = fault.protocol ?? 'tcp'
+        const port = fault.port === undefined ? `meta l4proto ${protocol}` : `${protocol} dport ${fault.port}`
+        const answer = protocol === 'tcp' ? 'reject with tcp reset' : 'reject with icmpx type port-unreachable'
+        rulesOf(host).input.push(`${port} counter ${answer} comment "reject"`)
+        break
+      }
+      case 'partition': {
+        const peer = addressOf(fault.between[1])
+        const nft = table('lab_partition', [`ip saddr ${peer} counter drop comment "partition"`], [`ip daddr ${peer} counter drop comment "partition"`], 'filter - 1')
+        ;(plan.timed ??= []).push({ atMs: fault.atMs ?? 0, untilMs: fault.forMs === undefined ? undefined : (fault.atMs ?? 0) + fault.forMs, table: 'lab_partition', nft })
+        break
+      }
+      case 'rate': {
+        // burst: at least one full-size frame and about 10 ms of traffic, as tbf needs
+        const burstBytes = Math.max(3000, Math.round((fault.kbit * 1000) / 8 / 100))
+        ;(plan.tc ??= []).push(['qdisc', 'add', 'dev', 'eth0', 'root', 'tbf', 'rate', `${fault.kbit}kbit`, 'burst', String(burstBytes), 'latency', '200ms'])
+        break
+      }
+      case 'delay':
+        ;(plan.netem ??= []).push(['qdisc', 'add', 'dev', 'eth0', 'root', 'netem', 'delay', `${fault.ms}ms`, ...(fault.jitterMs ? [`${fault.jitterMs}ms`] : [])])
+        break
+    }
+  }
+  for (const [host, { input, output }] of Object.entries(rules)) planOf(host).nft = table('lab', input, output)
+  return plans
+}
