@@ -1,7 +1,7 @@
 #!/usr/bin/env tsx
 // socket-lab's command line. Thin on purpose: parsing and printing here, everything else in engine/.
 import { parseArgs } from 'node:util'
-import { loadCatalog, selectScenarios } from './engine/catalog.ts'
+import { loadCatalog, parseParams, selectScenarios } from './engine/catalog.ts'
 import * as docker from './engine/docker.ts'
 import { EXIT, LabError, errors } from './engine/errors.ts'
 import { ensureLabImage } from './engine/image.ts'
@@ -20,6 +20,7 @@ Usage:
 
 Options:
   --impl ts|python    which reference programs run (default: ts)
+  --param name=N      change a scenario parameter (e.g. --param loss=10 for udp-loss); repeatable
   -h, --help          show this help
 
 Exit codes: 0 all passed, 1 a scenario failed, 2 usage or environment error.`
@@ -34,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
       impl: { type: 'string', default: 'ts' },
       offline: { type: 'boolean' },
+      param: { type: 'string', multiple: true, default: [] },
     },
   })
   if (values.help) {
@@ -63,7 +65,9 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
-  const scenarios = selectScenarios(await loadCatalog(), [command, ...rest])
+  const names = [command, ...rest]
+  const params = parseParams(values.param, selectScenarios(await loadCatalog(), names))
+  const scenarios = selectScenarios(await loadCatalog(undefined, params), names)
   await docker.preflight()
   const image = await ensureLabImage(say)
   const results = []

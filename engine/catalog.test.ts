@@ -1,5 +1,5 @@
-import { expect, it } from 'vitest'
-import { loadCatalog, selectScenarios } from './catalog.ts'
+import { describe, expect, it } from 'vitest'
+import { loadCatalog, parseParams, selectScenarios, validateScenario } from './catalog.ts'
 
 const catalog = await loadCatalog()
 
@@ -16,4 +16,42 @@ it('selects by name, `all` for everything, and lists the known ones for an unkno
   expect(selectScenarios(catalog, ['tcp-basic']).map((s) => s.id)).toEqual(['tcp-basic'])
   expect(selectScenarios(catalog, ['all'])).toEqual(catalog)
   expect(() => selectScenarios(catalog, ['nope'])).toThrow(`unknown scenario "nope"; known scenarios: ${catalog.map((s) => s.id).join(', ')}`)
+})
+
+it('has every program a scenario runs in both implementations', async () => {
+  const { existsSync } = await import('node:fs')
+  const { SERVICES_DIR } = await import('./layout.ts')
+  for (const scenario of catalog) {
+    for (const { program } of Object.values(scenario.hosts)) {
+      expect(existsSync(`${SERVICES_DIR}/programs/ts/${program}.ts`), `${scenario.id}: ${program}.ts`).toBe(true)
+      if (!program.startsWith('fixtures/')) expect(existsSync(`${SERVICES_DIR}/programs/python/${program}.py`), `${scenario.id}: ${program}.py`).toBe(true)
+    }
+  }
+})
+
+describe('parameters', () => {
+  const scenarios = [{ params: { loss: 30, datagrams: 1000 } }]
+
+  it('reads name=number options that a chosen scenario declares', () => {
+    expect(parseParams(['loss=0', 'datagrams=200'], scenarios)).toEqual({ loss: 0, datagrams: 200 })
+  })
+
+  it('refuses a malformed option or a parameter no chosen scenario has', () => {
+    expect(() => parseParams(['loss'], scenarios)).toThrow('--param takes name=number, not "loss"')
+    expect(() => parseParams(['rate=3'], scenarios)).toThrow('no chosen scenario has a parameter "rate" (they have: loss, datagrams)')
+  })
+})
+
+describe('validateScenario', () => {
+  const base = { id: 'x', title: 'x', teaches: 'x', deadlineMs: 1000, expect: {} }
+
+  it('refuses a host that waits for a host declared after it', () => {
+    expect(() => validateScenario({ ...base, hosts: { client: { program: 'tcp-client', after: ['server'] }, server: { program: 'tcp-server' } } }))
+      .toThrow('scenario x: host "client" waits for "server", which is not declared before it')
+  })
+
+  it('refuses expectations and faults about undeclared hosts', () => {
+    expect(() => validateScenario({ ...base, hosts: {}, expect: { server: { exit: 0 } } })).toThrow('scenario x: expects something of "server", which it does not declare')
+    expect(() => validateScenario({ ...base, hosts: {}, faults: [{ kind: 'blackhole', host: 'server' }] })).toThrow('scenario x: fault blackhole names host "server"')
+  })
 })

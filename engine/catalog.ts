@@ -4,13 +4,56 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { errors } from './errors.ts'
 import { SCENARIOS_DIR } from './layout.ts'
-import type { Scenario, ScenarioDef } from './scenario.ts'
+import type { Params, ParametrizedScenarioDef, Scenario, ScenarioDef } from './scenario.ts'
+import { validateFaults } from './faults.ts'
 
-export async function loadCatalog(dir = SCENARIOS_DIR): Promise<Scenario[]> {
-  const files = (await readdir(dir)).filter((name) => name.endsWith('.ts')).sort()
+/** Every scenario, parametrized ones declared with their defaults overridden by `params` where they have them. */
+export async function loadCatalog(dir = SCENARIOS_DIR, params: Params = {}): Promise<Scenario[]> {
+  const files = (await readdir(dir)).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts')).sort()
   return Promise.all(files.map(async (name) => {
-    const module = (await import(pathToFileURL(path.join(dir, name)).href)) as { default: ScenarioDef }
-    return { id: path.basename(name, '.ts'), ...module.default }
+    const source = ((await import(pathToFileURL(path.join(dir, name)).href)) as { default: ScenarioDef | ParametrizedScenarioDef }).default
+    const id = path.basename(name, '.ts')
+    const scenario: Scenario = 'define' in source
+      ? { id, ...source.define(withOverrides(source.params, params)), params: withOverrides(source.params, params) }
+      : { id, ...source }
+    validateScenario(scenario)
+    return scenario
+  }))
+}
+
+function withOverrides(defaults: Params, overrides: Params): Params {
+  return Object.fromEntries(Object.entries(defaults).map(([name, value]) => [name, overrides[name] ?? value]))
+}
+
+/** Mistakes in a scenario file, caught when the catalog loads rather than halfway through a run. */
+export function validateScenario(scenario: Scenario): void {
+  const hosts = Object.keys(scenario.hosts)
+  const fail = (problem: string) => {
+    throw new Error(`scenario ${scenario.id}: ${problem}`)
+  }
+  for (const host of Object.keys(scenario.expect)) if (!hosts.includes(host)) fail(`expects something of "${host}", which it does not declare`)
+  hosts.forEach((host, index) => {
+    const spec = scenario.hosts[host]
+    const earlier = hosts.slice(0, index)
+    for (const name of [...(spec.after ?? []), ...(spec.inside ? [spec.inside] : [])]) {
+      if (!earlier.includes(name)) fail(`host "${host}" waits for "${name}", which is not declared before it`)
+    }
+  })
+  try {
+    validateFaults(scenario)
+  } catch (error) {
+    fail((error as Error).message)
+  }
+}
+
+/** Reads `--param name=value` options; every name must be a parameter of one of the chosen scenarios. */
+export function parseParams(options: string[], scenarios: Pick<Scenario, 'params'>[]): Params {
+  const known = new Set(scenarios.flatMap((s) => Object.keys(s.params ?? {})))
+  return Object.fromEntries(options.map((option) => {
+    const match = option.match(/^([\w-]+)=(-?\d+(?:\.\d+)?)$/)
+    if (!match) throw errors.usage(`--param takes name=number, not "${option}"`)
+    if (!known.has(match[1])) throw errors.usage(`no chosen scenario has a parameter "${match[1]}"${known.size ? ` (they have: ${[...known].join(', ')})` : ''}`)
+    return [match[1], Number(match[2])]
   }))
 }
 

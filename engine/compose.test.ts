@@ -12,7 +12,7 @@ const scenario: Scenario = {
   hosts: {
     server: { program: 'tcp-server', listens: 12345 },
     client: { program: 'tcp-client' },
-    client2: { program: 'tcp-client', args: ['--n', '2'] },
+    client2: { program: 'tcp-client', args: ['--n', '2'], after: ['server'] },
   },
   expect: {},
 }
@@ -67,4 +67,21 @@ describe('labCompose', () => {
 
 it('runs the python reference programs with python3', () => {
   expect(programCommand('tcp-server', 'python')).toEqual(['python3', '/opt/lab/programs/python/tcp-server.py'])
+})
+
+it('runs a host declared inside another in that host\'s network namespace, without a sidecar of its own', () => {
+  const compose = labCompose(base, {
+    ...scenario,
+    hosts: { server: { program: 'tcp-server', listens: 12345 }, local: { program: 'tcp-client', inside: 'server', env: { LAB_SERVER_HOST: 'localhost' } } },
+  }, run)
+  expect(Object.keys(compose.services)).toEqual(['server', 'server-net', 'local'])
+  expect(compose.services.local).toMatchObject({ network_mode: 'service:server', depends_on: { server: { condition: 'service_healthy' } } })
+  expect(compose.services.local.hostname).toBeUndefined()
+  expect(compose.services.local.networks).toBeUndefined()
+  expect(compose.services.local.environment).toMatchObject({ LAB_SERVER_HOST: 'localhost' })
+})
+
+it('starts a host after an earlier one that does not listen once that one has started', () => {
+  const compose = labCompose(base, { ...scenario, hosts: { server: { program: 'idle' }, client: { program: 'tcp-client' } } }, run)
+  expect(compose.services.client.depends_on).toEqual({ server: { condition: 'service_started' } })
 })

@@ -53,7 +53,8 @@ export const sidecarName = (host: string) => `${host}-net`
 export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdentity): ComposeFile {
   const labels = { [LABEL.run]: run.runId, [LABEL.scenario]: scenario.id }
   const services: Record<string, ComposeService> = {}
-  const listeners: Record<string, { condition: string }> = {}
+  // Hosts start in the order the scenario declares them, each once the earlier ones run (or listen).
+  const readiness: Record<string, { condition: string }> = {}
   const plans = netPlans(scenario)
 
   for (const [host, spec] of Object.entries(scenario.hosts)) {
@@ -67,11 +68,18 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
       labels,
     }
     if (spec.env) service.environment = { ...template.environment, ...spec.env }
-    if (Object.keys(listeners).length) service.depends_on = { ...listeners }
+    const after = spec.after ?? Object.keys(readiness)
+    if (after.length) service.depends_on = Object.fromEntries(after.map((name) => [name, readiness[name]]))
     if (spec.listens !== undefined) {
       const healthcheck = baseHealthcheck ?? base.services.server.healthcheck
       service.healthcheck = { ...healthcheck, test: ['CMD', 'lab-listening', String(spec.listens)] }
-      listeners[host] = { condition: 'service_healthy' }
+    }
+    readiness[host] = { condition: spec.listens === undefined ? 'service_started' : 'service_healthy' }
+    if (spec.inside) {
+      // A second program in another host's network namespace: it shares that host's address, faults and sidecar.
+      const { hostname: _h, networks: _n, sysctls: _s, ...shared } = service
+      services[host] = { ...shared, network_mode: `service:${spec.inside}` }
+      continue
     }
     services[host] = service
 

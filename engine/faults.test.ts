@@ -49,3 +49,7 @@ describe('netPlans', () => {
     expect(() => plansFor({ kind: 'loss', host: 'server', percent: 130 })).toThrow('loss must be 0 to 100 %, not 130')
   })
 })
+
+it('disconnects a host by taking its interface down', () => {
+  expect(plansFor({ kind: 'disconnect', host: 'server' }).server).toEqual({ linkDown: true })
+})

@@ -78,6 +78,9 @@ export function netPlans(scenario: Pick<Scenario, 'hosts' | 'faults'>): Record<s
         ;(plan.tc ??= []).push(['qdisc', 'add', 'dev', 'eth0', 'root', 'tbf', 'rate', `${fault.kbit}kbit`, 'burst', String(burstBytes), 'latency', '200ms'])
         break
       }
+      case 'disconnect':
+        plan.linkDown = true
+        break
       case 'delay':
         ;(plan.netem ??= []).push(['qdisc', 'add', 'dev', 'eth0', 'root', 'netem', 'delay', `${fault.ms}ms`, ...(fault.jitterMs ? [`${fault.jitterMs}ms`] : [])])
         break

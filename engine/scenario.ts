@@ -11,6 +11,10 @@ export interface HostSpec {
   args?: string[]
   /** Extra environment for the program (LAB_SERVER_HOST and LAB_PORT are always set). */
   env?: Record<string, string>
+  /** The hosts this one starts after (default: every host declared before it); [] to start with the first. */
+  after?: string[]
+  /** Run inside another host's network namespace (its localhost, its address), not as a host of its own. */
+  inside?: string
   /** Hosts declared after this one start only once it listens on this port (TCP or UDP). */
   listens?: number
 }
@@ -37,6 +41,8 @@ export type Fault =
   | { kind: 'rate'; host: string; kbit: number }
   /** Delays what the host sends (tc netem; skipped where the kernel has no sch_netem). */
   | { kind: 'delay'; host: string; ms: number; jitterMs?: number }
+  /** Takes the host's interface down: its address stays in the lab's DNS, but nobody answers ARP for it. */
+  | { kind: 'disconnect'; host: string }
 
 /** One packet seen on a host's interface, decoded from its capture. */
 export interface Packet {
@@ -126,11 +132,24 @@ export interface Scenario {
   expect: Record<string, HostExpectation>
   /** Checks that data cannot say. */
   check?: (run: LabRun) => Check[]
+  /** The parameter values this scenario was declared with, for a parametrized one. */
+  params?: Params
 }
 
 /** A scenario as written in its file; its id is the file name. */
-export type ScenarioDef = Omit<Scenario, 'id'>
+export type ScenarioDef = Omit<Scenario, 'id' | 'params'>
 
-export function defineScenario(def: ScenarioDef): ScenarioDef {
-  return def
+/** Numbers a user may change from the command line (`--param loss=10`), with their defaults. */
+export type Params = Record<string, number>
+
+/** A scenario whose declaration depends on parameters. */
+export interface ParametrizedScenarioDef<P extends Params = Params> {
+  params: P
+  define: (params: P) => ScenarioDef
+}
+
+export function defineScenario(def: ScenarioDef): ScenarioDef
+export function defineScenario<P extends Params>(params: P, define: (params: P) => ScenarioDef): ParametrizedScenarioDef<P>
+export function defineScenario<P extends Params>(defOrParams: ScenarioDef | P, define?: (params: P) => ScenarioDef) {
+  return define ? { params: defOrParams as P, define } : defOrParams
 }

@@ -16,6 +16,8 @@ export interface NetPlan {
   netem?: string[][]
   /** Write every packet of eth0 to /capture/<host>.pcap. */
   capture?: boolean
+  /** Take eth0 down once set up: the host's address then belongs to nobody. */
+  linkDown?: boolean
 }
 
 const plan: NetPlan = JSON.parse(process.env.LAB_NET || '{}')
@@ -105,6 +107,11 @@ async function setUp(): Promise<void> {
         say(`${event.table} off at ${Date.now() - started} ms`)
       }, event.untilMs)
     }
+  }
+
+  if (plan.linkDown) {
+    run('ip', ['link', 'set', 'eth0', 'down'])
+    say('eth0 down: nobody answers for this address')
   }
 
   // The last step: the program container waits for this link before it starts (services/bin/lab-run).
