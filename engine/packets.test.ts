@@ -62,5 +62,6 @@ it('reads what a network sidecar reported', () => {
     'lab-net[server]: address 172.18.0.2',
     'lab-net[server]: skip: this kernel has no sch_netem, so delay and jitter cannot be applied',
     'lab-net[server]: counters {"loss":297}',
-  ])).toEqual({ address: '172.18.0.2', counters: { loss: 297 }, skipped: 'this kernel has no sch_netem, so delay and jitter cannot be applied' })
+    'lab-net[server]: tcpdump ended (0): 9 packets captured 21 packets received by filter 0 packets dropped by kernel',
+  ])).toEqual({ address: '172.18.0.2', counters: { loss: 297 }, skipped: 'this kernel has no sch_netem, so delay and jitter cannot be applied', captureLost: 12 })
 })

@@ -116,6 +116,7 @@ async function upRunCollect(scenario: Scenario, project: string, file: string): 
       }
       const pcap = await docker.readFileFrom(sidecarId, `/capture/${host}.pcap`)
       if (pcap) hostRecord.packets = await readPcap(pcap)
+      if (net.captureLost) problems.push(`the capture of ${host} missed ${net.captureLost} packets`)
     }
     hosts[host] = hostRecord
   }))
@@ -123,9 +124,22 @@ async function upRunCollect(scenario: Scenario, project: string, file: string): 
 }
 
 /** What a sidecar reported: its fault counters when it stopped, and why it skipped a fault, if it did. */
-export function readSidecarLog(lines: string[]): { address?: string; counters?: Record<string, number>; skipped?: string } {
-  const result: { address?: string; counters?: Record<string, number>; skipped?: string } = {}
+export interface SidecarReport {
+  address?: string
+  counters?: Record<string, number>
+  skipped?: string
+  /** Packets tcpdump saw but did not write (its closing statistics), when there were any. */
+  captureLost?: number
+}
+
+export function readSidecarLog(lines: string[]): SidecarReport {
+  const result: SidecarReport = {}
   for (const line of lines) {
+    const stats = line.match(/: tcpdump ended .*?(\d+) packets captured (\d+) packets received by filter (\d+) packets dropped/)
+    if (stats) {
+      const lost = Number(stats[2]) - Number(stats[1]) + Number(stats[3])
+      if (lost > 0) result.captureLost = lost
+    }
     result.address ??= line.match(/^lab-net\[[\w-]+\]: address ([\d.]+)$/)?.[1]
     const counters = line.match(/^lab-net\[[\w-]+\]: counters (\{.*\})$/)
     if (counters) result.counters = JSON.parse(counters[1]) as Record<string, number>

@@ -78,7 +78,7 @@ async function setUp(): Promise<void> {
   }
 
   if (plan.capture) {
-    tcpdump = spawn('tcpdump', ['-i', 'eth0', '-n', '-U', '-s', '0', '-Z', 'root', '-w', `/capture/${host}.pcap`], {
+    tcpdump = spawn('tcpdump', ['-i', 'eth0', '-n', '--immediate-mode', '-U', '-s', '0', '-Z', 'root', '-w', `/capture/${host}.pcap`], {
       stdio: ['ignore', 'ignore', 'pipe'],
     })
     await new Promise<void>((resolve, reject) => {
@@ -132,7 +132,12 @@ const stop = () => {
   const totals = counters(undefined, { ...removedCounts })
   say(`counters ${JSON.stringify(totals)}`)
   if (!tcpdump || tcpdump.exitCode !== null) process.exit(0)
-  tcpdump.once('exit', () => process.exit(0))
+  let stats = ''
+  tcpdump.stderr?.on('data', (chunk: Buffer) => (stats += chunk.toString()))
+  tcpdump.once('exit', (code, signal) => {
+    say(`tcpdump ended (${code ?? signal}): ${stats.replace(/\s+/g, ' ').trim()}`)
+    process.exit(0)
+  })
   tcpdump.kill('SIGINT') // tcpdump flushes the pcap on SIGINT
 }
 process.on('SIGTERM', stop)
