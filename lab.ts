@@ -9,6 +9,8 @@ import { catalogTable, scenarioHeader, scenarioReport, summary } from './engine/
 import { runScenario } from './engine/run.ts'
 import { IMPLS, type Impl } from './engine/scenario.ts'
 import { runInterruptCleanups } from './engine/teardown.ts'
+import { submissionsFromOptions } from './engine/submission.ts'
+import { LANGS, langFromEnv, type Lang } from './engine/hints.ts'
 
 const USAGE = `socket-lab: run socket programs in real containers, inject faults, assert the outcome.
 
@@ -21,11 +23,22 @@ Usage:
 Options:
   --impl ts|python    which reference programs run (default: ts)
   --param name=N      change a scenario parameter (e.g. --param loss=10 for udp-loss); repeatable
+  --server FILE       run your own program in host \`server\` instead of the reference one
+  --client FILE       the same for host \`client\`
+  --host NAME=FILE    the same for any host; repeatable
+                      (.py runs with python3, .js/.mjs/.cjs/.ts with node, else an executable with #!)
+  --lang pt-BR|en     language of the hints (default: from LANG)
   -h, --help          show this help
 
 Exit codes: 0 all passed, 1 a scenario failed, 2 usage or environment error.`
 
 const say = (line: string) => console.log(`» ${line}`)
+
+function parseLang(option: string | undefined): Lang {
+  if (option === undefined) return langFromEnv()
+  if (!LANGS.includes(option as Lang)) throw errors.usage(`--lang must be one of ${LANGS.join(', ')}, not "${option}"`)
+  return option as Lang
+}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -36,6 +49,10 @@ async function main(argv: string[]): Promise<number> {
       impl: { type: 'string', default: 'ts' },
       offline: { type: 'boolean' },
       param: { type: 'string', multiple: true, default: [] },
+      server: { type: 'string' },
+      client: { type: 'string' },
+      host: { type: 'string', multiple: true, default: [] },
+      lang: { type: 'string' },
     },
   })
   if (values.help) {
@@ -68,13 +85,15 @@ async function main(argv: string[]): Promise<number> {
   const names = [command, ...rest]
   const params = parseParams(values.param, selectScenarios(await loadCatalog(), names))
   const scenarios = selectScenarios(await loadCatalog(undefined, params), names)
+  const submissions = await submissionsFromOptions(values)
+  const lang = parseLang(values.lang)
   await docker.preflight()
   const image = await ensureLabImage(say)
   const results = []
   for (const scenario of scenarios) {
     console.log(scenarioHeader(scenario))
-    const result = await runScenario(scenario, { image, impl: values.impl as Impl })
-    console.log(scenarioReport(result))
+    const result = await runScenario(scenario, { image, impl: values.impl as Impl, submissions })
+    console.log(scenarioReport(result, lang))
     results.push(result)
   }
   if (results.length > 1) console.log(summary(results))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkScenario, expectExit, expectPrinted, formatMs } from './checks.ts'
+import { checkScenario, errorLine, expectExit, expectPrinted, formatMs } from './checks.ts'
 import type { HostRun, Scenario } from './scenario.ts'
 
 const host = (over: Partial<HostRun> = {}): HostRun => ({
@@ -63,4 +63,19 @@ describe('checkScenario', () => {
 
 it('formats durations for people', () => {
   expect([formatMs(12.4), formatMs(999), formatMs(1500), formatMs(20_000)]).toEqual(['12 ms', '999 ms', '1.5 s', '20.0 s'])
+})
+
+describe('errorLine', () => {
+  const lines = (...texts: string[]) => ({ stderr: texts.map((text, atMs) => ({ atMs, text })) })
+
+  it('finds the exception of a Python traceback', () => {
+    expect(errorLine(lines('Traceback (most recent call last):', '  File "/opt/lab/submission/c.py", line 4, in <module>', 'ConnectionRefusedError: [Errno 111] Connection refused')))
+      .toBe('ConnectionRefusedError: [Errno 111] Connection refused')
+  })
+
+  it("finds the error of a Node crash, not its stack or version line", () => {
+    expect(errorLine(lines("node:events:497", '      throw er; // Unhandled \'error\' event', '      ^', '', 'Error: connect ECONNREFUSED 172.18.0.2:12345',
+      '    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1637:16)', '{', "  errno: -111,", "  code: 'ECONNREFUSED',", '}', '', 'Node.js v24.21.0')))
+      .toBe('Error: connect ECONNREFUSED 172.18.0.2:12345')
+  })
 })

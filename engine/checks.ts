@@ -8,7 +8,8 @@ export function formatMs(ms: number): string {
 const quote = (text: string) => JSON.stringify(text)
 
 function lastLines(host: HostRun, count = 3): string {
-  const lines = host.stdout.slice(-count).map((line) => quote(line.text))
+  const clip = (text: string) => (text.length > 100 ? `${text.slice(0, 100)}…` : text)
+  const lines = host.stdout.slice(-count).map((line) => quote(clip(line.text)))
   return lines.length ? `its last output: ${lines.join(', ')}` : 'it printed nothing'
 }
 
@@ -24,10 +25,16 @@ export function expectPrinted(host: HostRun, lines: string[]): Check[] {
   })
 }
 
+/** The line of a program's stderr that names its error: Python's last traceback line, Node's `Error: …` line. */
+export function errorLine(host: Pick<HostRun, 'stderr'>): string | undefined {
+  const lines = host.stderr.map((line) => line.text.trim()).filter((text) => text && !/^(at |Node\.js v\d|\^+$|[{}]|\w+: .*,$)/.test(text))
+  return lines.findLast((text) => /^[\w.]*(Error|Exception|Interrupt)\b.*:/.test(text)) ?? lines.at(-1)
+}
+
 function describeEnd(host: HostRun): string {
   if (!host.started) return 'never started'
   if (host.exitCode === null) return `still running after ${formatMs(host.elapsedMs)}`
-  const stderr = host.stderr.at(-1)?.text
+  const stderr = errorLine(host)
   return `exited with code ${host.exitCode} after ${formatMs(host.elapsedMs)}${host.exitCode && stderr ? `: ${stderr}` : ''}`
 }
 

@@ -4,6 +4,7 @@ import { parse } from 'yaml'
 import { LABEL } from './docker.ts'
 import { netPlans } from './faults.ts'
 import type { Impl, Scenario } from './scenario.ts'
+import { OUTPUT_LIMIT_BYTES, SUBMISSION_DIR, type StagedSubmission } from './submission.ts'
 import type { NetPlan } from '../services/bin/lab-net.ts'
 
 export interface ComposeService {
@@ -31,6 +32,8 @@ export interface RunIdentity {
   impl: Impl
   /** Capture every host, whatever the scenario asks (`--capture DIR`). */
   captureAll?: boolean
+  /** Hosts that run a submitted program instead of the reference one. */
+  submissions?: Record<string, StagedSubmission>
 }
 
 function captures(scenario: Scenario, host: string, run: RunIdentity): boolean {
@@ -68,6 +71,12 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
       labels,
     }
     if (spec.env) service.environment = { ...template.environment, ...spec.env }
+    const submission = run.submissions?.[host]
+    if (submission) {
+      service.command = submission.command
+      service.volumes = [`${submission.dir}:${SUBMISSION_DIR}:ro`]
+      service.environment = { ...service.environment, LAB_OUTPUT_LIMIT: String(OUTPUT_LIMIT_BYTES) }
+    }
     const after = spec.after ?? Object.keys(readiness)
     if (after.length) service.depends_on = Object.fromEntries(after.map((name) => [name, readiness[name]]))
     if (spec.listens !== undefined) {

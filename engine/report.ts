@@ -3,6 +3,7 @@ import { chalk } from 'zx'
 import { formatMs } from './checks.ts'
 import type { ScenarioResult } from './run.ts'
 import type { Scenario } from './scenario.ts'
+import type { Lang } from './hints.ts'
 
 if (process.env.NO_COLOR) chalk.level = 0
 
@@ -15,7 +16,21 @@ export function scenarioHeader(scenario: Scenario): string {
 
 const SKIP = chalk.yellow('⊘')
 
-export function scenarioReport(result: ScenarioResult): string {
+/** What a failed submission most likely got wrong, and the evidence: exit code, last stderr lines, time. */
+function submissionNotes(result: ScenarioResult, lang: Lang): string[] {
+  if (Object.keys(result.submissions).length === 0 || result.status !== 'failed') return []
+  const notes = result.hints.map((hint) => chalk.yellow(`  ➜ ${hint.text[lang]}`))
+  for (const [host, file] of Object.entries(result.submissions)) {
+    const run = result.run.hosts[host]
+    if (!run) continue
+    const end = !run.started ? 'never started' : run.exitCode === null ? `still running after ${formatMs(run.elapsedMs)}` : `exit code ${run.exitCode} after ${formatMs(run.elapsedMs)}`
+    notes.push(chalk.dim(`  ${host} ran ${file}: ${end}`))
+    for (const line of run.stderr.filter((l) => l.text.trim()).slice(-5)) notes.push(chalk.dim(`    stderr: ${line.text}`))
+  }
+  return notes
+}
+
+export function scenarioReport(result: ScenarioResult, lang: Lang = 'en'): string {
   const project = chalk.dim(`(project ${result.project})`)
   if (result.status === 'skipped') return `${SKIP} ${result.scenario.id} ${chalk.yellow('skipped')}: ${result.run.skipped} ${project}`
   const lines = result.checks.flatMap((check) => [
@@ -24,6 +39,7 @@ export function scenarioReport(result: ScenarioResult): string {
   ])
   const passed = result.checks.filter((check) => check.passed).length
   const verdict = result.passed ? chalk.green('passed') : chalk.red('FAILED')
+  lines.push(...submissionNotes(result, lang))
   lines.push(`${result.passed ? PASS : FAIL} ${result.scenario.id} ${verdict}: ${passed}/${result.checks.length} checks in ${formatMs(result.wallMs)} ${project}`)
   return lines.join('\n')
 }

@@ -12,6 +12,9 @@ import * as docker from './docker.ts'
 import { COMPOSE_FILE, ROOT } from './layout.ts'
 import { readPcap } from './packets.ts'
 import type { Check, HostRun, Impl, LabRun, Scenario } from './scenario.ts'
+import { errors } from './errors.ts'
+import { hintsFor, type Hint } from './hints.ts'
+import { stageSubmission, type StagedSubmission } from './submission.ts'
 import { onInterrupt } from './teardown.ts'
 
 /** Deadlines of the phases around the programs' own run (whose deadline each scenario sets). */
@@ -22,6 +25,8 @@ const TRAILING_PACKETS_MS = 300
 
 /** Printed by services/bin/lab-run just before the program starts: the zero of every timing. */
 const START_MARK = 'lab-run: start'
+/** Printed by services/bin/lab-limit.ts when a submitted program wrote past its output limit. */
+const OUTPUT_CUT_MARK = 'lab-run: output cut after'
 
 export interface ScenarioResult {
   scenario: Scenario
@@ -33,12 +38,18 @@ export interface ScenarioResult {
   passed: boolean
   wallMs: number
   run: LabRun
+  /** Submitted programs, by host (the paths the user gave). */
+  submissions: Record<string, string>
+  /** The likely mistakes behind a failure of submitted programs. */
+  hints: Hint[]
 }
 
 export interface RunOptions {
   /** The lab image, as ensureLabImage returned it. */
   image: string
   impl?: Impl
+  /** Programs to run in place of the reference ones, by host: paths to a student's files. */
+  submissions?: Record<string, string>
 }
 
 export function newRunId(): string {
@@ -59,7 +70,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const forget = onInterrupt(tearDown)
   let run: LabRun
   try {
-    const compose = labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), scenario, { project, runId, impl, image: options.image })
+    const submissions: Record<string, StagedSubmission> = {}
+    for (const [host, source] of Object.entries(options.submissions ?? {})) {
+      if (!(host in scenario.hosts)) throw errors.usage(`${scenario.id} has no host "${host}" to run ${source} in (hosts: ${Object.keys(scenario.hosts).join(', ')})`)
+      submissions[host] = await stageSubmission(host, source, work)
+    }
+    const compose = labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), scenario, { project, runId, impl, image: options.image, submissions })
     await writeFile(file, stringify(compose))
     run = await upRunCollect(scenario, project, file)
   } finally {
@@ -68,8 +84,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   }
   const checks = checkScenario(scenario, run)
   const status = run.skipped ? 'skipped' : checks.every((check) => check.passed) ? 'passed' : 'failed'
+  const submissions = options.submissions ?? {}
   return {
-    scenario, impl, project, checks, run, status,
+    scenario, impl, project, checks, run, status, submissions,
+    hints: hintsFor(scenario, { run, checks, submitted: Object.keys(submissions) }),
     passed: status === 'passed',
     wallMs: performance.now() - started,
   }
@@ -110,6 +128,7 @@ async function upRunCollect(scenario: Scenario, project: string, file: string): 
       const net = readSidecarLog(sidecar.stdout.map((line) => line.text))
       hostRecord.faultCounters = net.counters
       hostRecord.address ??= net.address
+      hostRecord.listening = net.listening
       skipped ??= net.skipped
       if (sidecar.exitCode !== null && sidecar.exitCode !== 0 && !net.counters) {
         problems.push(`the network sidecar of ${host} failed: ${sidecar.stderr.at(-1)?.text ?? `exit code ${sidecar.exitCode}`}`)
@@ -128,6 +147,8 @@ export interface SidecarReport {
   address?: string
   counters?: Record<string, number>
   skipped?: string
+  /** Sockets listening in the host when the lab ended, as `address:port/proto`. */
+  listening?: string[]
   /** Packets tcpdump saw but did not write (its closing statistics), when there were any. */
   captureLost?: number
 }
@@ -140,6 +161,8 @@ export function readSidecarLog(lines: string[]): SidecarReport {
       const lost = Number(stats[2]) - Number(stats[1]) + Number(stats[3])
       if (lost > 0) result.captureLost = lost
     }
+    const listening = line.match(/^lab-net\[[\w-]+\]: listening (\[.*\])$/)
+    if (listening) result.listening = JSON.parse(listening[1]) as string[]
     result.address ??= line.match(/^lab-net\[[\w-]+\]: address ([\d.]+)$/)?.[1]
     const counters = line.match(/^lab-net\[[\w-]+\]: counters (\{.*\})$/)
     if (counters) result.counters = JSON.parse(counters[1]) as Record<string, number>
@@ -163,5 +186,6 @@ export function hostRun(host: string, output: docker.ContainerOutput, endedAt: n
     elapsedMs: Math.max(0, (output.finishedAt ?? endedAt) - zero),
     stdout: rebase(output.stdout),
     stderr: rebase(output.stderr.filter((line) => line !== mark)),
+    outputCut: output.stderr.some((line) => line.text.startsWith(OUTPUT_CUT_MARK)),
   }
 }

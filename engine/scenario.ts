@@ -1,6 +1,8 @@
 // The vocabulary of a scenario file: hosts, what each runs, what each is expected to do. Scenarios are data;
 // the engine turns them into a compose project, runs it, and hands back plain results to check.
 
+import type { HintRule } from './hints.ts'
+
 /** Which implementation of the reference programs runs: services/programs/ts or services/programs/python. */
 export type Impl = 'ts' | 'python'
 export const IMPLS: readonly Impl[] = ['ts', 'python']
@@ -105,6 +107,10 @@ export interface HostRun {
   address?: string
   /** Packets on the host's interface, when the scenario captures it. */
   packets?: Packet[]
+  /** Sockets listening in the host when the lab ended, as `address:port/proto` (e.g. 127.0.0.1:12345/tcp). */
+  listening?: string[]
+  /** The program's output passed the limit for submitted programs and it was stopped. */
+  outputCut?: boolean
   /** Packets each fault dropped or rejected on this host, by fault kind, as the sidecar counted them. */
   faultCounters?: Record<string, number>
 }
@@ -132,6 +138,8 @@ export interface Scenario {
   expect: Record<string, HostExpectation>
   /** Checks that data cannot say. */
   check?: (run: LabRun) => Check[]
+  /** The likely mistakes this scenario can name when a submitted program fails it (see engine/hints.ts). */
+  hints?: HintRule[]
   /** The parameter values this scenario was declared with, for a parametrized one. */
   params?: Params
 }

@@ -4,6 +4,7 @@
 // (engine/faults.ts) as JSON in LAB_NET; it reports on stdout, one `lab-net[host]: …` line per step.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { lookup } from 'node:dns/promises'
+import { readFileSync } from 'node:fs'
 
 export interface NetPlan {
   /** nftables ruleset applied before the program starts. */
@@ -44,6 +45,23 @@ function counters(table?: string, totals: Record<string, number> = {}): Record<s
   }
   return totals
 }
+/** Sockets listening in this namespace (TCP LISTEN, bound UDP), as `address:port/proto`, read from /proc. */
+function listeningSockets(): string[] {
+  const found: string[] = []
+  for (const proto of ['tcp', 'udp'] as const) {
+    let table = ''
+    try { table = readFileSync(`/proc/net/${proto}`, 'utf8') } catch { continue }
+    for (const row of table.split('\n').slice(1)) {
+      const [, local, , state] = row.trim().split(/\s+/)
+      if (!local || (proto === 'tcp' && state !== '0A')) continue
+      const [hexAddress, hexPort] = local.split(':')
+      const address = [3, 2, 1, 0].map((i) => parseInt(hexAddress.slice(i * 2, i * 2 + 2), 16)).join('.')
+      found.push(`${address}:${parseInt(hexPort, 16)}/${proto}`)
+    }
+  }
+  return found
+}
+
 /** What timed tables counted before they were deleted. */
 const removedCounts: Record<string, number> = {}
 
@@ -130,6 +148,7 @@ try {
 
 const stop = () => {
   const totals = counters(undefined, { ...removedCounts })
+  say(`listening ${JSON.stringify(listeningSockets())}`)
   say(`counters ${JSON.stringify(totals)}`)
   if (!tcpdump || tcpdump.exitCode !== null) process.exit(0)
   let stats = ''
