@@ -1,0 +1,64 @@
+// Grading a student's own program: real containers running the submissions in test/fixtures/submissions.
+import path from 'node:path'
+import { describe, expect, inject, it } from 'vitest'
+import { loadCatalog, selectScenarios } from '../engine/catalog.ts'
+import { runScenario } from '../engine/run.ts'
+import { ROOT } from '../engine/layout.ts'
+
+const [tcpBasic] = selectScenarios(await loadCatalog(), ['tcp-basic'])
+const image = inject('labImage')
+const submission = (name: string) => path.join(ROOT, 'test/fixtures/submissions', name)
+const grade = (server: string, deadlineMs = tcpBasic.deadlineMs) =>
+  runScenario({ ...tcpBasic, deadlineMs }, { image, submissions: { server: submission(server) } })
+const failedChecks = (result: Awaited<ReturnType<typeof grade>>) =>
+  Object.fromEntries(result.checks.filter((c) => !c.passed).map((c) => [c.description, c.reason]))
+
+describe.concurrent('grading a submitted server with tcp-basic', { timeout: 90_000 }, () => {
+  it('passes a correct Python server', async () => {
+    const result = await grade('servidor-ok.py')
+    expect(failedChecks(result)).toEqual({})
+    expect(result.hints).toEqual([])
+  })
+
+  it('passes a correct Node server', async () => {
+    const result = await grade('servidor.mjs')
+    expect(failedChecks(result)).toEqual({})
+  })
+
+  it("fails the seed's server bound to localhost, naming the localhost bind", async () => {
+    const result = await grade('servidor-localhost.py')
+    expect(result.status).toBe('failed')
+    expect(result.hints.map((h) => h.id)).toEqual(['bound-to-localhost'])
+    expect(result.run.hosts.server.listening).toContain('127.0.0.1:12345/tcp')
+    expect(failedChecks(result)['client exited with code 0']).toMatch(/^exited with code 1 after [\d.]+ m?s: Error: connect ECONNREFUSED [\d.]+:12345$/)
+  })
+
+  it('fails a server that never sends the welcome within the deadline, with that hint', async () => {
+    const result = await grade('servidor-sem-boas-vindas.py', 6000)
+    expect(failedChecks(result)['the lab ran to the end']).toBe('client was still running at the 6 s deadline')
+    expect(result.hints.map((h) => h.id)).toEqual(['no-welcome'])
+    expect(result.hints[0].text['pt-BR']).toContain('envie "Bem-vindo ao servidor!"')
+  })
+
+  it('fails a server with a syntax error, showing the error', async () => {
+    const result = await grade('servidor-sintaxe.py')
+    expect(failedChecks(result)['server kept serving until the end']).toMatch(/^exited with code 1 after [\d.]+ m?s: SyntaxError: expected ':'$/)
+    expect(result.hints[0].text.en).toBe("Your program never ran: a syntax error (SyntaxError: expected ':'). Fix the line the error points to.")
+    expect(result.run.hosts.server.stderr.map((l) => l.text)).toContain('    while True')
+  })
+
+  it('cuts a server that floods its output, and grades it', async () => {
+    const result = await grade('servidor-flood.py')
+    expect(result.status).toBe('failed')
+    expect(result.run.hosts.server.outputCut).toBe(true)
+    expect(result.run.hosts.server.exitCode).toBe(137)
+    const printed = result.run.hosts.server.stdout.reduce((bytes, line) => bytes + Buffer.byteLength(line.text) + 1, 0)
+    expect(printed).toBeLessThanOrEqual(1024 * 1024 + 1)
+    expect(result.hints.map((h) => h.id)).toEqual(['output-flood'])
+  })
+
+  it('fails a server on the wrong port, naming the port it chose', async () => {
+    const result = await grade('servidor-porta-errada.py')
+    expect(result.hints[0]?.text.en).toBe('The server listens on port 5000, but the exercise uses port 12345 (LAB_PORT).')
+  })
+})
