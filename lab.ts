@@ -5,11 +5,15 @@ import { loadCatalog, parseParams, selectScenarios } from './engine/catalog.ts'
 import * as docker from './engine/docker.ts'
 import { EXIT, LabError, errors } from './engine/errors.ts'
 import { ensureLabImage } from './engine/image.ts'
-import { catalogTable, scenarioHeader, scenarioReport, summary } from './engine/report.ts'
+import { catalogTable, gradeLine, scenarioHeader, scenarioReport, summary } from './engine/report.ts'
 import { runScenario } from './engine/run.ts'
 import { IMPLS, type Impl } from './engine/scenario.ts'
 import { runInterruptCleanups } from './engine/teardown.ts'
 import { submissionsFromOptions } from './engine/submission.ts'
+import os from 'node:os'
+import { errorRow, findSubmissions, gradeRow, writeGrades, type GradeRow } from './engine/grade.ts'
+import { inOrder, runPool } from './engine/pool.ts'
+import { formatMs } from './engine/checks.ts'
 import { LANGS, langFromEnv, type Lang } from './engine/hints.ts'
 
 const USAGE = `socket-lab: run socket programs in real containers, inject faults, assert the outcome.
@@ -19,6 +23,9 @@ Usage:
   npm run lab -- list                        list the scenarios
   npm run lab -- build [--offline]           (re)build the lab image; --offline skips the registry
   npm run lab -- clean                       remove what interrupted runs left behind
+  npm run lab -- grade <scenario> --server 'entregas/*/servidor.py' [--output grades]
+                                             grade every student's file, each in its own lab; writes
+                                             grades.csv and grades.json (one row per student)
 
 Options:
   --impl ts|python    which reference programs run (default: ts)
@@ -28,6 +35,7 @@ Options:
   --host NAME=FILE    the same for any host; repeatable
                       (.py runs with python3, .js/.mjs/.cjs/.ts with node, else an executable with #!)
   --lang pt-BR|en     language of the hints (default: from LANG)
+  --parallel N        labs at once for grade (default: number of cores)
   -h, --help          show this help
 
 Exit codes: 0 all passed, 1 a scenario failed, 2 usage or environment error.`
@@ -53,6 +61,8 @@ async function main(argv: string[]): Promise<number> {
       client: { type: 'string' },
       host: { type: 'string', multiple: true, default: [] },
       lang: { type: 'string' },
+      parallel: { type: 'string' },
+      output: { type: 'string' },
     },
   })
   if (values.help) {
@@ -72,6 +82,8 @@ async function main(argv: string[]): Promise<number> {
       await ensureLabImage(say, { force: true, offline: values.offline })
       say('lab image ready')
       return EXIT.passed
+    case 'grade':
+      return grade(rest, values)
     case 'clean': {
       await docker.preflight()
       const found = await docker.findLeftovers()
@@ -98,6 +110,49 @@ async function main(argv: string[]): Promise<number> {
   }
   if (results.length > 1) console.log(summary(results))
   return results.some((r) => r.status === 'failed') ? EXIT.failed : EXIT.passed
+}
+
+/** `grade <scenario> --server 'glob'`: one isolated lab per student, a few at a time, rows to CSV and JSON. */
+async function grade(names: string[], options: { server?: string; client?: string; host: string[]; lang?: string; parallel?: string; output?: string; impl: string }): Promise<number> {
+  if (names.length !== 1) throw errors.usage('grade takes one scenario: npm run lab -- grade tcp-basic --server \'entregas/*/servidor.py\'')
+  const [scenario] = selectScenarios(await loadCatalog(), names)
+  const globs: Record<string, string> = {}
+  if (options.server) globs.server = options.server
+  if (options.client) globs.client = options.client
+  for (const option of options.host) {
+    const [host, pattern] = option.split(/=(.*)/s)
+    if (!pattern) throw errors.usage(`--host takes name=glob, not "${option}"`)
+    globs[host] = pattern
+  }
+  for (const host of Object.keys(globs)) if (!(host in scenario.hosts)) throw errors.usage(`${scenario.id} has no host "${host}" (hosts: ${Object.keys(scenario.hosts).join(', ')})`)
+  const students = await findSubmissions(globs)
+  const lang = parseLang(options.lang)
+  const parallel = parseParallel(options.parallel)
+  await docker.preflight()
+  const image = await ensureLabImage(say)
+  say(`grading ${students.length} submissions with ${scenario.id}, ${parallel} at a time`)
+  const started = performance.now()
+  const print = inOrder((row: GradeRow) => console.log(gradeLine(row)))
+  const rows = await runPool(students, parallel, async (student, index) => {
+    const row = await runScenario(scenario, { image, impl: options.impl as Impl, submissions: student.files })
+      .then((result) => gradeRow(student, result, lang), (error: Error) => {
+        if (error instanceof LabError && error.exitCode === EXIT.usage) return errorRow(student, error)
+        throw error
+      })
+    print(row, index)
+    return row
+  })
+  const written = await writeGrades(rows, options.output ?? `grades-${scenario.id}`)
+  const passed = rows.filter((row) => row.verdict === 'passed').length
+  say(`${passed}/${rows.length} passed in ${formatMs(performance.now() - started)}; wrote ${written.join(' and ')}`)
+  return passed === rows.length ? EXIT.passed : EXIT.failed
+}
+
+function parseParallel(option: string | undefined): number {
+  if (option === undefined) return os.availableParallelism()
+  const n = Number(option)
+  if (!Number.isInteger(n) || n < 1) throw errors.usage(`--parallel takes a whole number from 1, not "${option}"`)
+  return n
 }
 
 let stopping = false

@@ -6,3 +6,9 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml')
 export const SERVICES_DIR = path.join(ROOT, 'services')
 export const SCENARIOS_DIR = path.join(ROOT, 'scenarios')
+
+/** Where the user ran `npm run lab` from: npm itself runs scripts in the package folder. */
+export const USER_DIR = process.env.INIT_CWD ?? process.cwd()
+
+/** A path the user typed, resolved against the folder they typed it in. */
+export const userPath = (file: string) => path.resolve(USER_DIR, file)

@@ -4,6 +4,7 @@ import { formatMs } from './checks.ts'
 import type { ScenarioResult } from './run.ts'
 import type { Scenario } from './scenario.ts'
 import type { Lang } from './hints.ts'
+import type { GradeRow } from './grade.ts'
 
 if (process.env.NO_COLOR) chalk.level = 0
 
@@ -42,6 +43,12 @@ export function scenarioReport(result: ScenarioResult, lang: Lang = 'en'): strin
   lines.push(...submissionNotes(result, lang))
   lines.push(`${result.passed ? PASS : FAIL} ${result.scenario.id} ${verdict}: ${passed}/${result.checks.length} checks in ${formatMs(result.wallMs)} ${project}`)
   return lines.join('\n')
+}
+
+export function gradeLine(row: GradeRow): string {
+  const mark = row.verdict === 'passed' ? PASS : row.verdict === 'skipped' ? SKIP : FAIL
+  const score = row.verdict === 'error' ? chalk.red('error') : `${row.verdict} ${row.checksPassed}/${row.checksTotal}`
+  return `${mark} ${row.student}: ${score} ${chalk.dim(`(${row.elapsedS} s)`)}${row.hint ? ` — ${row.hint}` : ''}`
 }
 
 export function catalogTable(catalog: Scenario[]): string {

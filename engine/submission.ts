@@ -4,6 +4,7 @@
 import { chmod, copyFile, mkdir, open, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { errors } from './errors.ts'
+import { userPath } from './layout.ts'
 
 /** Where a submission is mounted inside its host. */
 export const SUBMISSION_DIR = '/opt/lab/submission'
@@ -61,6 +62,9 @@ export async function submissionsFromOptions(options: { server?: string; client?
     if (!match) throw errors.usage(`--host takes name=path, not "${option}"`)
     submissions[match[1]] = match[2]
   }
-  for (const file of Object.values(submissions)) await commandFor(file) // fails early on a file that cannot run
+  for (const [host, file] of Object.entries(submissions)) {
+    submissions[host] = userPath(file)
+    await commandFor(submissions[host]) // fails early on a file that cannot run
+  }
   return submissions
 }

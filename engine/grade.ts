@@ -1,0 +1,86 @@
+// Grading a whole class: every student's submission runs in its own lab, a few at a time, and each becomes
+// one row of a CSV and a JSON file a teacher can open.
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { stringify } from 'csv-stringify/sync'
+import { glob } from 'tinyglobby'
+import { errors } from './errors.ts'
+import { USER_DIR, userPath } from './layout.ts'
+import type { Lang } from './hints.ts'
+import type { ScenarioResult } from './run.ts'
+
+export interface StudentSubmission {
+  /** The student's folder name (or the file's name when every file sits in one folder). */
+  student: string
+  /** Files by host. */
+  files: Record<string, string>
+}
+
+export interface GradeRow {
+  student: string
+  verdict: 'passed' | 'failed' | 'skipped' | 'error'
+  checksPassed: number
+  checksTotal: number
+  /** The likely mistake, in the chosen language; for an error, what went wrong. */
+  hint: string
+  elapsedS: number
+  files: Record<string, string>
+}
+
+/** Expands one glob per host into students: the first host's matches name the students, and each other
+ * host's file is the match in the same student folder. */
+export async function findSubmissions(globs: Record<string, string>, cwd = USER_DIR): Promise<StudentSubmission[]> {
+  const hosts = Object.keys(globs)
+  if (hosts.length === 0) throw errors.usage('grade needs the students\' files: --server \'entregas/*/servidor.py\' (or --client, --host name=glob)')
+  const matches = Object.fromEntries(await Promise.all(hosts.map(async (host) =>
+    [host, (await glob(globs[host], { cwd, absolute: true, onlyFiles: true })).sort()] as const)))
+  const [first] = hosts
+  if (matches[first].length === 0) throw errors.usage(`no file matches ${globs[first]}`)
+  const folders = new Set(matches[first].map((file) => path.dirname(file)))
+  const byFolder = folders.size === matches[first].length
+  return matches[first].map((file) => {
+    const folder = path.dirname(file)
+    const files: Record<string, string> = { [first]: file }
+    for (const host of hosts.slice(1)) {
+      const mine = matches[host].find((other) => path.dirname(other) === folder)
+      if (mine) files[host] = mine
+    }
+    return { student: byFolder ? path.basename(folder) : path.basename(file, path.extname(file)), files }
+  })
+}
+
+export function gradeRow(submission: StudentSubmission, result: ScenarioResult, lang: Lang): GradeRow {
+  return {
+    student: submission.student,
+    verdict: result.status,
+    checksPassed: result.checks.filter((c) => c.passed).length,
+    checksTotal: result.checks.length,
+    hint: result.hints[0]?.text[lang] ?? (result.status === 'failed' ? result.checks.find((c) => !c.passed)?.reason ?? '' : ''),
+    elapsedS: Math.round(result.wallMs / 100) / 10,
+    files: submission.files,
+  }
+}
+
+export function errorRow(submission: StudentSubmission, error: Error): GradeRow {
+  return { student: submission.student, verdict: 'error', checksPassed: 0, checksTotal: 0, hint: error.message, elapsedS: 0, files: submission.files }
+}
+
+export function gradesCsv(rows: GradeRow[]): string {
+  return stringify(rows.map((row) => ({
+    student: row.student,
+    verdict: row.verdict,
+    checks_passed: row.checksPassed,
+    checks_total: row.checksTotal,
+    hint: row.hint,
+    elapsed_s: row.elapsedS,
+    files: Object.entries(row.files).map(([host, file]) => `${host}=${file}`).join(' '),
+  })), { header: true })
+}
+
+/** Writes PREFIX.csv and PREFIX.json; returns their paths. */
+export async function writeGrades(rows: GradeRow[], prefix: string): Promise<string[]> {
+  const files = [userPath(`${prefix}.csv`), userPath(`${prefix}.json`)]
+  await writeFile(files[0], gradesCsv(rows))
+  await writeFile(files[1], `${JSON.stringify(rows, null, 2)}\n`)
+  return files
+}
