@@ -25,6 +25,8 @@ export interface GradeRow {
   hint: string
   elapsedS: number
   files: Record<string, string>
+  /** The compose project the submission ran in (JSON only), to find its traces in Docker's logs. */
+  project?: string
 }
 
 /** Expands one glob per host into students: the first host's matches name the students, and each other
@@ -58,6 +60,7 @@ export function gradeRow(submission: StudentSubmission, result: ScenarioResult, 
     hint: result.hints[0]?.text[lang] ?? (result.status === 'failed' ? result.checks.find((c) => !c.passed)?.reason ?? '' : ''),
     elapsedS: Math.round(result.wallMs / 100) / 10,
     files: submission.files,
+    project: result.project,
   }
 }
 

@@ -1,0 +1,47 @@
+// `npm run lab -- grade` over a class folder: every submission in its own lab, in parallel, one row each.
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { $ } from 'zx'
+import type { GradeRow } from '../engine/grade.ts'
+import { ROOT } from '../engine/layout.ts'
+
+const CLASS = { ana: 'servidor-ok.py', bruno: 'servidor-localhost.py', carla: 'servidor-sintaxe.py', davi: 'servidor-ok.py', elis: 'servidor-flood.py', fabio: 'servidor-ok.py' }
+
+describe('npm run lab -- grade', { timeout: 240_000 }, () => {
+  let dir = ''
+  afterAll(() => rm(dir, { recursive: true, force: true }))
+
+  it('grades a class in parallel, writes a row per student, and leaves nothing behind', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-class-'))
+    for (const [student, fixture] of Object.entries(CLASS)) {
+      await mkdir(path.join(dir, student))
+      await cp(path.join(ROOT, 'test/fixtures/submissions', fixture), path.join(dir, student, 'servidor.py'))
+    }
+    const result = await $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, NO_COLOR: '1', LANG: 'pt_BR.UTF-8' } })`npm run --silent lab -- grade tcp-basic --server ${`${dir}/*/servidor.py`} --output ${`${dir}/notas`} --parallel 3`
+    expect(result.exitCode, result.stderr).toBe(1)
+    expect(result.stdout).toMatch(/^» 3\/6 passed in [\d.]+ m?s; wrote .*notas\.csv and .*notas\.json$/m)
+
+    const rows = JSON.parse(await readFile(path.join(dir, 'notas.json'), 'utf8')) as GradeRow[]
+    expect(Object.fromEntries(rows.map((r) => [r.student, r.verdict]))).toEqual({ ana: 'passed', bruno: 'failed', carla: 'failed', davi: 'passed', elis: 'failed', fabio: 'passed' })
+    expect(rows.find((r) => r.student === 'bruno')?.hint).toContain("use bind(('0.0.0.0', 12345))")
+    const csv = (await readFile(path.join(dir, 'notas.csv'), 'utf8')).trim().split('\n')
+    expect(csv[0]).toBe('student,verdict,checks_passed,checks_total,hint,elapsed_s,files')
+    expect(csv).toHaveLength(7)
+
+    const projects = rows.map((r) => r.project!)
+    expect(new Set(projects).size).toBe(6)
+    for (const project of projects) {
+      const left = await $({ quiet: true })`docker ps -aq --filter label=com.docker.compose.project=${project}`
+      const networks = await $({ quiet: true })`docker network ls -q --filter label=com.docker.compose.project=${project}`
+      expect(left.stdout + networks.stdout, project).toBe('')
+    }
+  })
+
+  it('exits 2 with one line when no file matches', async () => {
+    const result = await $({ cwd: ROOT, nothrow: true, quiet: true })`npm run --silent lab -- grade tcp-basic --server /nonexistent/*/servidor.py`
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr.trim()).toBe('socket-lab: no file matches /nonexistent/*/servidor.py (see `npm run lab -- --help`)')
+  })
+})
