@@ -11,6 +11,9 @@ import { IMPLS, type Impl } from './engine/scenario.ts'
 import { runInterruptCleanups } from './engine/teardown.ts'
 import { submissionsFromOptions } from './engine/submission.ts'
 import os from 'node:os'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { userPath } from './engine/layout.ts'
+import { htmlReport } from './reporters/html.ts'
 import { errorRow, findSubmissions, gradeRow, writeGrades, type GradeRow } from './engine/grade.ts'
 import { inOrder, runPool } from './engine/pool.ts'
 import { formatMs } from './engine/checks.ts'
@@ -35,6 +38,8 @@ Options:
   --host NAME=FILE    the same for any host; repeatable
                       (.py runs with python3, .js/.mjs/.cjs/.ts with node, else an executable with #!)
   --lang pt-BR|en     language of the hints (default: from LANG)
+  --capture DIR       capture every host and keep DIR/<scenario>-<host>.pcap (for Wireshark)
+  --report FILE       write a self-contained HTML report with a packet sequence diagram per scenario
   --parallel N        labs at once for grade (default: number of cores)
   -h, --help          show this help
 
@@ -62,6 +67,8 @@ async function main(argv: string[]): Promise<number> {
       host: { type: 'string', multiple: true, default: [] },
       lang: { type: 'string' },
       parallel: { type: 'string' },
+      capture: { type: 'string' },
+      report: { type: 'string' },
       output: { type: 'string' },
     },
   })
@@ -101,14 +108,21 @@ async function main(argv: string[]): Promise<number> {
   const lang = parseLang(values.lang)
   await docker.preflight()
   const image = await ensureLabImage(say)
+  const captureDir = values.capture === undefined ? undefined : userPath(values.capture)
+  if (captureDir) await mkdir(captureDir, { recursive: true })
   const results = []
   for (const scenario of scenarios) {
     console.log(scenarioHeader(scenario))
-    const result = await runScenario(scenario, { image, impl: values.impl as Impl, submissions })
+    const result = await runScenario(scenario, { image, impl: values.impl as Impl, submissions, captureDir, captureAll: values.report !== undefined })
     console.log(scenarioReport(result, lang))
     results.push(result)
   }
   if (results.length > 1) console.log(summary(results))
+  if (captureDir) say(`captures (one pcap per host, open them in Wireshark): ${captureDir}/<scenario>-<host>.pcap`)
+  if (values.report) {
+    await writeFile(userPath(values.report), htmlReport(results))
+    say(`report written to ${userPath(values.report)}`)
+  }
   return results.some((r) => r.status === 'failed') ? EXIT.failed : EXIT.passed
 }
 

@@ -40,7 +40,7 @@ export function decodeEthernet(frame: Buffer, at: number): Packet {
   const headerLength = (frame[ip] & 0x0f) * 4
   const totalLength = frame.readUInt16BE(ip + 2)
   const protocol = frame[ip + 9]
-  const base = { at, src: ipv4(frame, ip + 12), dst: ipv4(frame, ip + 16) }
+  const base = { at, src: ipv4(frame, ip + 12), dst: ipv4(frame, ip + 16), ipId: frame.readUInt16BE(ip + 4) }
   const l4 = ip + headerLength
   const end = Math.min(frame.length, ip + totalLength)
   if (protocol === 6) {

@@ -50,6 +50,10 @@ export interface RunOptions {
   impl?: Impl
   /** Programs to run in place of the reference ones, by host: paths to a student's files. */
   submissions?: Record<string, string>
+  /** Capture every host, and keep each capture as DIR/<scenario>-<host>.pcap. */
+  captureDir?: string
+  /** Capture every host (for a report's packet diagram), without keeping the files. */
+  captureAll?: boolean
 }
 
 export function newRunId(): string {
@@ -75,9 +79,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       if (!(host in scenario.hosts)) throw errors.usage(`${scenario.id} has no host "${host}" to run ${source} in (hosts: ${Object.keys(scenario.hosts).join(', ')})`)
       submissions[host] = await stageSubmission(host, source, work)
     }
-    const compose = labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), scenario, { project, runId, impl, image: options.image, submissions })
+    const compose = labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), scenario, { project, runId, impl, image: options.image, submissions, captureAll: options.captureAll || options.captureDir !== undefined })
     await writeFile(file, stringify(compose))
-    run = await upRunCollect(scenario, project, file)
+    run = await upRunCollect(scenario, project, file, options)
   } finally {
     forget()
     await tearDown()
@@ -93,7 +97,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   }
 }
 
-async function upRunCollect(scenario: Scenario, project: string, file: string): Promise<LabRun> {
+async function upRunCollect(scenario: Scenario, project: string, file: string, { captureDir, captureAll }: RunOptions): Promise<LabRun> {
   const problems: string[] = []
   try {
     await docker.composeUp(project, file, ROOT, UP_DEADLINE_MS)
@@ -113,7 +117,7 @@ async function upRunCollect(scenario: Scenario, project: string, file: string): 
 
   // Stopping the sidecars makes them print their fault counters and flush their captures.
   const sidecars = hostNames.map((host) => containers.get(sidecarName(host))).filter((id): id is string => id !== undefined)
-  if (scenario.capture || scenario.faults?.length) await sleep(TRAILING_PACKETS_MS)
+  if (scenario.capture || scenario.faults?.length || captureAll || captureDir) await sleep(TRAILING_PACKETS_MS)
   await docker.stopContainers(sidecars, 3)
 
   const hosts: Record<string, HostRun> = {}
@@ -135,6 +139,7 @@ async function upRunCollect(scenario: Scenario, project: string, file: string): 
       }
       const pcap = await docker.readFileFrom(sidecarId, `/capture/${host}.pcap`)
       if (pcap) hostRecord.packets = await readPcap(pcap)
+      if (pcap && captureDir) await writeFile(path.join(captureDir, `${scenario.id}-${host}.pcap`), pcap)
       if (net.captureLost) problems.push(`the capture of ${host} missed ${net.captureLost} packets`)
     }
     hosts[host] = hostRecord

@@ -60,6 +60,8 @@ export interface Packet {
   flags?: string
   seq?: number
   ack?: number
+  /** The IPv4 identification field: with the addresses, it tells one packet seen in two captures. */
+  ipId?: number
   /** Payload bytes (TCP or UDP data). */
   length: number
   /** The payload itself, for UDP and small TCP segments (the first 256 bytes). */
