@@ -5,7 +5,6 @@ import { loadCatalog, parseParams, selectScenarios } from './engine/catalog.ts'
 import * as docker from './engine/docker.ts'
 import { EXIT, LabError, errors } from './engine/errors.ts'
 import { ensureLabImage } from './engine/image.ts'
-import { catalogTable, gradeLine, scenarioHeader, scenarioReport, summary } from './engine/report.ts'
 import { runScenario } from './engine/run.ts'
 import { IMPLS, type Impl } from './engine/scenario.ts'
 import { runInterruptCleanups } from './engine/teardown.ts'
@@ -18,6 +17,8 @@ import { errorRow, findSubmissions, gradeRow, writeGrades, type GradeRow } from 
 import { inOrder, runPool } from './engine/pool.ts'
 import { formatMs } from './engine/checks.ts'
 import { LANGS, langFromEnv, type Lang } from './engine/hints.ts'
+import { REPORTERS, createReporters } from './reporters/reporter.ts'
+import { catalogTable, gradeLine } from './reporters/terminal.ts'
 
 const USAGE = `socket-lab: run socket programs in real containers, inject faults, assert the outcome.
 
@@ -41,6 +42,9 @@ Options:
   --capture DIR       capture every host and keep DIR/<scenario>-<host>.pcap (for Wireshark)
   --report FILE       write a self-contained HTML report with a packet sequence diagram per scenario
   --parallel N        labs at once for grade (default: number of cores)
+  --reporter NAME     also report as ${REPORTERS.filter((name) => name !== 'terminal').join(', ')} (repeatable); json and
+                      junit write to --output, or to standard output (the terminal lines then go to standard error)
+  -o, --output FILE   where the json or junit document goes; for grade, the base name of its CSV and JSON
   -h, --help          show this help
 
 Exit codes: 0 all passed, 1 a scenario failed, 2 usage or environment error.`
@@ -69,7 +73,8 @@ async function main(argv: string[]): Promise<number> {
       parallel: { type: 'string' },
       capture: { type: 'string' },
       report: { type: 'string' },
-      output: { type: 'string' },
+      reporter: { type: 'string', multiple: true },
+      output: { type: 'string', short: 'o' },
     },
   })
   if (values.help) {
@@ -106,22 +111,23 @@ async function main(argv: string[]): Promise<number> {
   const scenarios = selectScenarios(await loadCatalog(undefined, params), names)
   const submissions = await submissionsFromOptions(values)
   const lang = parseLang(values.lang)
+  const report = createReporters({ names: values.reporter ?? [], output: values.output, env: process.env, stdout: process.stdout, stderr: process.stderr, lang })
   await docker.preflight()
-  const image = await ensureLabImage(say)
+  const image = await ensureLabImage(report.note)
   const captureDir = values.capture === undefined ? undefined : userPath(values.capture)
   if (captureDir) await mkdir(captureDir, { recursive: true })
   const results = []
   for (const scenario of scenarios) {
-    console.log(scenarioHeader(scenario))
+    report.scenarioStarted(scenario)
     const result = await runScenario(scenario, { image, impl: values.impl as Impl, submissions, captureDir, captureAll: values.report !== undefined })
-    console.log(scenarioReport(result, lang))
+    report.scenarioFinished(result)
     results.push(result)
   }
-  if (results.length > 1) console.log(summary(results))
-  if (captureDir) say(`captures (one pcap per host, open them in Wireshark): ${captureDir}/<scenario>-<host>.pcap`)
+  await report.runFinished(results)
+  if (captureDir) report.note(`captures (one pcap per host, open them in Wireshark): ${captureDir}/<scenario>-<host>.pcap`)
   if (values.report) {
     await writeFile(userPath(values.report), htmlReport(results))
-    say(`report written to ${userPath(values.report)}`)
+    report.note(`report written to ${userPath(values.report)}`)
   }
   return results.some((r) => r.status === 'failed') ? EXIT.failed : EXIT.passed
 }

@@ -1,0 +1,68 @@
+import { XMLParser } from 'fast-xml-parser'
+import { describe, expect, it } from 'vitest'
+import { failed, passed, skipped } from './fixtures/results.ts'
+import { junitReport } from './junit.ts'
+
+interface Parsed {
+  testsuites: {
+    '@_name': string; '@_tests': string; '@_failures': string
+    testsuite: Array<{
+      '@_name': string; '@_tests': string; '@_failures': string; '@_time': string
+      properties: { property: Array<{ '@_name': string; '@_value': string }> }
+      testcase: Array<{ '@_classname': string; '@_name': string; '@_file': string; failure?: { '@_message': string; '@_type': string; '#text': string }; skipped?: string }>
+    }>
+  }
+}
+
+const parse = (xml: string) =>
+  new XMLParser({ ignoreAttributes: false, isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name) }).parse(xml) as Parsed
+
+describe('junitReport', () => {
+  const { testsuites } = parse(junitReport([passed, failed]))
+
+  it('has one testsuite per scenario and one testcase per check', () => {
+    expect(testsuites['@_name']).toBe('socket-lab')
+    expect([testsuites['@_tests'], testsuites['@_failures']]).toEqual(['5', '2'])
+    expect(testsuites.testsuite.map((s) => [s['@_name'], s['@_tests'], s['@_failures'], s['@_time']]))
+      .toEqual([['tcp-basic (ts)', '2', '0', '3.12'], ['tcp-silent (python)', '3', '2', '5.4']])
+    expect(testsuites.testsuite[0].testcase.map((c) => [c['@_classname'], c['@_name'], c['@_file']])).toEqual([
+      ['tcp-basic', 'client printed "Mensagem do servidor: Bem-vindo ao servidor!"', 'scenarios/tcp-basic.ts'],
+      ['tcp-basic', 'client exited with code 0', 'scenarios/tcp-basic.ts'],
+    ])
+    expect(testsuites.testsuite[0].properties.property).toContainEqual({ '@_name': 'project', '@_value': 'socketlab-tcp-basic-abc123' })
+  })
+
+  it('gives a failed check the observed value as message and the verdict and evidence as text', () => {
+    const [lab, client, server] = testsuites.testsuite[1].testcase
+    expect(server.failure).toBeUndefined()
+    expect(lab.failure?.['@_message']).toBe('client was still running at the 4 s deadline')
+    expect(client.failure?.['@_type']).toBe('check failed')
+    expect(client.failure?.['#text']).toBe([
+      'FAILED: client printed "Mensagem do servidor: Bem-vindo ao servidor!"',
+      'observed: client never printed it; it printed nothing',
+      'problem: client was still running at the 4 s deadline',
+      '',
+      'client: still running after 4.0 s',
+      '    3.9 s stderr a, b: <waiting> 100% & done',
+      'server: still running after 4.1 s',
+      '    80 ms stdout Servidor esperando por conexões...',
+    ].join('\n'))
+  })
+
+  it('adds a failed check\'s details under its observed value', () => {
+    const withDetails = { ...failed, checks: [{ ...failed.checks[1], details: ['SYN →', '← RST'] }] }
+    const [testCase] = parse(junitReport([withDetails])).testsuites.testsuite[0].testcase
+    expect(testCase.failure?.['#text']).toMatch(/^FAILED: .*\nobserved: client never printed it; it printed nothing\n  SYN →\n  ← RST\nproblem: /)
+  })
+
+  it('marks a skipped scenario with one skipped testcase that says why', () => {
+    const [suite] = parse(junitReport([skipped])).testsuites.testsuite
+    expect(suite.testcase).toHaveLength(1)
+    expect(suite.testcase[0]['@_name']).toBe('skipped: this kernel has no netem')
+    expect(suite.testcase[0]).toHaveProperty('skipped')
+  })
+
+  it('is valid XML for an empty run', () => {
+    expect(parse(junitReport([])).testsuites['@_tests']).toBe('0')
+  })
+})

@@ -1,0 +1,61 @@
+// JUnit XML for CI test views: one testsuite per scenario, one testcase per check. A failed check's failure
+// message is the observed value; its text adds the verdict and what every host printed, the evidence.
+import builderModule, { type Builder } from 'junit-report-builder'
+import { formatMs } from '../engine/checks.ts'
+import type { ScenarioResult } from '../engine/run.ts'
+import type { Check, HostRun } from '../engine/scenario.ts'
+import type { Reporter, Sink } from './reporter.ts'
+
+// The package's types declare an ES default export, but at run time its CommonJS module.exports is the builder.
+const junit = builderModule as unknown as Builder
+
+export function junitReport(results: ScenarioResult[]): string {
+  const builder = junit.newBuilder().name('socket-lab')
+  for (const result of results) {
+    const suite = builder.testSuite()
+      .name(`${result.scenario.id} (${result.impl})`)
+      .time(result.wallMs / 1000)
+      .property('title', result.scenario.title)
+      .property('seed', result.scenario.teaches)
+      .property('project', result.project)
+    if (result.status === 'skipped') {
+      suite.testCase().className(result.scenario.id).name(`skipped: ${result.run.skipped ?? 'cannot run here'}`).skipped()
+    }
+    for (const check of result.checks) {
+      const testCase = suite.testCase().className(result.scenario.id).name(check.description).file(`scenarios/${result.scenario.id}.ts`)
+      if (!check.passed) testCase.failure(check.reason, 'check failed').stacktrace(failureText(result, check))
+    }
+  }
+  return builder.build()
+}
+
+/** The verdict, the observed value, and each host's end and output. */
+export function failureText(result: ScenarioResult, check: Check): string {
+  const hosts = Object.values(result.run.hosts).map(hostEvidence)
+  return [
+    `FAILED: ${check.description}`,
+    `observed: ${check.reason}`,
+    ...(check.details ?? []).map((line) => `  ${line}`),
+    ...result.run.problems.map((p) => `problem: ${p}`),
+    '',
+    ...hosts,
+  ].join('\n')
+}
+
+function hostEvidence(host: HostRun): string {
+  const end = host.exitCode === null ? `still running after ${formatMs(host.elapsedMs)}` : `exited with code ${host.exitCode} after ${formatMs(host.elapsedMs)}`
+  const lines = [
+    ...host.stdout.map((line) => `  ${formatMs(line.atMs).padStart(7)} stdout ${line.text}`),
+    ...host.stderr.map((line) => `  ${formatMs(line.atMs).padStart(7)} stderr ${line.text}`),
+  ]
+  return [`${host.host}: ${end}`, ...(lines.length ? lines : ['  (printed nothing)'])].join('\n')
+}
+
+export class JunitReporter implements Reporter {
+  constructor(private readonly sink: Sink) {}
+  scenarioStarted(): void {}
+  scenarioFinished(): void {}
+  async runFinished(results: ScenarioResult[]): Promise<void> {
+    await this.sink(junitReport(results))
+  }
+}

@@ -1,0 +1,147 @@
+// Renders results for a person at a terminal: a live line (spinner, elapsed time) while scenarios run on a TTY,
+// plain lines in pipes and CI logs, every check, and a summary table. Only renders: every value comes from
+// check records.
+import Table from 'cli-table3'
+import yoctoSpinner, { type Spinner } from 'yocto-spinner'
+import { chalk } from 'zx'
+import { formatMs } from '../engine/checks.ts'
+import type { GradeRow } from '../engine/grade.ts'
+import type { Lang } from '../engine/hints.ts'
+import type { ScenarioResult } from '../engine/run.ts'
+import type { Scenario } from '../engine/scenario.ts'
+import type { Reporter } from './reporter.ts'
+
+if (process.env.NO_COLOR) chalk.level = 0
+
+const PASS = chalk.green('✔')
+const FAIL = chalk.red('✘')
+const SKIP = chalk.yellow('⊘')
+/** How often the live line's elapsed time is redrawn. */
+const LIVE_REFRESH_MS = 100
+
+/** A live, redrawn line only on an interactive terminal; CI logs and pipes get plain lines (as yocto-spinner decides). */
+export function isLive(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(stream.isTTY) && !('CI' in env) && env.TERM !== 'dumb'
+}
+
+export function scenarioHeader(scenario: Scenario): string {
+  return `${chalk.bold(scenario.id)}: ${scenario.title} ${chalk.dim(`(seed: ${scenario.teaches})`)}`
+}
+
+/** What a failed submission most likely got wrong, and the evidence: exit code, last stderr lines, time. */
+function submissionNotes(result: ScenarioResult, lang: Lang): string[] {
+  if (Object.keys(result.submissions).length === 0 || result.status !== 'failed') return []
+  const notes = result.hints.map((hint) => chalk.yellow(`  ➜ ${hint.text[lang]}`))
+  for (const [host, file] of Object.entries(result.submissions)) {
+    const run = result.run.hosts[host]
+    if (!run) continue
+    const end = !run.started ? 'never started' : run.exitCode === null ? `still running after ${formatMs(run.elapsedMs)}` : `exit code ${run.exitCode} after ${formatMs(run.elapsedMs)}`
+    notes.push(chalk.dim(`  ${host} ran ${file}: ${end}`))
+    for (const line of run.stderr.filter((l) => l.text.trim()).slice(-5)) notes.push(chalk.dim(`    stderr: ${line.text}`))
+  }
+  return notes
+}
+
+export function scenarioReport(result: ScenarioResult, lang: Lang = 'en'): string {
+  const project = chalk.dim(`(project ${result.project})`)
+  if (result.status === 'skipped') return `${SKIP} ${result.scenario.id} ${chalk.yellow('skipped')}: ${result.run.skipped} ${project}`
+  const lines = result.checks.flatMap((check) => [
+    `  ${check.passed ? PASS : FAIL} ${check.description} ${chalk.dim('—')} ${check.passed ? chalk.dim(check.reason) : chalk.red(check.reason)}`,
+    ...(check.details ?? []).map((line) => chalk.dim(`      ${line}`)),
+  ])
+  const verdict = result.passed ? chalk.green('passed') : chalk.red('FAILED')
+  lines.push(...submissionNotes(result, lang))
+  lines.push(`${result.passed ? PASS : FAIL} ${result.scenario.id} ${verdict}: ${checksPassed(result)} checks in ${formatMs(result.wallMs)} ${project}`)
+  return lines.join('\n')
+}
+
+/** The live line: every running scenario with its elapsed time. */
+export function liveLine(running: Map<Scenario, number>, now: number): string {
+  const parts = [...running].map(([scenario, startedAt]) => `${chalk.bold(scenario.id)} ${formatMs(now - startedAt)}`)
+  return `running ${parts.join(', ')}`
+}
+
+export function gradeLine(row: GradeRow): string {
+  const mark = row.verdict === 'passed' ? PASS : row.verdict === 'skipped' ? SKIP : FAIL
+  const score = row.verdict === 'error' ? chalk.red('error') : `${row.verdict} ${row.checksPassed}/${row.checksTotal}`
+  return `${mark} ${row.student}: ${score} ${chalk.dim(`(${row.elapsedS} s)`)}${row.hint ? ` — ${row.hint}` : ''}`
+}
+
+export function catalogTable(catalog: Scenario[]): string {
+  const width = Math.max(...catalog.map((s) => s.id.length))
+  return catalog.map((s) => `${s.id.padEnd(width)}  ${s.title} ${chalk.dim(`(seed: ${s.teaches})`)}`).join('\n')
+}
+
+const VERDICT = { passed: chalk.green('passed'), failed: chalk.red('FAILED'), skipped: chalk.yellow('skipped') } as const
+
+/** The closing table: scenario, checks passed, time, verdict; and one line saying how many passed. */
+export function summaryTable(results: ScenarioResult[]): string {
+  const table = new Table({ head: ['scenario', 'checks', 'time', 'verdict'], style: { head: [], border: [] } })
+  for (const result of results) table.push([result.scenario.id, checksPassed(result), formatMs(result.wallMs), VERDICT[result.status]])
+  const failed = results.filter((r) => r.status === 'failed')
+  const skipped = results.filter((r) => r.status === 'skipped').length
+  const head = `${results.length - failed.length - skipped}/${results.length} scenarios passed${skipped ? `, ${skipped} skipped` : ''}`
+  const verdict = failed.length ? chalk.red(`${head}; failed: ${failed.map((r) => r.scenario.id).join(', ')}`) : chalk.green(head)
+  return `${table.toString()}\n${verdict}`
+}
+
+const checksPassed = (result: ScenarioResult) => `${result.checks.filter((c) => c.passed).length}/${result.checks.length}`
+
+export class TerminalReporter implements Reporter {
+  readonly #running = new Map<Scenario, number>()
+  #spinner: Spinner | undefined
+  #ticker: NodeJS.Timeout | undefined
+
+  constructor(
+    private readonly stream: NodeJS.WritableStream,
+    private readonly live: boolean,
+    private readonly lang: Lang = 'en',
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  note(line: string): void {
+    this.#write(`» ${line}`)
+  }
+
+  scenarioStarted(scenario: Scenario): void {
+    this.#running.set(scenario, this.now())
+    if (this.live) this.#startLiveLine()
+    else this.#write(`» running ${scenario.id}`)
+  }
+
+  scenarioFinished(result: ScenarioResult): void {
+    this.#running.delete(result.scenario)
+    if (!this.#running.size) this.#stopLiveLine()
+    this.#write(`${scenarioHeader(result.scenario)}\n${scenarioReport(result, this.lang)}`)
+  }
+
+  async runFinished(results: ScenarioResult[]): Promise<void> {
+    this.#stopLiveLine()
+    if (results.length) this.#write(summaryTable(results))
+  }
+
+  #write(text: string): void {
+    this.stream.write(`${text}\n`)
+  }
+
+  #startLiveLine(): void {
+    const text = liveLine(this.#running, this.now())
+    if (this.#spinner) {
+      this.#spinner.text = text
+      return
+    }
+    // The lab handles SIGINT itself (teardown first), so the spinner must not exit the process.
+    this.#spinner = yoctoSpinner({ text, stream: this.stream as NodeJS.WriteStream, handleSignals: false }).start()
+    this.#ticker = setInterval(() => {
+      if (this.#spinner) this.#spinner.text = liveLine(this.#running, this.now())
+    }, LIVE_REFRESH_MS)
+    this.#ticker.unref()
+  }
+
+  #stopLiveLine(): void {
+    clearInterval(this.#ticker)
+    this.#spinner?.stop()
+    this.#spinner = undefined
+    this.#ticker = undefined
+  }
+}
