@@ -1,5 +1,6 @@
-#!/usr/bin/env tsx
+#!/usr/bin/env node
 // socket-lab's command line. Thin on purpose: parsing and printing here, everything else in engine/.
+import './engine/compile-cache.ts'
 import { parseArgs } from 'node:util'
 import { loadCatalog, parseParams, selectScenarios } from './engine/catalog.ts'
 import * as docker from './engine/docker.ts'

@@ -4,8 +4,10 @@
 export const EXIT = { passed: 0, failed: 1, usage: 2, interrupted: 130 } as const
 
 export class LabError extends Error {
-  constructor(message: string, readonly exitCode: number = EXIT.usage) {
+  readonly exitCode: number
+  constructor(message: string, exitCode: number = EXIT.usage) {
     super(message)
+    this.exitCode = exitCode
     this.name = 'LabError'
   }
 }

@@ -30,13 +30,18 @@ export function stepSummary(results: ScenarioResult[]): string {
 }
 
 export class GithubReporter implements Reporter {
-  constructor(private readonly sink: Sink, private readonly summaryFile?: string) {}
+  readonly #sink: Sink
+  readonly #summaryFile: string | undefined
+  constructor(sink: Sink, summaryFile?: string) {
+    this.#sink = sink
+    this.#summaryFile = summaryFile
+  }
   scenarioStarted(): void {}
   scenarioFinished(result: ScenarioResult): void {
     const lines = annotations(result)
-    if (lines.length) void this.sink(`${lines.join('\n')}\n`)
+    if (lines.length) void this.#sink(`${lines.join('\n')}\n`)
   }
   async runFinished(results: ScenarioResult[]): Promise<void> {
-    if (this.summaryFile) await appendFile(this.summaryFile, `${stepSummary(results)}\n`)
+    if (this.#summaryFile) await appendFile(this.#summaryFile, `${stepSummary(results)}\n`)
   }
 }

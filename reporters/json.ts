@@ -67,10 +67,13 @@ export function jsonReport(results: ScenarioResult[]): JsonReport {
 }
 
 export class JsonReporter implements Reporter {
-  constructor(private readonly sink: Sink) {}
+  readonly #sink: Sink
+  constructor(sink: Sink) {
+    this.#sink = sink
+  }
   scenarioStarted(): void {}
   scenarioFinished(): void {}
   async runFinished(results: ScenarioResult[]): Promise<void> {
-    await this.sink(`${JSON.stringify(jsonReport(results), null, 2)}\n`)
+    await this.#sink(`${JSON.stringify(jsonReport(results), null, 2)}\n`)
   }
 }

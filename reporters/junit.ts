@@ -52,10 +52,13 @@ function hostEvidence(host: HostRun): string {
 }
 
 export class JunitReporter implements Reporter {
-  constructor(private readonly sink: Sink) {}
+  readonly #sink: Sink
+  constructor(sink: Sink) {
+    this.#sink = sink
+  }
   scenarioStarted(): void {}
   scenarioFinished(): void {}
   async runFinished(results: ScenarioResult[]): Promise<void> {
-    await this.sink(junitReport(results))
+    await this.#sink(junitReport(results))
   }
 }

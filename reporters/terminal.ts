@@ -92,27 +92,32 @@ export class TerminalReporter implements Reporter {
   #spinner: Spinner | undefined
   #ticker: NodeJS.Timeout | undefined
 
-  constructor(
-    private readonly stream: NodeJS.WritableStream,
-    private readonly live: boolean,
-    private readonly lang: Lang = 'en',
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+  readonly #stream: NodeJS.WritableStream
+  readonly #live: boolean
+  readonly #lang: Lang
+  readonly #now: () => number
+
+  constructor(stream: NodeJS.WritableStream, live: boolean, lang: Lang = 'en', now: () => number = () => performance.now()) {
+    this.#stream = stream
+    this.#live = live
+    this.#lang = lang
+    this.#now = now
+  }
 
   note(line: string): void {
     this.#write(`» ${line}`)
   }
 
   scenarioStarted(scenario: Scenario): void {
-    this.#running.set(scenario, this.now())
-    if (this.live) this.#startLiveLine()
+    this.#running.set(scenario, this.#now())
+    if (this.#live) this.#startLiveLine()
     else this.#write(`» running ${scenario.id}`)
   }
 
   scenarioFinished(result: ScenarioResult): void {
     this.#running.delete(result.scenario)
     if (!this.#running.size) this.#stopLiveLine()
-    this.#write(`${scenarioHeader(result.scenario)}\n${scenarioReport(result, this.lang)}`)
+    this.#write(`${scenarioHeader(result.scenario)}\n${scenarioReport(result, this.#lang)}`)
   }
 
   async runFinished(results: ScenarioResult[]): Promise<void> {
@@ -121,19 +126,19 @@ export class TerminalReporter implements Reporter {
   }
 
   #write(text: string): void {
-    this.stream.write(`${text}\n`)
+    this.#stream.write(`${text}\n`)
   }
 
   #startLiveLine(): void {
-    const text = liveLine(this.#running, this.now())
+    const text = liveLine(this.#running, this.#now())
     if (this.#spinner) {
       this.#spinner.text = text
       return
     }
     // The lab handles SIGINT itself (teardown first), so the spinner must not exit the process.
-    this.#spinner = yoctoSpinner({ text, stream: this.stream as NodeJS.WriteStream, handleSignals: false }).start()
+    this.#spinner = yoctoSpinner({ text, stream: this.#stream as NodeJS.WriteStream, handleSignals: false }).start()
     this.#ticker = setInterval(() => {
-      if (this.#spinner) this.#spinner.text = liveLine(this.#running, this.now())
+      if (this.#spinner) this.#spinner.text = liveLine(this.#running, this.#now())
     }, LIVE_REFRESH_MS)
     this.#ticker.unref()
   }
