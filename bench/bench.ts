@@ -1,0 +1,255 @@
+#!/usr/bin/env node
+// `npm run bench`: how long a warm lab takes against the same containers run by hand, how 30 labs at once
+// behave (a classroom), and how long a cold start takes. Writes docs/BENCHMARKS.md, section by section, so one
+// part can be re-run alone. Figures only: no test asserts a time.
+import { execFile, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { readFile, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { parseArgs, promisify } from 'node:util'
+import { ROOT } from '../engine/layout.ts'
+import { formatMs } from '../engine/checks.ts'
+import { machineTable, median, replaceSection, summarize, type Samples } from './figures.ts'
+
+const BENCH_FILE = path.join(ROOT, 'docs', 'BENCHMARKS.md')
+const SCENARIO = 'tcp-basic'
+const SECTIONS = ['warm', 'load', 'cold'] as const
+type Section = (typeof SECTIONS)[number]
+/** How often the classroom load samples the memory of the labs' containers. */
+const MEMORY_SAMPLE_MS = 500
+
+const run = promisify(execFile)
+
+/** A command's wall time and exit code; its output is kept for the runs that report a project name. */
+async function timed(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ ms: number; code: number; stdout: string; stderr: string }> {
+  const started = performance.now()
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk))
+    child.on('close', (code) => resolve({ ms: performance.now() - started, code: code ?? -1, stdout, stderr }))
+  })
+}
+
+async function docker(...args: string[]): Promise<string> {
+  return (await run('docker', args, { maxBuffer: 16 << 20 })).stdout.trim()
+}
+
+/** Compose projects running that this benchmark did not start: other work sharing the two cores. */
+async function otherProjects(ours: (project: string) => boolean): Promise<string[]> {
+  const projects = (await docker('ps', '--format', '{{.Label "com.docker.compose.project"}}')).split('\n').filter(Boolean)
+  return [...new Set(projects.filter((p) => !ours(p)))]
+}
+
+async function machine(): Promise<Record<string, string>> {
+  const [server, compose] = await Promise.all([docker('version', '--format', '{{.Server.Version}}'), docker('compose', 'version', '--short')])
+  return {
+    cores: String(os.cpus().length),
+    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    kernel: os.release(),
+    docker: server,
+    compose,
+    node: process.version,
+  }
+}
+
+const load = () => os.loadavg().map((n) => n.toFixed(2)).join(' / ')
+
+// ---- warm: the lab against the same containers by hand ----
+
+const LAB_WAYS = {
+  'npm run lab': ['npm', ['run', '--silent', 'lab', '--', SCENARIO]],
+  'node lab.ts': [process.execPath, ['lab.ts', SCENARIO]],
+} as const satisfies Record<string, readonly [string, readonly string[]]>
+
+async function rawCompose(): Promise<number> {
+  const project = `socketlab-bench-raw-${randomBytes(4).toString('hex')}`
+  const file = ['-p', project, '-f', 'docker-compose.yml']
+  const up = await timed('docker', ['compose', ...file, 'up', '--abort-on-container-exit', '--exit-code-from', 'client'])
+  const down = await timed('docker', ['compose', ...file, 'down'])
+  if (up.code !== 0) throw new Error(`raw compose run failed (exit ${up.code}): ${up.stderr.trim().split('\n').at(-1)}`)
+  return up.ms + down.ms
+}
+
+async function warm(runs: number): Promise<string> {
+  const samples: Samples = { 'raw compose up + down': [], ...Object.fromEntries(Object.keys(LAB_WAYS).map((k) => [k, []])) }
+  const others = new Set<string>()
+  const loads = [load()]
+  // One warm-up of each, not counted: the image exists, caches are filled.
+  await rawCompose()
+  for (const [command, args] of Object.values(LAB_WAYS)) await timed(command, [...args])
+  for (let i = 0; i < runs; i++) {
+    samples['raw compose up + down'].push(await rawCompose())
+    for (const [name, [command, args]] of Object.entries(LAB_WAYS)) {
+      const result = await timed(command, [...args])
+      if (result.code !== 0) throw new Error(`${name} ${SCENARIO} failed (exit ${result.code}):\n${result.stdout}${result.stderr}`)
+      samples[name].push(result.ms)
+    }
+    for (const project of await otherProjects((p) => p.startsWith('socketlab-bench-raw-'))) others.add(project)
+    loads.push(load())
+    console.error(`warm ${i + 1}/${runs}: ${Object.entries(samples).map(([k, v]) => `${k} ${formatMs(v.at(-1)!)}`).join(', ')}`)
+  }
+  const raw = median(samples['raw compose up + down'])
+  const ratios = Object.keys(LAB_WAYS).map((name) => `- **${name}** / raw compose: **${(median(samples[name]) / raw).toFixed(2)}×** (target ≤ 1.25×)`)
+  return [
+    `Alternated in one run, ${runs} runs each after one warm-up run each, ${SCENARIO}, lab image present.`,
+    '',
+    summarize(samples),
+    '',
+    ...ratios,
+    '',
+    `Load average (1/5/15 min) before and after each round: ${loads.join('; ')}.`,
+    `Other compose projects seen running meanwhile: ${others.size ? [...others].join(', ') : 'none'}.`,
+  ].join('\n')
+}
+
+// ---- load: a classroom of labs at once ----
+
+interface MemoryPeak { current: number; max: number }
+
+/** Memory of one container from its cgroup (v1 or v2): in use without page cache (as `docker stats`), and the peak. */
+async function containerMemory(id: string): Promise<MemoryPeak | undefined> {
+  const read = (file: string) => readFile(file, 'utf8').then((t) => t, () => undefined)
+  for (const dir of [`/sys/fs/cgroup/memory/docker/${id}`, `/sys/fs/cgroup/system.slice/docker-${id}.scope`, `/sys/fs/cgroup/docker/${id}`]) {
+    const [usage, peak, stat] = await Promise.all([
+      read(`${dir}/memory.usage_in_bytes`).then((v) => v ?? read(`${dir}/memory.current`)),
+      read(`${dir}/memory.max_usage_in_bytes`).then((v) => v ?? read(`${dir}/memory.peak`)),
+      read(`${dir}/memory.stat`),
+    ])
+    if (usage === undefined) continue
+    const inactive = Number(stat?.match(/^(?:total_inactive_file|inactive_file) (\d+)$/m)?.[1] ?? 0)
+    return { current: Number(usage) - inactive, max: Number(peak ?? usage) }
+  }
+  return undefined
+}
+
+async function classroom(labs: number): Promise<string> {
+  const byProject = new Map<string, { current: number; max: Map<string, number> }>()
+  let sampling = true
+  const sampler = (async () => {
+    while (sampling) {
+      const lines = (await docker('ps', '--no-trunc', '--filter', 'label=socket-lab.run', '--format', '{{.ID}} {{.Label "com.docker.compose.project"}}').catch(() => '')).split('\n').filter(Boolean)
+      const perProject = new Map<string, number>()
+      await Promise.all(lines.map(async (line) => {
+        const [id, project] = line.split(' ')
+        const memory = await containerMemory(id)
+        if (!memory) return
+        perProject.set(project, (perProject.get(project) ?? 0) + memory.current)
+        const entry = byProject.get(project) ?? { current: 0, max: new Map() }
+        entry.max.set(id, Math.max(entry.max.get(id) ?? 0, memory.max))
+        byProject.set(project, entry)
+      }))
+      for (const [project, current] of perProject) {
+        const entry = byProject.get(project)!
+        entry.current = Math.max(entry.current, current)
+      }
+      await new Promise((resolve) => setTimeout(resolve, MEMORY_SAMPLE_MS))
+    }
+  })()
+  const loads = [load()]
+  const started = performance.now()
+  const results = await Promise.all(Array.from({ length: labs }, () => timed(process.execPath, ['lab.ts', SCENARIO, '--reporter', 'json'])))
+  const wall = performance.now() - started
+  loads.push(load())
+  sampling = false
+  await sampler
+
+  const ours = new Set<string>()
+  const failures: string[] = []
+  for (const result of results) {
+    const report = (() => { try { return JSON.parse(result.stdout) as { scenarios: { project: string; passed: boolean; checks: { passed: boolean; reason: string }[] }[] } } catch { return undefined } })()
+    const scenario = report?.scenarios[0]
+    if (scenario) ours.add(scenario.project)
+    if (result.code !== 0) failures.push(scenario?.checks.filter((c) => !c.passed).map((c) => c.reason).join('; ') || result.stderr.trim().split('\n').at(-1) || `exit ${result.code}`)
+  }
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`
+  const peaks = [...ours].map((p) => byProject.get(p)).filter((e) => e !== undefined)
+  const inUse = peaks.map((e) => e.current).sort((a, b) => a - b)
+  const cgroupPeak = peaks.map((e) => [...e.max.values()].reduce((a, b) => a + b, 0)).sort((a, b) => a - b)
+  const times = results.map((r) => r.ms)
+  const others = [...byProject.keys()].filter((p) => !ours.has(p))
+  const counts = new Map<string, number>()
+  for (const failure of failures) counts.set(failure, (counts.get(failure) ?? 0) + 1)
+  const failureKinds = [...counts].map(([reason, count]) => `${count} × ${reason}`)
+  return [
+    `${labs} \`node lab.ts ${SCENARIO} --reporter json\` processes started at once (a class of ${labs} on one machine).`,
+    '',
+    '| figure | value |',
+    '|---|---|',
+    `| labs passed | **${labs - failures.length} / ${labs}** |`,
+    `| wall time, first start to last exit | ${formatMs(wall)} |`,
+    `| one lab's time (median / max) | ${formatMs(median(times))} / ${formatMs(Math.max(...times))} |`,
+    `| peak memory per lab in use, 4 containers, as \`docker stats\` counts (median / max) | ${inUse.length ? `${mib(median(inUse))} / ${mib(inUse.at(-1)!)}` : 'not sampled'} |`,
+    `| peak memory per lab, sum of the containers' cgroup peaks, page cache included (median / max) | ${cgroupPeak.length ? `${mib(median(cgroupPeak))} / ${mib(cgroupPeak.at(-1)!)}` : 'not sampled'} |`,
+    `| labs whose memory was sampled (every ${MEMORY_SAMPLE_MS} ms) | ${peaks.length} |`,
+    '',
+    failureKinds.length ? `Failures: ${failureKinds.join('; ')}.` : 'No failures.',
+    '',
+    `Load average before and after: ${loads.join('; ')}. Other compose projects seen meanwhile: ${others.length ? others.join(', ') : 'none'}.`,
+  ].join('\n')
+}
+
+// ---- cold: no images at all ----
+
+async function cold(): Promise<string> {
+  const images = (await docker('images', '--format', '{{.Repository}}:{{.Tag}}')).split('\n')
+    .filter((name) => name.startsWith('socket-lab-base:') || name === 'socket-lab-host:latest')
+  const { servicesHash } = await import('../engine/image.ts')
+  images.push(`socket-lab-host:${await servicesHash()}`)
+  const others = await otherProjects(() => false)
+  await run('docker', ['rmi', ...new Set(images)]).catch(() => undefined)
+  const left = (await docker('images', '--format', '{{.Repository}}:{{.Tag}}')).split('\n').filter((n) => images.includes(n))
+  if (left.length) throw new Error(`cannot measure a cold start: ${left.join(', ')} still present (in use?)`)
+  const loads = [load()]
+  const result = await timed(process.execPath, ['lab.ts', SCENARIO])
+  loads.push(load())
+  if (result.code !== 0) throw new Error(`cold ${SCENARIO} failed (exit ${result.code}):\n${result.stdout}${result.stderr}`)
+  const steps = result.stdout.split('\n').filter((line) => line.startsWith('» ') && !line.startsWith('» running')).map((line) => `    ${line}`)
+  return [
+    `Removed ${[...new Set(images)].join(', ')}, then \`node lab.ts ${SCENARIO}\`: it builds the offline base (mmdebstrap from the`,
+    `machine's Debian mirror), the lab image, and runs the scenario.`,
+    '',
+    `| figure | value |`,
+    '|---|---|',
+    `| cold start to a passed ${SCENARIO} | **${formatMs(result.ms)}** (target ≤ 90 s) |`,
+    '',
+    'What it printed on the way:',
+    '',
+    ...steps,
+    '',
+    `Load average before and after: ${loads.join('; ')}. Other compose projects running at the start: ${others.length ? others.join(', ') : 'none'}.`,
+  ].join('\n')
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string', default: 'warm,load' },
+      runs: { type: 'string', default: '5' },
+      labs: { type: 'string', default: '30' },
+    },
+  })
+  const chosen = values.only.split(',') as Section[]
+  const unknown = chosen.filter((s) => !SECTIONS.includes(s))
+  if (unknown.length) throw new Error(`--only takes ${SECTIONS.join(', ')}; not ${unknown.join(', ')}`)
+  const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ')
+  const header = async (title: string) => `_Measured ${stamp} UTC on:_\n\n${machineTable(await machine())}\n\n${title}`
+  let text = await readFile(BENCH_FILE, 'utf8')
+  const sections: Record<Section, () => Promise<string>> = {
+    warm: () => warm(Number(values.runs)),
+    load: () => classroom(Number(values.labs)),
+    cold: () => cold(),
+  }
+  for (const section of chosen) {
+    console.error(`bench: ${section}…`)
+    const body = await header(await sections[section]())
+    text = replaceSection(text, section, body)
+    await writeFile(BENCH_FILE, text)
+    console.error(body)
+  }
+}
+
+await main()
