@@ -163,7 +163,9 @@ async function classroom(labs: number): Promise<string> {
     const report = (() => { try { return JSON.parse(result.stdout) as { scenarios: { project: string; passed: boolean; checks: { passed: boolean; reason: string }[] }[] } } catch { return undefined } })()
     const scenario = report?.scenarios[0]
     if (scenario) ours.add(scenario.project)
-    if (result.code !== 0) failures.push(scenario?.checks.filter((c) => !c.passed).map((c) => c.reason).join('; ') || result.stderr.trim().split('\n').at(-1) || `exit ${result.code}`)
+    // The first failed check is the cause (the lab not coming up, the deadline); the others follow from it.
+    const cause = scenario?.checks.find((c) => !c.passed)?.reason ?? result.stderr.trim().split('\n').at(-1) ?? `exit ${result.code}`
+    if (result.code !== 0) failures.push(cause.replaceAll(/socketlab-[\w-]+/g, '<project>'))
   }
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`
   const peaks = [...ours].map((p) => byProject.get(p)).filter((e) => e !== undefined)
