@@ -55,6 +55,12 @@ describe('junitReport', () => {
     expect(testCase.failure?.['#text']).toMatch(/^FAILED: .*\nobserved: client never printed it; it printed nothing\n  SYN →\n  ← RST\nproblem: /)
   })
 
+  it('adds the likely mistake of a submitted program, in the chosen language', () => {
+    const submitted = { ...failed, submissions: { server: 'servidor.py' }, hints: [{ id: 'no-welcome', text: { en: 'send the welcome', 'pt-BR': 'envie as boas-vindas' } }] }
+    const [testCase] = parse(junitReport([submitted], 'pt-BR')).testsuites.testsuite[0].testcase
+    expect(testCase.failure?.['#text']).toContain('\nhint: envie as boas-vindas\n')
+  })
+
   it('marks a skipped scenario with one skipped testcase that says why', () => {
     const [suite] = parse(junitReport([skipped])).testsuites.testsuite
     expect(suite.testcase).toHaveLength(1)

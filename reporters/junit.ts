@@ -2,6 +2,7 @@
 // message is the observed value; its text adds the verdict and what every host printed, the evidence.
 import builderModule, { type Builder } from 'junit-report-builder'
 import { formatMs } from '../engine/checks.ts'
+import type { Lang } from '../engine/hints.ts'
 import type { ScenarioResult } from '../engine/run.ts'
 import type { Check, HostRun } from '../engine/scenario.ts'
 import type { Reporter, Sink } from './reporter.ts'
@@ -9,7 +10,7 @@ import type { Reporter, Sink } from './reporter.ts'
 // The package's types declare an ES default export, but at run time its CommonJS module.exports is the builder.
 const junit = builderModule as unknown as Builder
 
-export function junitReport(results: ScenarioResult[]): string {
+export function junitReport(results: ScenarioResult[], lang: Lang = 'en'): string {
   const builder = junit.newBuilder().name('socket-lab')
   for (const result of results) {
     const suite = builder.testSuite()
@@ -23,20 +24,21 @@ export function junitReport(results: ScenarioResult[]): string {
     }
     for (const check of result.checks) {
       const testCase = suite.testCase().className(result.scenario.id).name(check.description).file(`scenarios/${result.scenario.id}.ts`)
-      if (!check.passed) testCase.failure(check.reason, 'check failed').stacktrace(failureText(result, check))
+      if (!check.passed) testCase.failure(check.reason, 'check failed').stacktrace(failureText(result, check, lang))
     }
   }
   return builder.build()
 }
 
-/** The verdict, the observed value, and each host's end and output. */
-export function failureText(result: ScenarioResult, check: Check): string {
+/** The verdict, the observed value, the likely mistake of a submitted program, and each host's end and output. */
+export function failureText(result: ScenarioResult, check: Check, lang: Lang = 'en'): string {
   const hosts = Object.values(result.run.hosts).map(hostEvidence)
   return [
     `FAILED: ${check.description}`,
     `observed: ${check.reason}`,
     ...(check.details ?? []).map((line) => `  ${line}`),
     ...result.run.problems.map((p) => `problem: ${p}`),
+    ...result.hints.map((hint) => `hint: ${hint.text[lang]}`),
     '',
     ...hosts,
   ].join('\n')
@@ -53,12 +55,14 @@ function hostEvidence(host: HostRun): string {
 
 export class JunitReporter implements Reporter {
   readonly #sink: Sink
-  constructor(sink: Sink) {
+  readonly #lang: Lang
+  constructor(sink: Sink, lang: Lang = 'en') {
     this.#sink = sink
+    this.#lang = lang
   }
   scenarioStarted(): void {}
   scenarioFinished(): void {}
   async runFinished(results: ScenarioResult[]): Promise<void> {
-    await this.#sink(junitReport(results))
+    await this.#sink(junitReport(results, this.#lang))
   }
 }

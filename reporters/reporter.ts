@@ -62,7 +62,7 @@ export function createReporters(choice: ReporterChoice): RunReporters {
   const terminal = new TerminalReporter(human, isLive(human, choice.env), choice.lang)
   const reporters: Reporter[] = [terminal]
   if (names.has('json')) reporters.push(new JsonReporter(sink))
-  if (names.has('junit')) reporters.push(new JunitReporter(sink))
+  if (names.has('junit')) reporters.push(new JunitReporter(sink, choice.lang))
   if (names.has('github')) reporters.push(new GithubReporter(writeStreamSink(human), choice.env.GITHUB_STEP_SUMMARY))
 
   return {
