@@ -20,6 +20,21 @@ describe('npm run lab', { timeout: 120_000 }, () => {
     expect(left.stdout + networks.stdout).toBe('')
   })
 
+  it('writes a JSON report to standard output and the person\'s lines to standard error', async () => {
+    const result = await lab(['tcp-basic', '--reporter', 'json'])
+    expect(result.exitCode).toBe(0)
+    const report = JSON.parse(result.stdout)
+    expect(report.summary).toMatchObject({ scenarios: 1, passed: 1, failed: 0 })
+    expect(report.scenarios[0].checks.every((c: { passed: boolean }) => c.passed)).toBe(true)
+    expect(result.stderr).toMatch(/✔ tcp-basic passed: \d+\/\d+ checks/)
+  })
+
+  it('exits 2 on --output without a reporter that writes a document', async () => {
+    const result = await lab(['tcp-basic', '--output', 'results.xml'])
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr.trim()).toBe('socket-lab: --output needs --reporter json or --reporter junit (see `npm run lab -- --help`)')
+  })
+
   it('exits 2 on an unknown scenario and lists the known ones', async () => {
     const result = await lab(['nope'])
     expect(result.exitCode).toBe(2)
