@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env tsx
 // socket-lab's command line. Thin on purpose: parsing and printing here, everything else in engine/.
 import './engine/compile-cache.ts'
 import { parseArgs } from 'node:util'

@@ -62,7 +62,8 @@ const load = () => os.loadavg().map((n) => n.toFixed(2)).join(' / ')
 
 const LAB_WAYS = {
   'npm run lab': ['npm', ['run', '--silent', 'lab', '--', SCENARIO]],
-  'node lab.ts': [process.execPath, ['lab.ts', SCENARIO]],
+  // the same without npm's own start-up
+  'tsx lab.ts': ['node_modules/.bin/tsx', ['lab.ts', SCENARIO]],
 } as const satisfies Record<string, readonly [string, readonly string[]]>
 
 async function rawCompose(): Promise<number> {
@@ -151,7 +152,7 @@ async function classroom(labs: number): Promise<string> {
   })()
   const loads = [load()]
   const started = performance.now()
-  const results = await Promise.all(Array.from({ length: labs }, () => timed(process.execPath, ['lab.ts', SCENARIO, '--reporter', 'json'])))
+  const results = await Promise.all(Array.from({ length: labs }, () => timed('node_modules/.bin/tsx', ['lab.ts', SCENARIO, '--reporter', 'json'])))
   const wall = performance.now() - started
   loads.push(load())
   sampling = false
@@ -177,7 +178,7 @@ async function classroom(labs: number): Promise<string> {
   for (const failure of failures) counts.set(failure, (counts.get(failure) ?? 0) + 1)
   const failureKinds = [...counts].map(([reason, count]) => `${count} × ${reason}`)
   return [
-    `${labs} \`node lab.ts ${SCENARIO} --reporter json\` processes started at once (a class of ${labs} on one machine).`,
+    `${labs} \`tsx lab.ts ${SCENARIO} --reporter json\` processes started at once (a class of ${labs} on one machine).`,
     '',
     '| figure | value |',
     '|---|---|',
@@ -206,12 +207,12 @@ async function cold(): Promise<string> {
   const left = (await docker('images', '--format', '{{.Repository}}:{{.Tag}}')).split('\n').filter((n) => images.includes(n))
   if (left.length) throw new Error(`cannot measure a cold start: ${left.join(', ')} still present (in use?)`)
   const loads = [load()]
-  const result = await timed(process.execPath, ['lab.ts', SCENARIO])
+  const result = await timed('node_modules/.bin/tsx', ['lab.ts', SCENARIO])
   loads.push(load())
   if (result.code !== 0) throw new Error(`cold ${SCENARIO} failed (exit ${result.code}):\n${result.stdout}${result.stderr}`)
   const steps = result.stdout.split('\n').filter((line) => line.startsWith('» ') && !line.startsWith('» running')).map((line) => `    ${line}`)
   return [
-    `Removed ${[...new Set(images)].join(', ')}, then \`node lab.ts ${SCENARIO}\`: it builds the offline base (mmdebstrap from the`,
+    `Removed ${[...new Set(images)].join(', ')}, then \`tsx lab.ts ${SCENARIO}\`: it builds the offline base (mmdebstrap from the`,
     `machine's Debian mirror), the lab image, and runs the scenario.`,
     '',
     `| figure | value |`,
