@@ -1,16 +1,17 @@
 #!/usr/bin/env tsx
 // socket-lab's command line. Thin on purpose: parsing and printing here, everything else in engine/.
+import os from 'node:os'
 import { parseArgs } from 'node:util'
 import { loadCatalog, parseParams, selectScenarios } from './engine/catalog.ts'
+import { clean, describeClean } from './engine/clean.ts'
 import * as docker from './engine/docker.ts'
 import { EXIT, LabError, errors } from './engine/errors.ts'
 import { ensureLabImage } from './engine/image.ts'
 import { catalogTable, gradeLine, scenarioHeader, scenarioReport, summary } from './engine/report.ts'
-import { runScenario } from './engine/run.ts'
+import { runScenario, type ScenarioResult } from './engine/run.ts'
 import { IMPLS, type Impl } from './engine/scenario.ts'
-import { runInterruptCleanups } from './engine/teardown.ts'
+import { pendingCleanups, runInterruptCleanups } from './engine/teardown.ts'
 import { submissionsFromOptions } from './engine/submission.ts'
-import os from 'node:os'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { userPath } from './engine/layout.ts'
 import { htmlReport } from './reporters/html.ts'
@@ -25,7 +26,8 @@ Usage:
   npm run lab <scenario> [<scenario>...]     run scenarios (\`all\` runs the whole catalog)
   npm run lab -- list                        list the scenarios
   npm run lab -- build [--offline]           (re)build the lab image; --offline skips the registry
-  npm run lab -- clean                       remove what interrupted runs left behind
+  npm run lab -- clean [--images]            remove what interrupted runs left behind; --images also removes
+                                             lab images of older services/ versions that no container uses
   npm run lab -- grade <scenario> --server 'entregas/*/servidor.py' [--output grades]
                                              grade every student's file, each in its own lab; writes
                                              grades.csv and grades.json (one row per student)
@@ -40,10 +42,11 @@ Options:
   --lang pt-BR|en     language of the hints (default: from LANG)
   --capture DIR       capture every host and keep DIR/<scenario>-<host>.pcap (for Wireshark)
   --report FILE       write a self-contained HTML report with a packet sequence diagram per scenario
-  --parallel N        labs at once for grade (default: number of cores)
+  --parallel N        labs at once (default: number of cores): scenarios, each printed as one block in
+                      catalog order, or grade's submissions
   -h, --help          show this help
 
-Exit codes: 0 all passed, 1 a scenario failed, 2 usage or environment error.`
+Exit codes: 0 all passed, 1 a scenario failed, 2 usage or environment error, 130 interrupted (143 SIGTERM).`
 
 const say = (line: string) => console.log(`» ${line}`)
 
@@ -60,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       help: { type: 'boolean', short: 'h' },
       impl: { type: 'string', default: 'ts' },
+      images: { type: 'boolean' },
       offline: { type: 'boolean' },
       param: { type: 'string', multiple: true, default: [] },
       server: { type: 'string' },
@@ -93,10 +97,7 @@ async function main(argv: string[]): Promise<number> {
       return grade(rest, values)
     case 'clean': {
       await docker.preflight()
-      const found = await docker.findLeftovers()
-      await docker.removeLeftovers(found)
-      const removed = [...found.containers.map((n) => `container ${n}`), ...found.networks.map((n) => `network ${n}`), ...found.volumes.map((n) => `volume ${n}`)]
-      say(removed.length ? `removed ${removed.join(', ')}` : 'nothing to clean')
+      for (const line of describeClean(await clean({ images: values.images }))) say(line)
       return EXIT.passed
     }
   }
@@ -110,13 +111,12 @@ async function main(argv: string[]): Promise<number> {
   const image = await ensureLabImage(say)
   const captureDir = values.capture === undefined ? undefined : userPath(values.capture)
   if (captureDir) await mkdir(captureDir, { recursive: true })
-  const results = []
-  for (const scenario of scenarios) {
-    console.log(scenarioHeader(scenario))
+  const print = inOrder<ScenarioResult>((result) => console.log(`${scenarioHeader(result.scenario)}\n${scenarioReport(result, lang)}`))
+  const results = await runPool(scenarios, parseParallel(values.parallel), async (scenario, index) => {
     const result = await runScenario(scenario, { image, impl: values.impl as Impl, submissions, captureDir, captureAll: values.report !== undefined })
-    console.log(scenarioReport(result, lang))
-    results.push(result)
-  }
+    print(result, index)
+    return result
+  })
   if (results.length > 1) console.log(summary(results))
   if (captureDir) say(`captures (one pcap per host, open them in Wireshark): ${captureDir}/<scenario>-<host>.pcap`)
   if (values.report) {
@@ -169,13 +169,24 @@ function parseParallel(option: string | undefined): number {
   return n
 }
 
+// The first signal tears every lab down and says whether anything remains; a second one leaves at once, saying
+// what it did not wait for (the `docker compose down` commands run on in their own process group).
 let stopping = false
+let pendingTeardown: string[] = []
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (stopping) return
+    const exitCode = signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated
+    if (stopping) {
+      const pending = pendingTeardown.length ? pendingTeardown.join(', ') : 'nothing'
+      console.error(`socket-lab: ${signal} again, leaving without waiting for the teardown of ${pending}; \`npm run lab -- clean\` removes whatever remains`)
+      process.exit(exitCode)
+    }
     stopping = true
-    console.error(`\nsocket-lab: ${signal}, tearing the lab down`)
-    void runInterruptCleanups().finally(() => process.exit(signal === 'SIGINT' ? EXIT.interrupted : 143))
+    pendingTeardown = pendingCleanups()
+    console.error(`\nsocket-lab: ${signal}, tearing down ${pendingTeardown.join(', ') || 'nothing (no lab was up)'}; press Ctrl-C again to stop waiting`)
+    void runInterruptCleanups().then((left) => {
+      console.error(left.length ? `socket-lab: ${left.join('; ')}; \`npm run lab -- clean\` removes it` : 'socket-lab: torn down, nothing left behind')
+    }).finally(() => process.exit(exitCode))
   })
 }
 
