@@ -26,8 +26,10 @@ Usage:
   npm run lab <scenario> [<scenario>...]     run scenarios (\`all\` runs the whole catalog)
   npm run lab -- list                        list the scenarios
   npm run lab -- build [--offline]           (re)build the lab image; --offline skips the registry
-  npm run lab -- clean [--images]            remove what interrupted runs left behind; --images also removes
-                                             lab images of older services/ versions that no container uses
+  npm run lab -- clean [<scenario>...] [--images]
+                                             remove what interrupted runs (of these scenarios) left behind;
+                                             --images also removes lab images of older services/ versions
+                                             that no container uses
   npm run lab -- grade <scenario> --server 'entregas/*/servidor.py' [--output grades]
                                              grade every student's file, each in its own lab; writes
                                              grades.csv and grades.json (one row per student)
@@ -97,7 +99,7 @@ async function main(argv: string[]): Promise<number> {
       return grade(rest, values)
     case 'clean': {
       await docker.preflight()
-      for (const line of describeClean(await clean({ images: values.images }))) say(line)
+      for (const line of describeClean(await clean({ images: values.images, scenarios: rest }))) say(line)
       return EXIT.passed
     }
   }
@@ -171,17 +173,23 @@ function parseParallel(option: string | undefined): number {
 
 // The first signal tears every lab down and says whether anything remains; a second one leaves at once, saying
 // what it did not wait for (the `docker compose down` commands run on in their own process group).
+/** npm and tsx relay the terminal's Ctrl-C to this process, which also gets it directly: one key press can
+ * arrive two or three times within milliseconds. Only a signal later than this counts as a second one. */
+const SIGNAL_ECHO_MS = 1000
 let stopping = false
+let stoppingSince = 0
 let pendingTeardown: string[] = []
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     const exitCode = signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated
+    if (stopping && Date.now() - stoppingSince < SIGNAL_ECHO_MS) return
     if (stopping) {
       const pending = pendingTeardown.length ? pendingTeardown.join(', ') : 'nothing'
       console.error(`socket-lab: ${signal} again, leaving without waiting for the teardown of ${pending}; \`npm run lab -- clean\` removes whatever remains`)
       process.exit(exitCode)
     }
     stopping = true
+    stoppingSince = Date.now()
     pendingTeardown = pendingCleanups()
     console.error(`\nsocket-lab: ${signal}, tearing down ${pendingTeardown.join(', ') || 'nothing (no lab was up)'}; press Ctrl-C again to stop waiting`)
     void runInterruptCleanups().then((left) => {

@@ -14,9 +14,11 @@ export interface CleanReport {
   keptImages: string[]
 }
 
-export async function clean(options: { images?: boolean } = {}): Promise<CleanReport> {
+/** Cleans leftovers of every scenario, or only of the named ones. */
+export async function clean(options: { images?: boolean; scenarios?: string[] } = {}): Promise<CleanReport> {
   const live = await liveRunIds()
-  const found = await docker.findLeftovers()
+  const scopes = options.scenarios?.length ? options.scenarios.map((scenario) => ({ scenario })) : [{}]
+  const found = (await Promise.all(scopes.map((scope) => docker.findLeftovers(scope)))).flat()
   const inUse = found.filter((l) => live.has(l.runId))
   const removable = found.filter((l) => !live.has(l.runId))
   await docker.removeLeftovers(removable)

@@ -68,8 +68,13 @@ export async function composeUp(project: string, file: string, projectDir: strin
  * that races a live `up` can miss the containers the `up` creates after it. */
 export async function stopComposeUp(project: string): Promise<void> {
   const up = upsInFlight.get(project)
-  if (!up) return
-  await up.kill('SIGTERM').catch(() => undefined)
+  const pid = up?.child?.pid
+  if (!up || !pid) return
+  try {
+    process.kill(-pid, 'SIGTERM') // its whole process group: the shell and docker compose
+  } catch {
+    // it has just exited
+  }
   await up.catch(() => undefined)
 }
 
@@ -195,10 +200,12 @@ export interface Leftover {
   runId: string
 }
 
-/** Every container, network and volume that carries a socket-lab run label (of one run, when given). */
-export async function findLeftovers(runId?: string): Promise<Leftover[]> {
+/** Every container, network and volume that carries a socket-lab run label: of one run, or of one scenario. */
+export async function findLeftovers(only: { runId?: string; scenario?: string } = {}): Promise<Leftover[]> {
   const docker = await api()
-  const filters = { label: [runId ? `${LABEL.run}=${runId}` : LABEL.run] }
+  const label = [only.runId ? `${LABEL.run}=${only.runId}` : LABEL.run]
+  if (only.scenario) label.push(`${LABEL.scenario}=${only.scenario}`)
+  const filters = { label }
   const [containers, networks, volumes] = await Promise.all([
     docker.listContainers({ all: true, filters }),
     docker.listNetworks({ filters }),

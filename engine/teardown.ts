@@ -42,10 +42,10 @@ export async function tearDownLab(lab: LabIdentity): Promise<string[]> {
   try {
     await docker.stopComposeUp(lab.project)
     const downProblem = await docker.composeDown(lab.project, lab.file, DOWN_DEADLINE_MS)
-    let left = await docker.findLeftovers(lab.runId)
+    let left = await docker.findLeftovers({ runId: lab.runId })
     if (left.length) {
       await docker.removeLeftovers(left)
-      left = await docker.findLeftovers(lab.runId)
+      left = await docker.findLeftovers({ runId: lab.runId })
     }
     if (!left.length) return []
     return [`${lab.project} was not torn down completely${downProblem ? ` (${downProblem})` : ''}: ${describeLeftovers(left)} remain`]
