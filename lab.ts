@@ -10,7 +10,7 @@ import { ensureLabImage } from './engine/image.ts'
 import { catalogTable, gradeLine, scenarioHeader, scenarioReport, summary } from './engine/report.ts'
 import { runScenario, type ScenarioResult } from './engine/run.ts'
 import { IMPLS, type Impl } from './engine/scenario.ts'
-import { pendingCleanups, runInterruptCleanups } from './engine/teardown.ts'
+import { tearDownOnSignals } from './engine/signals.ts'
 import { submissionsFromOptions } from './engine/submission.ts'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { userPath } from './engine/layout.ts'
@@ -171,32 +171,7 @@ function parseParallel(option: string | undefined): number {
   return n
 }
 
-// The first signal tears every lab down and says whether anything remains; a second one leaves at once, saying
-// what it did not wait for (the `docker compose down` commands run on in their own process group).
-/** npm and tsx relay the terminal's Ctrl-C to this process, which also gets it directly: one key press can
- * arrive two or three times within milliseconds. Only a signal later than this counts as a second one. */
-const SIGNAL_ECHO_MS = 1000
-let stopping = false
-let stoppingSince = 0
-let pendingTeardown: string[] = []
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    const exitCode = signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated
-    if (stopping && Date.now() - stoppingSince < SIGNAL_ECHO_MS) return
-    if (stopping) {
-      const pending = pendingTeardown.length ? pendingTeardown.join(', ') : 'nothing'
-      console.error(`socket-lab: ${signal} again, leaving without waiting for the teardown of ${pending}; \`npm run lab -- clean\` removes whatever remains`)
-      process.exit(exitCode)
-    }
-    stopping = true
-    stoppingSince = Date.now()
-    pendingTeardown = pendingCleanups()
-    console.error(`\nsocket-lab: ${signal}, tearing down ${pendingTeardown.join(', ') || 'nothing (no lab was up)'}; press Ctrl-C again to stop waiting`)
-    void runInterruptCleanups().then((left) => {
-      console.error(left.length ? `socket-lab: ${left.join('; ')}; \`npm run lab -- clean\` removes it` : 'socket-lab: torn down, nothing left behind')
-    }).finally(() => process.exit(exitCode))
-  })
-}
+tearDownOnSignals()
 
 try {
   process.exitCode = await main(process.argv.slice(2))

@@ -53,6 +53,11 @@ export async function preflight(): Promise<void> {
   if (!compose.ok || !/^v?[2-9]\d*\./.test(compose.stdout.trim())) throw errors.composeMissing()
 }
 
+/** The Docker Engine's version, for reports of where a measurement was made. */
+export async function engineVersion(): Promise<string> {
+  return (await (await api()).version()).Version
+}
+
 // ---- compose projects ----
 
 export async function composeUp(project: string, file: string, projectDir: string, timeoutMs: number): Promise<void> {

@@ -1,5 +1,6 @@
 // Which runs are in progress on this machine, so that `lab clean` removes what killed runs left and never a
 // lab that another `npm run lab` (or a test) is using right now. One small file per live run, holding its pid.
+import { readFileSync } from 'node:fs'
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -29,8 +30,18 @@ export async function liveRunIds(): Promise<Set<string>> {
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+  return !isZombie(pid)
+}
+
+/** A killed process stays a zombie until its parent reaps it, and signal 0 still reaches a zombie. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
+  } catch {
+    return false // no /proc (macOS): trust the signal
   }
 }

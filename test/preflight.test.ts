@@ -52,17 +52,17 @@ describe('preflight', { timeout: 60_000 }, () => {
   })
 
   it('names the image build step that failed and leaves no container of it behind', async () => {
-    const base = `socket-lab-buildtest:${randomBytes(4).toString('hex')}`
+    const marker = `socket-lab.buildtest=${randomBytes(4).toString('hex')}`
     const context = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-buildtest-'))
-    await $({ quiet: true })`docker tag ${inject('labImage')} ${base}`
     try {
-      await writeFile(path.join(context, 'Dockerfile'), `FROM ${base}\nRUN echo 'E: Unable to locate package nope' >&2; exit 100\n`)
-      const build = docker.buildImage(context, [`${base}-never`], {}, {}, 60_000)
-      await expect(build).rejects.toThrow(`building the lab image failed at "Step 2/2 : RUN echo 'E: Unable to locate package nope' >&2; exit 100": E: Unable to locate package nope (exit code 100)`)
+      // The label reaches the failed step's container, so the test finds exactly its own.
+      await writeFile(path.join(context, 'Dockerfile'), `FROM ${inject('labImage')}\nLABEL ${marker}\nRUN echo 'E: Unable to locate package nope' >&2; exit 100\n`)
+      const build = docker.buildImage(context, [`socket-lab-buildtest:never`], {}, {}, 60_000)
+      await expect(build).rejects.toThrow(`building the lab image failed at "Step 3/3 : RUN echo 'E: Unable to locate package nope' >&2; exit 100": E: Unable to locate package nope (exit code 100)`)
       await expect(build).rejects.toMatchObject({ exitCode: 2 })
-      expect((await $({ quiet: true })`docker ps -aq --filter ancestor=${base}`).stdout).toBe('')
+      expect((await $({ quiet: true })`docker ps -aq --filter label=${marker}`).stdout).toBe('')
     } finally {
-      await $({ quiet: true, nothrow: true })`docker rmi ${base}`
+      await $({ quiet: true, nothrow: true })`docker image prune -f --filter label=${marker}`
       await rm(context, { recursive: true, force: true })
     }
   })

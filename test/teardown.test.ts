@@ -1,8 +1,15 @@
 // Nothing is left behind, whatever phase a run is in when it ends: real `npm run lab` processes, real signals.
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { $ } from 'zx'
 import { ROOT } from '../engine/layout.ts'
 import { containerPrinted, labResources, startLab, waitFor } from './lab-process.ts'
+
+// Whatever a failed test left, so that it cannot fail the next one too.
+afterAll(async () => {
+  for (const scenario of ['slow-up', 'slow-run', 'never-greets']) {
+    await $({ cwd: ROOT, nothrow: true, quiet: true })`npm run --silent lab -- clean ${scenario}`
+  }
+})
 
 describe('teardown', { timeout: 180_000 }, () => {
   it('Ctrl-C to `npm run lab` during `docker compose up` tears the lab down and leaves nothing behind', async () => {
@@ -47,6 +54,7 @@ describe('teardown', { timeout: 180_000 }, () => {
     expect(left.length).toBeGreaterThanOrEqual(5) // four containers and the network
     const cleaned = await $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, NO_COLOR: '1' } })`npm run --silent lab -- clean slow-run`
     expect(cleaned.exitCode).toBe(0)
+    expect(cleaned.stdout).toMatch(/^» removed /)
     for (const resource of left) expect(cleaned.stdout).toContain(resource)
     expect(await labResources('slow-run')).toEqual([])
   })
