@@ -61,11 +61,12 @@ async function main(argv: string[]): Promise<number> {
       const result = await runScenario(scenario, { image })
       runIds.add(result.project.slice(`socketlab-${scenario.id}-`.length))
       const failed = result.checks.filter((c) => !c.passed).map((c) => `${c.description}: ${c.reason}`)
-      run = { scenario: scenario.id, passed: result.passed, wallMs: result.wallMs, failure: failed.length ? `${scenario.id} (${result.project}): ${failed.join('; ')}` : undefined }
+      const skipped = result.status === 'skipped'
+      run = { scenario: scenario.id, passed: result.passed, skipped, wallMs: result.wallMs, failure: result.status === 'failed' ? `${scenario.id} (${result.project}): ${failed.join('; ')}` : undefined }
     } catch (error) {
       run = { scenario: scenario.id, passed: false, wallMs: NaN, failure: `${scenario.id}: ${(error as Error).message}` }
     }
-    console.log(`  ${String(++done).padStart(String(jobs.length).length)}/${jobs.length} ${scenario.id} ${run.passed ? 'passed' : 'FAILED'} in ${(run.wallMs / 1000).toFixed(1)} s`)
+    console.log(`  ${String(++done).padStart(String(jobs.length).length)}/${jobs.length} ${scenario.id} ${run.passed ? 'passed' : run.skipped ? 'skipped' : 'FAILED'} in ${(run.wallMs / 1000).toFixed(1)} s`)
     return run
   })
   const totalMs = performance.now() - started
@@ -87,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
     await writeFile(RELIABILITY_DOC, withSoakSection(document, section))
     console.log(`\n» wrote the result into ${path.relative(ROOT, RELIABILITY_DOC)}`)
   }
-  return results.every((r) => r.passed) && !leftBehind.length ? EXIT.passed : EXIT.failed
+  return results.some((r) => r.failure) || leftBehind.length ? EXIT.failed : EXIT.passed
 }
 
 tearDownOnSignals()

@@ -15,17 +15,17 @@ it('counts passes and wall times per scenario, in the order scenarios first appe
     { scenario: 'b', passed: true, wallMs: 3000 },
   ])
   expect(rows).toEqual([
-    { scenario: 'b', runs: 2, passed: 2, p50Ms: 1000, p95Ms: 3000, maxMs: 3000 },
-    { scenario: 'a', runs: 1, passed: 0, p50Ms: 4000, p95Ms: 4000, maxMs: 4000 },
+    { scenario: 'b', runs: 2, passed: 2, skipped: 0, p50Ms: 1000, p95Ms: 3000, maxMs: 3000 },
+    { scenario: 'a', runs: 1, passed: 0, skipped: 0, p50Ms: 4000, p95Ms: 4000, maxMs: 4000 },
   ])
 })
 
 it('writes a table and what was left behind', () => {
   const text = soakMarkdown({
     date: '2026-11-25', command: 'npm run soak -- --runs 2 b', machine: '2 cores', parallel: 2, totalMs: 4000,
-    rows: [{ scenario: 'b', runs: 2, passed: 1, p50Ms: 1000, p95Ms: 3000, maxMs: 3000 }], leftBehind: [], failures: ['b: client exited with code 1'],
+    rows: [{ scenario: 'b', runs: 2, passed: 1, skipped: 0, p50Ms: 1000, p95Ms: 3000, maxMs: 3000 }], leftBehind: [], failures: ['b: client exited with code 1'],
   })
-  expect(text).toContain('| `b` | 2 | 1 | 50.0 % | 1.0 s | 3.0 s | 3.0 s |')
+  expect(text).toContain('| `b` | 2 | 1 | 0 | 50.0 % | 1.0 s | 3.0 s | 3.0 s |')
   expect(text).toContain('Left behind after the soak (containers, networks, volumes of its runs): nothing.')
   expect(text).toContain('- b: client exited with code 1')
 })

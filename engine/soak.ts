@@ -4,6 +4,8 @@ import { formatMs } from './checks.ts'
 export interface SoakRun {
   scenario: string
   passed: boolean
+  /** The scenario needs what this machine lacks (see ScenarioResult.status); not counted for the pass rate. */
+  skipped?: boolean
   wallMs: number
   /** Why it failed, in words (the failed checks, or the error). */
   failure?: string
@@ -13,6 +15,7 @@ export interface SoakRow {
   scenario: string
   runs: number
   passed: number
+  skipped: number
   p50Ms: number
   p95Ms: number
   maxMs: number
@@ -46,6 +49,7 @@ export function soakRows(runs: SoakRun[]): SoakRow[] {
       scenario,
       runs: mine.length,
       passed: mine.filter((r) => r.passed).length,
+      skipped: mine.filter((r) => r.skipped).length,
       p50Ms: percentile(walls, 50),
       p95Ms: percentile(walls, 95),
       maxMs: Math.max(...walls),
@@ -53,15 +57,19 @@ export function soakRows(runs: SoakRun[]): SoakRow[] {
   })
 }
 
-const passRate = (row: SoakRow) => `${((100 * row.passed) / row.runs).toFixed(row.passed === row.runs ? 0 : 1)} %`
+function passRate(row: SoakRow): string {
+  const judged = row.runs - row.skipped
+  if (!judged) return '—'
+  return `${((100 * row.passed) / judged).toFixed(row.passed === judged ? 0 : 1)} %`
+}
 
 export function soakMarkdown(report: SoakReport): string {
   const lines = [
     `Last soak: ${report.date}, \`${report.command}\` (${report.parallel} at a time), ${report.machine}; took ${formatMs(report.totalMs)}.`,
     '',
-    '| scenario | runs | passed | pass rate | p50 wall | p95 wall | max wall |',
-    '|---|---:|---:|---:|---:|---:|---:|',
-    ...report.rows.map((r) => `| \`${r.scenario}\` | ${r.runs} | ${r.passed} | ${passRate(r)} | ${formatMs(r.p50Ms)} | ${formatMs(r.p95Ms)} | ${formatMs(r.maxMs)} |`),
+    '| scenario | runs | passed | skipped | pass rate | p50 wall | p95 wall | max wall |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...report.rows.map((r) => `| \`${r.scenario}\` | ${r.runs} | ${r.passed} | ${r.skipped} | ${passRate(r)} | ${formatMs(r.p50Ms)} | ${formatMs(r.p95Ms)} | ${formatMs(r.maxMs)} |`),
     '',
     `Left behind after the soak (containers, networks, volumes of its runs): ${report.leftBehind.length ? report.leftBehind.join(', ') : 'nothing'}.`,
   ]
