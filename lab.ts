@@ -1,16 +1,17 @@
 #!/usr/bin/env tsx
 // socket-lab's command line. Thin on purpose: parsing and printing here, everything else in engine/.
 import './engine/compile-cache.ts'
+import os from 'node:os'
 import { parseArgs } from 'node:util'
 import { loadCatalog, parseParams, selectScenarios } from './engine/catalog.ts'
+import { clean, describeClean } from './engine/clean.ts'
 import * as docker from './engine/docker.ts'
 import { EXIT, LabError, errors } from './engine/errors.ts'
 import { ensureLabImage } from './engine/image.ts'
-import { runScenario } from './engine/run.ts'
+import { runScenario, type ScenarioResult } from './engine/run.ts'
 import { IMPLS, type Impl } from './engine/scenario.ts'
-import { runInterruptCleanups } from './engine/teardown.ts'
+import { tearDownOnSignals } from './engine/signals.ts'
 import { submissionsFromOptions } from './engine/submission.ts'
-import os from 'node:os'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { userPath } from './engine/layout.ts'
 import { htmlReport } from './reporters/html.ts'
@@ -27,7 +28,10 @@ Usage:
   npm run lab <scenario> [<scenario>...]     run scenarios (\`all\` runs the whole catalog)
   npm run lab -- list                        list the scenarios
   npm run lab -- build [--offline]           (re)build the lab image; --offline skips the registry
-  npm run lab -- clean                       remove what interrupted runs left behind
+  npm run lab -- clean [<scenario>...] [--images]
+                                             remove what interrupted runs (of these scenarios) left behind;
+                                             --images also removes lab images of older services/ versions
+                                             that no container uses
   npm run lab -- grade <scenario> --server 'entregas/*/servidor.py' [--output grades]
                                              grade every student's file, each in its own lab; writes
                                              grades.csv and grades.json (one row per student)
@@ -42,13 +46,14 @@ Options:
   --lang pt-BR|en     language of the hints (default: from LANG)
   --capture DIR       capture every host and keep DIR/<scenario>-<host>.pcap (for Wireshark)
   --report FILE       write a self-contained HTML report with a packet sequence diagram per scenario
-  --parallel N        labs at once for grade (default: number of cores)
+  --parallel N        labs at once (default: number of cores): scenarios, each printed as one block in
+                      catalog order, or grade's submissions
   --reporter NAME     also report as ${REPORTERS.filter((name) => name !== 'terminal').join(', ')} (repeatable); json and
                       junit write to --output, or to standard output (the terminal lines then go to standard error)
   -o, --output FILE   where the json or junit document goes; for grade, the base name of its CSV and JSON
   -h, --help          show this help
 
-Exit codes: 0 all passed, 1 a scenario failed, 2 usage or environment error.`
+Exit codes: 0 all passed, 1 a scenario failed, 2 usage or environment error, 130 interrupted (143 SIGTERM).`
 
 const say = (line: string) => console.log(`» ${line}`)
 
@@ -65,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       help: { type: 'boolean', short: 'h' },
       impl: { type: 'string', default: 'ts' },
+      images: { type: 'boolean' },
       offline: { type: 'boolean' },
       param: { type: 'string', multiple: true, default: [] },
       server: { type: 'string' },
@@ -99,10 +105,7 @@ async function main(argv: string[]): Promise<number> {
       return grade(rest, values)
     case 'clean': {
       await docker.preflight()
-      const found = await docker.findLeftovers()
-      await docker.removeLeftovers(found)
-      const removed = [...found.containers.map((n) => `container ${n}`), ...found.networks.map((n) => `network ${n}`), ...found.volumes.map((n) => `volume ${n}`)]
-      say(removed.length ? `removed ${removed.join(', ')}` : 'nothing to clean')
+      for (const line of describeClean(await clean({ images: values.images, scenarios: rest }))) say(line)
       return EXIT.passed
     }
   }
@@ -117,13 +120,14 @@ async function main(argv: string[]): Promise<number> {
   const image = await ensureLabImage(report.note)
   const captureDir = values.capture === undefined ? undefined : userPath(values.capture)
   if (captureDir) await mkdir(captureDir, { recursive: true })
-  const results = []
-  for (const scenario of scenarios) {
+  // Scenarios run a few at a time; each is reported as one block, in the order they were asked for.
+  const finished = inOrder<ScenarioResult>((result) => report.scenarioFinished(result))
+  const results = await runPool(scenarios, parseParallel(values.parallel), async (scenario, index) => {
     report.scenarioStarted(scenario)
     const result = await runScenario(scenario, { image, impl: values.impl as Impl, submissions, captureDir, captureAll: values.report !== undefined })
-    report.scenarioFinished(result)
-    results.push(result)
-  }
+    finished(result, index)
+    return result
+  })
   await report.runFinished(results)
   if (captureDir) report.note(`captures (one pcap per host, open them in Wireshark): ${captureDir}/<scenario>-<host>.pcap`)
   if (values.report) {
@@ -176,15 +180,7 @@ function parseParallel(option: string | undefined): number {
   return n
 }
 
-let stopping = false
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return
-    stopping = true
-    console.error(`\nsocket-lab: ${signal}, tearing the lab down`)
-    void runInterruptCleanups().finally(() => process.exit(signal === 'SIGINT' ? EXIT.interrupted : 143))
-  })
-}
+tearDownOnSignals()
 
 try {
   process.exitCode = await main(process.argv.slice(2))

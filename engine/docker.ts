@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import Docker from 'dockerode'
 import tar from 'tar-stream'
-import { $, which } from 'zx'
+import { $, which, type ProcessPromise } from 'zx'
 import { EXIT, LabError, errors, lastLine } from './errors.ts'
 
 $.quiet = true
@@ -14,6 +14,13 @@ $.quiet = true
 export const LABEL = { run: 'socket-lab.run', scenario: 'socket-lab.scenario' } as const
 const COMPOSE_PROJECT = 'com.docker.compose.project'
 const COMPOSE_SERVICE = 'com.docker.compose.service'
+
+/** Docker commands run in their own process group: a Ctrl-C at the terminal then reaches only the lab, which
+ * stops them in order (a pending `up` first, then a full `down`) instead of having a `down` killed halfway. */
+const OWN_PROCESS_GROUP = { detached: true } as const
+
+/** `docker compose up` commands still running, by project, so a teardown can stop them before its `down`. */
+const upsInFlight = new Map<string, ProcessPromise>()
 
 let client: Docker | undefined
 let socketDescription = '/var/run/docker.sock'
@@ -57,18 +64,42 @@ export async function preflight(): Promise<void> {
   if (!compose?.ok || !/^v?[2-9]\d*\./.test(compose.stdout.trim())) throw errors.composeMissing()
 }
 
+/** The Docker Engine's version, for reports of where a measurement was made. */
+export async function engineVersion(): Promise<string> {
+  return (await (await api()).version()).Version
+}
+
 // ---- compose projects ----
 
 export async function composeUp(project: string, file: string, projectDir: string, timeoutMs: number): Promise<void> {
-  const result = await $({ timeout: timeoutMs, nothrow: true })`docker compose -p ${project} -f ${file} --project-directory ${projectDir} up -d --no-build --pull never`
+  const up = $({ ...OWN_PROCESS_GROUP, timeout: timeoutMs, nothrow: true })`docker compose -p ${project} -f ${file} --project-directory ${projectDir} up -d --no-build --pull never`
+  upsInFlight.set(project, up)
+  const result = await up.finally(() => upsInFlight.delete(project))
   if (result.ok) return
   if (result.signal) throw new LabError(`bringing the lab up took longer than ${Math.round(timeoutMs / 1000)} s`, EXIT.failed)
   throw new LabError(lastLine(result.stderr), EXIT.failed)
 }
 
-export async function composeDown(project: string, file?: string): Promise<void> {
+/** Stops a `docker compose up` of this project that is still running, and waits until it has exited: a `down`
+ * that races a live `up` can miss the containers the `up` creates after it. */
+export async function stopComposeUp(project: string): Promise<void> {
+  const up = upsInFlight.get(project)
+  const pid = up?.child?.pid
+  if (!up || !pid) return
+  try {
+    process.kill(-pid, 'SIGTERM') // its whole process group: the shell and docker compose
+  } catch {
+    // it has just exited
+  }
+  await up.catch(() => undefined)
+}
+
+/** Removes a compose project: containers, networks, volumes. Returns what went wrong, in words, or undefined. */
+export async function composeDown(project: string, file: string | undefined, timeoutMs: number): Promise<string | undefined> {
   const files = file ? ['-f', file] : []
-  await $({ nothrow: true, timeout: 120_000 })`docker compose -p ${project} ${files} down --volumes --remove-orphans --timeout 1`
+  const result = await $({ ...OWN_PROCESS_GROUP, nothrow: true, timeout: timeoutMs })`docker compose -p ${project} ${files} down --volumes --remove-orphans --timeout 1`
+  if (result.ok) return undefined
+  return result.signal ? `docker compose down took longer than ${Math.round(timeoutMs / 1000)} s` : `docker compose down failed: ${lastLine(result.stderr)}`
 }
 
 /** The containers of a compose project, by service name. */
@@ -178,29 +209,38 @@ export function timedLines(text: string): TimedLine[] {
 
 // ---- leftovers ----
 
-export interface Leftovers { containers: string[]; networks: string[]; volumes: string[] }
+export interface Leftover {
+  kind: 'container' | 'network' | 'volume'
+  name: string
+  /** The socket-lab.run label: which run created it. */
+  runId: string
+}
 
-/** Every container, network and volume that carries a socket-lab run label. */
-export async function findLeftovers(): Promise<Leftovers> {
+/** Every container, network and volume that carries a socket-lab run label: of one run, or of one scenario. */
+export async function findLeftovers(only: { runId?: string; scenario?: string } = {}): Promise<Leftover[]> {
   const docker = await api()
-  const filters = { label: [LABEL.run] }
+  const label = [only.runId ? `${LABEL.run}=${only.runId}` : LABEL.run]
+  if (only.scenario) label.push(`${LABEL.scenario}=${only.scenario}`)
+  const filters = { label }
   const [containers, networks, volumes] = await Promise.all([
     docker.listContainers({ all: true, filters }),
     docker.listNetworks({ filters }),
     docker.listVolumes({ filters }),
   ])
-  return {
-    containers: containers.map((c) => c.Names[0]?.replace(/^\//, '') ?? c.Id),
-    networks: networks.map((n) => n.Name),
-    volumes: (volumes.Volumes ?? []).map((v) => v.Name),
-  }
+  return [
+    ...containers.map((c) => ({ kind: 'container' as const, name: c.Names[0]?.replace(/^\//, '') ?? c.Id, runId: c.Labels[LABEL.run] })),
+    ...networks.map((n) => ({ kind: 'network' as const, name: n.Name, runId: n.Labels?.[LABEL.run] ?? '' })),
+    ...(volumes.Volumes ?? []).map((v) => ({ kind: 'volume' as const, name: v.Name, runId: v.Labels?.[LABEL.run] ?? '' })),
+  ]
 }
 
-export async function removeLeftovers(found: Leftovers): Promise<void> {
+/** Removes containers first, then networks and volumes (which Docker refuses to remove while in use). */
+export async function removeLeftovers(found: Leftover[]): Promise<void> {
   const docker = await api()
-  await Promise.all(found.containers.map((name) => docker.getContainer(name).remove({ force: true, v: true }).catch(() => undefined)))
-  await Promise.all(found.networks.map((name) => docker.getNetwork(name).remove().catch(() => undefined)))
-  await Promise.all(found.volumes.map((name) => docker.getVolume(name).remove().catch(() => undefined)))
+  const named = (kind: Leftover['kind']) => found.filter((l) => l.kind === kind).map((l) => l.name)
+  await Promise.all(named('container').map((name) => docker.getContainer(name).remove({ force: true, v: true }).catch(() => undefined)))
+  await Promise.all(named('network').map((name) => docker.getNetwork(name).remove().catch(() => undefined)))
+  await Promise.all(named('volume').map((name) => docker.getVolume(name).remove().catch(() => undefined)))
 }
 
 // ---- images ----
@@ -218,13 +258,43 @@ export async function pullImage(image: string): Promise<boolean> {
   return (await $({ nothrow: true, timeout: 600_000 })`docker pull -q ${image}`).ok
 }
 
-export async function buildImage(context: string, tags: string[], buildArgs: Record<string, string>, labels: Record<string, string>): Promise<void> {
+export async function buildImage(context: string, tags: string[], buildArgs: Record<string, string>, labels: Record<string, string>, timeoutMs: number): Promise<void> {
   const args = [
     ...Object.entries(buildArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
     ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
   ]
-  const result = await $({ nothrow: true })`docker build -q ${args} ${tags.flatMap((tag) => ['-t', tag])} ${context}`
-  if (!result.ok) throw errors.imageBuildFailed('docker build', lastLine(result.stderr))
+  // --force-rm: a failed step must not leave its container behind.
+  const result = await $({ nothrow: true, timeout: timeoutMs })`docker build -q --force-rm ${args} ${tags.flatMap((tag) => ['-t', tag])} ${context}`
+  if (result.ok) return
+  if (result.signal) throw errors.imageBuildFailed('docker build', `it did not finish within ${Math.round(timeoutMs / 1000)} s`)
+  const failed = failedBuildStep(result.stderr)
+  throw errors.imageBuildFailed(failed.step, failed.detail)
+}
+
+/** The step a `docker build` failed at, and its last words, from the build log (which `-q` still prints on
+ * failure): "Step 3/4 : RUN apt-get install …", "E: Unable to locate package … (exit code 100)". */
+export function failedBuildStep(log: string): { step: string; detail: string } {
+  // eslint-disable-next-line no-control-regex
+  const lines = log.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((line) => line.trim()).filter(Boolean)
+  const stepAt = lines.findLastIndex((line) => /^Step \d+\/\d+ : /.test(line))
+  if (stepAt < 0) return { step: 'docker build', detail: lastLine(log) }
+  const step = lines[stepAt]
+  const verdict = lines.at(-1)!
+  const exit = verdict.match(/returned a non-zero code: (\d+)$/)
+  const said = lines.slice(stepAt + 1, -1).filter((line) => !line.startsWith('---> ') && !line.startsWith('Removing intermediate'))
+  if (!exit) return { step, detail: verdict }
+  return { step, detail: said.length ? `${said.at(-1)} (exit code ${exit[1]})` : `exit code ${exit[1]}` }
+}
+
+/** Every tag of an image repository, e.g. socket-lab-host:latest and socket-lab-host:<digest>. */
+export async function imageTags(repository: string): Promise<string[]> {
+  const images = await (await api()).listImages({ filters: { reference: [repository] } })
+  return images.flatMap((image) => image.RepoTags ?? []).filter((tag) => tag.startsWith(`${repository}:`))
+}
+
+/** Removes one tag. Docker refuses while any container, even a stopped one, uses the image: that is the point. */
+export async function removeImageTag(tag: string): Promise<boolean> {
+  return (await api()).getImage(tag).remove({ force: false, noprune: false }).then(() => true, () => false)
 }
 
 export async function importImage(tarball: string, tag: string, changes: string[]): Promise<void> {

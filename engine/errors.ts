@@ -1,7 +1,7 @@
 // Every user-facing error of the lab: one line saying what is wrong and how to fix it, with its exit code.
 // Expected failures never reach the user as a stack trace.
 
-export const EXIT = { passed: 0, failed: 1, usage: 2, interrupted: 130 } as const
+export const EXIT = { passed: 0, failed: 1, usage: 2, interrupted: 130, terminated: 143 } as const
 
 export class LabError extends Error {
   readonly exitCode: number
@@ -29,7 +29,7 @@ export const errors = {
   imageBuildFailed: (step: string, detail: string) =>
     new LabError(`building the lab image failed at "${step}": ${detail}`),
   phaseTimeout: (phase: string, ms: number) =>
-    new LabError(`the "${phase}" phase did not finish within ${Math.round(ms / 1000)} s`, EXIT.failed),
+    new LabError(`the "${phase}" phase did not finish within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`, EXIT.failed),
 } as const
 
 /** The last meaningful line of a command's output, for one-line error reports. */

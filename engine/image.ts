@@ -19,6 +19,9 @@ export const ONLINE_BASE = 'node:24-bookworm-slim'
 export const OFFLINE_BASE = `socket-lab-base:bookworm-node${process.versions.node}`
 const OFFLINE_PACKAGES = ['libstdc++6', 'iproute2', 'nftables', 'tcpdump', 'python3', 'passwd']
 const HASH_LABEL = 'socket-lab.services-hash'
+/** A build that takes longer has hung (a stuck mirror, a full disk); the offline base downloads a few MB. */
+export const BUILD_DEADLINE_MS = 10 * 60_000
+export const OFFLINE_BASE_DEADLINE_MS = 15 * 60_000
 
 export type Say = (line: string) => void
 
@@ -44,7 +47,7 @@ export async function ensureLabImage(say: Say, options: { force?: boolean; offli
     if (!options.force && (await docker.imageExists(image))) return image
     const base = await baseImage(say, options.offline ?? false)
     say(`building ${image} from ${base}`)
-    await docker.buildImage(SERVICES_DIR, [image, `${LAB_IMAGE}:latest`], { BASE_IMAGE: base }, { [HASH_LABEL]: hash })
+    await docker.buildImage(SERVICES_DIR, [image, `${LAB_IMAGE}:latest`], { BASE_IMAGE: base }, { [HASH_LABEL]: hash }, BUILD_DEADLINE_MS)
     return image
   } finally {
     await release()
@@ -84,21 +87,22 @@ async function buildOfflineBase(say: Say): Promise<void> {
   if (process.platform !== 'linux' || !(await which('mmdebstrap', { nothrow: true }))) throw errors.mmdebstrapMissing(ONLINE_BASE)
   const work = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-base-'))
   const removeWork = () => rm(work, { recursive: true, force: true })
-  const forget = onInterrupt(removeWork)
+  const forget = onInterrupt(async () => { await removeWork() }, `temporary files in ${work}`)
   try {
     const tarball = path.join(work, 'base.tar')
     const mirror = debianMirror(await aptSources())
     const started = Date.now()
-    const result = await $({ nothrow: true })`mmdebstrap --variant=minbase --include=${OFFLINE_PACKAGES.join(',')} \
+    const result = await $({ nothrow: true, timeout: OFFLINE_BASE_DEADLINE_MS })`mmdebstrap --variant=minbase --include=${OFFLINE_PACKAGES.join(',')} \
       --dpkgopt=path-exclude=/usr/share/doc/* --dpkgopt=path-exclude=/usr/share/man/* --dpkgopt=path-exclude=/usr/share/info/* \
       --customize-hook=${`cp ${process.execPath} "$1"/usr/local/bin/node`} \
       --customize-hook=${'rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*'} \
       bookworm ${tarball} ${mirror ? [mirror] : []}`
+    if (result.signal) throw errors.imageBuildFailed('mmdebstrap', `it did not finish within ${OFFLINE_BASE_DEADLINE_MS / 60_000} min`)
     if (!result.ok) throw errors.imageBuildFailed('mmdebstrap', lastLine(result.stderr))
     await docker.importImage(tarball, OFFLINE_BASE, ['ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'])
     say(`built ${OFFLINE_BASE} in ${Math.round((Date.now() - started) / 1000)} s`)
   } finally {
-    forget()
     await removeWork()
+    forget()
   }
 }

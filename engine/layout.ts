@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url'
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml')
 export const SERVICES_DIR = path.join(ROOT, 'services')
-export const SCENARIOS_DIR = path.join(ROOT, 'scenarios')
+/** SOCKET_LAB_SCENARIOS points the lab at another scenario folder (the tests use test/fixtures/scenarios). */
+export const SCENARIOS_DIR = process.env.SOCKET_LAB_SCENARIOS ? path.resolve(process.env.SOCKET_LAB_SCENARIOS) : path.join(ROOT, 'scenarios')
 
 /** Where the user ran `npm run lab` from: npm itself runs scripts in the package folder. */
 export const USER_DIR = process.env.INIT_CWD ?? process.cwd()

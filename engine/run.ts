@@ -8,17 +8,21 @@ import { stringify } from 'yaml'
 import { checkScenario } from './checks.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { labCompose, parseCompose, sidecarName } from './compose.ts'
+import { withDeadline } from './deadline.ts'
 import * as docker from './docker.ts'
 import { COMPOSE_FILE, ROOT } from './layout.ts'
+import { markRunLive } from './live-runs.ts'
 import { readPcap } from './packets.ts'
 import type { Check, HostRun, Impl, LabRun, Scenario } from './scenario.ts'
 import { errors } from './errors.ts'
 import { hintsFor, type Hint } from './hints.ts'
 import { stageSubmission, type StagedSubmission } from './submission.ts'
-import { onInterrupt } from './teardown.ts'
+import { onInterrupt, tearDownLab } from './teardown.ts'
 
-/** Deadlines of the phases around the programs' own run (whose deadline each scenario sets). */
+/** Deadlines of the phases around the programs' own run (whose deadline each scenario sets); teardown's is
+ * in teardown.ts. */
 export const UP_DEADLINE_MS = 90_000
+export const COLLECT_DEADLINE_MS = 30_000
 
 /** How long packets may still trail the programs' exit (the last FIN and ACK) before captures stop. */
 const TRAILING_PACKETS_MS = 300
@@ -67,12 +71,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const project = `socketlab-${scenario.id}-${runId}`
   const work = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-run-'))
   const file = path.join(work, 'compose.yml')
-  const tearDown = async () => {
-    await docker.composeDown(project, file)
+  const unmarkLive = await markRunLive(runId)
+  // Once only: an interruption and the normal path may both ask for it.
+  let tornDown: Promise<string[]> | undefined
+  const tearDown = () => (tornDown ??= (async () => {
+    const left = await tearDownLab({ project, runId, file })
     await rm(work, { recursive: true, force: true })
-  }
-  const forget = onInterrupt(tearDown)
+    await unmarkLive()
+    return left
+  })())
+  const forget = onInterrupt(tearDown, `lab ${project}`)
   let run: LabRun
+  let leftBehind: string[] = []
   try {
     const submissions: Record<string, StagedSubmission> = {}
     for (const [host, source] of Object.entries(options.submissions ?? {})) {
@@ -83,9 +93,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     await writeFile(file, stringify(compose))
     run = await upRunCollect(scenario, project, file, options)
   } finally {
+    // Forgotten only once done: a signal during this teardown waits for it instead of exiting halfway.
+    leftBehind = await tearDown()
     forget()
-    await tearDown()
   }
+  // A lab that is not gone fails the scenario: the next run, or the class next door, would trip over it.
+  run.problems.push(...leftBehind)
   const checks = checkScenario(scenario, run)
   const status = run.skipped ? 'skipped' : checks.every((check) => check.passed) ? 'passed' : 'failed'
   const submissions = options.submissions ?? {}
@@ -122,7 +135,7 @@ async function upRunCollect(scenario: Scenario, project: string, file: string, {
 
   const hosts: Record<string, HostRun> = {}
   let skipped: string | undefined
-  await Promise.all(hostNames.map(async (host) => {
+  const collect = Promise.all(hostNames.map(async (host) => {
     const id = containers.get(host)
     if (!id) return
     const hostRecord = hostRun(host, await docker.containerOutput(id), endedAt)
@@ -144,6 +157,7 @@ async function upRunCollect(scenario: Scenario, project: string, file: string, {
     }
     hosts[host] = hostRecord
   }))
+  await withDeadline(collect, COLLECT_DEADLINE_MS, 'collect output').catch((error: Error) => problems.push(error.message))
   return { hosts, problems, skipped }
 }
 

@@ -1,16 +1,59 @@
-// What must be undone if the process is interrupted (SIGINT, SIGTERM) in the middle of any phase.
-type Cleanup = () => Promise<void>
+// Tearing a lab down completely, on every path: success, failure, an exception, or an interruption (SIGINT,
+// SIGTERM) in the middle of any phase. lab.ts runs the registered cleanups when a signal arrives.
+import * as docker from './docker.ts'
 
-const pending = new Set<Cleanup>()
+/** A `down` that takes longer has hung; what it left is then removed by label, and reported if that fails. */
+export const DOWN_DEADLINE_MS = 120_000
 
-/** Registers a cleanup for an interruption; call the returned function once it has run normally. */
-export function onInterrupt(cleanup: Cleanup): () => void {
-  pending.add(cleanup)
+/** Undoes something; returns what it could not undo, in words (nothing when all is gone). */
+type Cleanup = () => Promise<string[] | void>
+
+const pending = new Map<Cleanup, string>()
+
+/** Registers a cleanup for an interruption, saying what it removes; call the returned function once it has run normally. */
+export function onInterrupt(cleanup: Cleanup, what: string): () => void {
+  pending.set(cleanup, what)
   return () => pending.delete(cleanup)
 }
 
-export async function runInterruptCleanups(): Promise<void> {
-  const cleanups = [...pending]
+/** What the registered cleanups would remove, for telling the user when they cannot wait for them. */
+export function pendingCleanups(): string[] {
+  return [...pending.values()]
+}
+
+/** Runs every registered cleanup at once; returns what could not be removed. */
+export async function runInterruptCleanups(): Promise<string[]> {
+  const cleanups = [...pending.keys()]
   pending.clear()
-  await Promise.allSettled(cleanups.map((cleanup) => cleanup()))
+  const results = await Promise.allSettled(cleanups.map((cleanup) => cleanup()))
+  return results.flatMap((r) => (r.status === 'fulfilled' ? (r.value ?? []) : [`a cleanup failed: ${(r.reason as Error).message}`]))
+}
+
+export interface LabIdentity {
+  project: string
+  runId: string
+  /** The run's compose file; without it the project is found by its labels. */
+  file?: string
+}
+
+/** Removes everything of one run: stops an `up` still running, `docker compose down`, then removes by label
+ * whatever the `down` missed (a container an interrupted `up` created late). Returns what remains, in words. */
+export async function tearDownLab(lab: LabIdentity): Promise<string[]> {
+  try {
+    await docker.stopComposeUp(lab.project)
+    const downProblem = await docker.composeDown(lab.project, lab.file, DOWN_DEADLINE_MS)
+    let left = await docker.findLeftovers({ runId: lab.runId })
+    if (left.length) {
+      await docker.removeLeftovers(left)
+      left = await docker.findLeftovers({ runId: lab.runId })
+    }
+    if (!left.length) return []
+    return [`${lab.project} was not torn down completely${downProblem ? ` (${downProblem})` : ''}: ${describeLeftovers(left)} remain`]
+  } catch (error) {
+    return [`${lab.project} may not be torn down: ${(error as Error).message}`]
+  }
+}
+
+export function describeLeftovers(left: docker.Leftover[]): string {
+  return left.map((l) => `${l.kind} ${l.name}`).join(', ')
 }

@@ -1,0 +1,47 @@
+// Which runs are in progress on this machine, so that `lab clean` removes what killed runs left and never a
+// lab that another `npm run lab` (or a test) is using right now. One small file per live run, holding its pid.
+import { readFileSync } from 'node:fs'
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+
+export const LIVE_RUNS_DIR = path.join(os.tmpdir(), 'socket-lab-live-runs')
+
+/** Marks a run as live for as long as this process lives; returns the function that unmarks it. */
+export async function markRunLive(runId: string): Promise<() => Promise<void>> {
+  await mkdir(LIVE_RUNS_DIR, { recursive: true })
+  const file = path.join(LIVE_RUNS_DIR, runId)
+  await writeFile(file, String(process.pid))
+  return () => rm(file, { force: true })
+}
+
+/** The runs whose process is still alive; a file whose process died is a killed run's, and is removed. */
+export async function liveRunIds(): Promise<Set<string>> {
+  const live = new Set<string>()
+  for (const runId of await readdir(LIVE_RUNS_DIR).catch(() => [] as string[])) {
+    const file = path.join(LIVE_RUNS_DIR, runId)
+    const pid = Number(await readFile(file, 'utf8').catch(() => ''))
+    if (pid && processAlive(pid)) live.add(runId)
+    else await rm(file, { force: true })
+  }
+  return live
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+  return !isZombie(pid)
+}
+
+/** A killed process stays a zombie until its parent reaps it, and signal 0 still reaches a zombie. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
+  } catch {
+    return false // no /proc (macOS): trust the signal
+  }
+}

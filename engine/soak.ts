@@ -1,0 +1,90 @@
+// The soak's arithmetic and its section of docs/RELIABILITY.md. Pure: results in, numbers and text out.
+import { formatMs } from './checks.ts'
+
+export interface SoakRun {
+  scenario: string
+  passed: boolean
+  /** The scenario needs what this machine lacks (see ScenarioResult.status); not counted for the pass rate. */
+  skipped?: boolean
+  wallMs: number
+  /** Why it failed, in words (the failed checks, or the error). */
+  failure?: string
+}
+
+export interface SoakRow {
+  scenario: string
+  runs: number
+  passed: number
+  skipped: number
+  p50Ms: number
+  p95Ms: number
+  maxMs: number
+}
+
+export interface SoakReport {
+  date: string
+  command: string
+  machine: string
+  parallel: number
+  totalMs: number
+  rows: SoakRow[]
+  /** What the soak's runs left in Docker afterwards, as "kind name"; should be empty. */
+  leftBehind: string[]
+  failures: string[]
+}
+
+/** The nearest-rank percentile: the smallest value with at least p % of the values at or below it. */
+export function percentile(values: number[], p: number): number {
+  if (!values.length) return NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]
+}
+
+export function soakRows(runs: SoakRun[]): SoakRow[] {
+  const scenarios = [...new Set(runs.map((r) => r.scenario))]
+  return scenarios.map((scenario) => {
+    const mine = runs.filter((r) => r.scenario === scenario)
+    const walls = mine.map((r) => r.wallMs).filter(Number.isFinite) // a run that threw has no wall time
+    return {
+      scenario,
+      runs: mine.length,
+      passed: mine.filter((r) => r.passed).length,
+      skipped: mine.filter((r) => r.skipped).length,
+      p50Ms: percentile(walls, 50),
+      p95Ms: percentile(walls, 95),
+      maxMs: Math.max(...walls),
+    }
+  })
+}
+
+function passRate(row: SoakRow): string {
+  const judged = row.runs - row.skipped
+  if (!judged) return '—'
+  return `${((100 * row.passed) / judged).toFixed(row.passed === judged ? 0 : 1)} %`
+}
+
+export function soakMarkdown(report: SoakReport): string {
+  const lines = [
+    `Last soak: ${report.date}, \`${report.command}\` (${report.parallel} at a time), ${report.machine}; took ${formatMs(report.totalMs)}.`,
+    '',
+    '| scenario | runs | passed | skipped | pass rate | p50 wall | p95 wall | max wall |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...report.rows.map((r) => `| \`${r.scenario}\` | ${r.runs} | ${r.passed} | ${r.skipped} | ${passRate(r)} | ${formatMs(r.p50Ms)} | ${formatMs(r.p95Ms)} | ${formatMs(r.maxMs)} |`),
+    '',
+    `Left behind after the soak (containers, networks, volumes of its runs): ${report.leftBehind.length ? report.leftBehind.join(', ') : 'nothing'}.`,
+  ]
+  if (report.failures.length) lines.push('', 'Failures:', '', ...report.failures.map((f) => `- ${f}`))
+  return lines.join('\n')
+}
+
+export const SOAK_BEGIN = '<!-- soak:begin (written by `npm run soak`) -->'
+export const SOAK_END = '<!-- soak:end -->'
+
+/** The document with its soak section replaced (or appended when it has none). */
+export function withSoakSection(document: string, section: string): string {
+  const block = `${SOAK_BEGIN}\n${section}\n${SOAK_END}`
+  const begin = document.indexOf(SOAK_BEGIN)
+  const end = document.indexOf(SOAK_END)
+  if (begin < 0 || end < begin) return `${document.trimEnd()}\n\n${block}\n`
+  return `${document.slice(0, begin)}${block}${document.slice(end + SOAK_END.length)}`
+}

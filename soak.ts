@@ -1,0 +1,102 @@
+#!/usr/bin/env tsx
+// `npm run soak -- --runs 50 [scenario...]`: runs scenarios again and again, several at a time, then reports the
+// pass rate and wall times per scenario and anything its runs left in Docker, and writes that into
+// docs/RELIABILITY.md. Thin like lab.ts: the arithmetic and the text are in engine/soak.ts.
+import { readFile, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { loadCatalog, selectScenarios } from './engine/catalog.ts'
+import * as docker from './engine/docker.ts'
+import { EXIT, LabError, errors } from './engine/errors.ts'
+import { ensureLabImage } from './engine/image.ts'
+import { ROOT } from './engine/layout.ts'
+import { runPool } from './engine/pool.ts'
+import { runScenario } from './engine/run.ts'
+import { tearDownOnSignals } from './engine/signals.ts'
+import { soakMarkdown, soakRows, withSoakSection, type SoakRun } from './engine/soak.ts'
+
+const RELIABILITY_DOC = path.join(ROOT, 'docs/RELIABILITY.md')
+const USAGE = `Usage: npm run soak -- [--runs N] [--parallel N] [--no-write] [<scenario>...]
+  --runs N        runs of each scenario (default: 50)
+  --parallel N    labs at once (default: the number of cores)
+  --no-write      print the result without updating docs/RELIABILITY.md
+Scenarios default to the whole catalog.`
+
+const positiveInteger = (name: string, value: string) => {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw errors.usage(`--${name} must be a whole number of at least 1, not "${value}"`)
+  return n
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      runs: { type: 'string', default: '50' },
+      parallel: { type: 'string', default: String(os.availableParallelism()) },
+      'no-write': { type: 'boolean' },
+    },
+  })
+  if (values.help) {
+    console.log(USAGE)
+    return EXIT.passed
+  }
+  const runs = positiveInteger('runs', values.runs)
+  const parallel = positiveInteger('parallel', values.parallel)
+  const scenarios = selectScenarios(await loadCatalog(), positionals.length ? positionals : ['all'])
+  await docker.preflight()
+  const image = await ensureLabImage((line) => console.log(`» ${line}`))
+
+  // Round-robin, so every scenario runs next to every other and none waits for the end.
+  const jobs = Array.from({ length: runs }, () => scenarios).flat()
+  const runIds = new Set<string>()
+  let done = 0
+  const started = performance.now()
+  const results = await runPool(jobs, parallel, async (scenario): Promise<SoakRun> => {
+    let run: SoakRun
+    try {
+      const result = await runScenario(scenario, { image })
+      runIds.add(result.project.slice(`socketlab-${scenario.id}-`.length))
+      const failed = result.checks.filter((c) => !c.passed).map((c) => `${c.description}: ${c.reason}`)
+      const skipped = result.status === 'skipped'
+      run = { scenario: scenario.id, passed: result.passed, skipped, wallMs: result.wallMs, failure: result.status === 'failed' ? `${scenario.id} (${result.project}): ${failed.join('; ')}` : undefined }
+    } catch (error) {
+      run = { scenario: scenario.id, passed: false, wallMs: NaN, failure: `${scenario.id}: ${(error as Error).message}` }
+    }
+    console.log(`  ${String(++done).padStart(String(jobs.length).length)}/${jobs.length} ${scenario.id} ${run.passed ? 'passed' : run.skipped ? 'skipped' : 'FAILED'} in ${(run.wallMs / 1000).toFixed(1)} s`)
+    return run
+  })
+  const totalMs = performance.now() - started
+
+  const leftBehind = (await docker.findLeftovers()).filter((l) => runIds.has(l.runId)).map((l) => `${l.kind} ${l.name}`)
+  const section = soakMarkdown({
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    command: `npm run soak -- --runs ${runs} ${positionals.join(' ')}`.trim(),
+    machine: `${os.availableParallelism()} cores, Docker ${await docker.engineVersion()}, Node ${process.versions.node}`,
+    parallel,
+    totalMs,
+    rows: soakRows(results),
+    leftBehind,
+    failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
+  })
+  console.log(`\n${section}`)
+  if (!values['no-write']) {
+    const document = await readFile(RELIABILITY_DOC, 'utf8').catch(() => '# Reliability\n')
+    await writeFile(RELIABILITY_DOC, withSoakSection(document, section))
+    console.log(`\n» wrote the result into ${path.relative(ROOT, RELIABILITY_DOC)}`)
+  }
+  return results.some((r) => r.failure) || leftBehind.length ? EXIT.failed : EXIT.passed
+}
+
+tearDownOnSignals()
+
+try {
+  process.exitCode = await main(process.argv.slice(2))
+} catch (error) {
+  const known = error instanceof LabError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')
+  console.error(`socket-lab: ${known ? (error as Error).message : `unexpected error: ${(error as Error).stack ?? error}`}`)
+  process.exitCode = error instanceof LabError ? error.exitCode : EXIT.usage
+}

@@ -1,0 +1,69 @@
+// Each environment problem ends in one line saying how to fix it, and exit code 2. Real conditions, no mocks:
+// a PATH without docker, a docker whose compose plugin is missing, a user without access to the socket.
+import { randomBytes } from 'node:crypto'
+import { chmod, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { $, which } from 'zx'
+import * as docker from '../engine/docker.ts'
+import { ROOT } from '../engine/layout.ts'
+
+const TSX_CLI = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs')
+let bin: string
+
+/** `tsx lab.ts tcp-basic` with only the given PATH, run directly by node (no npm, which needs more of PATH). */
+const labWithPath = (PATH: string, prefix: string[] = []) =>
+  $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, NO_COLOR: '1', PATH } })`${prefix} ${process.execPath} ${TSX_CLI} lab.ts tcp-basic`
+
+beforeAll(async () => {
+  // A bin folder with a shell but no docker; tests add a fake docker to it where they need one.
+  bin = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-path-'))
+  for (const tool of ['sh', 'bash']) await symlink((await which(tool))!, path.join(bin, tool))
+  await chmod(bin, 0o755)
+})
+afterAll(() => rm(bin, { recursive: true, force: true }))
+
+describe('preflight', { timeout: 60_000 }, () => {
+  it('says the docker command is missing when it is not on PATH', async () => {
+    const result = await labWithPath(bin)
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr.trim()).toBe('socket-lab: the docker command was not found: install Docker Engine or Docker Desktop and make sure `docker` is on PATH')
+  })
+
+  it('says Compose v2 is missing when `docker compose` fails', async () => {
+    const realDocker = (await which('docker'))!
+    const withShim = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-shim-'))
+    try {
+      // The real docker for everything, except that it has no compose plugin.
+      await writeFile(path.join(withShim, 'docker'), `#!/bin/sh\nif [ "$1" = compose ]; then echo "docker: 'compose' is not a docker command." >&2; exit 1; fi\nexec ${realDocker} "$@"\n`, { mode: 0o755 })
+      const result = await labWithPath(`${withShim}:${bin}`)
+      expect(result.exitCode).toBe(2)
+      expect(result.stderr.trim()).toBe('socket-lab: Docker Compose v2 is missing: install the compose plugin so that `docker compose version` prints v2 or later')
+    } finally {
+      await rm(withShim, { recursive: true, force: true })
+    }
+  })
+
+  it.skipIf(process.getuid?.() !== 0)('says permission is denied on the socket for a user outside the docker group', async () => {
+    const result = await labWithPath(process.env.PATH!, ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'])
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr.trim()).toBe('socket-lab: permission denied on the Docker socket /var/run/docker.sock: add yourself to the docker group (`sudo usermod -aG docker $USER`, then log in again) or run as root')
+  })
+
+  it('names the image build step that failed and leaves no container of it behind', async () => {
+    const marker = `socket-lab.buildtest=${randomBytes(4).toString('hex')}`
+    const context = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-buildtest-'))
+    try {
+      // The label reaches the failed step's container, so the test finds exactly its own.
+      await writeFile(path.join(context, 'Dockerfile'), `FROM ${inject('labImage')}\nLABEL ${marker}\nRUN echo 'E: Unable to locate package nope' >&2; exit 100\n`)
+      const build = docker.buildImage(context, [`socket-lab-buildtest:never`], {}, {}, 60_000)
+      await expect(build).rejects.toThrow(`building the lab image failed at "Step 3/3 : RUN echo 'E: Unable to locate package nope' >&2; exit 100": E: Unable to locate package nope (exit code 100)`)
+      await expect(build).rejects.toMatchObject({ exitCode: 2 })
+      expect((await $({ quiet: true })`docker ps -aq --filter label=${marker}`).stdout).toBe('')
+    } finally {
+      await $({ quiet: true, nothrow: true })`docker image prune -f --filter label=${marker}`
+      await rm(context, { recursive: true, force: true })
+    }
+  })
+})
