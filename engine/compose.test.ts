@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
-import { labCompose, parseCompose, programCommand } from './compose.ts'
+import { labCompose, parseCompose, programCommand, randomSubnet, withSubnet } from './compose.ts'
 import { COMPOSE_FILE } from './layout.ts'
 import type { Scenario } from './scenario.ts'
 
@@ -84,4 +84,16 @@ it('runs a host declared inside another in that host\'s network namespace, witho
 it('starts a host after an earlier one that does not listen once that one has started', () => {
   const compose = labCompose(base, { ...scenario, hosts: { server: { program: 'idle' }, client: { program: 'tcp-client' } } }, run)
   expect(compose.services.client.depends_on).toEqual({ server: { condition: 'service_started' } })
+})
+
+describe('subnets of its own', () => {
+  it('picks a /24 inside the configured /16', () => {
+    expect(randomSubnet('10.213.0.0/16', () => 0.5)).toBe('10.213.128.0/24')
+    expect(() => randomSubnet('10.213.0.0/8')).toThrow('SOCKET_LAB_SUBNETS must be a /16 such as 10.213.0.0/16, not "10.213.0.0/8"')
+  })
+
+  it('puts the lab network on it, still internal', () => {
+    const compose = withSubnet(labCompose(base, scenario, run), '10.213.7.0/24')
+    expect(compose.networks.lab).toMatchObject({ internal: true, ipam: { config: [{ subnet: '10.213.7.0/24' }] } })
+  })
 })

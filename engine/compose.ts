@@ -108,3 +108,19 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
     networks: Object.fromEntries(Object.entries(base.networks).map(([name, network]) => [name, { ...network, labels }])),
   }
 }
+
+/** Docker's default address pools hold about 30 bridge networks, shared by everything on the machine; a lab
+ * that finds them exhausted takes a /24 of this /16 instead (SOCKET_LAB_SUBNETS to choose another). */
+export const FALLBACK_SUBNETS = process.env.SOCKET_LAB_SUBNETS ?? '10.213.0.0/16'
+
+/** A random /24 inside a /16 such as 10.213.0.0/16. */
+export function randomSubnet(pool = FALLBACK_SUBNETS, random = Math.random): string {
+  const match = pool.match(/^(\d+)\.(\d+)\.0\.0\/16$/)
+  if (!match) throw new Error(`SOCKET_LAB_SUBNETS must be a /16 such as 10.213.0.0/16, not "${pool}"`)
+  return `${match[1]}.${match[2]}.${Math.floor(random() * 256)}.0/24`
+}
+
+/** The same lab on a subnet of its own choosing rather than one from Docker's pools. */
+export function withSubnet(compose: ComposeFile, subnet: string): ComposeFile {
+  return { ...compose, networks: Object.fromEntries(Object.entries(compose.networks).map(([name, network]) => [name, { ...network, ipam: { config: [{ subnet }] } }])) }
+}

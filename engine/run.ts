@@ -7,7 +7,7 @@ import path from 'node:path'
 import { stringify } from 'yaml'
 import { checkScenario } from './checks.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { labCompose, parseCompose, sidecarName } from './compose.ts'
+import { labCompose, parseCompose, randomSubnet, sidecarName, withSubnet } from './compose.ts'
 import { withDeadline } from './deadline.ts'
 import * as docker from './docker.ts'
 import { COMPOSE_FILE, ROOT } from './layout.ts'
@@ -23,6 +23,10 @@ import { onInterrupt, tearDownLab } from './teardown.ts'
  * in teardown.ts. */
 export const UP_DEADLINE_MS = 90_000
 export const COLLECT_DEADLINE_MS = 30_000
+
+/** Docker's answers when no subnet is left in its pools, or when the one the lab picked is taken. */
+const POOL_EXHAUSTED = /could not find an available, non-overlapping IPv4 address pool|Pool overlaps with other one/
+const SUBNET_TRIES = 8
 
 /** How long packets may still trail the programs' exit (the last FIN and ACK) before captures stop. */
 const TRAILING_PACKETS_MS = 300
@@ -112,10 +116,21 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 
 async function upRunCollect(scenario: Scenario, project: string, file: string, { captureDir, captureAll }: RunOptions): Promise<LabRun> {
   const problems: string[] = []
-  try {
-    await docker.composeUp(project, file, ROOT, UP_DEADLINE_MS)
-  } catch (error) {
-    problems.push(`the lab did not come up: ${(error as Error).message}`)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await docker.composeUp(project, file, ROOT, UP_DEADLINE_MS)
+      break
+    } catch (error) {
+      const message = (error as Error).message
+      // Docker's own address pools are used up (a class of labs at once): the lab picks a subnet itself;
+      // another lab may take the same one first, hence a few tries.
+      if (POOL_EXHAUSTED.test(message) && attempt <= SUBNET_TRIES) {
+        await writeFile(file, stringify(withSubnet(parseCompose(await readFile(file, 'utf8')), randomSubnet())))
+        continue
+      }
+      problems.push(`the lab did not come up: ${message}`)
+      break
+    }
   }
   const containers = await docker.projectContainers(project)
   const hostNames = Object.keys(scenario.hosts)
