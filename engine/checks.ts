@@ -70,3 +70,9 @@ export function checkScenario(scenario: Scenario, run: LabRun): Check[] {
   if (scenario.check) checks.push(...scenario.check(run))
   return checks
 }
+
+/** When the host first printed `text` on stdout, in epoch milliseconds (a clock shared by every host and capture). */
+export function printedAt(host: HostRun, text: string): number | undefined {
+  const line = host.stdout.find((l) => l.text === text)
+  return line && host.startedAt + line.atMs
+}

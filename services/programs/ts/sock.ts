@@ -61,3 +61,31 @@ export async function* accept(server: net.Server): AsyncGenerator<net.Socket> {
 export function pythonAddress(sock: net.Socket): string {
   return `('${sock.remoteAddress?.replace(/^::ffff:/, '')}', ${sock.remotePort})`
 }
+
+/** Like Python's `settimeout` on a connected socket: a recv or send that waits longer fails with "timed out". */
+export function settimeout(sock: net.Socket, timeoutMs: number): void {
+  sock.setTimeout(timeoutMs, () => sock.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })))
+}
+
+/** Python's `socket.timeout` (str "timed out"), as opposed to an error the kernel reported. */
+export function isTimeout(error: unknown): boolean {
+  return (error as Error).message === 'timed out'
+}
+
+/** Python's errno text for the errors a socket program meets, so both implementations print the same line. */
+const PYTHON_ERRNO: Record<string, string> = {
+  EPIPE: '[Errno 32] Broken pipe',
+  ENETUNREACH: '[Errno 101] Network is unreachable',
+  ECONNRESET: '[Errno 104] Connection reset by peer',
+  ETIMEDOUT: '[Errno 110] Connection timed out',
+  ECONNREFUSED: '[Errno 111] Connection refused',
+  EHOSTUNREACH: '[Errno 113] No route to host',
+  ENOTFOUND: '[Errno -2] Name or service not known',
+  EAI_AGAIN: '[Errno -3] Temporary failure in name resolution',
+}
+
+/** What Python prints for `socket.error as e`: `[Errno 111] Connection refused` for Node's ECONNREFUSED. */
+export function socketErrorText(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException
+  return (code && PYTHON_ERRNO[code]) ?? message
+}
