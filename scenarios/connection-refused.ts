@@ -9,7 +9,7 @@ const REFUSED = 'Erro de socket: [Errno 111] Connection refused'
 export default defineScenario({
   title: 'Refused (not timeout, not no route): the host is up, no program listens, the SYN gets a RST',
   teaches: 'Tratando Exceções e Timeout',
-  deadlineMs: 10_000,
+  deadlineMs: 20_000,
   hosts: {
     server: { program: 'idle' },
     client: { program: 'timeout-client' },

@@ -10,7 +10,7 @@ const NO_ROUTE = 'Erro de socket: [Errno 113] No route to host'
 export default defineScenario({
   title: 'No route (not timeout, not refused): the address answers no ARP, the kernel gives up after ~3 s',
   teaches: 'Tratando Exceções e Timeout',
-  deadlineMs: 10_000,
+  deadlineMs: 20_000,
   hosts: {
     // `listens` holds the client back until ghost's sidecar took its link down (its program starts after that).
     ghost: { program: 'tcp-server', listens: 12345 },

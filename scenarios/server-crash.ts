@@ -8,7 +8,7 @@ const CLOSED = 'Conexão encerrada pelo servidor.'
 export default defineScenario({
   title: 'The server crashes mid-conversation: the client sees the close, reports it and ends',
   teaches: 'Comunicação Bidirecional e Persistente',
-  deadlineMs: 10_000,
+  deadlineMs: 20_000,
   hosts: {
     server: { program: 'crashing-server', listens: 12345 },
     client: { program: 'persistent-client' },
