@@ -1,6 +1,8 @@
 // timeout-unreachable with both implementations, and with a client that never set a timeout.
+import path from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
 import { loadCatalog, selectScenarios } from '../../engine/catalog.ts'
+import { ROOT } from '../../engine/layout.ts'
 import { runScenario } from '../../engine/run.ts'
 import { failedChecks, withProgram } from './broken-program.ts'
 
@@ -27,6 +29,12 @@ describe('timeout-unreachable', { timeout: 90_000 }, () => {
     expect(failed['client printed "A conexão expirou."']).toBe('client never printed it; it printed nothing')
     expect(failed['the client gave up 5.0 s after its first SYN (4.5–6.5 s), by its own timeout'])
       .toMatch(/^the client hung for [\d.]+ s: without settimeout, connect\(\) waits for the kernel's SYN retries \(~2 min\)$/)
-    expect(result.hints.map((h) => h.id)).toContain('no-settimeout')
+  })
+
+  it("gives the no-settimeout hint to exercise 03's starter, which has no timeout yet", async () => {
+    const starter = path.join(ROOT, 'exercises/03-timeout/cliente_timeout.py')
+    const result = await runScenario(scenario, { image, submissions: { client: starter } })
+    expect(result.passed).toBe(false)
+    expect(result.hints.map((h) => h.id)).toEqual(['no-settimeout'])
   })
 })
