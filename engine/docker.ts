@@ -186,15 +186,48 @@ export async function containerOutput(id: string): Promise<ContainerOutput> {
 
 /** Splits Docker's multiplexed log stream (8-byte frame headers: stream, 0, 0, 0, size) into stdout and stderr. */
 export function demuxLogs(buffer: Buffer): { stdout: string; stderr: string } {
+  const { stdout, stderr } = splitFrames(buffer)
+  return { stdout: stdout.toString('utf8'), stderr: stderr.toString('utf8') }
+}
+
+/** The complete frames of a multiplexed log buffer by stream, and the bytes of an incomplete last frame. */
+function splitFrames(buffer: Buffer): { stdout: Buffer; stderr: Buffer; rest: Buffer } {
   const out: Record<number, Buffer[]> = { 1: [], 2: [] }
   let offset = 0
-  while (offset + 8 <= buffer.length) {
-    const stream = buffer[offset]
+  while (offset + 8 <= buffer.length && offset + 8 + buffer.readUInt32BE(offset + 4) <= buffer.length) {
     const size = buffer.readUInt32BE(offset + 4)
-    out[stream === 2 ? 2 : 1].push(buffer.subarray(offset + 8, offset + 8 + size))
+    out[buffer[offset] === 2 ? 2 : 1].push(buffer.subarray(offset + 8, offset + 8 + size))
     offset += 8 + size
   }
-  return { stdout: Buffer.concat(out[1]).toString('utf8'), stderr: Buffer.concat(out[2]).toString('utf8') }
+  return { stdout: Buffer.concat(out[1]), stderr: Buffer.concat(out[2]), rest: buffer.subarray(offset) }
+}
+
+/** When a container printed a line starting with `prefix` (epoch ms), following its log as it is written;
+ * undefined if it never started, ended without it, or `timeoutMs` passed. */
+export async function waitForLogLine(id: string, prefix: string, timeoutMs: number): Promise<number | undefined> {
+  const container = (await api()).getContainer(id)
+  const info = await container.inspect().catch(() => undefined)
+  if (!info || info.State.Status === 'created') return undefined
+  const stream = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true })) as NodeJS.ReadableStream & { destroy(): void }
+  return new Promise((resolve) => {
+    let pending: Buffer = Buffer.alloc(0)
+    let text = ''
+    const finish = (at: number | undefined) => {
+      clearTimeout(timer)
+      stream.destroy()
+      resolve(at)
+    }
+    const timer = setTimeout(() => finish(undefined), timeoutMs)
+    stream.on('data', (chunk: Buffer) => {
+      const frames = splitFrames(Buffer.concat([pending, chunk]))
+      pending = frames.rest
+      text += frames.stdout.toString('utf8') + frames.stderr.toString('utf8')
+      const line = timedLines(text).find((l) => l.text.startsWith(prefix))
+      if (line) finish(line.at)
+    })
+    stream.on('end', () => finish(undefined))
+    stream.on('error', () => finish(undefined))
+  })
 }
 
 /** Parses `2026-11-25T09:50:01.123456789Z text` lines as written with `timestamps: true`. */

@@ -28,6 +28,9 @@ export const COLLECT_DEADLINE_MS = 30_000
 const POOL_EXHAUSTED = /could not find an available, non-overlapping IPv4 address pool|Pool overlaps with other one/
 const SUBNET_TRIES = 8
 
+/** How long a program may wait for its host's network sidecar (services/bin/lab-run gives up at 30 s). */
+const PROGRAM_START_WAIT_MS = 35_000
+
 /** How long packets may still trail the programs' exit (the last FIN and ACK) before captures stop. */
 const TRAILING_PACKETS_MS = 300
 
@@ -137,10 +140,14 @@ async function upRunCollect(scenario: Scenario, project: string, file: string, {
   const finishers = Object.entries(scenario.expect)
     .filter(([host, expectation]) => typeof expectation.exit === 'number' && containers.has(host))
     .map(([host]) => host)
-  const stillRunning = await docker.waitForExit(finishers.map((host) => containers.get(host)!), scenario.deadlineMs)
-  for (const host of finishers) {
-    if (stillRunning.includes(containers.get(host)!)) problems.push(`${host} was still running at the ${scenario.deadlineMs / 1000} s deadline`)
-  }
+  // Each program's deadline counts from its own start: on a busy machine a host's sidecar can take seconds to
+  // be ready, and that wait is not the program's.
+  await Promise.all(finishers.map(async (host) => {
+    const id = containers.get(host)!
+    const startedAt = (await docker.waitForLogLine(id, START_MARK, PROGRAM_START_WAIT_MS)) ?? Date.now()
+    const left = await docker.waitForExit([id], Math.max(0, startedAt + scenario.deadlineMs - Date.now()))
+    if (left.length) problems.push(`${host} was still running at the ${scenario.deadlineMs / 1000} s deadline`)
+  }))
   const endedAt = Date.now()
 
   // Stopping the sidecars makes them print their fault counters and flush their captures.
