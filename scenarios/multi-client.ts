@@ -44,15 +44,16 @@ function servedOneAtATime(hosts: Record<string, HostRun>): Check {
   for (const { text } of hosts.server.stdout) {
     const connected = text.match(CONNECTED)
     const answered = text.match(ANSWERED)?.[1]
+    const client = connected ? (names[connected[1]] ?? connected[1]) : answered
     const overlap = connected ? serving !== undefined : answered !== undefined && answered !== serving
     if (overlap) {
       return {
         description: 'the server served them one at a time',
         passed: false,
-        reason: `"${text}" while ${serving ?? 'no client'} was being served: the server's output interleaves clients, so it did not serve them one at a time`,
+        reason: `${client} was ${connected ? 'accepted' : 'answered'} while ${serving ?? 'no client'} was being served: the server's output interleaves clients, so it did not serve them one at a time`,
       }
     }
-    if (connected) serving = names[connected[1]] ?? connected[1]
+    if (connected) serving = client
     if (answered) serving = undefined
   }
   return { description: 'the server served them one at a time', passed: true, reason: 'each client was accepted, greeted, heard and closed before the next one was accepted' }
@@ -64,6 +65,6 @@ function turn(hosts: Record<string, HostRun>, name: string): { synAt: number; gr
   const syns = packets.filter((p) => p.flags === 'S')
   const welcome = packets.find((p) => p.src === hosts.server.address && p.length > 0)
   if (!syns.length || !welcome) return { synAt: syns[0]?.at ?? Infinity, greetedAt: Infinity, text: `${name}: ${syns.length ? 'connected, never greeted' : 'never connected'}` }
-  const retried = syns.length > 1 ? ` (its SYN was sent ${syns.length} times: the queue was full)` : ''
+  const retried = syns.length > 1 ? ` (SYN sent ${syns.length} times: the kernel drops SYNs while the accept queue is full)` : ''
   return { synAt: syns[0].at, greetedAt: welcome.at, text: `${name}: greeted ${Math.round(welcome.at - syns[0].at)} ms after its SYN${retried}` }
 }

@@ -17,5 +17,6 @@ for (;;) {
 }
 
 cliente.destroy()
-// Python's script ends here and its listening socket with it; Node needs to be told.
-servidor.close()
+// Python's script ends here, and with it the listening socket and any connection still queued on it. Node has
+// already accepted such connections on its own, and they would keep it running: exit explicitly.
+process.exit(0)
