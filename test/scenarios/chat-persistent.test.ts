@@ -3,12 +3,11 @@
 import { describe, expect, inject, it } from 'vitest'
 import { loadCatalog, selectScenarios } from '../../engine/catalog.ts'
 import { runScenario } from '../../engine/run.ts'
+import { failedChecks } from './failed-checks.ts'
 
 const image = inject('labImage')
 const scenario = async (messages?: number) =>
   selectScenarios(await loadCatalog(undefined, messages ? { messages } : {}), ['chat-persistent'])[0]
-const failedChecks = (checks: { description: string; passed: boolean; reason: string }[]) =>
-  Object.fromEntries(checks.filter((c) => !c.passed).map((c) => [c.description, c.reason]))
 
 describe('chat-persistent', { timeout: 120_000 }, () => {
   it.each(['ts', 'python'] as const)('passes with the %s reference programs', async (impl) => {

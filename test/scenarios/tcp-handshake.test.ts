@@ -3,11 +3,10 @@
 import { describe, expect, inject, it } from 'vitest'
 import { loadCatalog, selectScenarios } from '../../engine/catalog.ts'
 import { runScenario } from '../../engine/run.ts'
+import { failedChecks } from './failed-checks.ts'
 
 const [tcpHandshake] = selectScenarios(await loadCatalog(), ['tcp-handshake'])
 const image = inject('labImage')
-const failedChecks = (checks: { description: string; passed: boolean; reason: string }[]) =>
-  Object.fromEntries(checks.filter((c) => !c.passed).map((c) => [c.description, c.reason]))
 
 describe('tcp-handshake', { timeout: 120_000 }, () => {
   it.each(['ts', 'python'] as const)('passes with the %s reference programs', async (impl) => {
