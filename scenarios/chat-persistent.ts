@@ -1,0 +1,44 @@
+// The seed's persistent loop: many messages over one connection, one reply each, and the server leaves its
+// loop when the client closes (recv returns nothing).
+import { exchange, tcpBetween } from '../engine/packet-checks.ts'
+import { defineScenario } from '../engine/scenario.ts'
+
+const lines = (count: number, line: (i: number) => string) => Array.from({ length: count }, (_, i) => line(i + 1))
+
+export default defineScenario({ messages: 5 }, ({ messages }) => ({
+  title: 'A persistent connection: many messages and replies, one handshake',
+  teaches: 'Comunicação Bidirecional e Persistente',
+  deadlineMs: 20_000,
+  hosts: {
+    server: { program: 'chat-server', listens: 12345 },
+    client: { program: 'chat-client', args: [String(messages)] },
+  },
+  capture: ['server'],
+  expect: {
+    client: { prints: lines(messages, () => 'Resposta do servidor: Mensagem recebida!'), exit: 0 },
+    server: { prints: lines(messages, (i) => `Cliente: Mensagem ${i}`), exit: 0 },
+  },
+  check: ({ hosts: { client, server } }) => {
+    const packets = tcpBetween(server.packets ?? [], { client, server, port: 12345 })
+    const ports = [...new Set(packets.filter((p) => p.flags === 'S').map((p) => p.sport))]
+    const clientFin = packets.findIndex((p) => p.flags?.includes('F') && p.src === client.address)
+    const serverFin = packets.findIndex((p) => p.flags?.includes('F') && p.src === server.address)
+    return [
+      {
+        description: `the ${messages} messages crossed one connection: one handshake`,
+        passed: ports.length === 1,
+        reason: ports.length === 1
+          ? `one SYN, from client port ${ports[0]}, for all ${messages} messages`
+          : `${ports.length} handshakes (client ports ${ports.join(', ') || 'none'}): a persistent client connects once and loops send/recv on that socket`,
+        details: exchange(packets, [client, server]),
+      },
+      {
+        description: 'the server left its loop when the client closed',
+        passed: clientFin >= 0 && serverFin > clientFin && server.exitCode === 0,
+        reason: clientFin < 0 ? 'the client never closed with a FIN'
+          : serverFin < clientFin ? 'the server closed first, before the client was done'
+          : `client FIN, then server FIN ${Math.round(packets[serverFin].at - packets[clientFin].at)} ms later: its recv returned nothing and the loop ended (server exit code ${server.exitCode})`,
+      },
+    ]
+  },
+}))
