@@ -73,7 +73,8 @@ export function netPlans(scenario: Pick<Scenario, 'hosts' | 'faults'>): Record<s
         break
       }
       case 'rate': {
-        // burst: at least one full-size frame and about 10 ms of traffic, as tbf needs
+        // burst: two full-size frames, or about 10 ms of traffic at high rates, as tbf needs; no more, or a measured
+        // transfer would start with a free burst (at 1 Mbit/s, 3000 B is 0.3 % of the 1 MiB rate-limit times)
         const burstBytes = Math.max(3000, Math.round((fault.kbit * 1000) / 8 / 100))
         ;(plan.tc ??= []).push(['qdisc', 'add', 'dev', 'eth0', 'root', 'tbf', 'rate', `${fault.kbit}kbit`, 'burst', String(burstBytes), 'latency', '200ms'])
         break
