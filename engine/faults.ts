@@ -68,8 +68,10 @@ export function netPlans(scenario: Pick<Scenario, 'hosts' | 'faults'>): Record<s
       }
       case 'partition': {
         const peer = addressOf(fault.between[1])
-        const nft = table('lab_partition', [`ip saddr ${peer} counter drop comment "partition"`], [`ip daddr ${peer} counter drop comment "partition"`], 'filter - 1')
-        ;(plan.timed ??= []).push({ atMs: fault.atMs ?? 0, untilMs: fault.forMs === undefined ? undefined : (fault.atMs ?? 0) + fault.forMs, table: 'lab_partition', nft })
+        // What the peer sends is dropped on the way in; what goes to the peer is misdirected (see NetPlan.timed), only
+        // counted here: an nftables drop on output would fail the sender's send() with EPERM, which no real cut does.
+        const nft = table('lab_partition', [`ip saddr ${peer} counter drop comment "partition"`], [`ip daddr ${peer} counter comment "partition"`], 'filter - 1')
+        ;(plan.timed ??= []).push({ atMs: fault.atMs ?? 0, untilMs: fault.forMs === undefined ? undefined : (fault.atMs ?? 0) + fault.forMs, table: 'lab_partition', nft, misdirect: peer })
         break
       }
       case 'rate': {
