@@ -20,7 +20,7 @@ describe('partition-heal', { timeout: 90_000 }, () => {
     const result = await runScenario(unframed, { image })
     expect(result.status).toBe('failed')
     const failed = Object.fromEntries(result.checks.filter((c) => !c.passed).map((c) => [c.description, c.reason]))
-    expect(failed['TCP delivered every message once, in order']).toMatch(/^the server got Mensagem 1–\d+, \d+–40 of 40 sent; Mensagem \d+–\d+ came glued to an earlier one in the same recv: TCP is a byte stream, messages need a delimiter$/)
+    expect(failed['TCP delivered every message once, in order']).toMatch(/^the server got Mensagem [\d–, ]+ of 40 sent; Mensagem [\d–, ]+ came glued to an earlier one in the same recv: TCP is a byte stream, messages need a delimiter$/)
     expect(failed['client printed "40 de 40 mensagens confirmadas"']).toBeDefined()
   })
 })
