@@ -6,7 +6,7 @@ import { defineScenario } from '../engine/scenario.ts'
 export default defineScenario({
   title: 'UDP server and client trade one datagram each, with no connection',
   teaches: 'Sockets UDP',
-  deadlineMs: 10_000,
+  deadlineMs: 20_000,
   hosts: {
     server: { program: 'udp-server', listens: 12345 },
     client: { program: 'udp-client' },
