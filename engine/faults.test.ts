@@ -32,7 +32,9 @@ describe('netPlans', () => {
     const { client } = plansFor({ kind: 'partition', between: ['client', 'server'], atMs: 1000, forMs: 3000 })
     expect(client.timed).toEqual([expect.objectContaining({ atMs: 1000, untilMs: 4000, table: 'lab_partition' })])
     expect(client.timed![0].nft).toContain('ip saddr {{address:server}} counter drop comment "partition"')
-    expect(client.timed![0].nft).toContain('ip daddr {{address:server}} counter drop comment "partition"')
+    expect(client.timed![0].nft).toContain('ip daddr {{address:server}} counter comment "partition"')
+    expect(client.timed![0].nft).not.toContain('ip daddr {{address:server}} counter drop')
+    expect(client.timed![0].misdirect).toBe('{{address:server}}')
   })
 
   it('limits the egress rate with tbf, and delays with netem', () => {

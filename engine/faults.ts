@@ -68,12 +68,15 @@ export function netPlans(scenario: Pick<Scenario, 'hosts' | 'faults'>): Record<s
       }
       case 'partition': {
         const peer = addressOf(fault.between[1])
-        const nft = table('lab_partition', [`ip saddr ${peer} counter drop comment "partition"`], [`ip daddr ${peer} counter drop comment "partition"`], 'filter - 1')
-        ;(plan.timed ??= []).push({ atMs: fault.atMs ?? 0, untilMs: fault.forMs === undefined ? undefined : (fault.atMs ?? 0) + fault.forMs, table: 'lab_partition', nft })
+        // What the peer sends is dropped on the way in; what goes to the peer is misdirected (see NetPlan.timed), only
+        // counted here: an nftables drop on output would fail the sender's send() with EPERM, which no real cut does.
+        const nft = table('lab_partition', [`ip saddr ${peer} counter drop comment "partition"`], [`ip daddr ${peer} counter comment "partition"`], 'filter - 1')
+        ;(plan.timed ??= []).push({ atMs: fault.atMs ?? 0, untilMs: fault.forMs === undefined ? undefined : (fault.atMs ?? 0) + fault.forMs, table: 'lab_partition', nft, misdirect: peer })
         break
       }
       case 'rate': {
-        // burst: at least one full-size frame and about 10 ms of traffic, as tbf needs
+        // burst: two full-size frames, or about 10 ms of traffic at high rates, as tbf needs; no more, or a measured
+        // transfer would start with a free burst (at 1 Mbit/s, 3000 B is 0.3 % of the 1 MiB rate-limit times)
         const burstBytes = Math.max(3000, Math.round((fault.kbit * 1000) / 8 / 100))
         ;(plan.tc ??= []).push(['qdisc', 'add', 'dev', 'eth0', 'root', 'tbf', 'rate', `${fault.kbit}kbit`, 'burst', String(burstBytes), 'latency', '200ms'])
         break

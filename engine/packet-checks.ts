@@ -78,3 +78,10 @@ export function expectClose(packets: Packet[], e: Endpoints): Check[] {
 export function dataSegments(packets: Packet[], e: Endpoints): Packet[] {
   return tcpBetween(packets, e).filter((p) => p.length > 0)
 }
+
+/** UDP datagrams between client and server on the server's port, both ways. */
+export function udpBetween(packets: Packet[], { client, server, port }: Endpoints): Packet[] {
+  return packets.filter((p) => p.proto === 'udp' && (
+    (p.src === client.address && p.dst === server.address && p.dport === port) ||
+    (p.src === server.address && p.dst === client.address && p.sport === port)))
+}

@@ -9,8 +9,10 @@ import { readFileSync } from 'node:fs'
 export interface NetPlan {
   /** nftables ruleset applied before the program starts. */
   nft?: string
-  /** Tables added `atMs` after the program started and deleted at `untilMs` (partitions). */
-  timed?: { atMs: number; untilMs?: number; table: string; nft: string }[]
+  /** Tables added `atMs` after the program started and deleted at `untilMs` (partitions). `misdirect`: an address
+   * whose frames go, meanwhile, to a MAC address nobody has, so they leave as usual and the bridge's other ports
+   * discard them: the sender sees a silent cut (TCP backs off, UDP's sendto succeeds), as on a real network. */
+  timed?: { atMs: number; untilMs?: number; table: string; nft: string; misdirect?: string }[]
   /** tc commands (argv after `tc`), for rate limits. */
   tc?: string[][]
   /** tc commands that need sch_netem; where the kernel lacks it the scenario is skipped, not failed. */
@@ -62,6 +64,8 @@ function listeningSockets(): string[] {
   return found
 }
 
+/** A locally administered unicast address that no lab interface has. */
+const NOBODYS_MAC = '02:00:00:00:00:01'
 /** What timed tables counted before they were deleted. */
 const removedCounts: Record<string, number> = {}
 
@@ -114,12 +118,16 @@ async function setUp(): Promise<void> {
   const started = Date.now()
   for (const event of plan.timed ?? []) {
     const nft = await withAddresses(event.nft)
+    const misdirect = event.misdirect && await withAddresses(event.misdirect)
     setTimeout(() => {
       run('nft', ['-f', '-'], nft)
+      if (misdirect) run('ip', ['neigh', 'replace', misdirect, 'lladdr', NOBODYS_MAC, 'nud', 'permanent', 'dev', 'eth0'])
       say(`${event.table} on at ${Date.now() - started} ms`)
     }, event.atMs)
     if (event.untilMs !== undefined) {
       setTimeout(() => {
+        // Forgetting the bogus neighbour makes the next packet ask ARP again, and the peer answers.
+        if (misdirect) run('ip', ['neigh', 'del', misdirect, 'dev', 'eth0'])
         counters(event.table, removedCounts)
         run('nft', ['delete', 'table', 'inet', event.table])
         say(`${event.table} off at ${Date.now() - started} ms`)

@@ -1,0 +1,34 @@
+// 200 ms of delay on everything the server sends: the handshake alone then takes a round trip of 200 ms or more.
+import { formatMs } from '../engine/checks.ts'
+import { exchange, tcpBetween } from '../engine/packet-checks.ts'
+import { defineScenario } from '../engine/scenario.ts'
+
+const DELAY_MS = 200
+
+export default defineScenario({
+  title: `${DELAY_MS} ms of delay: the three-way handshake takes a round trip of at least that`,
+  teaches: 'O que é um Socket?',
+  deadlineMs: 20_000,
+  hosts: {
+    server: { program: 'tcp-server', listens: 12345 },
+    client: { program: 'tcp-client' },
+  },
+  faults: [{ kind: 'delay', host: 'server', ms: DELAY_MS }],
+  capture: ['client'],
+  expect: {
+    client: { prints: ['Mensagem do servidor: Bem-vindo ao servidor!'], exit: 0 },
+    server: { prints: ['Mensagem recebida do cliente: Olá, servidor!'], exit: 'running' },
+  },
+  check: ({ hosts: { client, server } }) => {
+    const packets = tcpBetween(client.packets ?? [], { client, server, port: 12345 })
+    const syn = packets.find((p) => p.flags === 'S')
+    const synAck = packets.find((p) => p.flags === 'S.')
+    const rtt = syn && synAck ? synAck.at - syn.at : undefined
+    return [{
+      description: `the handshake's round trip (SYN to SYN-ACK, seen at the client) took at least ${DELAY_MS} ms`,
+      passed: rtt !== undefined && rtt >= DELAY_MS,
+      reason: rtt === undefined ? 'no SYN and SYN-ACK in the client\'s capture' : `SYN-ACK came ${formatMs(rtt)} after the SYN`,
+      details: exchange(packets.slice(0, 3), [client, server]),
+    }]
+  },
+})

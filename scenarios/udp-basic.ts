@@ -1,0 +1,47 @@
+// The seed's UDP pair: one datagram there, one back, and nothing else on the wire: no handshake, no close.
+import { exchange, tcpBetween, udpBetween } from '../engine/packet-checks.ts'
+import { formatMs } from '../engine/checks.ts'
+import { defineScenario } from '../engine/scenario.ts'
+
+export default defineScenario({
+  title: 'UDP server and client trade one datagram each, with no connection',
+  teaches: 'Sockets UDP',
+  deadlineMs: 20_000,
+  hosts: {
+    server: { program: 'udp-server', listens: 12345 },
+    client: { program: 'udp-client' },
+  },
+  capture: ['server'],
+  expect: {
+    client: { prints: ['Resposta do servidor: Mensagem recebida!'], exit: 0 },
+    server: { prints: ['Servidor UDP esperando por mensagens...'], exit: 'running' },
+  },
+  check: ({ hosts: { client, server } }) => {
+    const wire = { client, server, port: 12345 }
+    const received = server.stdout.find((line) => line.text.startsWith('Mensagem recebida de '))?.text
+    const datagrams = udpBetween(server.packets ?? [], wire)
+    const tcp = tcpBetween(server.packets ?? [], wire)
+    const shown = datagrams.map((p) => `${p.src === client.address ? 'client → server' : 'server → client'} ${JSON.stringify(p.payload?.toString('utf8'))}`)
+    return [
+      {
+        description: 'the server printed the sender\'s address and its message',
+        passed: received === `Mensagem recebida de ('${client.address}', ${datagrams[0]?.sport}): Olá, servidor UDP!`,
+        reason: received ? `printed ${JSON.stringify(received)}` : 'the server printed no message',
+      },
+      {
+        description: 'the client was not left waiting in recvfrom',
+        passed: client.exitCode !== null,
+        reason: client.exitCode === null
+          ? `still waiting after ${formatMs(client.elapsedMs)}: no answer came, and the seed's client has no settimeout, so recvfrom waits forever`
+          : `got its answer and ended after ${formatMs(client.elapsedMs)}`,
+      },
+      {
+        description: 'on the wire: the greeting, then the answer to the same port, and no TCP handshake',
+        passed: shown.length === 2 && shown[0] === 'client → server "Olá, servidor UDP!"' && shown[1] === 'server → client "Mensagem recebida!"' &&
+          datagrams[1].dport === datagrams[0].sport && tcp.length === 0,
+        reason: `${shown.join(', ') || 'no datagram'}${tcp.length ? `, and ${tcp.length} TCP packets` : ''}`,
+        details: exchange(datagrams, [client, server]),
+      },
+    ]
+  },
+})
