@@ -23,9 +23,10 @@ export function tearDownOnSignals(): void {
       stoppingSince = Date.now()
       pendingTeardown = pendingCleanups()
       console.error(`\nsocket-lab: ${signal}, tearing down ${pendingTeardown.join(', ') || 'nothing (no lab was up)'}; press Ctrl-C again to stop waiting`)
-      void runInterruptCleanups().then((left) => {
-        console.error(left.length ? `socket-lab: ${left.join('; ')}; \`npm run lab -- clean\` removes it` : 'socket-lab: torn down, nothing left behind')
-      }).finally(() => process.exit(exitCode))
+      void runInterruptCleanups().then(
+        (left) => console.error(left.length ? `socket-lab: ${left.join('; ')}; \`npm run lab -- clean\` removes it` : 'socket-lab: torn down, nothing left behind'),
+        (error: Error) => console.error(`socket-lab: the teardown failed: ${error.message}; \`npm run lab -- clean\` removes what remains`),
+      ).finally(() => process.exit(exitCode))
     })
   }
 }
