@@ -4,7 +4,7 @@
 // part can be re-run alone. Figures only: no test asserts a time.
 import { execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs, promisify } from 'node:util'
@@ -14,7 +14,7 @@ import { machineTable, median, replaceSection, summarize, type Samples } from '.
 
 const BENCH_FILE = path.join(ROOT, 'docs', 'BENCHMARKS.md')
 const SCENARIO = 'tcp-basic'
-const SECTIONS = ['warm', 'load', 'cold'] as const
+const SECTIONS = ['warm', 'load', 'cold', 'catalog'] as const
 type Section = (typeof SECTIONS)[number]
 /** How often the classroom load samples the memory of the labs' containers. */
 const MEMORY_SAMPLE_MS = 500
@@ -195,6 +195,52 @@ async function classroom(labs: number): Promise<string> {
   ].join('\n')
 }
 
+// ---- catalog: the whole catalog one at a time, then with --parallel ----
+
+interface CatalogRun { wallMs: number; scenarios: { id: string; status: string; wallMs: number }[] }
+
+async function catalogRun(parallel: number): Promise<CatalogRun & { ms: number }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-bench-'))
+  try {
+    const output = path.join(dir, 'catalog.json')
+    const result = await timed('node_modules/.bin/tsx', ['lab.ts', 'all', '--parallel', String(parallel), '--reporter', 'json', '--output', output])
+    const report = JSON.parse(await readFile(output, 'utf8')) as { scenarios: { id: string; status: string; wallMs: number }[] }
+    if (result.code !== 0) throw new Error(`the catalog failed with --parallel ${parallel}: ${report.scenarios.filter((s) => s.status === 'failed').map((s) => s.id).join(', ')}`)
+    return { ms: result.ms, wallMs: result.ms, scenarios: report.scenarios }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+async function catalog(): Promise<string> {
+  const loads = [load()]
+  const serial = await catalogRun(1)
+  loads.push(load())
+  const cores = await catalogRun(os.availableParallelism())
+  loads.push(load())
+  const everything = await catalogRun(serial.scenarios.length)
+  loads.push(load())
+  const longest = serial.scenarios.reduce((a, b) => (b.wallMs > a.wallMs ? b : a))
+  const target = 1.3 * longest.wallMs + 5000
+  const verdict = (ms: number) => `${formatMs(ms)} (${ms <= target ? 'within' : 'over'} the target of ${formatMs(target)})`
+  return [
+    `\`tsx lab.ts all\` with \`--parallel 1\`, \`--parallel ${os.availableParallelism()}\` (the cores) and \`--parallel ${serial.scenarios.length}\``,
+    `(every scenario at once). Target: the parallel catalog ≤ 1.3 × the longest scenario + 5 s.`,
+    '',
+    '| scenario | alone (serial run) | status |',
+    '|---|---|---|',
+    ...serial.scenarios.map((s) => `| ${s.id} | ${formatMs(s.wallMs)} | ${s.status} |`),
+    '',
+    '| run | wall time |',
+    '|---|---|',
+    `| serial (--parallel 1) | ${formatMs(serial.ms)} |`,
+    `| --parallel ${os.availableParallelism()} | ${verdict(cores.ms)} |`,
+    `| --parallel ${serial.scenarios.length} | ${verdict(everything.ms)} |`,
+    '',
+    `Longest scenario alone: ${longest.id}, ${formatMs(longest.wallMs)}. Load average before and after each run: ${loads.join('; ')}.`,
+  ].join('\n')
+}
+
 // ---- cold: no images at all ----
 
 async function cold(): Promise<string> {
@@ -245,6 +291,7 @@ async function main(): Promise<void> {
     warm: () => warm(Number(values.runs)),
     load: () => classroom(Number(values.labs)),
     cold: () => cold(),
+    catalog: () => catalog(),
   }
   for (const section of chosen) {
     console.error(`bench: ${section}…`)

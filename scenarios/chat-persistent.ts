@@ -14,6 +14,18 @@ export default defineScenario({ messages: 5 }, ({ messages }) => ({
     client: { program: 'chat-client', args: [String(messages)] },
   },
   capture: ['server'],
+  hints: [{
+    id: 'never-closed',
+    // A server still in its loop after the client is gone never saw recv() return nothing, or ignored it.
+    match: ({ run: { hosts: { server, client } }, submitted }) =>
+      submitted.includes('server') && server?.started && server.exitCode === null && client?.exitCode !== null ? {
+        'pt-BR': "O servidor nunca saiu do laço: quando recv() devolve vazio (b''), o cliente fechou a conexão; use `if not dados: break` e feche o socket com close().",
+        en: "The server never left its loop: when recv() returns nothing (b''), the client has closed; use `if not dados: break` and close() the socket.",
+      } : submitted.includes('client') && client?.started && client.exitCode === null ? {
+        'pt-BR': 'O cliente nunca fechou a conexão: depois da última mensagem, chame close() para o servidor saber que acabou.',
+        en: 'The client never closed the connection: after the last message, call close() so the server knows it is over.',
+      } : undefined,
+  }],
   expect: {
     client: { prints: lines(messages, () => 'Resposta do servidor: Mensagem recebida!'), exit: 0 },
     server: { prints: lines(messages, (i) => `Cliente: Mensagem ${i}`), exit: 0 },

@@ -17,6 +17,17 @@ export default defineScenario({ kib: 64 }, ({ kib }) => ({
     // One server after the other, so the single-recv server's reset cannot disturb the loop's transfer.
     client: { program: 'stream-client', args: [String(kib), 'server', 'loop-server'] },
   },
+  hints: [{
+    id: 'single-recv',
+    // The student's receive loop is the loop-server; fewer bytes than sent means it stopped after one recv.
+    match: ({ run: { hosts } }) => {
+      const got = hosts['loop-server'] ? received(hosts['loop-server']) : -1
+      return got >= 0 && got < kib * 1024 ? {
+        'pt-BR': `Seu servidor recebeu ${got} de ${kib * 1024} bytes: um só recv(1024) lê no máximo 1024 bytes do que já chegou. O TCP é um fluxo de bytes: chame recv() num laço até ele devolver vazio.`,
+        en: `Your server got ${got} of ${kib * 1024} bytes: one recv(1024) reads at most 1024 bytes of what has arrived. TCP is a byte stream: call recv() in a loop until it returns nothing.`,
+      } : undefined
+    },
+  }],
   expect: {
     client: { exit: 0 },
     server: { prints: ['Servidor esperando por conexões...'], exit: 'running' },

@@ -62,3 +62,23 @@ describe.concurrent('grading a submitted server with tcp-basic', { timeout: 90_0
     expect(result.hints[0]?.text.en).toBe('The server listens on port 5000, but the exercise uses port 12345 (LAB_PORT).')
   })
 })
+
+describe.concurrent('hints of other scenarios', { timeout: 90_000 }, () => {
+  const catalog = loadCatalog()
+
+  it('names a single recv when the submitted receive loop got only part of the stream', async () => {
+    const [streamFraming] = selectScenarios(await catalog, ['stream-framing'])
+    const result = await runScenario(streamFraming, { image, submissions: { 'loop-server': path.join(ROOT, 'services/programs/python/recv-once-server.py') } })
+    expect(result.status).toBe('failed')
+    expect(result.hints.map((h) => h.id)).toEqual(['single-recv'])
+    expect(result.hints[0].text.en).toMatch(/^Your server got \d+ of 65536 bytes: one recv\(1024\) reads at most 1024 bytes/)
+  })
+
+  it('names a chat server that never leaves its loop when the client closes', async () => {
+    const [chat] = selectScenarios(await catalog, ['chat-persistent'])
+    const result = await runScenario({ ...chat, deadlineMs: 8000 }, { image, submissions: { server: submission('servidor-chat-sem-fim.py') } })
+    expect(result.status).toBe('failed')
+    expect(result.hints.map((h) => h.id)).toEqual(['never-closed'])
+    expect(result.run.hosts.client.exitCode).toBe(0)
+  })
+})
