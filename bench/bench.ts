@@ -205,7 +205,6 @@ async function catalogRun(parallel: number): Promise<CatalogRun & { ms: number }
     const output = path.join(dir, 'catalog.json')
     const result = await timed('node_modules/.bin/tsx', ['lab.ts', 'all', '--parallel', String(parallel), '--reporter', 'json', '--output', output])
     const report = JSON.parse(await readFile(output, 'utf8')) as { scenarios: { id: string; status: string; wallMs: number }[] }
-    if (result.code !== 0) throw new Error(`the catalog failed with --parallel ${parallel}: ${report.scenarios.filter((s) => s.status === 'failed').map((s) => s.id).join(', ')}`)
     return { ms: result.ms, wallMs: result.ms, scenarios: report.scenarios }
   } finally {
     await rm(dir, { recursive: true, force: true })
@@ -222,7 +221,11 @@ async function catalog(): Promise<string> {
   loads.push(load())
   const longest = serial.scenarios.reduce((a, b) => (b.wallMs > a.wallMs ? b : a))
   const target = 1.3 * longest.wallMs + 5000
-  const verdict = (ms: number) => `${formatMs(ms)} (${ms <= target ? 'within' : 'over'} the target of ${formatMs(target)})`
+  // A run whose scenarios failed is reported with them: overload that breaks timing checks is a finding too.
+  const verdict = ({ ms, scenarios }: CatalogRun & { ms: number }) => {
+    const failed = scenarios.filter((s) => s.status === 'failed').map((s) => s.id)
+    return `${formatMs(ms)} (${ms <= target ? 'within' : 'over'} the target of ${formatMs(target)}); ${failed.length ? `**failed: ${failed.join(', ')}**` : 'all passed or skipped'}`
+  }
   return [
     `\`tsx lab.ts all\` with \`--parallel 1\`, \`--parallel ${os.availableParallelism()}\` (the cores) and \`--parallel ${serial.scenarios.length}\``,
     `(every scenario at once). Target: the parallel catalog ≤ 1.3 × the longest scenario + 5 s.`,
@@ -233,9 +236,9 @@ async function catalog(): Promise<string> {
     '',
     '| run | wall time |',
     '|---|---|',
-    `| serial (--parallel 1) | ${formatMs(serial.ms)} |`,
-    `| --parallel ${os.availableParallelism()} | ${verdict(cores.ms)} |`,
-    `| --parallel ${serial.scenarios.length} | ${verdict(everything.ms)} |`,
+    `| serial (--parallel 1) | ${verdict(serial)} |`,
+    `| --parallel ${os.availableParallelism()} | ${verdict(cores)} |`,
+    `| --parallel ${serial.scenarios.length} | ${verdict(everything)} |`,
     '',
     `Longest scenario alone: ${longest.id}, ${formatMs(longest.wallMs)}. Load average before and after each run: ${loads.join('; ')}.`,
   ].join('\n')
