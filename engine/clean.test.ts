@@ -18,3 +18,10 @@ it('says what it removed and what it left alone', () => {
     'left 1 resources of 1 run(s) still in progress (run ids 2)',
   ])
 })
+
+it('reads the scenario and run id from a run folder name, and ignores other folders', async () => {
+  const { runOfFolder } = await import('./clean.ts')
+  expect(runOfFolder('socket-lab-run-socketlab-tcp-basic-mwvzl102185e9c-Ab3xYz')).toEqual({ scenario: 'tcp-basic', runId: 'mwvzl102185e9c' })
+  expect(runOfFolder('socket-lab-run-4hrWBP')).toBeUndefined()
+  expect(runOfFolder('socket-lab-live-runs')).toBeUndefined()
+})

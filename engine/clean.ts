@@ -1,5 +1,8 @@
 // `lab clean`: removes what killed runs left behind (found by label), never a lab another process is still
 // running, and, when asked, lab images of older services/ digests that no container uses.
+import { readdir, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import * as docker from './docker.ts'
 import { LAB_IMAGE, servicesHash } from './image.ts'
 import { liveRunIds } from './live-runs.ts'
@@ -24,6 +27,13 @@ export async function clean(options: { images?: boolean; scenarios?: string[] } 
   await docker.removeLeftovers(removable)
   const stillThere = new Set((await docker.findLeftovers()).map((l) => `${l.kind} ${l.name}`))
   const report: CleanReport = { removed: removable.filter((l) => !stillThere.has(`${l.kind} ${l.name}`)), inUse, removedImages: [], keptImages: [] }
+  // A run killed outright (SIGKILL) also leaves its temporary folder behind.
+  for (const name of await readdir(os.tmpdir()).catch(() => [] as string[])) {
+    const run = runOfFolder(name)
+    if (!run || live.has(run.runId) || (options.scenarios?.length && !options.scenarios.includes(run.scenario))) continue
+    await rm(path.join(os.tmpdir(), name), { recursive: true, force: true })
+    report.removed.push({ kind: 'folder', name: path.join(os.tmpdir(), name), runId: run.runId })
+  }
   if (options.images) {
     for (const tag of staleLabImages(await docker.imageTags(LAB_IMAGE), await servicesHash())) {
       if (await docker.removeImageTag(tag)) report.removedImages.push(tag)
@@ -31,6 +41,12 @@ export async function clean(options: { images?: boolean; scenarios?: string[] } 
     }
   }
   return report
+}
+
+/** The scenario and run id of a run folder named `socket-lab-run-socketlab-<scenario>-<runId>-XXXXXX`. */
+export function runOfFolder(name: string): { scenario: string; runId: string } | undefined {
+  const match = name.match(/^socket-lab-run-socketlab-(.+)-([a-z0-9]+)-[A-Za-z0-9]{6}$/)
+  return match ? { scenario: match[1], runId: match[2] } : undefined
 }
 
 /** Lab image tags of other services/ digests. `latest` (for `docker compose up` by hand), the current digest

@@ -243,7 +243,7 @@ export function timedLines(text: string): TimedLine[] {
 // ---- leftovers ----
 
 export interface Leftover {
-  kind: 'container' | 'network' | 'volume'
+  kind: 'container' | 'network' | 'volume' | 'folder'
   name: string
   /** The socket-lab.run label: which run created it. */
   runId: string

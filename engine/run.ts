@@ -67,6 +67,9 @@ export interface RunOptions {
   captureAll?: boolean
 }
 
+/** The temporary folder of a run is `<tmp>/socket-lab-run-<project>-XXXXXX`. */
+export const RUN_DIR_PREFIX = 'socket-lab-run-'
+
 export function newRunId(): string {
   return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
 }
@@ -76,7 +79,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const impl = options.impl ?? 'ts'
   const runId = newRunId()
   const project = `socketlab-${scenario.id}-${runId}`
-  const work = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-run-'))
+  // Named after the project, so `lab clean` can find the folder of a run that was killed outright.
+  const work = await mkdtemp(path.join(os.tmpdir(), `${RUN_DIR_PREFIX}${project}-`))
   const file = path.join(work, 'compose.yml')
   const unmarkLive = await markRunLive(runId)
   // Once only: an interruption and the normal path may both ask for it.
