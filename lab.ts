@@ -11,7 +11,7 @@ import { ensureLabImage } from './engine/image.ts'
 import { runScenario, type ScenarioResult } from './engine/run.ts'
 import { IMPLS, type Impl } from './engine/scenario.ts'
 import { tearDownOnSignals } from './engine/signals.ts'
-import { submissionsFromOptions } from './engine/submission.ts'
+import { filesByHost, submissionsFromOptions } from './engine/submission.ts'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { userPath } from './engine/layout.ts'
 import { htmlReport } from './reporters/html.ts'
@@ -141,14 +141,7 @@ async function main(argv: string[]): Promise<number> {
 async function grade(names: string[], options: { server?: string; client?: string; host: string[]; lang?: string; parallel?: string; output?: string; impl: string }): Promise<number> {
   if (names.length !== 1) throw errors.usage('grade takes one scenario: npm run lab -- grade tcp-basic --server \'entregas/*/servidor.py\'')
   const [scenario] = selectScenarios(await loadCatalog(), names)
-  const globs: Record<string, string> = {}
-  if (options.server) globs.server = options.server
-  if (options.client) globs.client = options.client
-  for (const option of options.host) {
-    const [host, pattern] = option.split(/=(.*)/s)
-    if (!pattern) throw errors.usage(`--host takes name=glob, not "${option}"`)
-    globs[host] = pattern
-  }
+  const globs = filesByHost(options, 'glob')
   for (const host of Object.keys(globs)) if (!(host in scenario.hosts)) throw errors.usage(`${scenario.id} has no host "${host}" (hosts: ${Object.keys(scenario.hosts).join(', ')})`)
   const students = await findSubmissions(globs)
   const lang = parseLang(options.lang)

@@ -52,16 +52,24 @@ export async function stageSubmission(host: string, source: string, workDir: str
   return { dir, command, source }
 }
 
-/** The programs given on the command line, by host: --server F, --client F, --host name=F (repeatable). */
-export async function submissionsFromOptions(options: { server?: string; client?: string; host?: string[] }): Promise<Record<string, string>> {
-  const submissions: Record<string, string> = {}
-  if (options.server) submissions.server = options.server
-  if (options.client) submissions.client = options.client
+export interface HostOptions { server?: string; client?: string; host?: string[] }
+
+/** What --server X, --client Y and --host name=Z (repeatable) give, by host: files for a run, globs for grade. */
+export function filesByHost(options: HostOptions, what: 'path' | 'glob'): Record<string, string> {
+  const byHost: Record<string, string> = {}
+  if (options.server) byHost.server = options.server
+  if (options.client) byHost.client = options.client
   for (const option of options.host ?? []) {
     const match = option.match(/^([\w-]+)=(.+)$/)
-    if (!match) throw errors.usage(`--host takes name=path, not "${option}"`)
-    submissions[match[1]] = match[2]
+    if (!match) throw errors.usage(`--host takes name=${what}, not "${option}"`)
+    byHost[match[1]] = match[2]
   }
+  return byHost
+}
+
+/** The programs given on the command line, by host: --server F, --client F, --host name=F (repeatable). */
+export async function submissionsFromOptions(options: HostOptions): Promise<Record<string, string>> {
+  const submissions = filesByHost(options, 'path')
   for (const [host, file] of Object.entries(submissions)) {
     submissions[host] = userPath(file)
     await commandFor(submissions[host]) // fails early on a file that cannot run
