@@ -110,14 +110,16 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
+  // Docker is checked while the scenarios load; its verdict counts only after theirs (usage errors come first).
+  const dockerReady = docker.preflight()
+  dockerReady.catch(() => undefined)
   const names = [command, ...rest]
-  const params = parseParams(values.param, selectScenarios(await loadCatalog(), names))
-  const scenarios = selectScenarios(await loadCatalog(undefined, params), names)
+  const params = parseParams(values.param, selectScenarios(await loadCatalog(undefined, {}, names), names))
+  const scenarios = selectScenarios(await loadCatalog(undefined, params, names), names)
   const submissions = await submissionsFromOptions(values)
   const lang = parseLang(values.lang)
   const report = createReporters({ names: values.reporter ?? [], output: values.output, env: process.env, stdout: process.stdout, stderr: process.stderr, lang })
-  await docker.preflight()
-  const image = await ensureLabImage(report.note)
+  const image = await ensureLabImage(report.note, {}, dockerReady)
   const captureDir = values.capture === undefined ? undefined : userPath(values.capture)
   if (captureDir) await mkdir(captureDir, { recursive: true })
   // Scenarios run a few at a time; each is reported as one block, in the order they were asked for.

@@ -44,12 +44,17 @@ describe('labCompose', () => {
     expect(compose.services.client2.cap_drop).toEqual(['ALL'])
   })
 
-  it('starts later hosts once the listening host is healthy', () => {
-    expect(compose.services.server.depends_on).toBeUndefined()
-    expect(compose.services.server.healthcheck?.test).toEqual(['CMD', 'lab-listening', '12345'])
-    expect(compose.services.client.depends_on).toEqual({ server: { condition: 'service_healthy' } })
-    expect(compose.services.client2.depends_on).toEqual({ server: { condition: 'service_healthy' } })
-    expect(compose.services.client.healthcheck).toBeUndefined()
+  it('starts every container at once; later programs wait until the listening host\'s sidecar saw it listen', () => {
+    for (const service of Object.values(compose.services)) {
+      expect(service.depends_on).toBeUndefined()
+      expect(service.healthcheck).toBeUndefined()
+    }
+    expect(JSON.parse(compose.services['server-net'].environment!.LAB_NET)).toMatchObject({ listens: 12345 })
+    expect(compose.services.server.environment?.LAB_WAIT_FOR).toBeUndefined()
+    expect(compose.services.client.environment).toMatchObject({ LAB_WAIT_FOR: 'server' })
+    expect(compose.services.client2.environment).toMatchObject({ LAB_WAIT_FOR: 'server' })
+    expect(compose.services.client.volumes).toEqual(['lab-sync:/lab-sync:ro'])
+    expect(compose.services['server-net'].volumes).toEqual(['lab-sync:/lab-sync'])
   })
 
   it('labels every container and network with the run, and runs the run image', () => {
@@ -58,10 +63,12 @@ describe('labCompose', () => {
       expect(service.image).toBe('socket-lab-host:abc')
     }
     expect(compose.networks.lab).toMatchObject({ internal: true, labels: { 'socket-lab.run': 'r1' } })
+    expect(compose.volumes).toMatchObject({ 'lab-sync': { labels: { 'socket-lab.run': 'r1' } } })
   })
 
   it('tells each sidecar which host it serves', () => {
-    expect(compose.services['server-net'].environment).toMatchObject({ LAB_HOST: 'server', LAB_NET: '{"capture":false}' })
+    expect(compose.services['server-net'].environment).toMatchObject({ LAB_HOST: 'server', LAB_NET: '{"capture":false,"listens":12345}' })
+    expect(compose.services['client-net'].environment).toMatchObject({ LAB_HOST: 'client', LAB_NET: '{"capture":false}' })
   })
 })
 
@@ -75,7 +82,7 @@ it('runs a host declared inside another in that host\'s network namespace, witho
     hosts: { server: { program: 'tcp-server', listens: 12345 }, local: { program: 'tcp-client', inside: 'server', env: { LAB_SERVER_HOST: 'localhost' } } },
   }, run)
   expect(Object.keys(compose.services)).toEqual(['server', 'server-net', 'local'])
-  expect(compose.services.local).toMatchObject({ network_mode: 'service:server', depends_on: { server: { condition: 'service_healthy' } } })
+  expect(compose.services.local).toMatchObject({ network_mode: 'service:server', environment: { LAB_WAIT_FOR: 'server' } })
   expect(compose.services.local.hostname).toBeUndefined()
   expect(compose.services.local.networks).toBeUndefined()
   expect(compose.services.local.environment).toMatchObject({ LAB_SERVER_HOST: 'localhost' })
@@ -84,6 +91,15 @@ it('runs a host declared inside another in that host\'s network namespace, witho
 it('starts a host after an earlier one that does not listen once that one has started', () => {
   const compose = labCompose(base, { ...scenario, hosts: { server: { program: 'idle' }, client: { program: 'tcp-client' } } }, run)
   expect(compose.services.client.depends_on).toEqual({ server: { condition: 'service_started' } })
+  expect(compose.services.client.environment?.LAB_WAIT_FOR).toBeUndefined()
+})
+
+it('makes a program wait for the listening hosts that the hosts it starts after wait for', () => {
+  const compose = labCompose(base, {
+    ...scenario,
+    hosts: { server: { program: 'tcp-server', listens: 12345 }, relay: { program: 'idle', after: ['server'] }, client: { program: 'tcp-client', after: ['relay'] } },
+  }, run)
+  expect(compose.services.client).toMatchObject({ depends_on: { relay: { condition: 'service_started' } }, environment: { LAB_WAIT_FOR: 'server' } })
 })
 
 describe('subnets of its own', () => {

@@ -11,7 +11,6 @@ export interface ComposeService {
   command?: string[]
   depends_on?: Record<string, { condition: string }>
   environment?: Record<string, string>
-  healthcheck?: { test: string[]; [key: string]: unknown }
   hostname?: string
   labels?: Record<string, string>
   network_mode?: string
@@ -56,13 +55,19 @@ export const sidecarName = (host: string) => `${host}-net`
 export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdentity): ComposeFile {
   const labels = { [LABEL.run]: run.runId, [LABEL.scenario]: scenario.id }
   const services: Record<string, ComposeService> = {}
-  // Hosts start in the order the scenario declares them, each once the earlier ones run (or listen).
-  const readiness: Record<string, { condition: string }> = {}
   const plans = netPlans(scenario)
+  const hostNames = Object.keys(scenario.hosts)
+  const after = (host: string) => scenario.hosts[host].after ?? hostNames.slice(0, hostNames.indexOf(host))
+  /** The listening hosts a host's program waits for: those it starts after, directly or through another. */
+  const listeners = (host: string, seen = new Set<string>()): string[] => after(host).flatMap((earlier) => {
+    if (seen.has(earlier)) return []
+    seen.add(earlier)
+    return [...(scenario.hosts[earlier].listens !== undefined ? [earlier] : []), ...listeners(earlier, seen)]
+  })
 
   for (const [host, spec] of Object.entries(scenario.hosts)) {
     const template = structuredClone(base.services[host] ?? base.services.client)
-    const { depends_on: _unused, healthcheck: baseHealthcheck, ...rest } = template
+    const { depends_on: _unused, ...rest } = template
     const service: ComposeService = {
       ...rest,
       image: run.image,
@@ -70,20 +75,20 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
       command: programCommand(spec.program, run.impl, spec.args),
       labels,
     }
-    if (spec.env) service.environment = { ...template.environment, ...spec.env }
+    const { LAB_WAIT_FOR: _baseWait, ...baseEnvironment } = template.environment ?? {}
+    // A program waits in lab-run until the hosts it needs listen (their containers start alongside its own:
+    // no health-check polling); a host that listens on nothing is only started first.
+    const waitFor = [...new Set(listeners(host))]
+    const startAfter = after(host).filter((earlier) => scenario.hosts[earlier].listens === undefined)
+    service.environment = { ...baseEnvironment, ...spec.env, ...(waitFor.length ? { LAB_WAIT_FOR: waitFor.join(' ') } : {}) }
+    if (!Object.keys(service.environment).length) delete service.environment
+    if (startAfter.length) service.depends_on = Object.fromEntries(startAfter.map((name) => [name, { condition: 'service_started' }]))
     const submission = run.submissions?.[host]
     if (submission) {
       service.command = submission.command
-      service.volumes = [`${submission.dir}:${SUBMISSION_DIR}:ro`]
+      service.volumes = [...(template.volumes as string[] ?? []), `${submission.dir}:${SUBMISSION_DIR}:ro`]
       service.environment = { ...service.environment, LAB_OUTPUT_LIMIT: String(OUTPUT_LIMIT_BYTES) }
     }
-    const after = spec.after ?? Object.keys(readiness)
-    if (after.length) service.depends_on = Object.fromEntries(after.map((name) => [name, readiness[name]]))
-    if (spec.listens !== undefined) {
-      const healthcheck = baseHealthcheck ?? base.services.server.healthcheck
-      service.healthcheck = { ...healthcheck, test: ['CMD', 'lab-listening', String(spec.listens)] }
-    }
-    readiness[host] = { condition: spec.listens === undefined ? 'service_started' : 'service_healthy' }
     if (spec.inside) {
       // A second program in another host's network namespace: it shares that host's address, faults and sidecar.
       const { hostname: _h, networks: _n, sysctls: _s, ...shared } = service
@@ -92,7 +97,7 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
     }
     services[host] = service
 
-    const plan: NetPlan = { ...plans[host], capture: captures(scenario, host, run) }
+    const plan: NetPlan = { ...plans[host], capture: captures(scenario, host, run), ...(spec.listens !== undefined ? { listens: spec.listens } : {}) }
     const sidecar = structuredClone(base.services[sidecarName(host)] ?? base.services[sidecarName('client')])
     services[sidecarName(host)] = {
       ...sidecar,
@@ -103,10 +108,9 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
     }
   }
 
-  return {
-    services,
-    networks: Object.fromEntries(Object.entries(base.networks).map(([name, network]) => [name, { ...network, labels }])),
-  }
+  const labelled = (declared: Record<string, Record<string, unknown>> = {}) =>
+    Object.fromEntries(Object.entries(declared).map(([name, resource]) => [name, { ...resource, labels }]))
+  return { services, networks: labelled(base.networks), volumes: labelled(base.volumes as Record<string, Record<string, unknown>>) }
 }
 
 /** Docker's default address pools hold about 30 bridge networks, shared by everything on the machine; a lab

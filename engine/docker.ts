@@ -3,8 +3,7 @@
 import { readFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import Docker from 'dockerode'
-import tar from 'tar-stream'
+import type Docker from 'dockerode'
 import { $, which, type ProcessPromise } from 'zx'
 import { EXIT, LabError, errors, lastLine } from './errors.ts'
 
@@ -22,19 +21,23 @@ const OWN_PROCESS_GROUP = { detached: true } as const
 /** `docker compose up` commands still running, by project, so a teardown can stop them before its `down`. */
 const upsInFlight = new Map<string, ProcessPromise>()
 
-let client: Docker | undefined
-let socketDescription = '/var/run/docker.sock'
+let client: Promise<Docker> | undefined
 
-/** The Engine API client, for the same daemon the docker CLI uses (DOCKER_HOST, or the current context). */
-async function api(): Promise<Docker> {
-  if (client) return client
-  const host = process.env.DOCKER_HOST ?? (await contextHost())
-  if (host.startsWith('unix://')) socketDescription = host.slice('unix://'.length)
-  else if (host) socketDescription = host
-  client = host && !host.startsWith('unix://')
-    ? new Docker({ host: new URL(host).hostname, port: Number(new URL(host).port || 2375) })
-    : new Docker({ socketPath: socketDescription })
+/** The Engine API client, for the same daemon the docker CLI uses (DOCKER_HOST, or the current context).
+ * dockerode is loaded on first use (about 230 modules): a run asks for it while `docker compose up` works. */
+function api(): Promise<Docker> {
+  client ??= (async () => {
+    const [{ default: Docker }, host] = await Promise.all([import('dockerode'), daemonHost()])
+    return host && !host.startsWith('unix://')
+      ? new Docker({ host: new URL(host).hostname, port: Number(new URL(host).port || 2375) })
+      : new Docker({ socketPath: host ? host.slice('unix://'.length) : '/var/run/docker.sock' })
+  })()
   return client
+}
+
+/** The daemon's address as DOCKER_HOST spells it; '' for the default socket. */
+async function daemonHost(): Promise<string> {
+  return process.env.DOCKER_HOST ?? (await contextHost())
 }
 
 /** The endpoint of the CLI's current context; '' for the default one. Asks the CLI (about 50 ms) only when a
@@ -48,17 +51,20 @@ async function contextHost(): Promise<string> {
   return context.ok ? context.stdout.trim() : ''
 }
 
-/** Fails with a one-line fix when Docker, its daemon or Compose v2 is not usable. The three checks run at once;
- * their failures are reported in the order a person fixes them. */
+/** Fails with a one-line fix when Docker, its daemon or Compose v2 is not usable. The checks are three CLI
+ * commands at once (about 0.1 s); their failures are reported in the order a person fixes them. */
 export async function preflight(): Promise<void> {
-  const [cli, ping, compose] = await Promise.all([
+  const [cli, daemon, compose] = await Promise.all([
     which('docker', { nothrow: true }),
-    api().then((docker) => docker.ping()).then(() => undefined, (error: NodeJS.ErrnoException) => error),
+    (async () => $`docker version --format {{.Server.Version}}`.nothrow())().catch(() => undefined),
     (async () => $`docker compose version --short`.nothrow())().catch(() => undefined),
   ])
   if (!cli) throw errors.dockerCliMissing()
-  if (ping) {
-    if (ping.code === 'EACCES' || ping.code === 'EPERM') throw errors.socketPermission(socketDescription)
+  if (!daemon?.ok) {
+    if (/permission denied/i.test(daemon?.stderr ?? '')) {
+      const host = await daemonHost()
+      throw errors.socketPermission(host.startsWith('unix://') ? host.slice('unix://'.length) : host || '/var/run/docker.sock')
+    }
     throw errors.daemonDown()
   }
   if (!compose?.ok || !/^v?[2-9]\d*\./.test(compose.stdout.trim())) throw errors.composeMissing()
@@ -74,6 +80,7 @@ export async function engineVersion(): Promise<string> {
 export async function composeUp(project: string, file: string, projectDir: string, timeoutMs: number): Promise<void> {
   const up = $({ ...OWN_PROCESS_GROUP, timeout: timeoutMs, nothrow: true })`docker compose -p ${project} -f ${file} --project-directory ${projectDir} up -d --no-build --pull never`
   upsInFlight.set(project, up)
+  void api().catch(() => undefined) // loads the Engine API client meanwhile: the run reads everything back through it
   const result = await up.finally(() => upsInFlight.delete(project))
   if (result.ok) return
   if (result.signal) throw new LabError(`bringing the lab up took longer than ${Math.round(timeoutMs / 1000)} s`, EXIT.failed)
@@ -109,18 +116,17 @@ export async function projectContainers(project: string): Promise<Map<string, st
   return new Map(list.map((c) => [c.Labels[COMPOSE_SERVICE], c.Id]))
 }
 
-/** Waits until every container exits or the deadline passes; returns the ids still running. */
-export async function waitForExit(ids: string[], timeoutMs: number): Promise<string[]> {
+/** Waits until every container exits, the deadline passes or `signal` aborts; returns the ids still running. */
+export async function waitForExit(ids: string[], timeoutMs: number, signal?: AbortSignal): Promise<string[]> {
   const docker = await api()
   const pending = new Set(ids)
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))
+  const stop = AbortSignal.any([AbortSignal.timeout(Math.max(0, Math.round(timeoutMs))), ...(signal ? [signal] : [])])
+  const stopped = new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }))
   const exits = Promise.all(ids.map(async (id) => {
-    await docker.getContainer(id).wait().catch(() => undefined)
-    pending.delete(id)
+    const waited = await docker.getContainer(id).wait({ abortSignal: stop }).then(() => true, () => false)
+    if (waited) pending.delete(id)
   }))
-  await Promise.race([exits, deadline])
-  clearTimeout(timer)
+  await Promise.race([exits, stopped])
   return [...pending]
 }
 
@@ -134,8 +140,9 @@ export async function stopContainers(ids: string[], graceSeconds: number): Promi
 export async function readFileFrom(id: string, file: string): Promise<Buffer | undefined> {
   const archive = await (await api()).getContainer(id).getArchive({ path: file }).catch(() => undefined)
   if (!archive) return undefined
+  const { default: tarStream } = await import('tar-stream')
   return new Promise((resolve, reject) => {
-    const extract = tar.extract()
+    const extract = tarStream.extract()
     const chunks: Buffer[] = []
     extract.on('entry', (_header, stream, next) => {
       stream.on('data', (chunk: unknown) => void chunks.push(chunk as Buffer))
@@ -203,8 +210,8 @@ function splitFrames(buffer: Buffer): { stdout: Buffer; stderr: Buffer; rest: Bu
 }
 
 /** When a container printed a line starting with `prefix` (epoch ms), following its log as it is written;
- * undefined if it never started, ended without it, or `timeoutMs` passed. */
-export async function waitForLogLine(id: string, prefix: string, timeoutMs: number): Promise<number | undefined> {
+ * undefined if it never started, ended without it, `timeoutMs` passed or `signal` aborted. */
+export async function waitForLogLine(id: string, prefix: string, timeoutMs: number, signal?: AbortSignal): Promise<number | undefined> {
   const container = (await api()).getContainer(id)
   const info = await container.inspect().catch(() => undefined)
   if (!info || info.State.Status === 'created') return undefined
@@ -214,10 +221,14 @@ export async function waitForLogLine(id: string, prefix: string, timeoutMs: numb
     let text = ''
     const finish = (at: number | undefined) => {
       clearTimeout(timer)
+      signal?.removeEventListener('abort', abort)
       stream.destroy()
       resolve(at)
     }
     const timer = setTimeout(() => finish(undefined), timeoutMs)
+    const abort = () => finish(undefined)
+    if (signal?.aborted) return abort()
+    signal?.addEventListener('abort', abort, { once: true })
     stream.on('data', (chunk: Buffer) => {
       const frames = splitFrames(Buffer.concat([pending, chunk]))
       pending = frames.rest
@@ -283,8 +294,9 @@ export async function imageLabel(image: string, label: string): Promise<string |
   return info ? (info.Config?.Labels?.[label] ?? '') : undefined
 }
 
+/** Asks the CLI, not the Engine API: before a run, that spares loading the API client ahead of `up`. */
 export async function imageExists(image: string): Promise<boolean> {
-  return (await imageLabel(image, '')) !== undefined
+  return (await $({ nothrow: true })`docker image inspect --format {{.Id}} ${image}`).ok
 }
 
 export async function pullImage(image: string): Promise<boolean> {

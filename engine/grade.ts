@@ -3,7 +3,6 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { stringify } from 'csv-stringify/sync'
-import { glob } from 'tinyglobby'
 import { errors } from './errors.ts'
 import { USER_DIR, userPath } from './layout.ts'
 import type { Lang } from './hints.ts'
@@ -35,7 +34,7 @@ export async function findSubmissions(globs: Record<string, string>, cwd = USER_
   const hosts = Object.keys(globs)
   if (hosts.length === 0) throw errors.usage('grade needs the students\' files: --server \'entregas/*/servidor.py\' (or --client, --host name=glob)')
   const matches = Object.fromEntries(await Promise.all(hosts.map(async (host) =>
-    [host, (await glob(globs[host], { cwd, absolute: true, onlyFiles: true })).sort()] as const)))
+    [host, (await (await import('tinyglobby')).glob(globs[host], { cwd, absolute: true, onlyFiles: true })).sort()] as const)))
   const [first] = hosts
   if (matches[first].length === 0) throw errors.usage(`no file matches ${globs[first]}`)
   const folders = new Set(matches[first].map((file) => path.dirname(file)))

@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import lockfile from 'proper-lockfile'
 import { $, which } from 'zx'
 import * as docker from './docker.ts'
 import { errors, lastLine } from './errors.ts'
@@ -34,10 +33,15 @@ export async function servicesHash(dir = SERVICES_DIR): Promise<string> {
   return hash.digest('hex').slice(0, 16)
 }
 
-/** Builds the lab image unless an up-to-date one exists, and returns its reference. One build at a time. */
-export async function ensureLabImage(say: Say, options: { force?: boolean; offline?: boolean } = {}): Promise<string> {
+/** Builds the lab image unless an up-to-date one exists, and returns its reference. One build at a time.
+ * `dockerReady` (the preflight) runs alongside the first look for the image, and its failure comes first. */
+export async function ensureLabImage(say: Say, options: { force?: boolean; offline?: boolean } = {}, dockerReady: Promise<void> = Promise.resolve()): Promise<string> {
   const hash = await servicesHash()
   const image = `${LAB_IMAGE}:${hash}`
+  const [, present] = await Promise.all([dockerReady, !options.force && docker.imageExists(image)])
+  if (present) return image
+  // Missing: build it, unless another run is building it already (then it exists once the lock is ours).
+  const { default: lockfile } = await import('proper-lockfile') // only when the image must be built
   const release = await lockfile.lock(SERVICES_DIR, {
     lockfilePath: path.join(os.tmpdir(), 'socket-lab-image.lock'),
     retries: { retries: 1200, minTimeout: 250, maxTimeout: 500 },

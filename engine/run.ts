@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { stringify } from 'yaml'
-import { checkScenario } from './checks.ts'
+import { checkScenario, formatMs } from './checks.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { labCompose, parseCompose, randomSubnet, sidecarName, withSubnet } from './compose.ts'
 import { withDeadline } from './deadline.ts'
@@ -27,6 +27,10 @@ export const COLLECT_DEADLINE_MS = 30_000
 /** Docker's answers when no subnet is left in its pools, or when the one the lab picked is taken. */
 const POOL_EXHAUSTED = /could not find an available, non-overlapping IPv4 address pool|Pool overlaps with other one/
 const SUBNET_TRIES = 8
+
+/** How long a listening host may take to open its port once its container started: a submission that listens
+ * on another port, or not at all, fails here (the programs waiting for it give up at 30 s in lab-run). */
+export const LISTEN_DEADLINE_MS = 20_000
 
 /** How long a program may wait for its host's network sidecar (services/bin/lab-run gives up at 30 s). */
 const PROGRAM_START_WAIT_MS = 35_000
@@ -141,8 +145,11 @@ async function upRunCollect(scenario: Scenario, project: string, file: string, {
   }
   const containers = await docker.projectContainers(project)
   const hostNames = Object.keys(scenario.hosts)
+  // The servers first: the other programs start once these listen, and never start if they do not.
+  const unready = (await Promise.all(hostNames.map((host) => untilListening(scenario, host, containers)))).filter((p) => p !== undefined)
+  problems.push(...unready)
   const finishers = Object.entries(scenario.expect)
-    .filter(([host, expectation]) => typeof expectation.exit === 'number' && containers.has(host))
+    .filter(([host, expectation]) => typeof expectation.exit === 'number' && containers.has(host) && !unready.length)
     .map(([host]) => host)
   // Each program's deadline counts from its own start: on a busy machine a host's sidecar can take seconds to
   // be ready, and that wait is not the program's.
@@ -185,6 +192,28 @@ async function upRunCollect(scenario: Scenario, project: string, file: string, {
   }))
   await withDeadline(collect, COLLECT_DEADLINE_MS, 'collect output').catch((error: Error) => problems.push(error.message))
   return { hosts, problems, skipped }
+}
+
+/** Waits until a listening host's sidecar saw its port open; what went wrong otherwise, in words. */
+async function untilListening(scenario: Scenario, host: string, containers: Map<string, string>): Promise<string | undefined> {
+  const port = scenario.hosts[host].listens
+  const program = containers.get(host)
+  const sidecar = containers.get(sidecarName(host))
+  if (port === undefined || !program || !sidecar) return undefined
+  const done = new AbortController()
+  const started = performance.now()
+  try {
+    const opened = docker.waitForLogLine(sidecar, `lab-net[${host}]: port ${port} open`, LISTEN_DEADLINE_MS, done.signal).then((at) => at !== undefined)
+    const exited = docker.waitForExit([program], LISTEN_DEADLINE_MS, done.signal).then((running) => running.length === 0)
+    const first = await Promise.race([opened.then((open) => (open ? 'open' : 'late')), exited.then((gone) => (gone ? 'exited' : 'late'))])
+    if (first === 'open') return undefined
+    if (first === 'late') return `${host} was not listening on port ${port} after ${formatMs(performance.now() - started)}`
+    // It may have opened the port just before it exited: its sidecar looks every 20 ms.
+    if (await Promise.race([opened, sleep(250).then(() => false)])) return undefined
+    return `${host} exited before it listened on port ${port}`
+  } finally {
+    done.abort()
+  }
 }
 
 /** What a sidecar reported: its fault counters when it stopped, and why it skipped a fault, if it did. */

@@ -14,7 +14,7 @@ afterAll(async () => {
 describe('teardown', { timeout: 180_000 }, () => {
   it('Ctrl-C to `npm run lab` during `docker compose up` tears the lab down and leaves nothing behind', async () => {
     const lab = startLab(['slow-up'])
-    // slow-up's server listens only after two minutes, so `up` is still waiting for it to be healthy.
+    // slow-up's server listens only after two minutes, so the lab is still coming up (waiting for it to listen).
     await waitFor('the slow-up server container', async () => (await labResources('slow-up')).some((r) => r.endsWith('-server-1')))
     process.kill(-lab.pid, 'SIGINT') // the whole process group, as a terminal does
     const { code, signal, stderr } = await lab.exited

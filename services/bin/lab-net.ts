@@ -4,7 +4,7 @@
 // (engine/faults.ts) as JSON in LAB_NET; it reports on stdout, one `lab-net[host]: …` line per step.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { lookup } from 'node:dns/promises'
-import { readFileSync } from 'node:fs'
+import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 
 export interface NetPlan {
   /** nftables ruleset applied before the program starts. */
@@ -21,6 +21,8 @@ export interface NetPlan {
   capture?: boolean
   /** Take eth0 down once set up: the host's address then belongs to nobody. */
   linkDown?: boolean
+  /** The port (TCP listening, or UDP bound) whose opening this sidecar announces to the lab's other hosts. */
+  listens?: number
 }
 
 const plan: NetPlan = JSON.parse(process.env.LAB_NET || '{}')
@@ -62,6 +64,23 @@ function listeningSockets(): string[] {
     }
   }
   return found
+}
+
+/** How often the host's sockets are read while its program has not opened its port yet. */
+const LISTEN_POLL_MS = 20
+
+/** Announces, once the program listens on `port`, that it does: to the engine on stdout, and to the programs
+ * of the other hosts (services/bin/lab-run) as /lab-sync/<host>.listening. */
+function announceListening(port: number): void {
+  const open = () => listeningSockets().some((socket) => socket.endsWith(`:${port}/tcp`) || socket.endsWith(`:${port}/udp`))
+  const poll = setInterval(() => {
+    if (!open()) return
+    clearInterval(poll)
+    // Written whole, then renamed: a waiting program never sees half a file.
+    writeFileSync(`/lab-sync/.${host}.listening`, `${port}\n`)
+    renameSync(`/lab-sync/.${host}.listening`, `/lab-sync/${host}.listening`)
+    say(`port ${port} open`)
+  }, LISTEN_POLL_MS)
 }
 
 /** A locally administered unicast address that no lab interface has. */
@@ -143,6 +162,7 @@ async function setUp(): Promise<void> {
   // The last step: the program container waits for this link before it starts (services/bin/lab-run).
   run('ip', ['link', 'add', 'lab-ready', 'type', 'veth', 'peer', 'name', 'lab-ready-peer'])
   say('ready')
+  if (plan.listens !== undefined) announceListening(plan.listens)
 }
 
 try {
