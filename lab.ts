@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util'
 import { loadCatalog, parseParams, selectScenarios } from './engine/catalog.ts'
 import { clean, describeClean } from './engine/clean.ts'
 import * as docker from './engine/docker.ts'
-import { EXIT, LabError, errors } from './engine/errors.ts'
+import { EXIT, LabError, errors, positiveInteger } from './engine/errors.ts'
 import { ensureLabImage } from './engine/image.ts'
 import { runScenario, type ScenarioResult } from './engine/run.ts'
 import { IMPLS, type Impl } from './engine/scenario.ts'
@@ -17,6 +17,7 @@ import { userPath } from './engine/layout.ts'
 import { htmlReport } from './reporters/html.ts'
 import { errorRow, findSubmissions, gradeRow, writeGrades, type GradeRow } from './engine/grade.ts'
 import { inOrder, runPool } from './engine/pool.ts'
+import { longestFirst, readDurations, recordDurations } from './engine/durations.ts'
 import { formatMs } from './engine/checks.ts'
 import { LANGS, langFromEnv, type Lang } from './engine/hints.ts'
 import { REPORTERS, createReporters } from './reporters/reporter.ts'
@@ -124,12 +125,15 @@ async function main(argv: string[]): Promise<number> {
   if (captureDir) await mkdir(captureDir, { recursive: true })
   // Scenarios run a few at a time; each is reported as one block, in the order they were asked for.
   const finished = inOrder<ScenarioResult>((result) => report.scenarioFinished(result))
+  // The longest (by their last run here) start first, so that a parallel catalog does not end on a long one.
+  const startOrder = longestFirst(scenarios.map((s) => s.id), await readDurations())
   const results = await runPool(scenarios, parseParallel(values.parallel), async (scenario, index) => {
     report.scenarioStarted(scenario)
     const result = await runScenario(scenario, { image, impl: values.impl as Impl, submissions, captureDir, captureAll: values.report !== undefined })
     finished(result, index)
     return result
-  })
+  }, startOrder)
+  await recordDurations(results.filter((r) => r.status !== 'skipped' && !Object.keys(r.submissions).length).map((r) => ({ id: r.scenario.id, wallMs: r.wallMs })))
   await report.runFinished(results)
   if (captureDir) report.note(`captures (one pcap per host, open them in Wireshark): ${captureDir}/<scenario>-<host>.pcap`)
   if (values.report) {
@@ -169,10 +173,7 @@ async function grade(names: string[], options: { server?: string; client?: strin
 }
 
 function parseParallel(option: string | undefined): number {
-  if (option === undefined) return os.availableParallelism()
-  const n = Number(option)
-  if (!Number.isInteger(n) || n < 1) throw errors.usage(`--parallel takes a whole number from 1, not "${option}"`)
-  return n
+  return option === undefined ? os.availableParallelism() : positiveInteger('parallel', option)
 }
 
 tearDownOnSignals()

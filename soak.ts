@@ -8,7 +8,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { loadCatalog, selectScenarios } from './engine/catalog.ts'
 import * as docker from './engine/docker.ts'
-import { EXIT, LabError, errors } from './engine/errors.ts'
+import { EXIT, LabError, errors, positiveInteger } from './engine/errors.ts'
 import { ensureLabImage } from './engine/image.ts'
 import { ROOT } from './engine/layout.ts'
 import { runPool } from './engine/pool.ts'
@@ -22,12 +22,6 @@ const USAGE = `Usage: npm run soak -- [--runs N] [--parallel N] [--no-write] [<s
   --parallel N    labs at once (default: the number of cores)
   --no-write      print the result without updating docs/RELIABILITY.md
 Scenarios default to the whole catalog.`
-
-const positiveInteger = (name: string, value: string) => {
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) throw errors.usage(`--${name} must be a whole number of at least 1, not "${value}"`)
-  return n
-}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -64,13 +64,16 @@ const LAB_WAYS = {
   'npm run lab': ['npm', ['run', '--silent', 'lab', '--', SCENARIO]],
   // the same without npm's own start-up
   'tsx lab.ts': ['node_modules/.bin/tsx', ['lab.ts', SCENARIO]],
+  // the same without tsx: Node's own type stripping (Node >= 22.18), to show what tsx itself costs
+  'node lab.ts': [process.execPath, ['lab.ts', SCENARIO]],
 } as const satisfies Record<string, readonly [string, readonly string[]]>
 
 async function rawCompose(): Promise<number> {
   const project = `socketlab-bench-raw-${randomBytes(4).toString('hex')}`
   const file = ['-p', project, '-f', 'docker-compose.yml']
   const up = await timed('docker', ['compose', ...file, 'up', '--abort-on-container-exit', '--exit-code-from', 'client'])
-  const down = await timed('docker', ['compose', ...file, 'down'])
+  // --volumes: the lab-sync volume too (the lab removes it as well)
+  const down = await timed('docker', ['compose', ...file, 'down', '--volumes'])
   if (up.code !== 0) throw new Error(`raw compose run failed (exit ${up.code}): ${up.stderr.trim().split('\n').at(-1)}`)
   return up.ms + down.ms
 }

@@ -37,3 +37,10 @@ export function lastLine(text: string): string {
   const lines = text.split('\n').map((line) => line.trim()).filter(Boolean)
   return lines.at(-1) ?? '(no output)'
 }
+
+/** A command-line option that must be a whole number of at least 1 (`--parallel`, `--runs`). */
+export function positiveInteger(option: string, value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw errors.usage(`--${option} takes a whole number from 1, not "${value}"`)
+  return n
+}

@@ -40,3 +40,13 @@ it('emits results in order, each as soon as every earlier one is done', () => {
   emit('b', 1)
   expect(emitted).toEqual(['a', 'b', 'c'])
 })
+
+it('starts jobs in the given order and still returns results in the items\' order', async () => {
+  const started: string[] = []
+  const results = await runPool(['a', 'b', 'c', 'd'], 1, async (item, index) => {
+    started.push(item)
+    return `${item}${index}`
+  }, [2, 0, 3, 1])
+  expect(started).toEqual(['c', 'a', 'd', 'b'])
+  expect(results).toEqual(['a0', 'b1', 'c2', 'd3'])
+})

@@ -1,14 +1,16 @@
 // Runs jobs a few at a time: `lab all --parallel N` and the soak. Each job is a whole lab, so N stays small.
 
-/** Runs `work` on every item, at most `concurrency` at once; results keep the items' order. On an error no new
- * job starts, the running ones finish (and tear their labs down), then the first error is thrown. */
-export async function runPool<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+/** Runs `work` on every item, at most `concurrency` at once, starting them in `startOrder` (indices; default:
+ * the items' order); results keep the items' order. On an error no new job starts, the running ones finish (and
+ * tear their labs down), then the first error is thrown. */
+export async function runPool<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>, startOrder?: number[]): Promise<R[]> {
   const results: R[] = new Array(items.length)
+  const order = startOrder ?? items.map((_, index) => index)
   let next = 0
   let failure: { error: unknown } | undefined
   const worker = async () => {
-    while (!failure && next < items.length) {
-      const index = next++
+    while (!failure && next < order.length) {
+      const index = order[next++]
       try {
         results[index] = await work(items[index], index)
       } catch (error) {
