@@ -113,3 +113,9 @@ describe('subnets of its own', () => {
     expect(compose.networks.lab).toMatchObject({ internal: true, ipam: { config: [{ subnet: '10.213.7.0/24' }] } })
   })
 })
+
+it('starts the clock of timed faults when the program starts: once the hosts it waits for listen', () => {
+  const compose = labCompose(base, { ...scenario, faults: [{ kind: 'partition', between: ['client', 'server'], atMs: 3000, forMs: 3000 }] }, run)
+  expect(JSON.parse(compose.services['client-net'].environment!.LAB_NET)).toMatchObject({ waitFor: ['server'], timed: [{ atMs: 3000, untilMs: 6000 }] })
+  expect(JSON.parse(compose.services['client2-net'].environment!.LAB_NET).waitFor).toBeUndefined()
+})

@@ -97,7 +97,12 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
     }
     services[host] = service
 
-    const plan: NetPlan = { ...plans[host], capture: captures(scenario, host, run), ...(spec.listens !== undefined ? { listens: spec.listens } : {}) }
+    const plan: NetPlan = {
+      ...plans[host],
+      capture: captures(scenario, host, run),
+      ...(spec.listens !== undefined ? { listens: spec.listens } : {}),
+      ...(waitFor.length && plans[host]?.timed ? { waitFor } : {}),
+    }
     const sidecar = structuredClone(base.services[sidecarName(host)] ?? base.services[sidecarName('client')])
     services[sidecarName(host)] = {
       ...sidecar,

@@ -4,7 +4,8 @@
 // (engine/faults.ts) as JSON in LAB_NET; it reports on stdout, one `lab-net[host]: …` line per step.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { lookup } from 'node:dns/promises'
-import { readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
 
 export interface NetPlan {
   /** nftables ruleset applied before the program starts. */
@@ -23,6 +24,8 @@ export interface NetPlan {
   linkDown?: boolean
   /** The port (TCP listening, or UDP bound) whose opening this sidecar announces to the lab's other hosts. */
   listens?: number
+  /** The hosts whose listening the program waits for (LAB_WAIT_FOR): timed faults count from then, its start. */
+  waitFor?: string[]
 }
 
 const plan: NetPlan = JSON.parse(process.env.LAB_NET || '{}')
@@ -31,13 +34,34 @@ const say = (line: string) => console.log(`lab-net[${host}]: ${line}`)
 const run = (cmd: string, args: string[], input?: string) =>
   execFileSync(cmd, args, { input, stdio: ['pipe', 'pipe', 'pipe'], encoding: 'utf8' })
 
+/** How long a host named in a fault may take to appear in Docker's DNS (every container of a lab starts at once,
+ * so another host's may still be starting). */
+const LOOKUP_DEADLINE_MS = 20_000
+
 /** Replaces {{address:<host>}} with that host's lab address (Docker's DNS answers inside the lab). */
 async function withAddresses(nft: string): Promise<string> {
   let out = nft
   for (const [placeholder, name] of nft.matchAll(/\{\{address:([\w-]+)\}\}/g)) {
-    out = out.replaceAll(placeholder, (await lookup(name, { family: 4 })).address)
+    out = out.replaceAll(placeholder, await addressOf(name))
   }
   return out
+}
+
+async function addressOf(name: string): Promise<string> {
+  const deadline = Date.now() + LOOKUP_DEADLINE_MS
+  for (;;) {
+    try {
+      return (await lookup(name, { family: 4 })).address
+    } catch (error) {
+      if (Date.now() > deadline) throw error
+      await sleep(50)
+    }
+  }
+}
+
+/** Resolves once every host in `hosts` listens (their sidecars wrote /lab-sync/<host>.listening). */
+async function untilListening(hosts: string[]): Promise<void> {
+  while (!hosts.every((peer) => existsSync(`/lab-sync/${peer}.listening`))) await sleep(10)
 }
 
 /** Packets counted by every rule with a comment, summed by comment (the fault kind), in one table or all. */
@@ -90,7 +114,8 @@ const removedCounts: Record<string, number> = {}
 
 let tcpdump: ChildProcess | undefined
 
-async function setUp(): Promise<void> {
+/** Applies the plan up to `lab-ready`; returns the timed faults, with their addresses, for scheduleTimed. */
+async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
   // Docker gives containers on an internal network a default route via the bridge all the same; without it
   // nothing can leave the lab subnet, whatever a program tries.
   for (const family of ['-4', '-6']) {
@@ -133,11 +158,27 @@ async function setUp(): Promise<void> {
     say('capturing eth0')
   }
 
-  // Timed faults count from now: the program starts as soon as the lab-ready link below exists.
+  const timed = await Promise.all((plan.timed ?? []).map(async (event) => ({
+    ...event,
+    nft: await withAddresses(event.nft),
+    misdirect: event.misdirect && await withAddresses(event.misdirect),
+  })))
+
+  if (plan.linkDown) {
+    run('ip', ['link', 'set', 'eth0', 'down'])
+    say('eth0 down: nobody answers for this address')
+  }
+
+  // The last step: the program container waits for this link before it starts (services/bin/lab-run).
+  run('ip', ['link', 'add', 'lab-ready', 'type', 'veth', 'peer', 'name', 'lab-ready-peer'])
+  say('ready')
+  if (plan.listens !== undefined) announceListening(plan.listens)
+  return timed
+}
+
+function scheduleTimed(timed: NonNullable<NetPlan['timed']>): void {
   const started = Date.now()
-  for (const event of plan.timed ?? []) {
-    const nft = await withAddresses(event.nft)
-    const misdirect = event.misdirect && await withAddresses(event.misdirect)
+  for (const { nft, misdirect, ...event } of timed) {
     setTimeout(() => {
       run('nft', ['-f', '-'], nft)
       if (misdirect) run('ip', ['neigh', 'replace', misdirect, 'lladdr', NOBODYS_MAC, 'nud', 'permanent', 'dev', 'eth0'])
@@ -153,20 +194,11 @@ async function setUp(): Promise<void> {
       }, event.untilMs)
     }
   }
-
-  if (plan.linkDown) {
-    run('ip', ['link', 'set', 'eth0', 'down'])
-    say('eth0 down: nobody answers for this address')
-  }
-
-  // The last step: the program container waits for this link before it starts (services/bin/lab-run).
-  run('ip', ['link', 'add', 'lab-ready', 'type', 'veth', 'peer', 'name', 'lab-ready-peer'])
-  say('ready')
-  if (plan.listens !== undefined) announceListening(plan.listens)
 }
 
+let timed: NonNullable<NetPlan['timed']> = []
 try {
-  await setUp()
+  timed = await setUp()
 } catch (error) {
   // The program container is waiting for lab-ready; lab-failed tells it to give up at once.
   console.error(`lab-net[${host}]: failed: ${(error as Error).message.split('\n')[0]}`)
@@ -189,4 +221,7 @@ const stop = () => {
 }
 process.on('SIGTERM', stop)
 process.on('SIGINT', stop)
+// Timed faults count from the program's start: lab-run starts it once this host is ready and the hosts it waits
+// for listen (within its 50 ms poll).
+if (timed.length) untilListening(plan.waitFor ?? []).then(() => scheduleTimed(timed), () => undefined)
 setInterval(() => {}, 1 << 30)
