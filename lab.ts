@@ -98,8 +98,7 @@ async function main(argv: string[]): Promise<number> {
       console.log(catalogTable(await loadCatalog()))
       return EXIT.passed
     case 'build':
-      await docker.preflight()
-      await ensureLabImage(say, { force: true, offline: values.offline })
+      await ensureLabImage(say, { force: true, offline: values.offline }, docker.preflight())
       say('lab image ready')
       return EXIT.passed
     case 'grade':
@@ -152,8 +151,7 @@ async function grade(names: string[], options: { server?: string; client?: strin
   const students = await findSubmissions(globs)
   const lang = parseLang(options.lang)
   const parallel = parseParallel(options.parallel)
-  await docker.preflight()
-  const image = await ensureLabImage(say)
+  const image = await ensureLabImage(say, {}, docker.preflight())
   say(`grading ${students.length} submissions with ${scenario.id}, ${parallel} at a time`)
   const started = performance.now()
   const print = inOrder((row: GradeRow) => console.log(gradeLine(row)))

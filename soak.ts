@@ -41,8 +41,7 @@ async function main(argv: string[]): Promise<number> {
   const runs = positiveInteger('runs', values.runs)
   const parallel = positiveInteger('parallel', values.parallel)
   const scenarios = selectScenarios(await loadCatalog(), positionals.length ? positionals : ['all'])
-  await docker.preflight()
-  const image = await ensureLabImage((line) => console.log(`» ${line}`))
+  const image = await ensureLabImage((line) => console.log(`» ${line}`), {}, docker.preflight())
 
   // Round-robin, so every scenario runs next to every other and none waits for the end.
   const jobs = Array.from({ length: runs }, () => scenarios).flat()

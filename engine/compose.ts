@@ -20,6 +20,7 @@ export interface ComposeService {
 export interface ComposeFile {
   services: Record<string, ComposeService>
   networks: Record<string, Record<string, unknown>>
+  volumes?: Record<string, Record<string, unknown>>
   [key: string]: unknown
 }
 
@@ -78,7 +79,7 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
     const { LAB_WAIT_FOR: _baseWait, ...baseEnvironment } = template.environment ?? {}
     // A program waits in lab-run until the hosts it needs listen (their containers start alongside its own:
     // no health-check polling); a host that listens on nothing is only started first.
-    const waitFor = [...new Set(listeners(host))]
+    const waitFor = listeners(host)
     const startAfter = after(host).filter((earlier) => scenario.hosts[earlier].listens === undefined)
     service.environment = { ...baseEnvironment, ...spec.env, ...(waitFor.length ? { LAB_WAIT_FOR: waitFor.join(' ') } : {}) }
     if (!Object.keys(service.environment).length) delete service.environment
@@ -115,7 +116,7 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
 
   const labelled = (declared: Record<string, Record<string, unknown>> = {}) =>
     Object.fromEntries(Object.entries(declared).map(([name, resource]) => [name, { ...resource, labels }]))
-  return { services, networks: labelled(base.networks), volumes: labelled(base.volumes as Record<string, Record<string, unknown>>) }
+  return { services, networks: labelled(base.networks), volumes: labelled(base.volumes) }
 }
 
 /** Docker's default address pools hold about 30 bridge networks, shared by everything on the machine; a lab

@@ -28,9 +28,10 @@ let client: Promise<Docker> | undefined
 function api(): Promise<Docker> {
   client ??= (async () => {
     const [{ default: Docker }, host] = await Promise.all([import('dockerode'), daemonHost()])
-    return host && !host.startsWith('unix://')
-      ? new Docker({ host: new URL(host).hostname, port: Number(new URL(host).port || 2375) })
-      : new Docker({ socketPath: host ? host.slice('unix://'.length) : '/var/run/docker.sock' })
+    const socket = socketPath(host)
+    return socket
+      ? new Docker({ socketPath: socket })
+      : new Docker({ host: new URL(host).hostname, port: Number(new URL(host).port || 2375) })
   })()
   return client
 }
@@ -38,6 +39,12 @@ function api(): Promise<Docker> {
 /** The daemon's address as DOCKER_HOST spells it; '' for the default socket. */
 async function daemonHost(): Promise<string> {
   return process.env.DOCKER_HOST ?? (await contextHost())
+}
+
+/** The Unix socket of a daemon address ('' is the default one); undefined for a TCP address. */
+function socketPath(host: string): string | undefined {
+  if (!host) return '/var/run/docker.sock'
+  return host.startsWith('unix://') ? host.slice('unix://'.length) : undefined
 }
 
 /** The endpoint of the CLI's current context; '' for the default one. Asks the CLI (about 50 ms) only when a
@@ -63,7 +70,7 @@ export async function preflight(): Promise<void> {
   if (!daemon?.ok) {
     if (/permission denied/i.test(daemon?.stderr ?? '')) {
       const host = await daemonHost()
-      throw errors.socketPermission(host.startsWith('unix://') ? host.slice('unix://'.length) : host || '/var/run/docker.sock')
+      throw errors.socketPermission(socketPath(host) ?? host)
     }
     throw errors.daemonDown()
   }
@@ -288,11 +295,6 @@ export async function removeLeftovers(found: Leftover[]): Promise<void> {
 }
 
 // ---- images ----
-
-export async function imageLabel(image: string, label: string): Promise<string | undefined> {
-  const info = await (await api()).getImage(image).inspect().catch(() => undefined)
-  return info ? (info.Config?.Labels?.[label] ?? '') : undefined
-}
 
 /** Asks the CLI, not the Engine API: before a run, that spares loading the API client ahead of `up`. */
 export async function imageExists(image: string): Promise<boolean> {

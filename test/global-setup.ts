@@ -3,8 +3,7 @@ import * as docker from '../engine/docker.ts'
 import { ensureLabImage } from '../engine/image.ts'
 
 export default async function setup({ provide }: { provide: (key: 'labImage', value: string) => void }) {
-  await docker.preflight()
-  provide('labImage', await ensureLabImage((line) => console.log(`[global-setup] ${line}`)))
+  provide('labImage', await ensureLabImage((line) => console.log(`[global-setup] ${line}`), {}, docker.preflight()))
 }
 
 declare module 'vitest' {
