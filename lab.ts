@@ -1,4 +1,3 @@
-#!/usr/bin/env tsx
 // socket-lab's command line. Thin on purpose: parsing and printing here, everything else in engine/.
 import './engine/compile-cache.ts'
 import os from 'node:os'

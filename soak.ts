@@ -1,4 +1,3 @@
-#!/usr/bin/env tsx
 // `npm run soak -- --runs 50 [scenario...]`: runs scenarios again and again, several at a time, then reports the
 // pass rate and wall times per scenario and anything its runs left in Docker, and writes that into
 // docs/RELIABILITY.md. Thin like lab.ts: the arithmetic and the text are in engine/soak.ts.

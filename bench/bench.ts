@@ -60,10 +60,13 @@ const load = () => os.loadavg().map((n) => n.toFixed(2)).join(' / ')
 
 // ---- warm: the lab against the same containers by hand ----
 
+/** What `npm run lab` runs: one Node process with tsx's loader (no tsx CLI, which would start a second one). */
+const LAB = ['--import', 'tsx', 'lab.ts']
+
 const LAB_WAYS = {
   'npm run lab': ['npm', ['run', '--silent', 'lab', '--', SCENARIO]],
-  // the same without npm's own start-up
-  'tsx lab.ts': ['node_modules/.bin/tsx', ['lab.ts', SCENARIO]],
+  // the same without npm's own start-up: what the lab script runs
+  'node --import tsx lab.ts': [process.execPath, [...LAB, SCENARIO]],
   // the same without tsx: Node's own type stripping (Node >= 22.18), to show what tsx itself costs
   'node lab.ts': [process.execPath, ['lab.ts', SCENARIO]],
 } as const satisfies Record<string, readonly [string, readonly string[]]>
@@ -155,7 +158,7 @@ async function classroom(labs: number): Promise<string> {
   })()
   const loads = [load()]
   const started = performance.now()
-  const results = await Promise.all(Array.from({ length: labs }, () => timed('node_modules/.bin/tsx', ['lab.ts', SCENARIO, '--reporter', 'json'])))
+  const results = await Promise.all(Array.from({ length: labs }, () => timed(process.execPath, [...LAB, SCENARIO, '--reporter', 'json'])))
   const wall = performance.now() - started
   loads.push(load())
   sampling = false
@@ -181,7 +184,7 @@ async function classroom(labs: number): Promise<string> {
   for (const failure of failures) counts.set(failure, (counts.get(failure) ?? 0) + 1)
   const failureKinds = [...counts].map(([reason, count]) => `${count} × ${reason}`)
   return [
-    `${labs} \`tsx lab.ts ${SCENARIO} --reporter json\` processes started at once (a class of ${labs} on one machine).`,
+    `${labs} \`node --import tsx lab.ts ${SCENARIO} --reporter json\` processes started at once (a class of ${labs} on one machine).`,
     '',
     '| figure | value |',
     '|---|---|',
@@ -206,7 +209,7 @@ async function catalogRun(parallel: number): Promise<CatalogRun & { ms: number }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-bench-'))
   try {
     const output = path.join(dir, 'catalog.json')
-    const result = await timed('node_modules/.bin/tsx', ['lab.ts', 'all', '--parallel', String(parallel), '--reporter', 'json', '--output', output])
+    const result = await timed(process.execPath, [...LAB, 'all', '--parallel', String(parallel), '--reporter', 'json', '--output', output])
     const report = JSON.parse(await readFile(output, 'utf8')) as { scenarios: { id: string; status: string; wallMs: number }[] }
     return { ms: result.ms, wallMs: result.ms, scenarios: report.scenarios }
   } finally {
@@ -230,7 +233,7 @@ async function catalog(): Promise<string> {
     return `${formatMs(ms)} (${ms <= target ? 'within' : 'over'} the target of ${formatMs(target)}); ${failed.length ? `**failed: ${failed.join(', ')}**` : 'all passed or skipped'}`
   }
   return [
-    `\`tsx lab.ts all\` with \`--parallel 1\`, \`--parallel ${os.availableParallelism()}\` (the cores) and \`--parallel ${serial.scenarios.length}\``,
+    `\`node --import tsx lab.ts all\` with \`--parallel 1\`, \`--parallel ${os.availableParallelism()}\` (the cores) and \`--parallel ${serial.scenarios.length}\``,
     `(every scenario at once). Target: the parallel catalog ≤ 1.3 × the longest scenario + 5 s.`,
     '',
     '| scenario | alone (serial run) | status |',
@@ -259,12 +262,12 @@ async function cold(): Promise<string> {
   const left = (await docker('images', '--format', '{{.Repository}}:{{.Tag}}')).split('\n').filter((n) => images.includes(n))
   if (left.length) throw new Error(`cannot measure a cold start: ${left.join(', ')} still present (in use?)`)
   const loads = [load()]
-  const result = await timed('node_modules/.bin/tsx', ['lab.ts', SCENARIO])
+  const result = await timed(process.execPath, [...LAB, SCENARIO])
   loads.push(load())
   if (result.code !== 0) throw new Error(`cold ${SCENARIO} failed (exit ${result.code}):\n${result.stdout}${result.stderr}`)
   const steps = result.stdout.split('\n').filter((line) => line.startsWith('» ') && !line.startsWith('» running')).map((line) => `    ${line}`)
   return [
-    `Removed ${[...new Set(images)].join(', ')}, then \`tsx lab.ts ${SCENARIO}\`: it builds the offline base (mmdebstrap from the`,
+    `Removed ${[...new Set(images)].join(', ')}, then \`node --import tsx lab.ts ${SCENARIO}\`: it builds the offline base (mmdebstrap from the`,
     `machine's Debian mirror), the lab image, and runs the scenario.`,
     '',
     `| figure | value |`,

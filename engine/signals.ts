@@ -4,8 +4,10 @@
 import { EXIT } from './errors.ts'
 import { pendingCleanups, runInterruptCleanups } from './teardown.ts'
 
-/** npm and tsx relay the terminal's Ctrl-C to this process, which also gets it directly: one key press can
- * arrive two or three times within milliseconds. Only a signal later than this counts as a second one. */
+/** npm relays the terminal's Ctrl-C to this process, which also gets it directly: one key press can arrive
+ * twice within milliseconds. Only a signal later than this counts as a second one. (The scripts run
+ * `node --import tsx`, not tsx's CLI: that CLI SIGKILLs its child when the child's event loop takes more than
+ * 30 ms to acknowledge a signal, as it can on a loaded machine, and the lab would be left up.) */
 const SIGNAL_ECHO_MS = 1000
 
 export function tearDownOnSignals(): void {

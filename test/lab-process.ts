@@ -16,14 +16,15 @@ export interface LabExit {
 }
 
 export interface LabProcess {
-  /** The first process (npm, or tsx), leader of the lab's process group. */
+  /** The first process (npm, or the lab's own node), leader of the lab's process group. */
   pid: number
   exited: Promise<LabExit>
 }
 
-/** `npm run lab -- <args>`, or `tsx lab.ts <args>` (which reports the lab's own exit code). */
-export function startLab(args: string[], options: { via?: 'npm' | 'tsx'; env?: Record<string, string> } = {}): LabProcess {
-  const [command, ...prefix] = options.via === 'tsx' ? [path.join(ROOT, 'node_modules/.bin/tsx'), 'lab.ts'] : ['npm', 'run', '--silent', 'lab', '--']
+/** `npm run lab -- <args>`, or the lab's own process that npm starts, `node --import tsx lab.ts <args>` (which
+ * reports the lab's exit code itself). */
+export function startLab(args: string[], options: { via?: 'npm' | 'node'; env?: Record<string, string> } = {}): LabProcess {
+  const [command, ...prefix] = options.via === 'node' ? [process.execPath, '--import', 'tsx', 'lab.ts'] : ['npm', 'run', '--silent', 'lab', '--']
   const child = spawn(command, [...prefix, ...args], {
     cwd: ROOT,
     detached: true,

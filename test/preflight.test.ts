@@ -9,12 +9,11 @@ import { $, which } from 'zx'
 import * as docker from '../engine/docker.ts'
 import { ROOT } from '../engine/layout.ts'
 
-const TSX_CLI = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs')
 let bin: string
 
-/** `tsx lab.ts tcp-basic` with only the given PATH, run directly by node (no npm, which needs more of PATH). */
+/** `node --import tsx lab.ts tcp-basic` (what `npm run lab` runs) with only the given PATH (npm needs more of it). */
 const labWithPath = (PATH: string, prefix: string[] = []) =>
-  $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, NO_COLOR: '1', PATH } })`${prefix} ${process.execPath} ${TSX_CLI} lab.ts tcp-basic`
+  $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, NO_COLOR: '1', PATH } })`${prefix} ${process.execPath} --import tsx lab.ts tcp-basic`
 
 beforeAll(async () => {
   // A bin folder with a shell but no docker; tests add a fake docker to it where they need one.

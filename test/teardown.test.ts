@@ -24,8 +24,8 @@ describe('teardown', { timeout: 180_000 }, () => {
     expect(await labResources('slow-up')).toEqual([])
   })
 
-  it('Ctrl-C to `tsx lab.ts` during the run exits 130 and leaves nothing behind', async () => {
-    const lab = startLab(['slow-run'], { via: 'tsx' })
+  it('Ctrl-C to `node --import tsx lab.ts` during the run exits 130 and leaves nothing behind', async () => {
+    const lab = startLab(['slow-run'], { via: 'node' })
     await waitFor('the slow-run client to start', () => containerPrinted('slow-run', 'client', 'dormindo'))
     process.kill(-lab.pid, 'SIGINT')
     const { code, stdout, stderr } = await lab.exited
@@ -35,8 +35,8 @@ describe('teardown', { timeout: 180_000 }, () => {
     expect(await labResources('slow-run')).toEqual([])
   })
 
-  it('SIGTERM to the tsx process alone (not its group), which relays it, exits 143 and leaves nothing behind', async () => {
-    const lab = startLab(['slow-run'], { via: 'tsx' })
+  it('SIGTERM to the lab process alone (not its group), as a supervisor sends it, exits 143 and leaves nothing behind', async () => {
+    const lab = startLab(['slow-run'], { via: 'node' })
     await waitFor('the slow-run client to start', () => containerPrinted('slow-run', 'client', 'dormindo'))
     process.kill(lab.pid, 'SIGTERM')
     const { code, stderr } = await lab.exited
