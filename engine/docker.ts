@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type Docker from 'dockerode'
-import { $, which, type ProcessPromise } from 'zx'
+import { $, which, type ProcessPromise } from 'zx/core'
 import { EXIT, LabError, errors, lastLine } from './errors.ts'
 
 $.quiet = true

@@ -3,7 +3,7 @@
 // check records.
 import Table from 'cli-table3'
 import yoctoSpinner, { type Spinner } from 'yocto-spinner'
-import { chalk } from 'zx'
+import { chalk } from 'zx/core'
 import { formatMs } from '../engine/checks.ts'
 import type { GradeRow } from '../engine/grade.ts'
 import type { Lang } from '../engine/hints.ts'
