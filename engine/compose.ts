@@ -1,6 +1,6 @@
 // Builds the compose file of one run from docker-compose.yml and a scenario: the base file's services are the
 // templates for every host and its network sidecar. Pure: no Docker here, only data in and data out.
-import { parse } from 'yaml'
+import { CORE_SCHEMA, dump, load, mergeTag } from 'js-yaml'
 import { LABEL } from './docker.ts'
 import { netPlans } from './faults.ts'
 import type { Impl, Scenario } from './scenario.ts'
@@ -40,8 +40,16 @@ function captures(scenario: Scenario, host: string, run: RunIdentity): boolean {
   return run.captureAll === true || scenario.capture === true || (scenario.capture ?? []).includes(host)
 }
 
+/** YAML 1.2, as compose reads it, plus the merge keys (`<<: *program`) of docker-compose.yml. */
+const COMPOSE_YAML = CORE_SCHEMA.withTags(mergeTag)
+
 export function parseCompose(text: string): ComposeFile {
-  return parse(text, { merge: true }) as ComposeFile
+  return load(text, { schema: COMPOSE_YAML }) as ComposeFile
+}
+
+/** A run's compose file as text; no line folding, so long values (a host's LAB_NET plan) stay on one line. */
+export function composeText(file: ComposeFile): string {
+  return dump(file, { lineWidth: -1 })
 }
 
 /** The command that runs a reference program of the chosen implementation inside a host. */

@@ -17,9 +17,9 @@ interface Parsed {
 const parse = (xml: string) =>
   new XMLParser({ ignoreAttributes: false, isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name) }).parse(xml) as Parsed
 
-describe('junitReport', () => {
-  const { testsuites } = parse(junitReport([passed, failed]))
+const { testsuites } = parse(await junitReport([passed, failed]))
 
+describe('junitReport', () => {
   it('has one testsuite per scenario and one testcase per check', () => {
     expect(testsuites['@_name']).toBe('socket-lab')
     expect([testsuites['@_tests'], testsuites['@_failures']]).toEqual(['5', '2'])
@@ -49,26 +49,26 @@ describe('junitReport', () => {
     ].join('\n'))
   })
 
-  it('adds a failed check\'s details under its observed value', () => {
+  it('adds a failed check\'s details under its observed value', async () => {
     const withDetails = { ...failed, checks: [{ ...failed.checks[1], details: ['SYN →', '← RST'] }] }
-    const [testCase] = parse(junitReport([withDetails])).testsuites.testsuite[0].testcase
+    const [testCase] = parse(await junitReport([withDetails])).testsuites.testsuite[0].testcase
     expect(testCase.failure?.['#text']).toMatch(/^FAILED: .*\nobserved: client never printed it; it printed nothing\n  SYN →\n  ← RST\nproblem: /)
   })
 
-  it('adds the likely mistake of a submitted program, in the chosen language', () => {
+  it('adds the likely mistake of a submitted program, in the chosen language', async () => {
     const submitted = { ...failed, submissions: { server: 'servidor.py' }, hints: [{ id: 'no-welcome', text: { en: 'send the welcome', 'pt-BR': 'envie as boas-vindas' } }] }
-    const [testCase] = parse(junitReport([submitted], 'pt-BR')).testsuites.testsuite[0].testcase
+    const [testCase] = parse(await junitReport([submitted], 'pt-BR')).testsuites.testsuite[0].testcase
     expect(testCase.failure?.['#text']).toContain('\nhint: envie as boas-vindas\n')
   })
 
-  it('marks a skipped scenario with one skipped testcase that says why', () => {
-    const [suite] = parse(junitReport([skipped])).testsuites.testsuite
+  it('marks a skipped scenario with one skipped testcase that says why', async () => {
+    const [suite] = parse(await junitReport([skipped])).testsuites.testsuite
     expect(suite.testcase).toHaveLength(1)
     expect(suite.testcase[0]['@_name']).toBe('skipped: this kernel has no netem')
     expect(suite.testcase[0]).toHaveProperty('skipped')
   })
 
-  it('is valid XML for an empty run', () => {
-    expect(parse(junitReport([])).testsuites['@_tests']).toBe('0')
+  it('is valid XML for an empty run', async () => {
+    expect(parse(await junitReport([])).testsuites['@_tests']).toBe('0')
   })
 })

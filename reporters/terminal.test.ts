@@ -67,8 +67,8 @@ describe('TerminalReporter, a skipped scenario', () => {
 })
 
 describe('summaryTable', () => {
-  it('has a row per scenario: checks passed, time, verdict; then the count', () => {
-    const rows = plain(summaryTable([passed, failed, skipped])).split('\n')
+  it('has a row per scenario: checks passed, time, verdict; then the count', async () => {
+    const rows = plain(await summaryTable([passed, failed, skipped])).split('\n')
     const cells = (row: string) => row.split('│').map((cell) => cell.trim()).filter(Boolean)
     expect(cells(rows[1])).toEqual(['scenario', 'checks', 'time', 'verdict'])
     expect(rows.filter((row) => row.startsWith('│')).map(cells).slice(1)).toEqual([

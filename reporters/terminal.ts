@@ -1,8 +1,7 @@
 // Renders results for a person at a terminal: a live line (spinner, elapsed time) while scenarios run on a TTY,
 // plain lines in pipes and CI logs, every check, and a summary table. Only renders: every value comes from
 // check records.
-import Table from 'cli-table3'
-import yoctoSpinner, { type Spinner } from 'yocto-spinner'
+import type { Spinner } from 'yocto-spinner'
 import { chalk } from 'zx/core'
 import { formatMs } from '../engine/checks.ts'
 import type { GradeRow } from '../engine/grade.ts'
@@ -72,10 +71,16 @@ export function catalogTable(catalog: Scenario[]): string {
   return catalog.map((s) => `${s.id.padEnd(width)}  ${s.title} ${chalk.dim(`(seed: ${s.teaches})`)}`).join('\n')
 }
 
+// The table and the spinner load after the lab has started coming up, not before: every module loaded before
+// `docker compose up` delays it (about 60 ms each with tsx, which lexes every file it loads).
+const loadTable = async () => (await import('cli-table3')).default
+const loadSpinner = async () => (await import('yocto-spinner')).default
+
 const VERDICT = { passed: chalk.green('passed'), failed: chalk.red('FAILED'), skipped: chalk.yellow('skipped') } as const
 
 /** The closing table: scenario, checks passed, time, verdict; and one line saying how many passed. */
-export function summaryTable(results: ScenarioResult[]): string {
+export async function summaryTable(results: ScenarioResult[]): Promise<string> {
+  const Table = await loadTable()
   const table = new Table({ head: ['scenario', 'checks', 'time', 'verdict'], style: { head: [], border: [] } })
   for (const result of results) table.push([result.scenario.id, checksPassed(result), formatMs(result.wallMs), VERDICT[result.status]])
   const failed = results.filter((r) => r.status === 'failed')
@@ -109,6 +114,7 @@ export class TerminalReporter implements Reporter {
   }
 
   scenarioStarted(scenario: Scenario): void {
+    void loadTable() // while the lab comes up, for the summary at the end
     this.#running.set(scenario, this.#now())
     if (this.#live) this.#startLiveLine()
     else this.#write(`» running ${scenario.id}`)
@@ -122,7 +128,7 @@ export class TerminalReporter implements Reporter {
 
   async runFinished(results: ScenarioResult[]): Promise<void> {
     this.#stopLiveLine()
-    if (results.length) this.#write(summaryTable(results))
+    if (results.length) this.#write(await summaryTable(results))
   }
 
   #write(text: string): void {
@@ -130,17 +136,17 @@ export class TerminalReporter implements Reporter {
   }
 
   #startLiveLine(): void {
-    const text = liveLine(this.#running, this.#now())
-    if (this.#spinner) {
-      this.#spinner.text = text
-      return
-    }
-    // The lab handles SIGINT itself (teardown first), so the spinner must not exit the process.
-    this.#spinner = yoctoSpinner({ text, stream: this.#stream as NodeJS.WriteStream, handleSignals: false }).start()
+    if (this.#ticker) return
     this.#ticker = setInterval(() => {
       if (this.#spinner) this.#spinner.text = liveLine(this.#running, this.#now())
     }, LIVE_REFRESH_MS)
     this.#ticker.unref()
+    void loadSpinner().then((yoctoSpinner) => {
+      if (!this.#ticker || this.#spinner) return // stopped (or started) while the spinner loaded
+      // The lab handles SIGINT itself (teardown first), so the spinner must not exit the process.
+      const text = liveLine(this.#running, this.#now())
+      this.#spinner = yoctoSpinner({ text, stream: this.#stream as NodeJS.WriteStream, handleSignals: false }).start()
+    })
   }
 
   #stopLiveLine(): void {
