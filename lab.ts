@@ -1,9 +1,10 @@
-// socket-lab's command line. Thin on purpose: parsing and printing here, everything else in engine/.
+// socket-lab's command line. Thin on purpose: parsing and printing here, everything else in engine/. What only
+// one command needs (clean, grade, the HTML report) is imported by that command: every module loaded before a
+// lab comes up delays it.
 import './engine/compile-cache.ts'
 import os from 'node:os'
 import { parseArgs } from 'node:util'
 import { loadCatalog, parseParams, selectScenarios } from './engine/catalog.ts'
-import { clean, describeClean } from './engine/clean.ts'
 import * as docker from './engine/docker.ts'
 import { EXIT, LabError, errors, positiveInteger } from './engine/errors.ts'
 import { ensureLabImage } from './engine/image.ts'
@@ -13,8 +14,7 @@ import { tearDownOnSignals } from './engine/signals.ts'
 import { filesByHost, submissionsFromOptions } from './engine/submission.ts'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { userPath } from './engine/layout.ts'
-import { htmlReport } from './reporters/html.ts'
-import { errorRow, findSubmissions, gradeRow, writeGrades, type GradeRow } from './engine/grade.ts'
+import type { GradeRow } from './engine/grade.ts'
 import { inOrder, runPool } from './engine/pool.ts'
 import { longestFirst, readDurations, recordDurations } from './engine/durations.ts'
 import { formatMs } from './engine/checks.ts'
@@ -103,6 +103,7 @@ async function main(argv: string[]): Promise<number> {
     case 'grade':
       return grade(rest, values)
     case 'clean': {
+      const { clean, describeClean } = await import('./engine/clean.ts')
       await docker.preflight()
       for (const line of describeClean(await clean({ images: values.images, scenarios: rest }))) say(line)
       return EXIT.passed
@@ -135,6 +136,7 @@ async function main(argv: string[]): Promise<number> {
   await report.runFinished(results)
   if (captureDir) report.note(`captures (one pcap per host, open them in Wireshark): ${captureDir}/<scenario>-<host>.pcap`)
   if (values.report) {
+    const { htmlReport } = await import('./reporters/html.ts')
     await writeFile(userPath(values.report), htmlReport(results))
     report.note(`report written to ${userPath(values.report)}`)
   }
@@ -144,6 +146,7 @@ async function main(argv: string[]): Promise<number> {
 /** `grade <scenario> --server 'glob'`: one isolated lab per student, a few at a time, rows to CSV and JSON. */
 async function grade(names: string[], options: { server?: string; client?: string; host: string[]; lang?: string; parallel?: string; output?: string; impl: string }): Promise<number> {
   if (names.length !== 1) throw errors.usage('grade takes one scenario: npm run lab -- grade tcp-basic --server \'entregas/*/servidor.py\'')
+  const { errorRow, findSubmissions, gradeRow, writeGrades } = await import('./engine/grade.ts')
   const [scenario] = selectScenarios(await loadCatalog(), names)
   const globs = filesByHost(options, 'glob')
   for (const host of Object.keys(globs)) if (!(host in scenario.hosts)) throw errors.usage(`${scenario.id} has no host "${host}" (hosts: ${Object.keys(scenario.hosts).join(', ')})`)

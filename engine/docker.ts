@@ -1,6 +1,7 @@
 // The one module that talks to Docker: the compose CLI for bringing labs up and down and for builds, the
 // Engine API (dockerode) for everything read back. Everything it returns is plain data.
-import { readFile } from 'node:fs/promises'
+import { constants as fsConstants } from 'node:fs'
+import { access, readFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type Docker from 'dockerode'
@@ -47,24 +48,57 @@ function socketPath(host: string): string | undefined {
   return host.startsWith('unix://') ? host.slice('unix://'.length) : undefined
 }
 
+const cliConfigDir = () => process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker')
+
+interface CliConfig {
+  currentContext?: string
+  cliPluginsExtraDirs?: string[]
+}
+
+let cliConfig: Promise<CliConfig> | undefined
+/** The docker CLI's config.json; empty where there is none. */
+function readCliConfig(): Promise<CliConfig> {
+  cliConfig ??= readFile(path.join(cliConfigDir(), 'config.json'), 'utf8').then(JSON.parse, () => ({}))
+  return cliConfig
+}
+
 /** The endpoint of the CLI's current context; '' for the default one. Asks the CLI (about 50 ms) only when a
  * context other than the default is selected, which is rare on Linux and usual with Docker Desktop. */
 async function contextHost(): Promise<string> {
-  const configDir = process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker')
-  const config: { currentContext?: string } = await readFile(path.join(configDir, 'config.json'), 'utf8').then(JSON.parse, () => ({}))
+  const config = await readCliConfig()
   const current = process.env.DOCKER_CONTEXT || config.currentContext || 'default'
   if (current === 'default') return ''
   const context = await $`docker context inspect --format '{{.Endpoints.docker.Host}}'`.nothrow()
   return context.ok ? context.stdout.trim() : ''
 }
 
+/** Where the docker CLI looks for plugins, in its order (the first one found wins). */
+const SYSTEM_PLUGIN_DIRS = ['/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins']
+
+let composeCommand: Promise<string[]> | undefined
+/** The command that runs Compose: the plugin's own binary where the docker CLI would find it, else
+ * `docker compose`. Running the binary directly skips the CLI asking the plugin for its metadata before
+ * running it, about 75 ms a command; the binary works standalone with the same options. */
+function compose(): Promise<string[]> {
+  composeCommand ??= (async () => {
+    const dirs = [...((await readCliConfig()).cliPluginsExtraDirs ?? []), path.join(cliConfigDir(), 'cli-plugins'), ...SYSTEM_PLUGIN_DIRS]
+    for (const dir of dirs) {
+      const binary = path.join(dir, 'docker-compose')
+      if (await access(binary, fsConstants.X_OK).then(() => true, () => false)) return [binary]
+    }
+    return ['docker', 'compose']
+  })()
+  return composeCommand
+}
+
 /** Fails with a one-line fix when Docker, its daemon or Compose v2 is not usable. The checks are three CLI
  * commands at once (about 0.1 s); their failures are reported in the order a person fixes them. */
 export async function preflight(): Promise<void> {
-  const [cli, daemon, compose] = await Promise.all([
+  const [cli, daemon, composeVersion] = await Promise.all([
     which('docker', { nothrow: true }),
     (async () => $`docker version --format {{.Server.Version}}`.nothrow())().catch(() => undefined),
     (async () => $`docker compose version --short`.nothrow())().catch(() => undefined),
+    compose(), // found now, so that bringing the lab up does not wait for it
   ])
   if (!cli) throw errors.dockerCliMissing()
   if (!daemon?.ok) {
@@ -74,7 +108,7 @@ export async function preflight(): Promise<void> {
     }
     throw errors.daemonDown()
   }
-  if (!compose?.ok || !/^v?[2-9]\d*\./.test(compose.stdout.trim())) throw errors.composeMissing()
+  if (!composeVersion?.ok || !/^v?[2-9]\d*\./.test(composeVersion.stdout.trim())) throw errors.composeMissing()
 }
 
 /** The Docker Engine's version, for reports of where a measurement was made. */
@@ -85,7 +119,7 @@ export async function engineVersion(): Promise<string> {
 // ---- compose projects ----
 
 export async function composeUp(project: string, file: string, projectDir: string, timeoutMs: number): Promise<void> {
-  const up = $({ ...OWN_PROCESS_GROUP, timeout: timeoutMs, nothrow: true })`docker compose -p ${project} -f ${file} --project-directory ${projectDir} up -d --no-build --pull never`
+  const up = $({ ...OWN_PROCESS_GROUP, timeout: timeoutMs, nothrow: true })`${await compose()} -p ${project} -f ${file} --project-directory ${projectDir} up -d --no-build --pull never`
   upsInFlight.set(project, up)
   void api().catch(() => undefined) // loads the Engine API client meanwhile: the run reads everything back through it
   const result = await up.finally(() => upsInFlight.delete(project))
@@ -111,7 +145,7 @@ export async function stopComposeUp(project: string): Promise<void> {
 /** Removes a compose project: containers, networks, volumes. Returns what went wrong, in words, or undefined. */
 export async function composeDown(project: string, file: string | undefined, timeoutMs: number): Promise<string | undefined> {
   const files = file ? ['-f', file] : []
-  const result = await $({ ...OWN_PROCESS_GROUP, nothrow: true, timeout: timeoutMs })`docker compose -p ${project} ${files} down --volumes --remove-orphans --timeout 1`
+  const result = await $({ ...OWN_PROCESS_GROUP, nothrow: true, timeout: timeoutMs })`${await compose()} -p ${project} ${files} down --volumes --remove-orphans --timeout 1`
   if (result.ok) return undefined
   return result.signal ? `docker compose down took longer than ${Math.round(timeoutMs / 1000)} s` : `docker compose down failed: ${lastLine(result.stderr)}`
 }
