@@ -36,7 +36,8 @@ export interface RunIdentity {
   submissions?: Record<string, StagedSubmission>
 }
 
-function captures(scenario: Scenario, host: string, run: RunIdentity): boolean {
+/** Whether a host's sidecar writes a pcap of it. */
+export function captures(scenario: Scenario, host: string, run: Pick<RunIdentity, 'captureAll'>): boolean {
   return run.captureAll === true || scenario.capture === true || (scenario.capture ?? []).includes(host)
 }
 

@@ -171,6 +171,11 @@ export async function waitForExit(ids: string[], timeoutMs: number, signal?: Abo
   return [...pending]
 }
 
+/** Sends a container's main process a signal, without waiting for anything; a container already gone is fine. */
+export async function signalContainer(id: string, signal: NodeJS.Signals): Promise<void> {
+  await (await api()).getContainer(id).kill({ signal }).catch(() => undefined)
+}
+
 /** Stops containers gracefully (SIGTERM, then SIGKILL after `graceSeconds`), all at once. */
 export async function stopContainers(ids: string[], graceSeconds: number): Promise<void> {
   const docker = await api()
