@@ -282,6 +282,20 @@ async function cold(): Promise<string> {
   ].join('\n')
 }
 
+/** The previous section (30 labs at once) leaves the 1-minute load average near 40: each section waits until
+ * it is below half the cores, or 3 minutes, so that it does not measure its predecessor's aftermath. */
+const SETTLE_LOAD_PER_CORE = 0.5
+const SETTLE_MAX_MS = 180_000
+
+async function settle(section: Section): Promise<void> {
+  const started = performance.now()
+  const quiet = () => os.loadavg()[0] < SETTLE_LOAD_PER_CORE * os.availableParallelism()
+  if (quiet()) return
+  console.error(`bench: waiting for the load average (${load()}) to settle before ${section}…`)
+  while (!quiet() && performance.now() - started < SETTLE_MAX_MS) await new Promise((resolve) => setTimeout(resolve, 5000))
+  console.error(`bench: waited ${formatMs(performance.now() - started)}; load average ${load()}`)
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -303,6 +317,7 @@ async function main(): Promise<void> {
     catalog: () => catalog(),
   }
   for (const section of chosen) {
+    await settle(section)
     console.error(`bench: ${section}…`)
     const body = await header(await sections[section]())
     text = replaceSection(text, section, body)
