@@ -203,14 +203,15 @@ async function classroom(labs: number): Promise<string> {
 
 // ---- catalog: the whole catalog one at a time, then with --parallel ----
 
-interface CatalogRun { wallMs: number; scenarios: { id: string; status: string; wallMs: number }[] }
+interface CatalogScenario { id: string; status: string; wallMs: number; checks: { passed: boolean; description: string; reason: string }[] }
+interface CatalogRun { wallMs: number; scenarios: CatalogScenario[] }
 
 async function catalogRun(parallel: number): Promise<CatalogRun & { ms: number }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-bench-'))
   try {
     const output = path.join(dir, 'catalog.json')
     const result = await timed(process.execPath, [...LAB, 'all', '--parallel', String(parallel), '--reporter', 'json', '--output', output])
-    const report = JSON.parse(await readFile(output, 'utf8')) as { scenarios: { id: string; status: string; wallMs: number }[] }
+    const report = JSON.parse(await readFile(output, 'utf8')) as { scenarios: CatalogScenario[] }
     return { ms: result.ms, wallMs: result.ms, scenarios: report.scenarios }
   } finally {
     await rm(dir, { recursive: true, force: true })
@@ -235,8 +236,10 @@ async function catalog(): Promise<string> {
   const target = 1.3 * longest.wallMs + 5000
   // A run whose scenarios failed is reported with them: overload that breaks timing checks is a finding too.
   const verdict = ({ ms, scenarios }: CatalogRun & { ms: number }) => {
-    const failed = scenarios.filter((s) => s.status === 'failed').map((s) => s.id)
-    return `${formatMs(ms)} (${ms <= target ? 'within' : 'over'} the target of ${formatMs(target)}); ${failed.length ? `**failed: ${failed.join(', ')}**` : 'all passed or skipped'}`
+    // Each failed scenario with its first failed check, so that a failure under load can be told apart.
+    const failed = scenarios.filter((s) => s.status === 'failed')
+      .map((s) => { const check = s.checks.find((c) => !c.passed); return check ? `${s.id} (${check.description}: ${check.reason})`.replaceAll('|', '\\|') : s.id })
+    return `${formatMs(ms)} (${ms <= target ? 'within' : 'over'} the target of ${formatMs(target)}); ${failed.length ? `**failed: ${failed.join('; ')}**` : 'all passed or skipped'}`
   }
   return [
     `\`node --import tsx lab.ts all\` with \`--parallel 1\`, then ${parallels.map((p) => `\`--parallel ${p}\``).join(', ')} (the cores, twice the`,
