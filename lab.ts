@@ -105,8 +105,9 @@ async function main(argv: string[]): Promise<number> {
     case 'clean': {
       const { clean, describeClean } = await import('./engine/clean.ts')
       await docker.preflight()
-      for (const line of describeClean(await clean({ images: values.images, scenarios: rest }))) say(line)
-      return EXIT.passed
+      const report = await clean({ images: values.images, scenarios: rest })
+      for (const line of describeClean(report)) say(line)
+      return report.failed.length ? EXIT.failed : EXIT.passed
     }
   }
 

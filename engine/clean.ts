@@ -12,6 +12,9 @@ export interface CleanReport {
   removed: docker.Leftover[]
   /** Resources of runs still in progress in another process: left alone. */
   inUse: docker.Leftover[]
+  /** Resources Docker refused to remove (Docker 20.10 can keep counting endpoints on a network with no
+   * container left, moby/moby#42119, until the daemon restarts). */
+  failed: docker.Leftover[]
   removedImages: string[]
   /** Stale image tags Docker refused to remove because a container still uses them. */
   keptImages: string[]
@@ -26,7 +29,8 @@ export async function clean(options: { images?: boolean; scenarios?: string[] } 
   const removable = found.filter((l) => !live.has(l.runId))
   await docker.removeLeftovers(removable)
   const stillThere = new Set((await docker.findLeftovers()).map((l) => `${l.kind} ${l.name}`))
-  const report: CleanReport = { removed: removable.filter((l) => !stillThere.has(`${l.kind} ${l.name}`)), inUse, removedImages: [], keptImages: [] }
+  const isThere = (l: docker.Leftover) => stillThere.has(`${l.kind} ${l.name}`)
+  const report: CleanReport = { removed: removable.filter((l) => !isThere(l)), inUse, failed: removable.filter(isThere), removedImages: [], keptImages: [] }
   // A run killed outright (SIGKILL) also leaves its temporary folder behind.
   for (const name of await readdir(os.tmpdir()).catch(() => [] as string[])) {
     const run = runOfFolder(name)
@@ -57,7 +61,10 @@ export function staleLabImages(tags: string[], currentHash: string): string[] {
 }
 
 export function describeClean(report: CleanReport): string[] {
-  const lines = [report.removed.length ? `removed ${describeLeftovers(report.removed)}` : 'nothing to clean']
+  const lines = [report.removed.length ? `removed ${describeLeftovers(report.removed)}` : report.failed.length ? 'removed nothing' : 'nothing to clean']
+  if (report.failed.length) {
+    lines.push(`could not remove ${describeLeftovers(report.failed)}: Docker refused (\`docker network rm\` or \`docker volume rm\` says why; a network that "has active endpoints" with no container on it is cleared by restarting the Docker daemon)`)
+  }
   if (report.inUse.length) {
     const projects = new Set(report.inUse.map((l) => l.runId))
     lines.push(`left ${report.inUse.length} resources of ${projects.size} run(s) still in progress (run ids ${[...projects].join(', ')})`)

@@ -324,13 +324,28 @@ export async function findLeftovers(only: { runId?: string; scenario?: string } 
   ]
 }
 
+/** How long a network or volume removal is retried while Docker still counts it as in use. */
+const IN_USE_RETRY_MS = 5000
+
 /** Removes containers first, then networks and volumes (which Docker refuses to remove while in use). */
 export async function removeLeftovers(found: Leftover[]): Promise<void> {
   const docker = await api()
   const named = (kind: Leftover['kind']) => found.filter((l) => l.kind === kind).map((l) => l.name)
   await Promise.all(named('container').map((name) => docker.getContainer(name).remove({ force: true, v: true }).catch(() => undefined)))
-  await Promise.all(named('network').map((name) => docker.getNetwork(name).remove().catch(() => undefined)))
-  await Promise.all(named('volume').map((name) => docker.getVolume(name).remove().catch(() => undefined)))
+  await Promise.all(named('network').map((name) => whileInUse(() => docker.getNetwork(name).remove())))
+  await Promise.all(named('volume').map((name) => whileInUse(() => docker.getVolume(name).remove())))
+}
+
+/** Retries a removal that Docker refuses because the thing is still in use. Under heavy load (15 labs on two
+ * cores) the daemon releases a removed container's network endpoint after the removal returns, and a lab's
+ * network was once left behind with no container on it ("has active endpoints"). Other failures end it. */
+async function whileInUse(remove: () => Promise<unknown>): Promise<void> {
+  const deadline = Date.now() + IN_USE_RETRY_MS
+  for (;;) {
+    const error = await remove().then(() => undefined, (e: Error) => e)
+    if (!error || !/active endpoints|in use/i.test(error.message) || Date.now() > deadline) return
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
 }
 
 // ---- images ----
