@@ -33,8 +33,9 @@ export interface GradeRow {
 export async function findSubmissions(globs: Record<string, string>, cwd = USER_DIR): Promise<StudentSubmission[]> {
   const hosts = Object.keys(globs)
   if (hosts.length === 0) throw errors.usage('grade needs the students\' files: --server \'entregas/*/servidor.py\' (or --client, --host name=glob)')
+  const { glob } = await import('tinyglobby')
   const matches = Object.fromEntries(await Promise.all(hosts.map(async (host) =>
-    [host, (await (await import('tinyglobby')).glob(globs[host], { cwd, absolute: true, onlyFiles: true })).sort()] as const)))
+    [host, (await glob(globs[host], { cwd, absolute: true, onlyFiles: true })).sort()] as const)))
   const [first] = hosts
   if (matches[first].length === 0) throw errors.usage(`no file matches ${globs[first]}`)
   const folders = new Set(matches[first].map((file) => path.dirname(file)))

@@ -105,9 +105,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       if (!(host in scenario.hosts)) throw errors.usage(`${scenario.id} has no host "${host}" to run ${source} in (hosts: ${Object.keys(scenario.hosts).join(', ')})`)
       submissions[host] = await stageSubmission(host, source, work)
     }
-    const compose = labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), scenario, { project, runId, impl, image: options.image, submissions, captureAll: options.captureAll || options.captureDir !== undefined })
+    // Keeping the captures (--capture DIR) means capturing every host.
+    const captureAll = options.captureAll || options.captureDir !== undefined
+    const compose = labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), scenario, { project, runId, impl, image: options.image, submissions, captureAll })
     await writeFile(file, composeText(compose))
-    run = await upRunCollect(scenario, project, file, options)
+    run = await upRunCollect(scenario, project, file, { captureDir: options.captureDir, captureAll })
   } finally {
     // Forgotten only once done: a signal during this teardown waits for it instead of exiting halfway.
     leftBehind = await tearDown()
@@ -126,7 +128,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   }
 }
 
-async function upRunCollect(scenario: Scenario, project: string, file: string, { captureDir, captureAll }: RunOptions): Promise<LabRun> {
+async function upRunCollect(scenario: Scenario, project: string, file: string, { captureDir, captureAll }: { captureDir?: string; captureAll: boolean }): Promise<LabRun> {
   const problems: string[] = []
   for (let attempt = 1; ; attempt++) {
     try {
@@ -165,7 +167,7 @@ async function upRunCollect(scenario: Scenario, project: string, file: string, {
   // Stopping the sidecars makes them print the sockets still listening and their fault counters, and flush
   // their captures. Only a capture needs its sidecar to have exited (tcpdump then has written the whole pcap);
   // the others are read as soon as they have printed, and left to the teardown (about 0.1 s sooner).
-  const capturing = (host: string) => captures(scenario, host, { captureAll: captureAll || captureDir !== undefined })
+  const capturing = (host: string) => captures(scenario, host, { captureAll })
   if (scenario.faults?.length || hostNames.some(capturing)) await sleep(TRAILING_PACKETS_MS)
   await Promise.all(hostNames.map(async (host) => {
     const sidecar = containers.get(sidecarName(host))
