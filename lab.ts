@@ -1,24 +1,24 @@
 // socket-lab's command line. Thin on purpose: parsing and printing here, everything else in engine/. What only
 // one command needs (clean, grade, the HTML report) is imported by that command: every module loaded before a
 // lab comes up delays it.
-import './engine/compile-cache.ts'
+import './engine/runtime/compile-cache.ts'
 import os from 'node:os'
 import { parseArgs } from 'node:util'
-import { loadCatalog, parseParams, selectScenarios } from './engine/catalog.ts'
-import * as docker from './engine/docker.ts'
-import { EXIT, LabError, errors, positiveInteger } from './engine/errors.ts'
-import { ensureLabImage } from './engine/image.ts'
-import { runScenario, type ScenarioResult } from './engine/run.ts'
-import { IMPLS, type Impl } from './engine/scenario.ts'
-import { tearDownOnSignals } from './engine/signals.ts'
-import { filesByHost, submissionsFromOptions } from './engine/submission.ts'
+import { loadCatalog, parseParams, selectScenarios } from './engine/plan/catalog.ts'
+import * as docker from './engine/runtime/docker.ts'
+import { EXIT, LabError, errors, positiveInteger } from './engine/model/errors.ts'
+import { ensureLabImage } from './engine/runtime/image.ts'
+import { runScenario, type ScenarioResult } from './engine/runtime/run.ts'
+import { IMPLS, type Impl } from './engine/model/scenario.ts'
+import { tearDownOnSignals } from './engine/runtime/signals.ts'
+import { filesByHost, submissionsFromOptions } from './engine/plan/submission.ts'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { userPath } from './engine/layout.ts'
-import type { GradeRow } from './engine/grade.ts'
-import { inOrder, runPool } from './engine/pool.ts'
-import { longestFirst, readDurations, recordDurations } from './engine/durations.ts'
-import { formatMs } from './engine/checks.ts'
-import { LANGS, langFromEnv, type Lang } from './engine/hints.ts'
+import { userPath } from './engine/plan/layout.ts'
+import type { GradeRow } from './engine/tasks/grade.ts'
+import { inOrder, runPool } from './engine/tasks/pool.ts'
+import { longestFirst, readDurations, recordDurations } from './engine/tasks/durations.ts'
+import { formatMs } from './engine/judge/checks.ts'
+import { LANGS, langFromEnv, type Lang } from './engine/judge/hints.ts'
 import { REPORTERS, createReporters } from './reporters/reporter.ts'
 import { catalogTable, gradeLine } from './reporters/terminal.ts'
 
@@ -103,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
     case 'grade':
       return grade(rest, values)
     case 'clean': {
-      const { clean, describeClean } = await import('./engine/clean.ts')
+      const { clean, describeClean } = await import('./engine/tasks/clean.ts')
       await docker.preflight()
       const report = await clean({ images: values.images, scenarios: rest })
       for (const line of describeClean(report)) say(line)
@@ -147,7 +147,7 @@ async function main(argv: string[]): Promise<number> {
 /** `grade <scenario> --server 'glob'`: one isolated lab per student, a few at a time, rows to CSV and JSON. */
 async function grade(names: string[], options: { server?: string; client?: string; host: string[]; lang?: string; parallel?: string; output?: string; impl: string }): Promise<number> {
   if (names.length !== 1) throw errors.usage('grade takes one scenario: npm run lab -- grade tcp-basic --server \'entregas/*/servidor.py\'')
-  const { errorRow, findSubmissions, gradeRow, writeGrades } = await import('./engine/grade.ts')
+  const { errorRow, findSubmissions, gradeRow, writeGrades } = await import('./engine/tasks/grade.ts')
   const [scenario] = selectScenarios(await loadCatalog(), names)
   const globs = filesByHost(options, 'glob')
   for (const host of Object.keys(globs)) if (!(host in scenario.hosts)) throw errors.usage(`${scenario.id} has no host "${host}" (hosts: ${Object.keys(scenario.hosts).join(', ')})`)

@@ -8,8 +8,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs, promisify } from 'node:util'
-import { ROOT } from '../engine/layout.ts'
-import { formatMs } from '../engine/checks.ts'
+import { ROOT } from '../engine/plan/layout.ts'
+import { formatMs } from '../engine/judge/checks.ts'
 import { machineTable, median, replaceSection, summarize, type Samples } from './figures.ts'
 
 const BENCH_FILE = path.join(ROOT, 'docs', 'BENCHMARKS.md')
@@ -264,7 +264,7 @@ async function catalog(): Promise<string> {
 async function cold(): Promise<string> {
   const images = (await docker('images', '--format', '{{.Repository}}:{{.Tag}}')).split('\n')
     .filter((name) => name.startsWith('socket-lab-base:') || name === 'socket-lab-host:latest')
-  const { servicesHash } = await import('../engine/image.ts')
+  const { servicesHash } = await import('../engine/runtime/image.ts')
   images.push(`socket-lab-host:${await servicesHash()}`)
   const others = await otherProjects(() => false)
   await run('docker', ['rmi', ...new Set(images)]).catch(() => undefined)

@@ -1,5 +1,5 @@
 // The arithmetic and Markdown of the benchmark, kept apart so it can be tested without Docker.
-import { formatMs } from '../engine/checks.ts'
+import { formatMs } from '../engine/judge/checks.ts'
 
 export type Samples = Record<string, number[]>
 

@@ -1,8 +1,8 @@
 // GitHub Actions (GITHUB_ACTIONS=true): an ::error annotation for each failed check, pinned to the scenario's
 // file, and a Markdown table on the job's summary page (GITHUB_STEP_SUMMARY).
 import { appendFile } from 'node:fs/promises'
-import { formatMs } from '../engine/checks.ts'
-import type { ScenarioResult } from '../engine/run.ts'
+import { formatMs } from '../engine/judge/checks.ts'
+import type { ScenarioResult } from '../engine/runtime/run.ts'
 import type { Reporter, Sink } from './reporter.ts'
 
 /** Workflow command escaping: data escapes %, CR and LF; property values also : and ,. */

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import type { HostRun, Packet } from '../engine/scenario.ts'
+import type { HostRun, Packet } from '../engine/model/scenario.ts'
 import { arrowsOf, sequenceDiagram } from './html.ts'
 
 const packet = (over: Partial<Packet>): Packet => ({ at: 0, proto: 'udp', src: '10.0.0.3', dst: '10.0.0.2', sport: 5000, dport: 12345, length: 10, ipId: 1, ...over })

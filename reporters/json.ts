@@ -1,7 +1,7 @@
 // One JSON document for a whole run, for scripts and dashboards: every scenario, every check record and what
 // each host printed. `version` changes when a field changes meaning or goes away.
-import type { ScenarioResult } from '../engine/run.ts'
-import type { Check, HostRun } from '../engine/scenario.ts'
+import type { ScenarioResult } from '../engine/runtime/run.ts'
+import type { Check, HostRun } from '../engine/model/scenario.ts'
 import type { Reporter, Sink } from './reporter.ts'
 
 export const JSON_REPORT_VERSION = 1

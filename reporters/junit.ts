@@ -1,10 +1,10 @@
 // JUnit XML for CI test views: one testsuite per scenario, one testcase per check. A failed check's failure
 // message is the observed value; its text adds the verdict and what every host printed, the evidence.
 import type { Builder } from 'junit-report-builder'
-import { formatMs } from '../engine/checks.ts'
-import type { Lang } from '../engine/hints.ts'
-import type { ScenarioResult } from '../engine/run.ts'
-import type { Check, HostRun } from '../engine/scenario.ts'
+import { formatMs } from '../engine/judge/checks.ts'
+import type { Lang } from '../engine/judge/hints.ts'
+import type { ScenarioResult } from '../engine/runtime/run.ts'
+import type { Check, HostRun } from '../engine/model/scenario.ts'
 import type { Reporter, Sink } from './reporter.ts'
 
 /** The builder, loaded only for runs that ask for JUnit: it is the lab's heaviest library (about 0.2 s). */

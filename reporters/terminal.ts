@@ -3,11 +3,11 @@
 // check records.
 import type { Spinner } from 'yocto-spinner'
 import { chalk } from 'zx/core'
-import { formatMs } from '../engine/checks.ts'
-import type { GradeRow } from '../engine/grade.ts'
-import type { Lang } from '../engine/hints.ts'
-import type { ScenarioResult } from '../engine/run.ts'
-import type { Scenario } from '../engine/scenario.ts'
+import { formatMs } from '../engine/judge/checks.ts'
+import type { GradeRow } from '../engine/tasks/grade.ts'
+import type { Lang } from '../engine/judge/hints.ts'
+import type { ScenarioResult } from '../engine/runtime/run.ts'
+import type { Scenario } from '../engine/model/scenario.ts'
 import type { Reporter } from './reporter.ts'
 
 if (process.env.NO_COLOR) chalk.level = 0

@@ -1,8 +1,8 @@
 // The seed's server as written binds 'localhost': a program on its own host reaches it, a client on another
 // host is refused. The lab's other scenarios run it bound to 0.0.0.0 for that reason.
-import { errorLine } from '../engine/checks.ts'
-import { exchange, tcpBetween } from '../engine/packet-checks.ts'
-import { defineScenario } from '../engine/scenario.ts'
+import { errorLine } from '../engine/judge/checks.ts'
+import { exchange, tcpBetween } from '../engine/judge/packet-checks.ts'
+import { defineScenario } from '../engine/model/scenario.ts'
 
 const REFUSED = /ECONNREFUSED|Connection refused/
 

@@ -1,7 +1,7 @@
 // The seed's persistent loop: many messages over one connection, one reply each, and the server leaves its
 // loop when the client closes (recv returns nothing).
-import { exchange, tcpBetween } from '../engine/packet-checks.ts'
-import { defineScenario } from '../engine/scenario.ts'
+import { exchange, tcpBetween } from '../engine/judge/packet-checks.ts'
+import { defineScenario } from '../engine/model/scenario.ts'
 
 const lines = (count: number, line: (i: number) => string) => Array.from({ length: count }, (_, i) => line(i + 1))
 

@@ -1,8 +1,8 @@
 // Failure mode 2 of 3 for connect(): the host is up but nothing listens on the port, so its kernel answers the
 // SYN with a reset at once. (timeout-unreachable: no answer, the timeout fires; host-unreachable: no route.)
-import { formatMs, printedAt } from '../engine/checks.ts'
-import { exchange, tcpBetween } from '../engine/packet-checks.ts'
-import { defineScenario } from '../engine/scenario.ts'
+import { formatMs, printedAt } from '../engine/judge/checks.ts'
+import { exchange, tcpBetween } from '../engine/judge/packet-checks.ts'
+import { defineScenario } from '../engine/model/scenario.ts'
 
 const REFUSED = 'Erro de socket: [Errno 111] Connection refused'
 

@@ -1,7 +1,7 @@
 // 200 ms of delay on everything the server sends: the handshake alone then takes a round trip of 200 ms or more.
-import { formatMs } from '../engine/checks.ts'
-import { exchange, tcpBetween } from '../engine/packet-checks.ts'
-import { defineScenario } from '../engine/scenario.ts'
+import { formatMs } from '../engine/judge/checks.ts'
+import { exchange, tcpBetween } from '../engine/judge/packet-checks.ts'
+import { defineScenario } from '../engine/model/scenario.ts'
 
 const DELAY_MS = 200
 

@@ -1,9 +1,9 @@
 // Failure mode 3 of 3 for connect(): the name resolves but nobody holds the address, so ARP gets no answer, no
 // SYN ever leaves, and the kernel reports no route to host. (timeout-unreachable: SYNs go unanswered until the
 // timeout; connection-refused: the host answers with a reset.)
-import { formatMs, printedAt } from '../engine/checks.ts'
-import { exchange } from '../engine/packet-checks.ts'
-import { defineScenario } from '../engine/scenario.ts'
+import { formatMs, printedAt } from '../engine/judge/checks.ts'
+import { exchange } from '../engine/judge/packet-checks.ts'
+import { defineScenario } from '../engine/model/scenario.ts'
 
 const NO_ROUTE = 'Erro de socket: [Errno 113] No route to host'
 

@@ -1,7 +1,7 @@
 // Eight clients at once against the seed's iterative server: listen(5) queues them, accept() takes one at a
 // time, so every client is served, each after the previous one is done.
-import { tcpBetween } from '../engine/packet-checks.ts'
-import { defineScenario, type Check, type HostRun } from '../engine/scenario.ts'
+import { tcpBetween } from '../engine/judge/packet-checks.ts'
+import { defineScenario, type Check, type HostRun } from '../engine/model/scenario.ts'
 
 const CLIENTS = Array.from({ length: 8 }, (_, i) => `client${i + 1}`)
 const CONNECTED = /^Conexão estabelecida com \('([\d.]+)', \d+\)$/

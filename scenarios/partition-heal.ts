@@ -1,8 +1,8 @@
 // The same chat over TCP and over UDP, each through a 3 s network cut: TCP holds the messages back and
 // retransmits them once the network heals; UDP loses what was sent into the cut, and nobody is told.
-import { formatMs } from '../engine/checks.ts'
-import type { HostRun } from '../engine/scenario.ts'
-import { defineScenario } from '../engine/scenario.ts'
+import { formatMs } from '../engine/judge/checks.ts'
+import type { HostRun } from '../engine/model/scenario.ts'
+import { defineScenario } from '../engine/model/scenario.ts'
 
 const CUT = { atMs: 3000, forMs: 3000 }
 // The cut's edges blur by the sidecar's timer and the nft and ip commands it runs (up to a few hundred ms on a busy

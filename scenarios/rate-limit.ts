@@ -1,5 +1,5 @@
 // A rate limit on the server's egress, measured the way a student would: time a big transfer at the client.
-import { defineScenario } from '../engine/scenario.ts'
+import { defineScenario } from '../engine/model/scenario.ts'
 
 // ±20 %: the measurement counts payload only (headers take about 4 % of each frame) and a loaded machine jitters.
 const TOLERANCE = 0.2

@@ -1,7 +1,7 @@
 // The server dies mid-conversation: its kernel closes the connection, the client's recv() returns empty (EOF)
 // or fails with a reset, and a client that checks for it reports it and ends instead of hanging.
-import { formatMs, printedAt } from '../engine/checks.ts'
-import { defineScenario } from '../engine/scenario.ts'
+import { formatMs, printedAt } from '../engine/judge/checks.ts'
+import { defineScenario } from '../engine/model/scenario.ts'
 
 const CLOSED = 'Conexão encerrada pelo servidor.'
 

@@ -1,6 +1,6 @@
 // TCP is a byte stream: one recv(1024) returns at most 1024 bytes of whatever has arrived, not "the message".
 // The same 64 KiB go to the seed's single-recv server and to a server that reads until the client closes.
-import { defineScenario, type HostRun } from '../engine/scenario.ts'
+import { defineScenario, type HostRun } from '../engine/model/scenario.ts'
 
 const countLine = (host: HostRun) => host.stdout.find((l) => l.text.startsWith('Bytes recebidos do cliente: '))?.text
 const received = (host: HostRun) => Number(countLine(host)?.match(/: (\d+)/)?.[1] ?? -1)

@@ -1,5 +1,5 @@
 // The seed's first pair of programs: the server greets, the client answers, the server prints the answer.
-import { defineScenario } from '../engine/scenario.ts'
+import { defineScenario } from '../engine/model/scenario.ts'
 
 export default defineScenario({
   title: 'TCP server and client exchange a greeting',

@@ -1,6 +1,6 @@
 // What tcp-basic looks like on the wire: the three-way handshake, the two messages, and the close.
-import { dataSegments, exchange, expectClose, expectHandshake, tcpBetween } from '../engine/packet-checks.ts'
-import { defineScenario } from '../engine/scenario.ts'
+import { dataSegments, exchange, expectClose, expectHandshake, tcpBetween } from '../engine/judge/packet-checks.ts'
+import { defineScenario } from '../engine/model/scenario.ts'
 
 export default defineScenario({
   title: 'The three-way handshake, the data and the close, packet by packet',

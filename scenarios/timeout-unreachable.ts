@@ -1,8 +1,8 @@
 // Failure mode 1 of 3 for connect(): nothing answers at all, so only the client's own timeout ends the wait.
 // (connection-refused: the host answers with a reset at once; host-unreachable: nobody answers ARP, no route.)
-import { formatMs, printedAt } from '../engine/checks.ts'
-import { exchange, tcpBetween } from '../engine/packet-checks.ts'
-import { defineScenario } from '../engine/scenario.ts'
+import { formatMs, printedAt } from '../engine/judge/checks.ts'
+import { exchange, tcpBetween } from '../engine/judge/packet-checks.ts'
+import { defineScenario } from '../engine/model/scenario.ts'
 
 const TIMEOUT_MS = 5000 // the client's settimeout(5)
 

@@ -1,7 +1,7 @@
 // The seed's UDP pair: one datagram there, one back, and nothing else on the wire: no handshake, no close.
-import { exchange, tcpBetween, udpBetween } from '../engine/packet-checks.ts'
-import { formatMs } from '../engine/checks.ts'
-import { defineScenario } from '../engine/scenario.ts'
+import { exchange, tcpBetween, udpBetween } from '../engine/judge/packet-checks.ts'
+import { formatMs } from '../engine/judge/checks.ts'
+import { defineScenario } from '../engine/model/scenario.ts'
 
 export default defineScenario({
   title: 'UDP server and client trade one datagram each, with no connection',

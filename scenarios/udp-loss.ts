@@ -1,7 +1,7 @@
 // UDP promises nothing: with a share of the datagrams dropped on the way to the server, the lost ones are just
 // gone, and neither side is told. Each datagram carries its number and a checksum, so the server can say which.
-import { defineScenario } from '../engine/scenario.ts'
-import { binomialTolerance, falseFailureOdds } from '../engine/stats.ts'
+import { defineScenario } from '../engine/model/scenario.ts'
+import { binomialTolerance, falseFailureOdds } from '../engine/judge/stats.ts'
 
 // A correct lab's loss count is binomial; 4.5 standard deviations make a false failure about 1 run in 160 000.
 const SIGMAS = 4.5

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { DockerComposeEnvironment, Wait } from 'testcontainers'
 import { $ } from 'zx'
-import { ROOT } from '../engine/layout.ts'
+import { ROOT } from '../engine/plan/layout.ts'
 
 describe('docker-compose.yml', { timeout: 120_000 }, () => {
   it('brings up server and client, which greet each other across the lab network', async () => {

@@ -3,9 +3,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
-import { loadCatalog, selectScenarios } from '../engine/catalog.ts'
-import { ROOT } from '../engine/layout.ts'
-import { runScenario } from '../engine/run.ts'
+import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'
+import { ROOT } from '../engine/plan/layout.ts'
+import { runScenario } from '../engine/runtime/run.ts'
 
 interface Exercise { scenario: string; host: string; starter: string; reference: string }
 

@@ -1,9 +1,9 @@
 // Grading a student's own program: real containers running the submissions in test/fixtures/submissions.
 import path from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
-import { loadCatalog, selectScenarios } from '../engine/catalog.ts'
-import { runScenario } from '../engine/run.ts'
-import { ROOT } from '../engine/layout.ts'
+import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'
+import { runScenario } from '../engine/runtime/run.ts'
+import { ROOT } from '../engine/plan/layout.ts'
 
 const [tcpBasic] = selectScenarios(await loadCatalog(), ['tcp-basic'])
 const image = inject('labImage')

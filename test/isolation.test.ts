@@ -2,9 +2,9 @@
 // only reads the routing table and asks the kernel where a packet would go (`ip route get`).
 import { describe, expect, inject, it } from 'vitest'
 import { $ } from 'zx'
-import { loadCatalog, selectScenarios } from '../engine/catalog.ts'
-import { runPool } from '../engine/pool.ts'
-import { runScenario } from '../engine/run.ts'
+import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'
+import { runPool } from '../engine/tasks/pool.ts'
+import { runScenario } from '../engine/runtime/run.ts'
 import { FIXTURE_SCENARIOS, labResources, startLab } from './lab-process.ts'
 
 const [isolation] = selectScenarios(await loadCatalog(FIXTURE_SCENARIOS), ['isolation'])

@@ -1,7 +1,7 @@
 // `npm run lab` as a user runs it: real containers, exit codes, what it prints, what it leaves behind.
 import { describe, expect, it } from 'vitest'
 import { $ } from 'zx'
-import { ROOT } from '../engine/layout.ts'
+import { ROOT } from '../engine/plan/layout.ts'
 
 const lab = (args: string[], env: Record<string, string> = {}) =>
   $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, NO_COLOR: '1', ...env } })`npm run --silent lab -- ${args}`

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { $ } from 'zx'
-import { ROOT } from '../engine/layout.ts'
+import { ROOT } from '../engine/plan/layout.ts'
 
 export const FIXTURE_SCENARIOS = path.join(ROOT, 'test/fixtures/scenarios')
 

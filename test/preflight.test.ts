@@ -6,8 +6,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { $, which } from 'zx'
-import * as docker from '../engine/docker.ts'
-import { ROOT } from '../engine/layout.ts'
+import * as docker from '../engine/runtime/docker.ts'
+import { ROOT } from '../engine/plan/layout.ts'
 
 let bin: string
 

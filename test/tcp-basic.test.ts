@@ -1,7 +1,7 @@
 // tcp-basic through the engine, with the reference programs of both implementations and with a broken server.
 import { describe, expect, inject, it } from 'vitest'
-import { loadCatalog, selectScenarios } from '../engine/catalog.ts'
-import { runScenario } from '../engine/run.ts'
+import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'
+import { runScenario } from '../engine/runtime/run.ts'
 
 const [tcpBasic] = selectScenarios(await loadCatalog(), ['tcp-basic'])
 const image = inject('labImage')

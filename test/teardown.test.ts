@@ -1,7 +1,7 @@
 // Nothing is left behind, whatever phase a run is in when it ends: real `npm run lab` processes, real signals.
 import { afterAll, describe, expect, it } from 'vitest'
 import { $ } from 'zx'
-import { ROOT } from '../engine/layout.ts'
+import { ROOT } from '../engine/plan/layout.ts'
 import { containerPrinted, labResources, startLab, waitFor } from './lab-process.ts'
 
 // Whatever a failed test left, so that it cannot fail the next one too.

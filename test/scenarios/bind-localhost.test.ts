@@ -1,8 +1,8 @@
 // bind-localhost with the seed's localhost server in both implementations, and with the 0.0.0.0 server in its
 // place, where the lesson's premise (a remote client is refused) no longer holds.
 import { describe, expect, inject, it } from 'vitest'
-import { loadCatalog, selectScenarios } from '../../engine/catalog.ts'
-import { runScenario } from '../../engine/run.ts'
+import { loadCatalog, selectScenarios } from '../../engine/plan/catalog.ts'
+import { runScenario } from '../../engine/runtime/run.ts'
 import { failedChecks } from './failed-checks.ts'
 
 const [bindLocalhost] = selectScenarios(await loadCatalog(), ['bind-localhost'])

@@ -1,7 +1,7 @@
 // What the scenario tests share: a scenario with one host's program swapped for a broken fixture, and a run's
 // failed checks by description, so a test can assert the exact reason each one gives.
-import type { ScenarioResult } from '../../engine/run.ts'
-import type { Scenario } from '../../engine/scenario.ts'
+import type { ScenarioResult } from '../../engine/runtime/run.ts'
+import type { Scenario } from '../../engine/model/scenario.ts'
 
 export function withProgram(scenario: Scenario, host: string, program: string): Scenario {
   return { ...scenario, hosts: { ...scenario.hosts, [host]: { ...scenario.hosts[host], program } } }

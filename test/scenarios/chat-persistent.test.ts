@@ -1,8 +1,8 @@
 // chat-persistent with the reference programs of both implementations, with another message count, and with a
 // client that reconnects for every message.
 import { describe, expect, inject, it } from 'vitest'
-import { loadCatalog, selectScenarios } from '../../engine/catalog.ts'
-import { runScenario } from '../../engine/run.ts'
+import { loadCatalog, selectScenarios } from '../../engine/plan/catalog.ts'
+import { runScenario } from '../../engine/runtime/run.ts'
 import { failedChecks } from './failed-checks.ts'
 
 const image = inject('labImage')

@@ -1,7 +1,7 @@
 // connection-refused with both implementations, and with a client that calls every failure a timeout.
 import { describe, expect, inject, it } from 'vitest'
-import { loadCatalog, selectScenarios } from '../../engine/catalog.ts'
-import { runScenario } from '../../engine/run.ts'
+import { loadCatalog, selectScenarios } from '../../engine/plan/catalog.ts'
+import { runScenario } from '../../engine/runtime/run.ts'
 import { failedChecks, withProgram } from './broken-program.ts'
 
 const [scenario] = selectScenarios(await loadCatalog(), ['connection-refused'])

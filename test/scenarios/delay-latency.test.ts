@@ -2,9 +2,9 @@
 // not failed, and says why; where netem exists it is judged like any other.
 import { describe, expect, inject, it } from 'vitest'
 import { $ } from 'zx'
-import { loadCatalog, selectScenarios } from '../../engine/catalog.ts'
-import { ROOT } from '../../engine/layout.ts'
-import { runScenario } from '../../engine/run.ts'
+import { loadCatalog, selectScenarios } from '../../engine/plan/catalog.ts'
+import { ROOT } from '../../engine/plan/layout.ts'
+import { runScenario } from '../../engine/runtime/run.ts'
 
 const [delayLatency] = selectScenarios(await loadCatalog(), ['delay-latency'])
 const image = inject('labImage')

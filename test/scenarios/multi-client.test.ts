@@ -1,8 +1,8 @@
 // multi-client with the seed's iterative server in both implementations, and with a server that serves its
 // clients concurrently.
 import { describe, expect, inject, it } from 'vitest'
-import { loadCatalog, selectScenarios } from '../../engine/catalog.ts'
-import { runScenario } from '../../engine/run.ts'
+import { loadCatalog, selectScenarios } from '../../engine/plan/catalog.ts'
+import { runScenario } from '../../engine/runtime/run.ts'
 import { failedChecks } from './failed-checks.ts'
 
 const [multiClient] = selectScenarios(await loadCatalog(), ['multi-client'])

@@ -1,8 +1,8 @@
 // partition-heal through the engine: both implementations, and the seed's unframed server, which takes the
 // messages TCP delivers together after the heal for one.
 import { describe, expect, inject, it } from 'vitest'
-import { loadCatalog, selectScenarios } from '../../engine/catalog.ts'
-import { runScenario } from '../../engine/run.ts'
+import { loadCatalog, selectScenarios } from '../../engine/plan/catalog.ts'
+import { runScenario } from '../../engine/runtime/run.ts'
 
 const [partitionHeal] = selectScenarios(await loadCatalog(), ['partition-heal'])
 const image = inject('labImage')

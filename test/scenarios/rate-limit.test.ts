@@ -1,8 +1,8 @@
 // rate-limit through the engine: both implementations measure the limited rate, and without the fault the
 // same measurement is far too fast, so the check fails with the rate it saw.
 import { describe, expect, inject, it } from 'vitest'
-import { loadCatalog, selectScenarios } from '../../engine/catalog.ts'
-import { runScenario } from '../../engine/run.ts'
+import { loadCatalog, selectScenarios } from '../../engine/plan/catalog.ts'
+import { runScenario } from '../../engine/runtime/run.ts'
 
 const [rateLimit] = selectScenarios(await loadCatalog(), ['rate-limit'])
 const image = inject('labImage')

@@ -1,7 +1,7 @@
 // server-crash with both implementations, and with a client that ignores the empty recv() of a closed connection.
 import { describe, expect, inject, it } from 'vitest'
-import { loadCatalog, selectScenarios } from '../../engine/catalog.ts'
-import { runScenario } from '../../engine/run.ts'
+import { loadCatalog, selectScenarios } from '../../engine/plan/catalog.ts'
+import { runScenario } from '../../engine/runtime/run.ts'
 import { failedChecks, withProgram } from './broken-program.ts'
 
 const [scenario] = selectScenarios(await loadCatalog(), ['server-crash'])

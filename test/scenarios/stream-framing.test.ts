@@ -1,8 +1,8 @@
 // stream-framing with the reference programs of both implementations, and with the seed's single recv in
 // place of the receive loop.
 import { describe, expect, inject, it } from 'vitest'
-import { loadCatalog, selectScenarios } from '../../engine/catalog.ts'
-import { runScenario } from '../../engine/run.ts'
+import { loadCatalog, selectScenarios } from '../../engine/plan/catalog.ts'
+import { runScenario } from '../../engine/runtime/run.ts'
 import { failedChecks } from './failed-checks.ts'
 
 const [streamFraming] = selectScenarios(await loadCatalog(), ['stream-framing'])

@@ -1,8 +1,8 @@
 // tcp-handshake with the reference programs of both implementations, and with a client that resets the
 // connection instead of closing it.
 import { describe, expect, inject, it } from 'vitest'
-import { loadCatalog, selectScenarios } from '../../engine/catalog.ts'
-import { runScenario } from '../../engine/run.ts'
+import { loadCatalog, selectScenarios } from '../../engine/plan/catalog.ts'
+import { runScenario } from '../../engine/runtime/run.ts'
 import { failedChecks } from './failed-checks.ts'
 
 const [tcpHandshake] = selectScenarios(await loadCatalog(), ['tcp-handshake'])

@@ -1,9 +1,9 @@
 // timeout-unreachable with both implementations, and with a client that never set a timeout.
 import path from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
-import { loadCatalog, selectScenarios } from '../../engine/catalog.ts'
-import { ROOT } from '../../engine/layout.ts'
-import { runScenario } from '../../engine/run.ts'
+import { loadCatalog, selectScenarios } from '../../engine/plan/catalog.ts'
+import { ROOT } from '../../engine/plan/layout.ts'
+import { runScenario } from '../../engine/runtime/run.ts'
 import { failedChecks, withProgram } from './broken-program.ts'
 
 const [scenario] = selectScenarios(await loadCatalog(), ['timeout-unreachable'])

@@ -1,8 +1,8 @@
 // udp-basic through the engine, with the reference programs of both implementations and with a server that
 // never answers.
 import { describe, expect, inject, it } from 'vitest'
-import { loadCatalog, selectScenarios } from '../../engine/catalog.ts'
-import { runScenario } from '../../engine/run.ts'
+import { loadCatalog, selectScenarios } from '../../engine/plan/catalog.ts'
+import { runScenario } from '../../engine/runtime/run.ts'
 
 const [udpBasic] = selectScenarios(await loadCatalog(), ['udp-basic'])
 const image = inject('labImage')

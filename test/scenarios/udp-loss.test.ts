@@ -1,9 +1,9 @@
 // udp-loss through the engine: the configured loss with both implementations, no loss at --param loss=0, and
 // the failures a careless client or a missing fault cause.
 import { describe, expect, inject, it } from 'vitest'
-import { loadCatalog, selectScenarios } from '../../engine/catalog.ts'
-import { runScenario } from '../../engine/run.ts'
-import type { Scenario } from '../../engine/scenario.ts'
+import { loadCatalog, selectScenarios } from '../../engine/plan/catalog.ts'
+import { runScenario } from '../../engine/runtime/run.ts'
+import type { Scenario } from '../../engine/model/scenario.ts'
 
 const [udpLoss] = selectScenarios(await loadCatalog(), ['udp-loss'])
 const [noLoss] = selectScenarios(await loadCatalog(undefined, { loss: 0 }), ['udp-loss'])

@@ -3,7 +3,7 @@
 // read-only; how it runs follows from its name, or from its #! line.
 import { chmod, copyFile, mkdir, open, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { errors } from './errors.ts'
+import { errors } from '../model/errors.ts'
 import { userPath } from './layout.ts'
 
 /** Where a submission is mounted inside its host. */

@@ -2,9 +2,9 @@
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { errors } from './errors.ts'
+import { errors } from '../model/errors.ts'
 import { SCENARIOS_DIR } from './layout.ts'
-import type { Params, ParametrizedScenarioDef, Scenario, ScenarioDef } from './scenario.ts'
+import type { Params, ParametrizedScenarioDef, Scenario, ScenarioDef } from '../model/scenario.ts'
 import { validateFaults } from './faults.ts'
 
 /** Every scenario, parametrized ones declared with their defaults overridden by `params` where they have them;

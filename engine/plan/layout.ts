@@ -2,7 +2,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml')
 export const SERVICES_DIR = path.join(ROOT, 'services')
 /** SOCKET_LAB_SCENARIOS points the lab at another scenario folder (the tests use test/fixtures/scenarios). */

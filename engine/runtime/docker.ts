@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type Docker from 'dockerode'
 import { $, which, type ProcessPromise } from 'zx/core'
-import { EXIT, LabError, errors, lastLine } from './errors.ts'
+import { EXIT, LabError, errors, lastLine } from '../model/errors.ts'
 
 $.quiet = true
 

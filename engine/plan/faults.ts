@@ -1,7 +1,7 @@
 // Turns a scenario's faults (data) into what each host's network sidecar applies: nftables rulesets, timed
 // tables for partitions, tc commands. Pure: the sidecar (services/bin/lab-net.ts) only executes the plan.
-import type { NetPlan } from '../services/bin/lab-net.ts'
-import type { Direction, Fault, Protocol, Scenario } from './scenario.ts'
+import type { NetPlan } from '../../services/bin/lab-net.ts'
+import type { Direction, Fault, Protocol, Scenario } from '../model/scenario.ts'
 
 /** Placeholder the sidecar replaces with a host's address, resolved inside the lab at apply time. */
 export const addressOf = (host: string) => `{{address:${host}}}`

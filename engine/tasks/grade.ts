@@ -3,10 +3,10 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { stringify } from 'csv-stringify/sync'
-import { errors } from './errors.ts'
-import { USER_DIR, userPath } from './layout.ts'
-import type { Lang } from './hints.ts'
-import type { ScenarioResult } from './run.ts'
+import { errors } from '../model/errors.ts'
+import { USER_DIR, userPath } from '../plan/layout.ts'
+import type { Lang } from '../judge/hints.ts'
+import type { ScenarioResult } from '../runtime/run.ts'
 
 export interface StudentSubmission {
   /** The student's folder name (or the file's name when every file sits in one folder). */

@@ -3,10 +3,10 @@
 import { readdir, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import * as docker from './docker.ts'
-import { LAB_IMAGE, servicesHash } from './image.ts'
-import { liveRunIds } from './live-runs.ts'
-import { describeLeftovers } from './teardown.ts'
+import * as docker from '../runtime/docker.ts'
+import { LAB_IMAGE, servicesHash } from '../runtime/image.ts'
+import { liveRunIds } from '../runtime/live-runs.ts'
+import { describeLeftovers } from '../runtime/teardown.ts'
 
 export interface CleanReport {
   removed: docker.Leftover[]

@@ -1,7 +1,7 @@
 // Reads a host's capture: the pcap file format comes from pcap-parser; this file only decodes the few
 // headers the lab asserts on (Ethernet, ARP, IPv4, TCP, UDP, ICMP) into plain Packet records.
 import { Readable } from 'node:stream'
-import type { Packet } from './scenario.ts'
+import type { Packet } from '../model/scenario.ts'
 
 const LINKTYPE_ETHERNET = 1
 const PAYLOAD_KEPT = 256

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest'
 import { decodeEthernet, describePacket, readPcap } from './packets.ts'
-import { readSidecarLog } from './run.ts'
+import { readSidecarLog } from '../runtime/run.ts'
 
 /** An Ethernet + IPv4 + TCP frame as the kernel would put it on the wire. */
 function tcpFrame(flags: number, seq: number, ack: number, payload = ''): Buffer {

@@ -1,5 +1,5 @@
 // The soak's arithmetic and its section of docs/RELIABILITY.md. Pure: results in, numbers and text out.
-import { formatMs } from './checks.ts'
+import { formatMs } from '../judge/checks.ts'
 
 export interface SoakRun {
   scenario: string

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { labCompose, parseCompose, programCommand, randomSubnet, withSubnet } from './compose.ts'
 import { COMPOSE_FILE } from './layout.ts'
-import type { Scenario } from './scenario.ts'
+import type { Scenario } from '../model/scenario.ts'
 
 const base = parseCompose(await readFile(COMPOSE_FILE, 'utf8'))
 const run = { project: 'socketlab-t-1', runId: 'r1', impl: 'ts' as const, image: 'socket-lab-host:abc' }

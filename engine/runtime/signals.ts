@@ -1,7 +1,7 @@
 // What SIGINT and SIGTERM do in a command (lab, soak): the first tears every lab down and says whether anything
 // remains; a second one leaves at once, saying what it did not wait for (the `docker compose down` commands
 // run on in their own process group).
-import { EXIT } from './errors.ts'
+import { EXIT } from '../model/errors.ts'
 import { pendingCleanups, runInterruptCleanups } from './teardown.ts'
 
 /** npm relays the terminal's Ctrl-C to this process, which also gets it directly: one key press can arrive

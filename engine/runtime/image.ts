@@ -6,8 +6,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { $, which } from 'zx/core'
 import * as docker from './docker.ts'
-import { errors, lastLine } from './errors.ts'
-import { SERVICES_DIR } from './layout.ts'
+import { errors, lastLine } from '../model/errors.ts'
+import { SERVICES_DIR } from '../plan/layout.ts'
 import { onInterrupt } from './teardown.ts'
 
 /** `latest` serves `docker compose up` by hand; runs use the tag of their services/ digest, so two checkouts

@@ -1,5 +1,5 @@
 // Turns a run's plain results into check records { description, passed, reason }. No Docker here.
-import type { Check, HostRun, LabRun, Scenario } from './scenario.ts'
+import type { Check, HostRun, LabRun, Scenario } from '../model/scenario.ts'
 
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`

@@ -1,6 +1,6 @@
 // Checks over captured packets. Each returns check records whose reasons quote the packets observed.
 import { describePacket } from './packets.ts'
-import type { Check, HostRun, Packet } from './scenario.ts'
+import type { Check, HostRun, Packet } from '../model/scenario.ts'
 
 export interface Endpoints {
   client: HostRun

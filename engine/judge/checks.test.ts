@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { checkScenario, errorLine, expectExit, expectPrinted, formatMs } from './checks.ts'
-import type { HostRun, Scenario } from './scenario.ts'
+import type { HostRun, Scenario } from '../model/scenario.ts'
 
 const host = (over: Partial<HostRun> = {}): HostRun => ({
   host: 'client', started: true, exitCode: 0, startedAt: 0, elapsedMs: 120, stderr: [],

@@ -3,7 +3,7 @@
 // Kept in node_modules/.cache, where tools keep their caches: inside the project, never committed.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { ROOT } from './layout.ts'
+import { ROOT } from '../plan/layout.ts'
 
 export const DURATIONS_FILE = path.join(ROOT, 'node_modules', '.cache', 'socket-lab', 'durations.json')
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { netPlans } from './faults.ts'
-import type { Fault, HostSpec } from './scenario.ts'
+import type { Fault, HostSpec } from '../model/scenario.ts'
 
 const hosts: Record<string, HostSpec> = { server: { program: 'tcp-server' }, client: { program: 'tcp-client' } }
 const plansFor = (...faults: Fault[]) => netPlans({ hosts, faults })

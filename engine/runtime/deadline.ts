@@ -1,6 +1,6 @@
 // A deadline for a phase that talks to Docker: a hung phase fails the scenario, saying which phase it was,
 // instead of hanging the run.
-import { errors } from './errors.ts'
+import { errors } from '../model/errors.ts'
 
 export async function withDeadline<T>(work: Promise<T>, ms: number, phase: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined

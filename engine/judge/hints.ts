@@ -1,7 +1,7 @@
 // The likely mistake behind a failed run, in words a student knows, in Portuguese or English. Generic rules
 // read the evidence any scenario has (exit codes, stderr, listening sockets); a scenario adds its own.
 import { errorLine } from './checks.ts'
-import type { Check, LabRun, Scenario } from './scenario.ts'
+import type { Check, LabRun, Scenario } from '../model/scenario.ts'
 
 export type Lang = 'pt-BR' | 'en'
 export const LANGS: readonly Lang[] = ['pt-BR', 'en']
