@@ -2,7 +2,7 @@
 // file, and a Markdown table on the job's summary page (GITHUB_STEP_SUMMARY).
 import { appendFile } from 'node:fs/promises'
 import { formatMs } from '../engine/judge/checks.ts'
-import type { ScenarioResult } from '../engine/runtime/run.ts'
+import type { ScenarioResult } from '../engine/model/result.ts'
 import type { Reporter, Sink } from './reporter.ts'
 
 /** Workflow command escaping: data escapes %, CR and LF; property values also : and ,. */

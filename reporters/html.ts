@@ -1,7 +1,7 @@
 // A self-contained HTML page for a run: each scenario's checks, its programs' output, and a sequence diagram of
 // the packets between its hosts (time down the page, one lifeline per host, drops marked). Renders only.
 import { formatMs } from '../engine/judge/checks.ts'
-import type { ScenarioResult } from '../engine/runtime/run.ts'
+import type { ScenarioResult } from '../engine/model/result.ts'
 import type { HostRun, Packet } from '../engine/model/scenario.ts'
 
 /** Diagrams longer than this show their first packets and say how many more there were. */

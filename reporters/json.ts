@@ -1,6 +1,6 @@
 // One JSON document for a whole run, for scripts and dashboards: every scenario, every check record and what
 // each host printed. `version` changes when a field changes meaning or goes away.
-import type { ScenarioResult } from '../engine/runtime/run.ts'
+import type { ScenarioResult } from '../engine/model/result.ts'
 import type { Check, HostRun } from '../engine/model/scenario.ts'
 import type { Reporter, Sink } from './reporter.ts'
 

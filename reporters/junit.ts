@@ -2,8 +2,8 @@
 // message is the observed value; its text adds the verdict and what every host printed, the evidence.
 import type { Builder } from 'junit-report-builder'
 import { formatMs } from '../engine/judge/checks.ts'
-import type { Lang } from '../engine/judge/hints.ts'
-import type { ScenarioResult } from '../engine/runtime/run.ts'
+import type { Lang } from '../engine/model/hints.ts'
+import type { ScenarioResult } from '../engine/model/result.ts'
 import type { Check, HostRun } from '../engine/model/scenario.ts'
 import type { Reporter, Sink } from './reporter.ts'
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { hintsFor, langFromEnv, type HintEvidence } from './hints.ts'
+import { hintsFor } from './hints.ts'
+import { langFromEnv, type HintEvidence } from '../model/hints.ts'
 import type { HostRun } from '../model/scenario.ts'
 
 const host = (over: Partial<HostRun>): HostRun => ({ host: 'server', started: true, exitCode: null, startedAt: 0, elapsedMs: 1000, stdout: [], stderr: [], ...over })

@@ -1,33 +1,8 @@
 // The likely mistake behind a failed run, in words a student knows, in Portuguese or English. Generic rules
 // read the evidence any scenario has (exit codes, stderr, listening sockets); a scenario adds its own.
 import { errorLine } from './checks.ts'
-import type { Check, LabRun, Scenario } from '../model/scenario.ts'
-
-export type Lang = 'pt-BR' | 'en'
-export const LANGS: readonly Lang[] = ['pt-BR', 'en']
-
-export interface Hint {
-  id: string
-  text: Record<Lang, string>
-}
-
-export interface HintEvidence {
-  run: LabRun
-  checks: Check[]
-  /** Hosts that ran a submitted program. */
-  submitted: string[]
-}
-
-export interface HintRule {
-  id: string
-  /** The hint's text when it applies to this run, undefined otherwise. */
-  match: (evidence: HintEvidence) => Record<Lang, string> | undefined
-}
-
-/** pt-BR when LANG asks for Portuguese, English otherwise. */
-export function langFromEnv(lang = process.env.LANG ?? ''): Lang {
-  return lang.toLowerCase().startsWith('pt') ? 'pt-BR' : 'en'
-}
+import type { Hint, HintEvidence, HintRule } from '../model/hints.ts'
+import type { Scenario } from '../model/scenario.ts'
 
 const PORT = 12345
 

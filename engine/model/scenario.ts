@@ -1,7 +1,7 @@
 // The vocabulary of a scenario file: hosts, what each runs, what each is expected to do. Scenarios are data;
 // the engine turns them into a compose project, runs it, and hands back plain results to check.
 
-import type { HintRule } from '../judge/hints.ts'
+import type { HintRule } from './hints.ts'
 
 /** Which implementation of the reference programs runs: services/programs/ts or services/programs/python. */
 export type Impl = 'ts' | 'python'

@@ -1,7 +1,7 @@
 // Builds the compose file of one run from docker-compose.yml and a scenario: the base file's services are the
 // templates for every host and its network sidecar. Pure: no Docker here, only data in and data out.
 import { CORE_SCHEMA, dump, load, mergeTag } from 'js-yaml'
-import { LABEL } from '../runtime/docker.ts'
+import { LABEL } from '../model/labels.ts'
 import { netPlans } from './faults.ts'
 import type { Impl, Scenario } from '../model/scenario.ts'
 import { OUTPUT_LIMIT_BYTES, SUBMISSION_DIR, type StagedSubmission } from './submission.ts'

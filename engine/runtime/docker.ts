@@ -7,11 +7,11 @@ import path from 'node:path'
 import type Docker from 'dockerode'
 import { $, which, type ProcessPromise } from 'zx/core'
 import { EXIT, LabError, errors, lastLine } from '../model/errors.ts'
+import { LABEL } from '../model/labels.ts'
+
 
 $.quiet = true
 
-/** Labels on every resource a run creates, so `lab clean` can find what a killed run left. */
-export const LABEL = { run: 'socket-lab.run', scenario: 'socket-lab.scenario' } as const
 const COMPOSE_PROJECT = 'com.docker.compose.project'
 const COMPOSE_SERVICE = 'com.docker.compose.service'
 
@@ -359,8 +359,9 @@ export async function pullImage(image: string): Promise<boolean> {
   return (await $({ nothrow: true, timeout: 600_000 })`docker pull -q ${image}`).ok
 }
 
-export async function buildImage(context: string, tags: string[], buildArgs: Record<string, string>, labels: Record<string, string>, timeoutMs: number): Promise<void> {
+export async function buildImage(context: string, tags: string[], buildArgs: Record<string, string>, labels: Record<string, string>, timeoutMs: number, network?: 'none'): Promise<void> {
   const args = [
+    ...(network ? ['--network', network] : []),
     ...Object.entries(buildArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
     ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
   ]

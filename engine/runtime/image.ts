@@ -51,7 +51,8 @@ export async function ensureLabImage(say: Say, options: { force?: boolean; offli
     if (!options.force && (await docker.imageExists(image))) return image
     const base = await baseImage(say, options.offline ?? false)
     say(`building ${image} from ${base}`)
-    await docker.buildImage(SERVICES_DIR, [image, `${LAB_IMAGE}:latest`], { BASE_IMAGE: base }, { [HASH_LABEL]: hash }, BUILD_DEADLINE_MS)
+    // The offline base already holds every package: its build needs no network at all (not even Docker's default bridge).
+    await docker.buildImage(SERVICES_DIR, [image, `${LAB_IMAGE}:latest`], { BASE_IMAGE: base }, { [HASH_LABEL]: hash }, BUILD_DEADLINE_MS, base === OFFLINE_BASE ? 'none' : undefined)
     return image
   } finally {
     await release()

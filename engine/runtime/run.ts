@@ -14,7 +14,8 @@ import { markRunLive } from './live-runs.ts'
 import { readPcap } from '../judge/packets.ts'
 import type { Check, HostRun, Impl, LabRun, Scenario } from '../model/scenario.ts'
 import { errors } from '../model/errors.ts'
-import { hintsFor, type Hint } from '../judge/hints.ts'
+import type { ScenarioResult } from '../model/result.ts'
+import { hintsFor } from '../judge/hints.ts'
 import { stageSubmission, type StagedSubmission } from '../plan/submission.ts'
 import { onInterrupt, tearDownLab } from './teardown.ts'
 
@@ -43,22 +44,6 @@ const TRAILING_PACKETS_MS = 300
 const START_MARK = 'lab-run: start'
 /** Printed by services/bin/lab-limit.ts when a submitted program wrote past its output limit. */
 const OUTPUT_CUT_MARK = 'lab-run: output cut after'
-
-export interface ScenarioResult {
-  scenario: Scenario
-  impl: Impl
-  project: string
-  checks: Check[]
-  /** skipped: the scenario needs what this machine lacks (see `run.skipped`); its checks are not judged. */
-  status: 'passed' | 'failed' | 'skipped'
-  passed: boolean
-  wallMs: number
-  run: LabRun
-  /** Submitted programs, by host (the paths the user gave). */
-  submissions: Record<string, string>
-  /** The likely mistakes behind a failure of submitted programs. */
-  hints: Hint[]
-}
 
 export interface RunOptions {
   /** The lab image, as ensureLabImage returned it. */

@@ -5,8 +5,8 @@ import path from 'node:path'
 import { stringify } from 'csv-stringify/sync'
 import { errors } from '../model/errors.ts'
 import { USER_DIR, userPath } from '../plan/layout.ts'
-import type { Lang } from '../judge/hints.ts'
-import type { ScenarioResult } from '../runtime/run.ts'
+import type { Lang } from '../model/hints.ts'
+import type { ScenarioResult } from '../model/result.ts'
 
 export interface StudentSubmission {
   /** The student's folder name (or the file's name when every file sits in one folder). */

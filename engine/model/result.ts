@@ -1,0 +1,20 @@
+// What one run of a scenario gives back: the record every reporter, grade row and test reads.
+import type { Hint } from './hints.ts'
+import type { Check, Impl, LabRun, Scenario } from './scenario.ts'
+
+export interface ScenarioResult {
+  scenario: Scenario
+  impl: Impl
+  project: string
+  checks: Check[]
+  /** skipped: the scenario needs what this machine lacks (see `run.skipped`); its checks are not judged. */
+  status: 'passed' | 'failed' | 'skipped'
+  passed: boolean
+  wallMs: number
+  run: LabRun
+  /** Submitted programs, by host (the paths the user gave). */
+  submissions: Record<string, string>
+  /** The likely mistakes behind a failure of submitted programs. */
+  hints: Hint[]
+}
+
