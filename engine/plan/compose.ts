@@ -4,7 +4,8 @@ import { CORE_SCHEMA, dump, load, mergeTag } from 'js-yaml'
 import { LABEL } from '../model/labels.ts'
 import { netPlans } from './faults.ts'
 import type { Impl, Scenario } from '../model/scenario.ts'
-import { OUTPUT_LIMIT_BYTES, SUBMISSION_DIR, type StagedSubmission } from './submission.ts'
+import { captures, type RunPlan } from './run-plan.ts'
+import { OUTPUT_LIMIT_BYTES, SUBMISSION_DIR } from './submission.ts'
 import type { NetPlan } from '../../services/bin/lab-net.ts'
 
 export interface ComposeService {
@@ -24,22 +25,8 @@ export interface ComposeFile {
   [key: string]: unknown
 }
 
-export interface RunIdentity {
-  project: string
-  runId: string
-  /** The lab image the hosts run (see image.ts). */
-  image: string
-  impl: Impl
-  /** Capture every host, whatever the scenario asks (`--capture DIR`). */
-  captureAll?: boolean
-  /** Hosts that run a submitted program instead of the reference one. */
-  submissions?: Record<string, StagedSubmission>
-}
-
-/** Whether a host's sidecar writes a pcap of it. */
-export function captures(scenario: Scenario, host: string, run: Pick<RunIdentity, 'captureAll'>): boolean {
-  return run.captureAll === true || scenario.capture === true || (scenario.capture ?? []).includes(host)
-}
+/** What of a run's plan its compose file depends on. */
+export type RunIdentity = Pick<RunPlan, 'runId' | 'image' | 'impl'> & Partial<Pick<RunPlan, 'captureAll' | 'submissions'>>
 
 /** YAML 1.2, as compose reads it, plus the merge keys (`<<: *program`) of docker-compose.yml. */
 const COMPOSE_YAML = CORE_SCHEMA.withTags(mergeTag)
@@ -109,7 +96,7 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
 
     const plan: NetPlan = {
       ...plans[host],
-      capture: captures(scenario, host, run),
+      capture: captures({ scenario, captureAll: run.captureAll === true }, host),
       ...(spec.listens !== undefined ? { listens: spec.listens } : {}),
       ...(waitFor.length && plans[host]?.timed ? { waitFor } : {}),
     }

@@ -1,32 +1,24 @@
-// Runs one scenario end to end: compose file, up, wait for the programs, collect their output, tear down,
-// check. Teardown happens on every path, an interruption included (see teardown.ts).
-import { randomBytes } from 'node:crypto'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+// Runs one scenario end to end, in phases: plan the run, bring the lab up, wait for its servers, wait for its
+// programs, stop the sidecars (they report), collect what every host did, tear down, judge. Teardown happens on
+// every path, an interruption included (see lab.ts `own`).
+import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { checkScenario, formatMs } from '../judge/checks.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { captures, composeText, labCompose, parseCompose, randomSubnet, sidecarName, withSubnet } from '../plan/compose.ts'
-import { withDeadline } from './deadline.ts'
-import * as docker from './docker.ts'
-import { COMPOSE_FILE, ROOT } from '../plan/layout.ts'
-import { markRunLive } from './live-runs.ts'
-import { readPcap } from '../judge/packets.ts'
-import type { Check, HostRun, Impl, LabRun, Scenario } from '../model/scenario.ts'
-import { errors } from '../model/errors.ts'
-import type { ScenarioResult } from '../model/result.ts'
+import { checkScenario } from '../judge/checks.ts'
 import { hintsFor } from '../judge/hints.ts'
-import { stageSubmission, type StagedSubmission } from '../plan/submission.ts'
-import { onInterrupt, tearDownLab } from './teardown.ts'
+import { readPcap } from '../judge/packets.ts'
+import type { ScenarioResult } from '../model/result.ts'
+import type { HostRun, LabRun, Scenario } from '../model/scenario.ts'
+import { captures, planRun, stageSubmissions, type RunOptions, type RunPlan } from '../plan/run-plan.ts'
+import { withDeadline } from './deadline.ts'
+import type * as docker from './docker.ts'
+import { own, up, type Lab, type LabHost } from './lab.ts'
+import { Wait } from './waits.ts'
 
-/** Deadlines of the phases around the programs' own run (whose deadline each scenario sets); teardown's is
- * in teardown.ts. */
-export const UP_DEADLINE_MS = 90_000
+export type { RunOptions } from '../plan/run-plan.ts'
+
+/** How long collecting every host's output may take. */
 export const COLLECT_DEADLINE_MS = 30_000
-
-/** Docker's answers when no subnet is left in its pools, or when the one the lab picked is taken. */
-const POOL_EXHAUSTED = /could not find an available, non-overlapping IPv4 address pool|Pool overlaps with other one/
-const SUBNET_TRIES = 8
 
 /** How long a listening host may take to open its port once its container started: a submission that listens
  * on another port, or not at all, fails here (the programs waiting for it give up at 30 s in lab-run). */
@@ -45,173 +37,118 @@ const START_MARK = 'lab-run: start'
 /** Printed by services/bin/lab-limit.ts when a submitted program wrote past its output limit. */
 const OUTPUT_CUT_MARK = 'lab-run: output cut after'
 
-export interface RunOptions {
-  /** The lab image, as ensureLabImage returned it. */
-  image: string
-  impl?: Impl
-  /** Programs to run in place of the reference ones, by host: paths to a student's files. */
-  submissions?: Record<string, string>
-  /** Capture every host, and keep each capture as DIR/<scenario>-<host>.pcap. */
-  captureDir?: string
-  /** Capture every host (for a report's packet diagram), without keeping the files. */
-  captureAll?: boolean
-}
-
-/** The temporary folder of a run is `<tmp>/socket-lab-run-<project>-XXXXXX`. */
-export const RUN_DIR_PREFIX = 'socket-lab-run-'
-
-export function newRunId(): string {
-  return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
-}
-
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioResult> {
   const started = performance.now()
-  const impl = options.impl ?? 'ts'
-  const runId = newRunId()
-  const project = `socketlab-${scenario.id}-${runId}`
-  // Named after the project, so `lab clean` can find the folder of a run that was killed outright.
-  const work = await mkdtemp(path.join(os.tmpdir(), `${RUN_DIR_PREFIX}${project}-`))
-  const file = path.join(work, 'compose.yml')
-  const unmarkLive = await markRunLive(runId)
-  // Once only: an interruption and the normal path may both ask for it.
-  let tornDown: Promise<string[]> | undefined
-  const tearDown = () => (tornDown ??= (async () => {
-    const left = await tearDownLab({ project, runId, file })
-    await rm(work, { recursive: true, force: true })
-    await unmarkLive()
-    return left
-  })())
-  const forget = onInterrupt(tearDown, `lab ${project}`)
+  const plan = await planRun(scenario, options)
+  const { down, release } = await own(plan)
   let run: LabRun
   let leftBehind: string[] = []
   try {
-    const submissions: Record<string, StagedSubmission> = {}
-    for (const [host, source] of Object.entries(options.submissions ?? {})) {
-      if (!(host in scenario.hosts)) throw errors.usage(`${scenario.id} has no host "${host}" to run ${source} in (hosts: ${Object.keys(scenario.hosts).join(', ')})`)
-      submissions[host] = await stageSubmission(host, source, work)
-    }
-    // Keeping the captures (--capture DIR) means capturing every host.
-    const captureAll = options.captureAll || options.captureDir !== undefined
-    const compose = labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), scenario, { project, runId, impl, image: options.image, submissions, captureAll })
-    await writeFile(file, composeText(compose))
-    run = await upRunCollect(scenario, project, file, { captureDir: options.captureDir, captureAll })
+    await stageSubmissions(plan, options.submissions ?? {})
+    run = await runLab(await up(plan, down))
   } finally {
-    // Forgotten only once done: a signal during this teardown waits for it instead of exiting halfway.
-    leftBehind = await tearDown()
-    forget()
+    // Released only once done: a signal during this teardown waits for it instead of exiting halfway.
+    leftBehind = await down()
+    release()
   }
   // A lab that is not gone fails the scenario: the next run, or the class next door, would trip over it.
   run.problems.push(...leftBehind)
+  return judge(plan, run, options.submissions ?? {}, performance.now() - started)
+}
+
+function judge(plan: RunPlan, run: LabRun, submissions: Record<string, string>, wallMs: number): ScenarioResult {
+  const { scenario, impl, project } = plan
   const checks = checkScenario(scenario, run)
   const status = run.skipped ? 'skipped' : checks.every((check) => check.passed) ? 'passed' : 'failed'
-  const submissions = options.submissions ?? {}
   return {
-    scenario, impl, project, checks, run, status, submissions,
+    scenario, impl, project, checks, run, status, submissions, wallMs,
     hints: hintsFor(scenario, { run, checks, submitted: Object.keys(submissions) }),
     passed: status === 'passed',
-    wallMs: performance.now() - started,
   }
 }
 
-async function upRunCollect(scenario: Scenario, project: string, file: string, { captureDir, captureAll }: { captureDir?: string; captureAll: boolean }): Promise<LabRun> {
-  const problems: string[] = []
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await docker.composeUp(project, file, ROOT, UP_DEADLINE_MS)
-      break
-    } catch (error) {
-      const message = (error as Error).message
-      // Docker's own address pools are used up (a class of labs at once): the lab picks a subnet itself;
-      // another lab may take the same one first, hence a few tries.
-      if (POOL_EXHAUSTED.test(message) && attempt <= SUBNET_TRIES) {
-        await writeFile(file, composeText(withSubnet(parseCompose(await readFile(file, 'utf8')), randomSubnet())))
-        continue
-      }
-      problems.push(`the lab did not come up: ${message}`)
-      break
-    }
-  }
-  const containers = await docker.projectContainers(project)
-  const hostNames = Object.keys(scenario.hosts)
+/** The phases between up and down. */
+async function runLab(lab: Lab): Promise<LabRun> {
+  const problems = [...lab.problems]
   // The servers first: the other programs start once these listen, and never start if they do not.
-  const unready = (await Promise.all(hostNames.map((host) => untilListening(scenario, host, containers)))).filter((p) => p !== undefined)
+  const unready = await untilServersListen(lab)
   problems.push(...unready)
-  const finishers = Object.entries(scenario.expect)
-    .filter(([host, expectation]) => typeof expectation.exit === 'number' && containers.has(host) && !unready.length)
-    .map(([host]) => host)
-  // Each program's deadline counts from its own start: on a busy machine a host's sidecar can take seconds to
-  // be ready, and that wait is not the program's.
-  await Promise.all(finishers.map(async (host) => {
-    const id = containers.get(host)!
-    const startedAt = (await docker.waitForLogLine(id, START_MARK, PROGRAM_START_WAIT_MS)) ?? Date.now()
-    const left = await docker.waitForExit([id], Math.max(0, startedAt + scenario.deadlineMs - Date.now()))
-    if (left.length) problems.push(`${host} was still running at the ${scenario.deadlineMs / 1000} s deadline`)
-  }))
+  if (!unready.length) problems.push(...(await untilProgramsEnd(lab)))
   const endedAt = Date.now()
-
-  // Stopping the sidecars makes them print the sockets still listening and their fault counters, and flush
-  // their captures. Only a capture needs its sidecar to have exited (tcpdump then has written the whole pcap);
-  // the others are read as soon as they have printed, and left to the teardown (about 0.1 s sooner).
-  const capturing = (host: string) => captures(scenario, host, { captureAll })
-  if (scenario.faults?.length || hostNames.some(capturing)) await sleep(TRAILING_PACKETS_MS)
-  await Promise.all(hostNames.map(async (host) => {
-    const sidecar = containers.get(sidecarName(host))
-    if (!sidecar) return
-    if (!capturing(host)) {
-      await docker.signalContainer(sidecar, 'SIGTERM')
-      if (await docker.waitForLogLine(sidecar, `lab-net[${host}]: counters`, SIDECAR_REPORT_MS)) return
-    }
-    await docker.stopContainers([sidecar], 3)
-  }))
-
+  await stopSidecars(lab)
   const hosts: Record<string, HostRun> = {}
   let skipped: string | undefined
-  const collect = Promise.all(hostNames.map(async (host) => {
-    const id = containers.get(host)
-    if (!id) return
-    const hostRecord = hostRun(host, await docker.containerOutput(id), endedAt)
-    const sidecarId = containers.get(sidecarName(host))
-    if (sidecarId) {
-      const sidecar = await docker.containerOutput(sidecarId)
-      const net = readSidecarLog(sidecar.stdout.map((line) => line.text))
-      hostRecord.faultCounters = net.counters
-      hostRecord.address ??= net.address
-      hostRecord.listening = net.listening
-      skipped ??= net.skipped
-      if (sidecar.exitCode !== null && sidecar.exitCode !== 0 && !net.counters) {
-        problems.push(`the network sidecar of ${host} failed: ${sidecar.stderr.at(-1)?.text ?? `exit code ${sidecar.exitCode}`}`)
-      }
-      const pcap = capturing(host) ? await docker.readFileFrom(sidecarId, `/capture/${host}.pcap`) : undefined
-      if (pcap) hostRecord.packets = await readPcap(pcap)
-      if (pcap && captureDir) await writeFile(path.join(captureDir, `${scenario.id}-${host}.pcap`), pcap)
-      if (net.captureLost) problems.push(`the capture of ${host} missed ${net.captureLost} packets`)
-    }
-    hosts[host] = hostRecord
+  const collect = Promise.all(lab.hosts.map(async (host) => {
+    const collected = await collectHost(lab, host, endedAt)
+    if (!collected) return
+    hosts[host.name] = collected.run
+    problems.push(...collected.problems)
+    skipped ??= collected.skipped
   }))
   await withDeadline(collect, COLLECT_DEADLINE_MS, 'collect output').catch((error: Error) => problems.push(error.message))
   return { hosts, problems, skipped }
 }
 
-/** Waits until a listening host's sidecar saw its port open; what went wrong otherwise, in words. */
-async function untilListening(scenario: Scenario, host: string, containers: Map<string, string>): Promise<string | undefined> {
-  const port = scenario.hosts[host].listens
-  const program = containers.get(host)
-  const sidecar = containers.get(sidecarName(host))
-  if (port === undefined || !program || !sidecar) return undefined
-  const done = new AbortController()
-  const started = performance.now()
-  try {
-    const opened = docker.waitForLogLine(sidecar, `lab-net[${host}]: port ${port} open`, LISTEN_DEADLINE_MS, done.signal).then((at) => at !== undefined)
-    const exited = docker.waitForExit([program], LISTEN_DEADLINE_MS, done.signal).then((running) => running.length === 0)
-    const first = await Promise.race([opened.then((open) => (open ? 'open' : 'late')), exited.then((gone) => (gone ? 'exited' : 'late'))])
-    if (first === 'open') return undefined
-    if (first === 'late') return `${host} was not listening on port ${port} after ${formatMs(performance.now() - started)}`
-    // It may have opened the port just before it exited: its sidecar looks every 20 ms.
-    if (await Promise.race([opened, sleep(250).then(() => false)])) return undefined
-    return `${host} exited before it listened on port ${port}`
-  } finally {
-    done.abort()
+/** Waits until every listening host's sidecar saw its port open; what went wrong otherwise, in words. */
+async function untilServersListen(lab: Lab): Promise<string[]> {
+  const outcomes = await Promise.all(lab.hosts.map(async (host) => {
+    const port = host.spec.listens
+    if (port === undefined || !host.program || !host.sidecar) return undefined
+    const outcome = await Wait.forListening(port, `lab-net[${host.name}]: port ${port} open`).withDeadline(LISTEN_DEADLINE_MS).waitUntilReady(host)
+    return outcome.ok ? undefined : outcome.message
+  }))
+  return outcomes.filter((problem) => problem !== undefined)
+}
+
+/** Waits for every program expected to exit, each until its own deadline counted from its own start: on a busy
+ * machine a host's sidecar can take seconds to be ready, and that wait is not the program's. */
+async function untilProgramsEnd(lab: Lab): Promise<string[]> {
+  const { scenario } = lab.plan
+  const finishers = lab.hosts.filter((host) => typeof scenario.expect[host.name]?.exit === 'number' && host.program)
+  const problems = await Promise.all(finishers.map(async (host) => {
+    const start = await Wait.forLogLine(START_MARK, 'program').withDeadline(PROGRAM_START_WAIT_MS).waitUntilReady(host)
+    const startedAt = start.ok ? start.at : Date.now()
+    const exit = await Wait.forExit().withDeadline(Math.max(0, startedAt + scenario.deadlineMs - Date.now())).waitUntilReady(host)
+    return exit.ok ? undefined : `${host.name} was still running at the ${scenario.deadlineMs / 1000} s deadline`
+  }))
+  return problems.filter((problem) => problem !== undefined)
+}
+
+/** Stopping the sidecars makes them print the sockets still listening and their fault counters, and flush their
+ * captures. Only a capture needs its sidecar to have exited (tcpdump then has written the whole pcap); the others
+ * are read as soon as they have printed, and left to the teardown. */
+async function stopSidecars(lab: Lab): Promise<void> {
+  const capturing = lab.hosts.some((host) => captures(lab.plan, host.name))
+  if (lab.plan.scenario.faults?.length || capturing) await sleep(TRAILING_PACKETS_MS)
+  await Promise.all(lab.hosts.map(async ({ name, sidecar }) => {
+    if (!sidecar) return
+    if (!captures(lab.plan, name)) {
+      await sidecar.signal('SIGTERM')
+      if (await sidecar.logLine(`lab-net[${name}]: counters`, SIDECAR_REPORT_MS)) return
+    }
+    await sidecar.stop(3)
+  }))
+}
+
+/** What one host did: its program's output re-based on its start, and what its sidecar reported and captured. */
+async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ run: HostRun; problems: string[]; skipped?: string } | undefined> {
+  if (!host.program) return undefined
+  const run = hostRun(host.name, await host.program.output(), endedAt)
+  const problems: string[] = []
+  if (!host.sidecar) return { run, problems }
+  const sidecar = await host.sidecar.output()
+  const net = readSidecarLog(sidecar.stdout.map((line) => line.text))
+  run.faultCounters = net.counters
+  run.address ??= net.address
+  run.listening = net.listening
+  if (sidecar.exitCode !== null && sidecar.exitCode !== 0 && !net.counters) {
+    problems.push(`the network sidecar of ${host.name} failed: ${sidecar.stderr.at(-1)?.text ?? `exit code ${sidecar.exitCode}`}`)
   }
+  const pcap = captures(lab.plan, host.name) ? await host.sidecar.readFile(`/capture/${host.name}.pcap`) : undefined
+  if (pcap) run.packets = await readPcap(pcap)
+  if (pcap && lab.plan.captureDir) await writeFile(path.join(lab.plan.captureDir, `${lab.plan.scenario.id}-${host.name}.pcap`), pcap)
+  if (net.captureLost) problems.push(`the capture of ${host.name} missed ${net.captureLost} packets`)
+  return { run, problems, skipped: net.skipped }
 }
 
 /** What a sidecar reported: its fault counters when it stopped, and why it skipped a fault, if it did. */

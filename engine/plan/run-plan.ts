@@ -1,0 +1,84 @@
+// One run of one scenario, resolved before anything starts: who it is (project, run id), what it runs (image,
+// implementation, submissions staged in its own folder) and what it keeps (captures). The runtime brings exactly
+// this up; nothing downstream parses a project name back apart.
+import { randomBytes } from 'node:crypto'
+import { mkdtemp } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { errors } from '../model/errors.ts'
+import type { Impl, Scenario } from '../model/scenario.ts'
+import { stageSubmission, type StagedSubmission } from './submission.ts'
+
+/** The temporary folder of a run is `<tmp>/socket-lab-run-<project>-XXXXXX`, so `lab clean` finds a killed run's. */
+export const RUN_DIR_PREFIX = 'socket-lab-run-'
+/** Every compose project of the lab is `socketlab-<scenario>-<run id>`. */
+export const PROJECT_PREFIX = 'socketlab-'
+
+export interface RunOptions {
+  /** The lab image, as ensureLabImage returned it. */
+  image: string
+  impl?: Impl
+  /** Programs to run in place of the reference ones, by host: paths to a student's files. */
+  submissions?: Record<string, string>
+  /** Capture every host, and keep each capture as DIR/<scenario>-<host>.pcap. */
+  captureDir?: string
+  /** Capture every host (for a report's packet diagram), without keeping the files. */
+  captureAll?: boolean
+}
+
+export interface RunPlan {
+  scenario: Scenario
+  impl: Impl
+  image: string
+  runId: string
+  project: string
+  /** The run's own temporary folder: its compose file and staged submissions. */
+  workDir: string
+  composeFile: string
+  /** Submitted programs by host, staged in workDir. */
+  submissions: Record<string, StagedSubmission>
+  /** Capture every host, whatever the scenario asks: --capture DIR, a report, or submitted programs to hint at. */
+  captureAll: boolean
+  /** Where each host's pcap is kept, when the user asked for them. */
+  captureDir?: string
+}
+
+export function newRunId(): string {
+  return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
+}
+
+/** Names the run and makes its folder. Stage submissions into it with `stageSubmissions` (the caller owns the
+ * folder from here: its teardown removes it). */
+export async function planRun(scenario: Scenario, options: RunOptions): Promise<RunPlan> {
+  const runId = newRunId()
+  const project = `${PROJECT_PREFIX}${scenario.id}-${runId}`
+  const workDir = await mkdtemp(path.join(os.tmpdir(), `${RUN_DIR_PREFIX}${project}-`))
+  return {
+    scenario,
+    impl: options.impl ?? 'ts',
+    image: options.image,
+    runId,
+    project,
+    workDir,
+    composeFile: path.join(workDir, 'compose.yml'),
+    submissions: {},
+    // Submissions are captured too: the hints tell a wrong host from a wrong port by what reached the wire.
+    captureAll: options.captureAll === true || options.captureDir !== undefined || Object.keys(options.submissions ?? {}).length > 0,
+    captureDir: options.captureDir,
+  }
+}
+
+/** Copies each submitted program into the run's folder; a host the scenario lacks is a usage error. */
+export async function stageSubmissions(plan: RunPlan, sources: Record<string, string>): Promise<void> {
+  const { scenario } = plan
+  for (const [host, source] of Object.entries(sources)) {
+    if (!(host in scenario.hosts)) throw errors.usage(`${scenario.id} has no host "${host}" to run ${source} in (hosts: ${Object.keys(scenario.hosts).join(', ')})`)
+    plan.submissions[host] = await stageSubmission(host, source, plan.workDir)
+  }
+}
+
+/** Whether a host's sidecar writes a pcap of it. */
+export function captures(plan: Pick<RunPlan, 'scenario' | 'captureAll'>, host: string): boolean {
+  const { capture } = plan.scenario
+  return plan.captureAll || capture === true || (capture ?? []).includes(host)
+}

@@ -1,0 +1,106 @@
+// Named waits on a lab host, each with a deadline and a typed outcome, composed instead of written inline
+// (testcontainers' WaitStrategy is the model): until a host listens, until its program printed a line, until it
+// exited, and the first of several.
+import { setTimeout as sleep } from 'node:timers/promises'
+import { formatMs } from '../judge/checks.ts'
+import type { Container, LabHost } from './lab.ts'
+
+export type WaitOutcome =
+  | { ok: true; at: number }
+  /** `deadline`: the time ran out; `ended`: what was waited for can no longer happen (the program exited). */
+  | { ok: false; reason: 'deadline' | 'ended' | 'aborted'; message: string }
+
+export interface WaitStrategy {
+  readonly description: string
+  withDeadline(ms: number): WaitStrategy
+  waitUntilReady(host: LabHost, signal?: AbortSignal): Promise<WaitOutcome>
+}
+
+abstract class BaseWait implements WaitStrategy {
+  abstract readonly description: string
+  protected deadlineMs = 20_000
+  withDeadline(ms: number): this {
+    this.deadlineMs = ms
+    return this
+  }
+  abstract waitUntilReady(host: LabHost, signal?: AbortSignal): Promise<WaitOutcome>
+}
+
+const missing = (host: LabHost, what: string): WaitOutcome => ({ ok: false, reason: 'ended', message: `${host.name} has no ${what} container` })
+
+/** A line on the program's output (or its sidecar's) that starts with `prefix`. */
+class LogLineWait extends BaseWait {
+  readonly prefix: string
+  readonly of: 'program' | 'sidecar'
+  constructor(prefix: string, of: 'program' | 'sidecar') {
+    super()
+    this.prefix = prefix
+    this.of = of
+  }
+  get description() {
+    return `${this.of} printed "${this.prefix}"`
+  }
+  async waitUntilReady(host: LabHost, signal?: AbortSignal): Promise<WaitOutcome> {
+    const container: Container | undefined = host[this.of]
+    if (!container) return missing(host, this.of)
+    const started = performance.now()
+    const at = await container.logLine(this.prefix, this.deadlineMs, signal)
+    if (at !== undefined) return { ok: true, at }
+    if (signal?.aborted) return { ok: false, reason: 'aborted', message: `stopped waiting for ${host.name}` }
+    const late = performance.now() - started >= this.deadlineMs - 5
+    return late
+      ? { ok: false, reason: 'deadline', message: `${host.name}: no "${this.prefix}" after ${formatMs(performance.now() - started)}` }
+      : { ok: false, reason: 'ended', message: `${host.name} ended without printing "${this.prefix}"` }
+  }
+}
+
+/** The program exited. */
+class ExitWait extends BaseWait {
+  readonly description = 'program exited'
+  async waitUntilReady(host: LabHost, signal?: AbortSignal): Promise<WaitOutcome> {
+    if (!host.program) return missing(host, 'program')
+    if (await host.program.exited(this.deadlineMs, signal)) return { ok: true, at: Date.now() }
+    return { ok: false, reason: signal?.aborted ? 'aborted' : 'deadline', message: `${host.name} was still running after ${formatMs(this.deadlineMs)}` }
+  }
+}
+
+/** The host's sidecar saw its program listen on `port` (TCP or UDP); fails as soon as the program exits first. */
+class ListeningWait extends BaseWait {
+  readonly port: number
+  readonly announce: string
+  constructor(port: number, announce: string) {
+    super()
+    this.port = port
+    this.announce = announce
+  }
+  get description() {
+    return `listening on port ${this.port}`
+  }
+  async waitUntilReady(host: LabHost, outer?: AbortSignal): Promise<WaitOutcome> {
+    if (!host.program || !host.sidecar) return missing(host, host.program ? 'sidecar' : 'program')
+    const done = new AbortController()
+    const signal = outer ? AbortSignal.any([outer, done.signal]) : done.signal
+    const started = performance.now()
+    try {
+      const opened = host.sidecar.logLine(this.announce, this.deadlineMs, signal)
+      const exited = host.program.exited(this.deadlineMs, signal)
+      const first = await Promise.race([opened.then((at) => ({ open: at })), exited.then((gone) => ({ gone }))])
+      if ('open' in first && first.open !== undefined) return { ok: true, at: first.open }
+      if ('gone' in first && first.gone) {
+        // It may have opened the port just before it exited: its sidecar looks every 20 ms.
+        const late = await Promise.race([opened, sleep(250).then(() => undefined)])
+        if (late !== undefined) return { ok: true, at: late }
+        return { ok: false, reason: 'ended', message: `${host.name} exited before it listened on port ${this.port}` }
+      }
+      return { ok: false, reason: 'deadline', message: `${host.name} was not listening on port ${this.port} after ${formatMs(performance.now() - started)}` }
+    } finally {
+      done.abort()
+    }
+  }
+}
+
+export const Wait = {
+  forLogLine: (prefix: string, of: 'program' | 'sidecar' = 'program') => new LogLineWait(prefix, of),
+  forExit: () => new ExitWait(),
+  forListening: (port: number, announce: string) => new ListeningWait(port, announce),
+}
