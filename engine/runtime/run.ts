@@ -182,7 +182,7 @@ async function upRunCollect(scenario: Scenario, project: string, file: string, {
         problems.push(`the network sidecar of ${host} failed: ${sidecar.stderr.at(-1)?.text ?? `exit code ${sidecar.exitCode}`}`)
       }
       const pcap = capturing(host) ? await docker.readFileFrom(sidecarId, `/capture/${host}.pcap`) : undefined
-      if (pcap) hostRecord.packets = await readPcap(pcap)
+      if (pcap) hostRecord.packets = (await readPcap(pcap)).packets
       if (pcap && captureDir) await writeFile(path.join(captureDir, `${scenario.id}-${host}.pcap`), pcap)
       if (net.captureLost) problems.push(`the capture of ${host} missed ${net.captureLost} packets`)
     }
