@@ -13,7 +13,8 @@ import type { ScenarioResult } from './engine/model/result.ts'
 import { IMPLS, type Impl } from './engine/model/scenario.ts'
 import { tearDownOnSignals } from './engine/runtime/signals.ts'
 import { filesByHost, submissionsFromOptions } from './engine/plan/submission.ts'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
+import { prepareCaptureDir } from './engine/plan/capture-dir.ts'
 import { userPath } from './engine/plan/layout.ts'
 import type { GradeRow } from './engine/tasks/grade.ts'
 import { inOrder, runPool } from './engine/tasks/pool.ts'
@@ -121,9 +122,9 @@ async function main(argv: string[]): Promise<number> {
   const submissions = await submissionsFromOptions(values)
   const lang = parseLang(values.lang)
   const report = createReporters({ names: values.reporter ?? [], output: values.output, env: process.env, stdout: process.stdout, stderr: process.stderr, lang })
-  const image = await ensureLabImage(report.note, {}, dockerReady)
   const captureDir = values.capture === undefined ? undefined : userPath(values.capture)
-  if (captureDir) await mkdir(captureDir, { recursive: true })
+  if (captureDir) await prepareCaptureDir(captureDir)
+  const image = await ensureLabImage(report.note, {}, dockerReady)
   // Scenarios run a few at a time; each is reported as one block, in the order they were asked for.
   const finished = inOrder<ScenarioResult>((result) => report.scenarioFinished(result))
   // The longest (by their last run here) start first, so that a parallel catalog does not end on a long one.

@@ -1,55 +1,20 @@
 import { expect, it } from 'vitest'
-import { decodeEthernet, describePacket, readPcap } from './packets.ts'
+import { MAX_PACKETS_DECODED, decodeEthernet, describePacket, readPcap } from './packets.ts'
+import { arpFrame, fragmentedUdp, icmpFrame, ipv6UdpFrame, pcapFile, tcpFrame, udpFrame } from './fixtures/frames.ts'
 import { readSidecarLog } from '../runtime/run.ts'
 
-/** An Ethernet + IPv4 + TCP frame as the kernel would put it on the wire. */
-function tcpFrame(flags: number, seq: number, ack: number, payload = ''): Buffer {
-  const data = Buffer.from(payload)
-  const frame = Buffer.alloc(14 + 20 + 20 + data.length)
-  frame.writeUInt16BE(0x0800, 12)
-  frame[14] = 0x45
-  frame.writeUInt16BE(20 + 20 + data.length, 16)
-  frame[14 + 9] = 6
-  Buffer.from([172, 18, 0, 3]).copy(frame, 26)
-  Buffer.from([172, 18, 0, 2]).copy(frame, 30)
-  frame.writeUInt16BE(40312, 34)
-  frame.writeUInt16BE(12345, 36)
-  frame.writeUInt32BE(seq, 38)
-  frame.writeUInt32BE(ack, 42)
-  frame[46] = 5 << 4
-  frame[47] = flags
-  data.copy(frame, 54)
-  return frame
-}
-
-function pcapFile(frames: Buffer[]): Buffer {
-  const header = Buffer.alloc(24)
-  header.writeUInt32LE(0xa1b2c3d4, 0)
-  header.writeUInt16LE(2, 4)
-  header.writeUInt16LE(4, 6)
-  header.writeUInt32LE(262144, 16)
-  header.writeUInt32LE(1, 20)
-  return Buffer.concat([header, ...frames.flatMap((frame, i) => {
-    const record = Buffer.alloc(16)
-    record.writeUInt32LE(1_764_000_000 + i, 0)
-    record.writeUInt32LE(500, 4)
-    record.writeUInt32LE(frame.length, 8)
-    record.writeUInt32LE(frame.length, 12)
-    return [record, frame]
-  })])
-}
-
 it('decodes TCP flags, sequence numbers and payload', () => {
-  const packet = decodeEthernet(tcpFrame(0x18, 4_000_000_000, 7, 'Olá, servidor!'), 0)
+  const packet = decodeEthernet(tcpFrame(0x18, 4_000_000_000, 7, { payload: 'Olá, servidor!' }), 0)
   expect(packet).toMatchObject({ proto: 'tcp', src: '172.18.0.3', dst: '172.18.0.2', sport: 40312, dport: 12345, flags: 'P.', seq: 4_000_000_000, ack: 7, length: 15 })
-  expect(packet.payload?.toString('utf8')).toBe('Olá, servidor!')
-  expect(decodeEthernet(tcpFrame(0x12, 1, 2), 0).flags).toBe('S.')
-  expect(decodeEthernet(tcpFrame(0x11, 1, 2), 0).flags).toBe('F.')
-  expect(decodeEthernet(tcpFrame(0x04, 1, 0), 0).flags).toBe('R')
+  expect(packet?.payload?.toString('utf8')).toBe('Olá, servidor!')
+  expect(decodeEthernet(tcpFrame(0x12, 1, 2), 0)?.flags).toBe('S.')
+  expect(decodeEthernet(tcpFrame(0x11, 1, 2), 0)?.flags).toBe('F.')
+  expect(decodeEthernet(tcpFrame(0x04, 1, 0), 0)?.flags).toBe('R')
 })
 
 it('reads a pcap file into packets with their capture times', async () => {
-  const packets = await readPcap(pcapFile([tcpFrame(0x02, 10, 0), tcpFrame(0x12, 99, 11)]))
+  const { packets, undecodable } = await readPcap(pcapFile([tcpFrame(0x02, 10, 0), tcpFrame(0x12, 99, 11)]))
+  expect(undecodable).toBe(0)
   expect(packets.map((p) => p.flags)).toEqual(['S', 'S.'])
   expect(packets[1].at - packets[0].at).toBe(1000)
   expect(describePacket(packets[1], packets[0].at, { '172.18.0.3': 'client', '172.18.0.2': 'server' }))
@@ -64,4 +29,48 @@ it('reads what a network sidecar reported', () => {
     'lab-net[server]: counters {"loss":297}',
     'lab-net[server]: tcpdump ended (0): 9 packets captured 21 packets received by filter 0 packets dropped by kernel',
   ])).toEqual({ address: '172.18.0.2', counters: { loss: 297 }, skipped: 'this kernel has no sch_netem, so delay and jitter cannot be applied', captureLost: 12 })
+})
+
+it('decodes UDP, ICMP and ARP', () => {
+  expect(decodeEthernet(udpFrame('oi'), 0)).toMatchObject({ proto: 'udp', sport: 40312, dport: 12345, length: 2 })
+  expect(decodeEthernet(udpFrame('oi'), 0)?.payload?.toString()).toBe('oi')
+  expect(decodeEthernet(icmpFrame(3, 3), 0)).toMatchObject({ proto: 'icmp', icmp: { type: 3, code: 3 } })
+  expect(decodeEthernet(arpFrame(1), 0)).toMatchObject({ proto: 'arp', flags: 'request', src: '172.18.0.3', dst: '172.18.0.2' })
+  expect(decodeEthernet(arpFrame(2), 0)?.flags).toBe('reply')
+})
+
+it('decodes both fragments of a UDP datagram over 1472 bytes: ports from the first, data only in the second', () => {
+  const [first, second] = fragmentedUdp(2000, { id: 77 })
+  expect(decodeEthernet(first, 0)).toMatchObject({ proto: 'udp', sport: 40312, dport: 12345, length: 2000, ipId: 77, fragment: { offset: 0, more: true } })
+  const rest = decodeEthernet(second, 0)
+  expect(rest).toMatchObject({ proto: 'udp', length: 2000 + 8 - 1480, ipId: 77, fragment: { offset: 1480, more: false } })
+  expect(rest?.sport).toBeUndefined()
+  expect(decodeEthernet(udpFrame('x'), 0)?.fragment).toBeUndefined()
+})
+
+it('reads a capture with a fragmented datagram to its end', async () => {
+  const read = await readPcap(pcapFile([...fragmentedUdp(1473), udpFrame('depois')]))
+  expect(read.packets.map((p) => [p.proto, p.length, p.fragment?.offset])).toEqual([['udp', 1473, 0], ['udp', 1, 1480], ['udp', 6, undefined]])
+  expect(read.undecodable).toBe(0)
+})
+
+it('does not take an IPv6 frame for IPv4', () => {
+  expect(decodeEthernet(ipv6UdpFrame(), 0)).toEqual({ at: 0, proto: 'other', src: '', dst: '', length: 0 })
+})
+
+it('skips and counts frames too short for their headers, and frames of another link type', async () => {
+  const read = await readPcap(pcapFile([tcpFrame(0x02, 1, 0).subarray(0, 40), udpFrame('a'), Buffer.alloc(6)]))
+  expect(read).toMatchObject({ undecodable: 2, notDecoded: 0 })
+  expect(read.packets.map((p) => p.proto)).toEqual(['udp'])
+  expect((await readPcap(pcapFile([udpFrame('a')], 101))).undecodable).toBe(1)
+})
+
+it(`decodes at most ${MAX_PACKETS_DECODED} packets of a capture and counts the rest`, async () => {
+  const frame = udpFrame('x')
+  const read = await readPcap(pcapFile(Array.from({ length: MAX_PACKETS_DECODED + 3 }, () => frame)))
+  expect([read.packets.length, read.notDecoded]).toEqual([MAX_PACKETS_DECODED, 3])
+})
+
+it('says why a file that is not a pcap capture could not be read', async () => {
+  expect(await readPcap(Buffer.from('this is not a capture at all'))).toEqual({ packets: [], undecodable: 0, notDecoded: 0, unreadable: 'unknown magic number: 74686973' })
 })

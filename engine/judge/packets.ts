@@ -1,24 +1,56 @@
 // Reads a host's capture: the pcap file format comes from pcap-parser; this file only decodes the few
-// headers the lab asserts on (Ethernet, ARP, IPv4, TCP, UDP, ICMP) into plain Packet records.
+// headers the lab asserts on (Ethernet, ARP, IPv4 and its fragments, TCP, UDP, ICMP) into plain Packet records.
+// A capture holds whatever a submitted program sent: every field is bounds-checked, and a frame that cannot be
+// decoded is counted and skipped, never thrown on (a throw inside the parser's stream event would escape the run).
 import { Readable } from 'node:stream'
 import type { Packet } from '../model/scenario.ts'
 
 const LINKTYPE_ETHERNET = 1
 const PAYLOAD_KEPT = 256
+/** Packets decoded per capture; a flood past this is counted, not kept (the checks never need that many). */
+export const MAX_PACKETS_DECODED = 50_000
 
-export async function readPcap(file: Buffer): Promise<Packet[]> {
+export interface PcapRead {
+  packets: Packet[]
+  /** Frames skipped because they were too short or malformed for their own headers (or not Ethernet). */
+  undecodable: number
+  /** Frames past MAX_PACKETS_DECODED, not decoded. */
+  notDecoded: number
+  /** Why the file could not be read to its end (not a pcap file, an unsupported version), when it could not. */
+  unreadable?: string
+}
+
+export async function readPcap(file: Buffer): Promise<PcapRead> {
   const { default: pcapParser } = await import('pcap-parser') // only for runs that capture
   return new Promise((resolve, reject) => {
-    const packets: Packet[] = []
+    const read: PcapRead = { packets: [], undecodable: 0, notDecoded: 0 }
+    let settled = false
+    const settle = (error?: Error) => {
+      if (settled) return
+      settled = true
+      if (error) reject(error)
+      else resolve(read)
+    }
     const parser = pcapParser.parse(Readable.from([file]))
     let linkType = LINKTYPE_ETHERNET
     parser.on('globalHeader', (header: { linkLayerType: number }) => (linkType = header.linkLayerType))
     parser.on('packet', (raw: { header: { timestampSeconds: number; timestampMicroseconds: number }; data: Buffer }) => {
-      if (linkType !== LINKTYPE_ETHERNET) return
-      packets.push(decodeEthernet(raw.data, raw.header.timestampSeconds * 1000 + raw.header.timestampMicroseconds / 1000))
+      try {
+        if (read.packets.length >= MAX_PACKETS_DECODED) return void read.notDecoded++
+        const packet = linkType === LINKTYPE_ETHERNET
+          ? decodeEthernet(raw.data, raw.header.timestampSeconds * 1000 + raw.header.timestampMicroseconds / 1000)
+          : undefined
+        if (packet) read.packets.push(packet)
+        else read.undecodable++
+      } catch (error) {
+        settle(error as Error) // a decoder bug: the run reports it, the stream goes on harmlessly
+      }
     })
-    parser.on('end', () => resolve(packets))
-    parser.on('error', reject)
+    parser.on('end', () => settle())
+    parser.on('error', (error: Error) => {
+      read.unreadable = error.message
+      settle()
+    })
   })
 }
 
@@ -29,38 +61,65 @@ function tcpFlags(bits: number): string {
   return `${bits & 0x02 ? 'S' : ''}${bits & 0x01 ? 'F' : ''}${bits & 0x04 ? 'R' : ''}${bits & 0x08 ? 'P' : ''}${bits & 0x10 ? '.' : ''}`
 }
 
-export function decodeEthernet(frame: Buffer, at: number): Packet {
+const ETHERNET_HEADER = 14
+const ARP_IPV4_LENGTH = 28
+const IPV4_MIN_HEADER = 20
+const TCP_MIN_HEADER = 20
+const UDP_HEADER = 8
+
+/** The packet a frame carries, or undefined when the frame is too short or malformed for its own headers. */
+export function decodeEthernet(frame: Buffer, at: number): Packet | undefined {
+  if (frame.length < ETHERNET_HEADER) return undefined
   const etherType = frame.readUInt16BE(12)
   if (etherType === 0x0806) {
-    const operation = frame.readUInt16BE(14 + 6) === 1 ? 'request' : 'reply'
-    return { at, proto: 'arp', src: ipv4(frame, 14 + 14), dst: ipv4(frame, 14 + 24), flags: operation, length: 0 }
+    if (frame.length < ETHERNET_HEADER + ARP_IPV4_LENGTH) return undefined
+    const operation = frame.readUInt16BE(ETHERNET_HEADER + 6) === 1 ? 'request' : 'reply'
+    return { at, proto: 'arp', src: ipv4(frame, ETHERNET_HEADER + 14), dst: ipv4(frame, ETHERNET_HEADER + 24), flags: operation, length: 0 }
   }
-  if (etherType !== 0x0800) return { at, proto: 'other', src: '', dst: '', length: 0 }
-  const ip = 14
+  if (etherType !== 0x0800) return { at, proto: 'other', src: '', dst: '', length: 0 } // IPv6 (0x86dd) among others
+  return decodeIpv4(frame, ETHERNET_HEADER, at)
+}
+
+function decodeIpv4(frame: Buffer, ip: number, at: number): Packet | undefined {
+  if (frame.length < ip + IPV4_MIN_HEADER || frame[ip] >> 4 !== 4) return undefined
   const headerLength = (frame[ip] & 0x0f) * 4
   const totalLength = frame.readUInt16BE(ip + 2)
+  if (headerLength < IPV4_MIN_HEADER || totalLength < headerLength || frame.length < ip + headerLength) return undefined
   const protocol = frame[ip + 9]
-  const base = { at, src: ipv4(frame, ip + 12), dst: ipv4(frame, ip + 16), ipId: frame.readUInt16BE(ip + 4) }
+  const fragmentField = frame.readUInt16BE(ip + 6)
+  const offset = (fragmentField & 0x1fff) * 8
+  const more = (fragmentField & 0x2000) !== 0
+  const base = {
+    at, src: ipv4(frame, ip + 12), dst: ipv4(frame, ip + 16), ipId: frame.readUInt16BE(ip + 4),
+    ...(offset || more ? { fragment: { offset, more } } : {}),
+  }
   const l4 = ip + headerLength
-  const end = Math.min(frame.length, ip + totalLength)
-  if (protocol === 6) {
+  const datagramEnd = ip + totalLength
+  const end = Math.min(frame.length, datagramEnd)
+  const name = protocol === 6 ? 'tcp' : protocol === 17 ? 'udp' : protocol === 1 ? 'icmp' : 'other'
+  // a later fragment is the datagram's data only: no header of its own to read
+  if (offset > 0 || name === 'other') return { ...base, proto: name, length: datagramEnd - l4 }
+  if (name === 'tcp') {
+    if (end < l4 + TCP_MIN_HEADER) return undefined
     const dataOffset = (frame[l4 + 12] >> 4) * 4
-    const payload = frame.subarray(l4 + dataOffset, end)
+    if (dataOffset < TCP_MIN_HEADER || datagramEnd < l4 + dataOffset) return undefined
     return {
       ...base, proto: 'tcp', sport: frame.readUInt16BE(l4), dport: frame.readUInt16BE(l4 + 2),
       seq: frame.readUInt32BE(l4 + 4), ack: frame.readUInt32BE(l4 + 8), flags: tcpFlags(frame[l4 + 13]),
-      length: ip + totalLength - (l4 + dataOffset), payload: Buffer.from(payload.subarray(0, PAYLOAD_KEPT)),
+      length: datagramEnd - (l4 + dataOffset), payload: Buffer.from(frame.subarray(l4 + dataOffset, end).subarray(0, PAYLOAD_KEPT)),
     }
   }
-  if (protocol === 17) {
-    const payload = frame.subarray(l4 + 8, end)
+  if (name === 'udp') {
+    if (end < l4 + UDP_HEADER) return undefined
+    const udpLength = frame.readUInt16BE(l4 + 4)
+    if (udpLength < UDP_HEADER) return undefined
     return {
       ...base, proto: 'udp', sport: frame.readUInt16BE(l4), dport: frame.readUInt16BE(l4 + 2),
-      length: frame.readUInt16BE(l4 + 4) - 8, payload: Buffer.from(payload.subarray(0, PAYLOAD_KEPT)),
+      length: udpLength - UDP_HEADER, payload: Buffer.from(frame.subarray(l4 + UDP_HEADER, end).subarray(0, PAYLOAD_KEPT)),
     }
   }
-  if (protocol === 1) return { ...base, proto: 'icmp', length: end - l4, icmp: { type: frame[l4], code: frame[l4 + 1] } }
-  return { ...base, proto: 'other', length: end - l4 }
+  if (end < l4 + 2) return undefined
+  return { ...base, proto: 'icmp', length: datagramEnd - l4, icmp: { type: frame[l4], code: frame[l4 + 1] } }
 }
 
 /** One line per packet, as a person reads a capture: `+12 ms client:40312 → server:12345 TCP [S] seq=…`. */

@@ -68,6 +68,9 @@ export interface Packet {
   payload?: Buffer
   /** ICMP type and code (3/3 port unreachable, 3/1 host unreachable). */
   icmp?: { type: number; code: number }
+  /** Set when the IPv4 packet is a fragment: `offset` in bytes of the datagram, `more` when fragments follow.
+   * Only the first fragment (offset 0) carries ports and the TCP/UDP header; later ones are data only. */
+  fragment?: { offset: number; more: boolean }
 }
 
 export interface HostExpectation {

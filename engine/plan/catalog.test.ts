@@ -40,6 +40,19 @@ describe('parameters', () => {
     expect(() => parseParams(['loss'], scenarios)).toThrow('--param takes name=number, not "loss"')
     expect(() => parseParams(['rate=3'], scenarios)).toThrow('no chosen scenario has a parameter "rate" (they have: loss, datagrams)')
   })
+
+  it('takes whole numbers for a parameter declared with one, and nothing below 0', () => {
+    expect(() => parseParams(['loss=12.5'], scenarios)).toThrow('--param loss takes a whole number from 0, not 12.5 (see `npm run lab -- --help`)')
+    expect(() => parseParams(['datagrams=-3'], scenarios)).toThrow('--param datagrams takes a whole number from 0, not -3')
+    expect(parseParams(['x=0.5'], [{ params: { x: 1.5 } }])).toEqual({ x: 0.5 })
+  })
+
+  it('turns a value the scenario\'s faults cannot take into a usage error naming the parameter and its range', async () => {
+    const refused = loadCatalog(undefined, { loss: 1000 }, ['udp-loss'])
+    await expect(refused).rejects.toThrow('--param loss=1000 cannot run scenario udp-loss: loss must be a whole number from 0 to 100 %, not 1000 (see `npm run lab -- --help`)')
+    await expect(refused).rejects.toMatchObject({ name: 'LabError', exitCode: 2 })
+    expect((await loadCatalog(undefined, { loss: 100 }, ['udp-loss']))[0].params).toEqual({ loss: 100, datagrams: 1000 })
+  })
 })
 
 describe('validateScenario', () => {

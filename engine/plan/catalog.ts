@@ -16,11 +16,23 @@ export async function loadCatalog(dir = SCENARIOS_DIR, params: Params = {}, only
   return Promise.all(files.map(async (name) => {
     const source = ((await import(pathToFileURL(path.join(dir, name)).href)) as { default: ScenarioDef | ParametrizedScenarioDef }).default
     const id = path.basename(name, '.ts')
-    const scenario: Scenario = 'define' in source
-      ? { id, ...source.define(withOverrides(source.params, params)), params: withOverrides(source.params, params) }
-      : { id, ...source }
-    validateScenario(scenario)
-    return scenario
+    if (!('define' in source)) {
+      const scenario: Scenario = { id, ...source }
+      validateScenario(scenario)
+      return scenario
+    }
+    const chosen = withOverrides(source.params, params)
+    try {
+      const scenario: Scenario = { id, ...source.define(chosen), params: chosen }
+      validateScenario(scenario)
+      return scenario
+    } catch (error) {
+      // with the defaults, a scenario that fails is a bug in its file; with values from --param, it is the user's
+      const given = Object.keys(source.params).filter((param) => param in params)
+      if (!given.length) throw error
+      const message = (error as Error).message.replace(`scenario ${id}: `, '')
+      throw errors.usage(`--param ${given.map((param) => `${param}=${params[param]}`).join(' ')} cannot run scenario ${id}: ${message}`)
+    }
   }))
 }
 
@@ -56,7 +68,11 @@ export function parseParams(options: string[], scenarios: Pick<Scenario, 'params
     const match = option.match(/^([\w-]+)=(-?\d+(?:\.\d+)?)$/)
     if (!match) throw errors.usage(`--param takes name=number, not "${option}"`)
     if (!known.has(match[1])) throw errors.usage(`no chosen scenario has a parameter "${match[1]}"${known.size ? ` (they have: ${[...known].join(', ')})` : ''}`)
-    return [match[1], Number(match[2])]
+    const value = Number(match[2])
+    // a parameter declared with a whole number counts something (datagrams, messages, percent): it takes whole numbers
+    const whole = scenarios.some((s) => Number.isInteger(s.params?.[match[1]]))
+    if (value < 0 || (whole && !Number.isInteger(value))) throw errors.usage(`--param ${match[1]} takes a ${whole ? 'whole ' : ''}number from 0, not ${match[2]}`)
+    return [match[1], value]
   }))
 }
 

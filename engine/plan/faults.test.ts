@@ -30,11 +30,23 @@ describe('netPlans', () => {
 
   it('times a partition on the first host, naming the peer by a placeholder resolved in the lab', () => {
     const { client } = plansFor({ kind: 'partition', between: ['client', 'server'], atMs: 1000, forMs: 3000 })
-    expect(client.timed).toEqual([expect.objectContaining({ atMs: 1000, untilMs: 4000, table: 'lab_partition' })])
+    expect(client.timed).toEqual([expect.objectContaining({ atMs: 1000, untilMs: 4000, table: 'lab_partition_0' })])
+    expect(client.timed![0].nft).toMatch(/^table inet lab_partition_0 {/)
     expect(client.timed![0].nft).toContain('ip saddr {{address:server}} counter drop comment "partition"')
     expect(client.timed![0].nft).toContain('ip daddr {{address:server}} counter comment "partition"')
     expect(client.timed![0].nft).not.toContain('ip daddr {{address:server}} counter drop')
     expect(client.timed![0].misdirect).toBe('{{address:server}}')
+  })
+
+  it('gives two partitions on one host a table each, so that one healing does not heal the other', () => {
+    const three: Record<string, HostSpec> = { ...hosts, other: { program: 'tcp-server' } }
+    const { client } = netPlans({ hosts: three, faults: [
+      { kind: 'partition', between: ['client', 'server'], atMs: 0, forMs: 1000 },
+      { kind: 'partition', between: ['client', 'other'], atMs: 500 },
+    ] })
+    expect(client.timed!.map((t) => t.table)).toEqual(['lab_partition_0', 'lab_partition_1'])
+    expect(client.timed!.map((t) => t.nft.match(/^table inet (\w+) {/)?.[1])).toEqual(['lab_partition_0', 'lab_partition_1'])
+    expect(client.timed![1].nft).toContain('ip saddr {{address:other}} counter drop')
   })
 
   it('limits the egress rate with tbf, and delays with netem', () => {
@@ -48,7 +60,12 @@ describe('netPlans', () => {
 
   it('refuses a fault on an undeclared host or with an impossible value', () => {
     expect(() => plansFor({ kind: 'blackhole', host: 'ghost' })).toThrow('fault blackhole names host "ghost", which the scenario does not declare')
-    expect(() => plansFor({ kind: 'loss', host: 'server', percent: 130 })).toThrow('loss must be 0 to 100 %, not 130')
+    expect(() => plansFor({ kind: 'loss', host: 'server', percent: 130 })).toThrow('loss must be a whole number from 0 to 100 %, not 130')
+    expect(() => plansFor({ kind: 'loss', host: 'server', percent: 12.5 })).toThrow('loss must be a whole number from 0 to 100 %, not 12.5')
+    expect(() => plansFor({ kind: 'rate', host: 'server', kbit: 0.5 })).toThrow('rate must be a whole number of kbit/s from 1, not 0.5')
+    expect(() => plansFor({ kind: 'delay', host: 'server', ms: -1 })).toThrow('delay must be 0 ms or more, not -1 ms (jitter 0 ms)')
+    expect(() => plansFor({ kind: 'partition', between: ['client', 'server'], atMs: -5 })).toThrow('partition must start and last 0 ms or more, not at -5 ms for undefined ms')
+    expect(plansFor({ kind: 'loss', host: 'server', percent: 100 }).server.nft).toContain('numgen random mod 100 < 100 ')
   })
 })
 

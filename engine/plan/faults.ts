@@ -30,8 +30,11 @@ export function validateFaults(scenario: Pick<Scenario, 'hosts' | 'faults'>): vo
     for (const host of named) {
       if (!(host in scenario.hosts)) throw new Error(`fault ${fault.kind} names host "${host}", which the scenario does not declare`)
     }
-    if (fault.kind === 'loss' && !(fault.percent >= 0 && fault.percent <= 100)) throw new Error(`loss must be 0 to 100 %, not ${fault.percent}`)
-    if (fault.kind === 'rate' && !(fault.kbit > 0)) throw new Error(`rate must be above 0 kbit/s, not ${fault.kbit}`)
+    // nftables compares `numgen random mod 100` with a whole number only, and tc takes whole kbit here
+    if (fault.kind === 'loss' && !(Number.isInteger(fault.percent) && fault.percent >= 0 && fault.percent <= 100)) throw new Error(`loss must be a whole number from 0 to 100 %, not ${fault.percent}`)
+    if (fault.kind === 'rate' && !(Number.isInteger(fault.kbit) && fault.kbit > 0)) throw new Error(`rate must be a whole number of kbit/s from 1, not ${fault.kbit}`)
+    if (fault.kind === 'delay' && !(fault.ms >= 0 && (fault.jitterMs ?? 0) >= 0 && Number.isFinite(fault.ms + (fault.jitterMs ?? 0)))) throw new Error(`delay must be 0 ms or more, not ${fault.ms} ms (jitter ${fault.jitterMs ?? 0} ms)`)
+    if (fault.kind === 'partition' && !((fault.atMs ?? 0) >= 0 && (fault.forMs ?? 0) >= 0 && Number.isFinite((fault.atMs ?? 0) + (fault.forMs ?? 0)))) throw new Error(`partition must start and last 0 ms or more, not at ${fault.atMs} ms for ${fault.forMs} ms`)
   }
 }
 
@@ -70,8 +73,10 @@ export function netPlans(scenario: Pick<Scenario, 'hosts' | 'faults'>): Record<s
         const peer = addressOf(fault.between[1])
         // What the peer sends is dropped on the way in; what goes to the peer is misdirected (see NetPlan.timed), only
         // counted here: an nftables drop on output would fail the sender's send() with EPERM, which no real cut does.
-        const nft = table('lab_partition', [`ip saddr ${peer} counter drop comment "partition"`], [`ip daddr ${peer} counter comment "partition"`], 'filter - 1')
-        ;(plan.timed ??= []).push({ atMs: fault.atMs ?? 0, untilMs: fault.forMs === undefined ? undefined : (fault.atMs ?? 0) + fault.forMs, table: 'lab_partition', nft, misdirect: peer })
+        // one table per timed fault: the sidecar deletes a partition's table when it heals, which must not heal another
+        const name = `lab_partition_${(plan.timed ??= []).length}`
+        const nft = table(name, [`ip saddr ${peer} counter drop comment "partition"`], [`ip daddr ${peer} counter comment "partition"`], 'filter - 1')
+        plan.timed.push({ atMs: fault.atMs ?? 0, untilMs: fault.forMs === undefined ? undefined : (fault.atMs ?? 0) + fault.forMs, table: name, nft, misdirect: peer })
         break
       }
       case 'rate': {

@@ -1,13 +1,22 @@
 // A student's own program, run in a host in place of the reference program. The file is copied into the
 // run's folder (so the unprivileged program user can read it whatever its owner and mode) and mounted
-// read-only; how it runs follows from its name, or from its #! line.
-import { chmod, copyFile, mkdir, open, stat } from 'node:fs/promises'
+// read-only; how it runs follows from its name, or from its #! line. Submitted files are hostile: only a
+// regular file is read (never what a symbolic link points to), and it is staged under a fixed name, so that
+// its own name never reaches the compose file (where `${SECRET}.py` would be substituted).
+import { constants } from 'node:fs'
+import { chmod, mkdir, open, writeFile, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import { errors } from '../model/errors.ts'
 import { userPath } from './layout.ts'
 
 /** Where a submission is mounted inside its host. */
 export const SUBMISSION_DIR = '/opt/lab/submission'
+
+/** The name a submission is staged under, plus its extension when it has a runner. */
+export const STAGED_NAME = 'program'
+
+/** A submitted program larger than this is refused: it is read into memory to be staged. */
+export const PROGRAM_LIMIT_BYTES = 10 * 1024 * 1024
 
 /** Output a submitted program may write (stdout and stderr together) before it is stopped and noted as cut. */
 export const OUTPUT_LIMIT_BYTES = 1024 * 1024
@@ -28,25 +37,53 @@ export interface StagedSubmission {
   source: string
 }
 
-/** How a file runs: by extension, else directly when it is executable and starts with #!. */
+/** Opens a submitted file without following a symbolic link, nor blocking on a FIFO; a regular file only. */
+async function openRegularFile(file: string): Promise<FileHandle> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ELOOP') throw errors.usage(`"${file}" is a symbolic link: give the program file itself`)
+    throw errors.usage(`cannot read the program "${file}": ${error.code === 'ENOENT' ? 'no such file' : error.code}`)
+  })
+  const info = await handle.stat()
+  if (!info.isFile() || info.size > PROGRAM_LIMIT_BYTES) {
+    await handle.close()
+    throw errors.usage(`cannot read the program "${file}": ${info.isFile() ? 'larger than 10 MiB' : 'not a regular file'}`)
+  }
+  return handle
+}
+
+interface Program {
+  command: string[]
+  /** The staged file's name in SUBMISSION_DIR. */
+  name: string
+  content: Buffer
+}
+
+/** Reads a submission and says how it runs: by extension, else directly when it is executable and starts with #!. */
+async function readProgram(file: string): Promise<Program> {
+  const handle = await openRegularFile(file)
+  try {
+    const [info, content] = [await handle.stat(), await handle.readFile()]
+    const extension = path.extname(file).toLowerCase()
+    const runner = RUNNERS[extension]
+    if (runner) return { command: [...runner, `${SUBMISSION_DIR}/${STAGED_NAME}${extension}`], name: `${STAGED_NAME}${extension}`, content }
+    if (content.subarray(0, 2).toString() === '#!' && (info.mode & 0o111) !== 0) return { command: [`${SUBMISSION_DIR}/${STAGED_NAME}`], name: STAGED_NAME, content }
+    throw errors.usage(`cannot tell how to run "${file}": name it .py, .js, .mjs, .cjs or .ts, or make it executable with a #! line`)
+  } finally {
+    await handle.close()
+  }
+}
+
+/** How a file runs, as the command inside its host; a usage error for a file that cannot run. */
 export async function commandFor(file: string): Promise<string[]> {
-  const info = await stat(file).catch(() => undefined)
-  if (!info?.isFile()) throw errors.usage(`cannot read the program "${file}": no such file`)
-  const inside = `${SUBMISSION_DIR}/${path.basename(file)}`
-  const runner = RUNNERS[path.extname(file).toLowerCase()]
-  if (runner) return [...runner, inside]
-  const handle = await open(file)
-  const { buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0).finally(() => handle.close())
-  if (buffer.toString() === '#!' && (info.mode & 0o111) !== 0) return [inside]
-  throw errors.usage(`cannot tell how to run "${file}": name it .py, .js, .mjs, .cjs or .ts, or make it executable with a #! line`)
+  return (await readProgram(file)).command
 }
 
 export async function stageSubmission(host: string, source: string, workDir: string): Promise<StagedSubmission> {
-  const command = await commandFor(source)
+  const { command, name, content } = await readProgram(source)
   const dir = path.join(workDir, `submission-${host}`)
   await mkdir(dir, { recursive: true })
-  const staged = path.join(dir, path.basename(source))
-  await copyFile(source, staged)
+  const staged = path.join(dir, name)
+  await writeFile(staged, content)
   await chmod(dir, 0o755)
   await chmod(staged, command.length === 1 ? 0o755 : 0o644)
   return { dir, command, source }

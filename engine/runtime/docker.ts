@@ -8,6 +8,7 @@ import type Docker from 'dockerode'
 import { $, which, type ProcessPromise } from 'zx/core'
 import { EXIT, LabError, errors, lastLine } from '../model/errors.ts'
 import { LABEL } from '../model/labels.ts'
+import { frameReader, splitFrames } from './log-frames.ts'
 
 
 $.quiet = true
@@ -243,18 +244,6 @@ export function demuxLogs(buffer: Buffer): { stdout: string; stderr: string } {
   return { stdout: stdout.toString('utf8'), stderr: stderr.toString('utf8') }
 }
 
-/** The complete frames of a multiplexed log buffer by stream, and the bytes of an incomplete last frame. */
-function splitFrames(buffer: Buffer): { stdout: Buffer; stderr: Buffer; rest: Buffer } {
-  const out: Record<number, Buffer[]> = { 1: [], 2: [] }
-  let offset = 0
-  while (offset + 8 <= buffer.length && offset + 8 + buffer.readUInt32BE(offset + 4) <= buffer.length) {
-    const size = buffer.readUInt32BE(offset + 4)
-    out[buffer[offset] === 2 ? 2 : 1].push(buffer.subarray(offset + 8, offset + 8 + size))
-    offset += 8 + size
-  }
-  return { stdout: Buffer.concat(out[1]), stderr: Buffer.concat(out[2]), rest: buffer.subarray(offset) }
-}
-
 /** When a container printed a line starting with `prefix` (epoch ms), following its log as it is written;
  * undefined if it never started, ended without it, `timeoutMs` passed or `signal` aborted. */
 export async function waitForLogLine(id: string, prefix: string, timeoutMs: number, signal?: AbortSignal): Promise<number | undefined> {
@@ -263,7 +252,7 @@ export async function waitForLogLine(id: string, prefix: string, timeoutMs: numb
   if (!info || info.State.Status === 'created') return undefined
   const stream = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true })) as NodeJS.ReadableStream & { destroy(): void }
   return new Promise((resolve) => {
-    let pending: Buffer = Buffer.alloc(0)
+    const read = frameReader()
     let text = ''
     const finish = (at: number | undefined) => {
       clearTimeout(timer)
@@ -276,8 +265,7 @@ export async function waitForLogLine(id: string, prefix: string, timeoutMs: numb
     if (signal?.aborted) return abort()
     signal?.addEventListener('abort', abort, { once: true })
     stream.on('data', (chunk: Buffer) => {
-      const frames = splitFrames(Buffer.concat([pending, chunk]))
-      pending = frames.rest
+      const frames = read(chunk)
       text += frames.stdout.toString('utf8') + frames.stderr.toString('utf8')
       const line = timedLines(text).find((l) => l.text.startsWith(prefix))
       if (line) finish(line.at)

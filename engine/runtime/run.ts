@@ -145,7 +145,7 @@ async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ 
     problems.push(`the network sidecar of ${host.name} failed: ${sidecar.stderr.at(-1)?.text ?? `exit code ${sidecar.exitCode}`}`)
   }
   const pcap = captures(lab.plan, host.name) ? await host.sidecar.readFile(`/capture/${host.name}.pcap`) : undefined
-  if (pcap) run.packets = await readPcap(pcap)
+  if (pcap) run.packets = (await readPcap(pcap)).packets
   if (pcap && lab.plan.captureDir) await writeFile(path.join(lab.plan.captureDir, `${lab.plan.scenario.id}-${host.name}.pcap`), pcap)
   if (net.captureLost) problems.push(`the capture of ${host.name} missed ${net.captureLost} packets`)
   return { run, problems, skipped: net.skipped }

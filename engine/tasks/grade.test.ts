@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,6 +13,9 @@ describe('findSubmissions', () => {
       await writeFile(path.join(dir, student, 'servidor.py'), '')
     }
     await writeFile(path.join(dir, 'ana', 'cliente.py'), '')
+    await mkdir(path.join(dir, 'davi'))
+    await symlink('/etc/passwd', path.join(dir, 'davi', 'servidor.py'))
+    await symlink(path.join(dir, 'ana'), path.join(dir, 'eva'))
   })
   afterAll(() => rm(dir, { recursive: true, force: true }))
 
@@ -23,8 +26,13 @@ describe('findSubmissions', () => {
     expect(found[1].files).toEqual({ server: path.join(dir, 'bruno/servidor.py') })
   })
 
+  it('matches no symbolic link, to a file or to a folder', async () => {
+    expect((await findSubmissions({ server: '*/servidor.py' }, dir)).map((s) => s.student)).toEqual(['ana', 'bruno', 'carla'])
+    expect((await findSubmissions({ server: '**/servidor.py' }, dir)).map((s) => s.student)).toEqual(['ana', 'bruno', 'carla'])
+  })
+
   it('says so when nothing matches', async () => {
-    await expect(findSubmissions({ server: '*/nada.py' }, dir)).rejects.toThrow('no file matches */nada.py')
+    await expect(findSubmissions({ server: '*/nada.py' }, dir)).rejects.toThrow('no file matches */nada.py (symbolic links are not followed)')
   })
 })
 

@@ -35,9 +35,10 @@ export async function findSubmissions(globs: Record<string, string>, cwd = USER_
   if (hosts.length === 0) throw errors.usage('grade needs the students\' files: --server \'entregas/*/servidor.py\' (or --client, --host name=glob)')
   const { glob } = await import('tinyglobby')
   const matches = Object.fromEntries(await Promise.all(hosts.map(async (host) =>
-    [host, (await glob(globs[host], { cwd, absolute: true, onlyFiles: true })).sort()] as const)))
+    // a student's symbolic link could point anywhere (servidor.py -> /etc/shadow): links, to files or folders, are not matched
+    [host, (await glob(globs[host], { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false })).sort()] as const)))
   const [first] = hosts
-  if (matches[first].length === 0) throw errors.usage(`no file matches ${globs[first]}`)
+  if (matches[first].length === 0) throw errors.usage(`no file matches ${globs[first]} (symbolic links are not followed)`)
   const folders = new Set(matches[first].map((file) => path.dirname(file)))
   const byFolder = folders.size === matches[first].length
   return matches[first].map((file) => {

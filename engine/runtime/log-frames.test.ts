@@ -1,0 +1,29 @@
+import { expect, it } from 'vitest'
+import { frameReader, splitFrames } from './log-frames.ts'
+
+const frame = (stream: number, text: string) => {
+  const payload = Buffer.from(text)
+  const header = Buffer.alloc(8)
+  header[0] = stream
+  header.writeUInt32BE(payload.length, 4)
+  return Buffer.concat([header, payload])
+}
+const LOG = Buffer.concat([frame(1, 'Servidor esperando por conexões...\n'), frame(2, 'erro\n'), frame(1, 'fim\n')])
+
+it('splits complete frames by stream and keeps an incomplete last frame as the rest', () => {
+  const { stdout, stderr, rest } = splitFrames(Buffer.concat([LOG, frame(1, 'cortado').subarray(0, 11)]))
+  expect([stdout.toString(), stderr.toString(), rest.length]).toEqual(['Servidor esperando por conexões...\nfim\n', 'erro\n', 11])
+  expect(splitFrames(LOG.subarray(0, 5)).rest.length).toBe(5)
+})
+
+it('reads a followed log the same wherever the chunks cut it: in a header, in a payload, byte by byte', () => {
+  for (let cut = 0; cut <= LOG.length; cut++) {
+    const read = frameReader()
+    const parts = [read(LOG.subarray(0, cut)), read(LOG.subarray(cut))]
+    expect(parts.map((p) => p.stdout.toString()).join(''), `cut at ${cut}`).toBe('Servidor esperando por conexões...\nfim\n')
+    expect(parts.map((p) => p.stderr.toString()).join(''), `cut at ${cut}`).toBe('erro\n')
+  }
+  const read = frameReader()
+  const bytes = [...LOG].map((byte) => read(Buffer.from([byte])))
+  expect(Buffer.concat(bytes.map((p) => p.stdout)).toString()).toBe('Servidor esperando por conexões...\nfim\n')
+})
