@@ -108,7 +108,6 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   return {
     scenario, impl, project, checks, run, status, submissions,
     hints: hintsFor(scenario, { run, checks, submitted: Object.keys(submissions) }),
-    passed: status === 'passed',
     wallMs: performance.now() - started,
   }
 }

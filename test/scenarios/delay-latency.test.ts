@@ -15,7 +15,7 @@ describe('delay-latency', { timeout: 90_000 }, () => {
     const result = await runScenario(delayLatency, { image, impl })
     if (result.status === 'skipped') {
       expect(result.run.skipped).toBe(NO_NETEM)
-      expect(result.passed).toBe(false)
+      expect(result.status).toBe('failed')
     } else {
       expect(result.checks.filter((c) => !c.passed)).toEqual([])
     }
