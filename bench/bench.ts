@@ -10,7 +10,7 @@ import path from 'node:path'
 import { parseArgs, promisify } from 'node:util'
 import { ROOT } from '../engine/plan/layout.ts'
 import { formatMs } from '../engine/judge/checks.ts'
-import { machineTable, median, replaceSection, summarize, type Samples } from './figures.ts'
+import { machineTable, median, replaceBenchSection, summarize, type Samples } from './figures.ts'
 
 const BENCH_FILE = path.join(ROOT, 'docs', 'BENCHMARKS.md')
 const SCENARIO = 'tcp-basic'
@@ -329,7 +329,7 @@ async function main(): Promise<void> {
     await settle(section)
     console.error(`bench: ${section}…`)
     const body = await header(await sections[section]())
-    text = replaceSection(text, section, body)
+    text = replaceBenchSection(text, section, body)
     await writeFile(BENCH_FILE, text)
     console.error(body)
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { median, replaceSection, summarize } from './figures.ts'
+import { median, replaceBenchSection, summarize } from './figures.ts'
 
 describe('median', () => {
   it('takes the middle value, or the mean of the two middle ones', () => {
@@ -14,12 +14,12 @@ describe('summarize', () => {
   })
 })
 
-describe('replaceSection', () => {
+describe('replaceBenchSection', () => {
   const doc = 'intro\n<!-- bench:warm -->\nold\n<!-- /bench:warm -->\nrest'
   it('replaces only the text between the markers', () => {
-    expect(replaceSection(doc, 'warm', 'new')).toBe('intro\n<!-- bench:warm -->\nnew\n<!-- /bench:warm -->\nrest')
+    expect(replaceBenchSection(doc, 'warm', 'new')).toBe('intro\n<!-- bench:warm -->\nnew\n<!-- /bench:warm -->\nrest')
   })
   it('refuses a missing section', () => {
-    expect(() => replaceSection(doc, 'cold', 'x')).toThrow('docs/BENCHMARKS.md has no <!-- bench:cold --> … <!-- /bench:cold --> section')
+    expect(() => replaceBenchSection(doc, 'cold', 'x')).toThrow('docs/BENCHMARKS.md has no <!-- bench:cold --> … <!-- /bench:cold --> section')
   })
 })

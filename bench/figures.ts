@@ -1,5 +1,6 @@
 // The arithmetic and Markdown of the benchmark, kept apart so it can be tested without Docker.
-import { formatMs } from '../engine/judge/checks.ts'
+import { formatMs } from '../engine/model/describe.ts'
+import { replaceSection } from '../engine/tasks/markdown-section.ts'
 
 export type Samples = Record<string, number[]>
 
@@ -21,11 +22,9 @@ export function machineTable(facts: Record<string, string>): string {
 }
 
 /** Replaces the text between <!-- bench:NAME --> and <!-- /bench:NAME --> markers, which must exist. */
-export function replaceSection(text: string, name: string, body: string): string {
-  const open = `<!-- bench:${name} -->`
-  const close = `<!-- /bench:${name} -->`
-  const start = text.indexOf(open)
-  const end = text.indexOf(close)
-  if (start < 0 || end < start) throw new Error(`docs/BENCHMARKS.md has no ${open} … ${close} section`)
-  return `${text.slice(0, start + open.length)}\n${body}\n${text.slice(end)}`
+export function replaceBenchSection(text: string, name: string, body: string): string {
+  const markers = { begin: `<!-- bench:${name} -->`, end: `<!-- /bench:${name} -->` }
+  const replaced = replaceSection(text, markers, body)
+  if (replaced === undefined) throw new Error(`docs/BENCHMARKS.md has no ${markers.begin} … ${markers.end} section`)
+  return replaced
 }

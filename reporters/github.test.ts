@@ -14,9 +14,9 @@ describe('annotations', () => {
     ])
   })
 
-  it('escapes newlines and percent signs in the message', () => {
-    const result = { ...failed, checks: [{ description: 'a, b', passed: false, reason: '100%\nlost' }] }
-    expect(annotations(result)).toEqual(['::error file=scenarios/tcp-silent.ts,title=tcp-silent%3A a%2C b::100%25%0Alost'])
+  it('escapes percent signs, and writes out newlines and controls so that no output starts an annotation of its own', () => {
+    const result = { ...failed, checks: [{ description: 'a, b', passed: false, reason: '100%\nlost\r::error::forged \u001b[2J' }] }
+    expect(annotations(result)).toEqual(['::error file=scenarios/tcp-silent.ts,title=tcp-silent%3A a%2C b::100%25\\nlost\\r::error::forged \\x1b[2J'])
   })
 })
 
@@ -27,12 +27,12 @@ describe('GithubReporter', () => {
       const summary = path.join(dir, 'summary.md')
       const written: string[] = []
       const reporter = new GithubReporter(async (text) => void written.push(text), summary)
-      reporter.scenarioFinished(passed)
-      reporter.scenarioFinished(failed)
-      await reporter.runFinished([passed, failed])
+      reporter.onScenarioEnd(passed)
+      reporter.onScenarioEnd(failed)
+      await reporter.onRunEnd([passed, failed])
       expect(written.join('').split('\n').filter(Boolean)).toEqual(annotations(failed))
       expect(await readFile(summary, 'utf8')).toBe(`${stepSummary([passed, failed])}\n`)
-      expect(stepSummary([passed, failed])).toContain('| tcp-silent | python | 1/3 | 5.4 s | ❌ failed |')
+      expect(stepSummary([passed, failed])).toContain('| tcp-silent | python | 1/3 | 5.4 s | ✘ FAILED |')
     } finally {
       await rm(dir, { recursive: true, force: true })
     }

@@ -1,8 +1,10 @@
 // A self-contained HTML page for a run: each scenario's checks, its programs' output, and a sequence diagram of
 // the packets between its hosts (time down the page, one lifeline per host, drops marked). Renders only.
-import { formatMs } from '../engine/judge/checks.ts'
+import { checkTally, formatMs } from '../engine/model/describe.ts'
 import type { ScenarioResult } from '../engine/model/result.ts'
 import type { HostRun, Packet } from '../engine/model/scenario.ts'
+import { visible } from '../engine/model/visible.ts'
+import type { Reporter, Sink } from './types.ts'
 
 /** Diagrams longer than this show their first packets and say how many more there were. */
 export const MAX_ARROWS = 250
@@ -11,7 +13,7 @@ const COLUMN = 330
 const ROW = 26
 const TOP = 60
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+const escape = (text: string) => visible(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** One packet as the diagram draws it: who sent it to whom, when, and whether it reached the receiver. */
 export interface Arrow {
@@ -102,8 +104,8 @@ function scenarioSection(result: ScenarioResult): string {
   const hosts = Object.values(result.run.hosts)
   const checks = result.checks.map((check) => `<tr class="${check.passed ? 'pass' : 'fail'}"><td>${check.passed ? '✔' : '✘'}</td>` +
     `<td>${escape(check.description)}</td><td>${escape(check.reason)}</td></tr>`).join('')
-  const output = hosts.map((host) => `<details${result.passed ? '' : ' open'}><summary>${escape(host.host)} output</summary><pre>` +
-    `${escape([...host.stdout.map((l) => `+${Math.round(l.atMs)} ms  ${l.text}`), ...host.stderr.map((l) => `+${Math.round(l.atMs)} ms  [stderr] ${l.text}`)].join('\n') || '(nothing)')}</pre></details>`).join('')
+  const output = hosts.map((host) => `<details${result.status === 'passed' ? '' : ' open'}><summary>${escape(host.host)} output</summary><pre>` +
+    `${[...host.stdout.map((l) => `+${Math.round(l.atMs)} ms  ${escape(l.text)}`), ...host.stderr.map((l) => `+${Math.round(l.atMs)} ms  [stderr] ${escape(l.text)}`)].join('\n') || '(nothing)'}</pre></details>`).join('')
   return `<section id="${escape(result.scenario.id)}" class="${result.status}"><h2>${escape(result.scenario.id)} <small>${escape(result.status)} · ` +
     `${formatMs(result.wallMs)}</small></h2><p>${escape(result.scenario.title)} <em>(seed: ${escape(result.scenario.teaches)})</em></p>` +
     `<table class="checks">${checks}</table><h3>Packets</h3>${sequenceDiagram(hosts)}<h3>Programs</h3>${output}</section>`
@@ -119,7 +121,21 @@ pre{background:#f6f6f6;padding:8px;overflow:auto;max-height:24em}.none{color:#77
 
 export function htmlReport(results: ScenarioResult[], title = 'socket-lab report'): string {
   const summary = results.map((r) => `<li class="${r.status}"><a href="#${escape(r.scenario.id)}">${escape(r.scenario.id)}</a>: ${r.status}, ` +
-    `${r.checks.filter((c) => c.passed).length}/${r.checks.length} checks</li>`).join('')
+    `${checkTally(r.checks).text} checks</li>`).join('')
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title><style>${STYLE}</style></head>` +
     `<body><h1>${escape(title)}</h1><ul class="summary">${summary}</ul>${results.map(scenarioSection).join('')}</body></html>\n`
+}
+
+/** --report FILE: the page, written once every scenario has ended. */
+export class HtmlReporter implements Reporter {
+  readonly #sink: Sink
+  readonly #written: () => void
+  constructor(sink: Sink, written: () => void) {
+    this.#sink = sink
+    this.#written = written
+  }
+  async onRunEnd(results: ScenarioResult[]): Promise<void> {
+    await this.#sink(htmlReport(results))
+    this.#written()
+  }
 }

@@ -30,10 +30,8 @@ describe('JsonReporter', () => {
   it('writes one parseable document when the run ends', async () => {
     const written: string[] = []
     const reporter = new JsonReporter(async (text) => void written.push(text))
-    reporter.scenarioStarted()
-    reporter.scenarioFinished()
     expect(written).toEqual([])
-    await reporter.runFinished([passed])
+    await reporter.onRunEnd([passed])
     expect(written).toHaveLength(1)
     expect(JSON.parse(written[0])).toEqual(jsonReport([passed]))
   })

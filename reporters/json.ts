@@ -2,7 +2,7 @@
 // each host printed. `version` changes when a field changes meaning or goes away.
 import type { ScenarioResult } from '../engine/model/result.ts'
 import type { Check, HostRun } from '../engine/model/scenario.ts'
-import type { Reporter, Sink } from './reporter.ts'
+import type { Reporter, Sink } from './types.ts'
 
 export const JSON_REPORT_VERSION = 1
 
@@ -20,6 +20,7 @@ export interface JsonScenario {
   impl: string
   project: string
   status: ScenarioResult['status']
+  /** status === 'passed', for readers of version 1. */
   passed: boolean
   wallMs: number
   checks: Check[]
@@ -54,7 +55,7 @@ export function jsonReport(results: ScenarioResult[]): JsonReport {
       impl: r.impl,
       project: r.project,
       status: r.status,
-      passed: r.passed,
+      passed: r.status === 'passed',
       wallMs: Math.round(r.wallMs),
       checks: r.checks,
       problems: r.run.problems,
@@ -71,9 +72,7 @@ export class JsonReporter implements Reporter {
   constructor(sink: Sink) {
     this.#sink = sink
   }
-  scenarioStarted(): void {}
-  scenarioFinished(): void {}
-  async runFinished(results: ScenarioResult[]): Promise<void> {
+  async onRunEnd(results: ScenarioResult[]): Promise<void> {
     await this.#sink(`${JSON.stringify(jsonReport(results), null, 2)}\n`)
   }
 }

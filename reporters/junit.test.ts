@@ -72,3 +72,21 @@ describe('junitReport', () => {
     expect(parse(await junitReport([])).testsuites['@_tests']).toBe('0')
   })
 })
+
+describe('junitReport, hostile output', () => {
+  const forge = ']]><testcase name="forged"/><![CDATA['
+  it('keeps a program from forging testcases with `]]>` in its output, however often it prints it', async () => {
+    const client = { ...failed.run.hosts.client, stdout: [{ atMs: 1, text: `${forge} x ${forge}` }, { atMs: 2, text: forge }] }
+    const hostile = { ...failed, run: { ...failed.run, hosts: { ...failed.run.hosts, client } }, checks: [{ ...failed.checks[1], reason: `printed ${forge}${forge}` }] }
+    const xml = await junitReport([hostile])
+    const [suite] = parse(xml).testsuites.testsuite
+    expect(suite.testcase.map((c) => c['@_name'])).toEqual([failed.checks[1].description])
+    expect(suite.testcase[0].failure?.['#text']).toContain(`1 ms stdout ]]\\x3e<testcase name="forged"/><![CDATA[ x ]]\\x3e<testcase`)
+  })
+
+  it('writes out control characters instead of dropping them or breaking the XML', async () => {
+    const hostile = { ...failed, checks: [{ ...failed.checks[1], reason: 'a\u001b[31mb\u0000c\nd' }] }
+    const [testCase] = parse(await junitReport([hostile])).testsuites.testsuite[0].testcase
+    expect(testCase.failure?.['@_message']).toBe('a\\x1b[31mb\\x00c\\nd')
+  })
+})

@@ -1,17 +1,23 @@
 // JUnit XML for CI test views: one testsuite per scenario, one testcase per check. A failed check's failure
 // message is the observed value; its text adds the verdict and what every host printed, the evidence.
 import type { Builder } from 'junit-report-builder'
-import { formatMs } from '../engine/judge/checks.ts'
+import { formatMs, hostEnd } from '../engine/model/describe.ts'
 import type { Lang } from '../engine/model/hints.ts'
 import type { ScenarioResult } from '../engine/model/result.ts'
 import type { Check, HostRun } from '../engine/model/scenario.ts'
-import type { Reporter, Sink } from './reporter.ts'
+import { visible } from '../engine/model/visible.ts'
+import type { Reporter, Sink } from './types.ts'
 
 /** The builder, loaded only for runs that ask for JUnit: it is the lab's heaviest library (about 0.2 s). */
 async function loadBuilder(): Promise<Builder> {
   // The package's types declare an ES default export, but at run time its CommonJS module.exports is the builder.
   return (await import('junit-report-builder')).default as unknown as Builder
 }
+
+/** Untrusted text for the document: controls made visible (XML cannot hold most of them, and the builder would
+ * drop them silently), and every `]]>` broken up. The builder splits only the first `]]>` of a CDATA section, so
+ * a program printing `]]><testcase name="forged"/><![CDATA[` twice could add a passing testcase. */
+export const xmlSafe = (text: string) => visible(text).replaceAll(']]>', ']]\\x3e')
 
 export async function junitReport(results: ScenarioResult[], lang: Lang = 'en'): Promise<string> {
   const builder = (await loadBuilder()).newBuilder().name('socket-lab')
@@ -23,11 +29,11 @@ export async function junitReport(results: ScenarioResult[], lang: Lang = 'en'):
       .property('seed', result.scenario.teaches)
       .property('project', result.project)
     if (result.status === 'skipped') {
-      suite.testCase().className(result.scenario.id).name(`skipped: ${result.run.skipped ?? 'cannot run here'}`).skipped()
+      suite.testCase().className(result.scenario.id).name(xmlSafe(`skipped: ${result.run.skipped ?? 'cannot run here'}`)).skipped()
     }
     for (const check of result.checks) {
-      const testCase = suite.testCase().className(result.scenario.id).name(check.description).file(`scenarios/${result.scenario.id}.ts`)
-      if (!check.passed) testCase.failure(check.reason, 'check failed').stacktrace(failureText(result, check, lang))
+      const testCase = suite.testCase().className(result.scenario.id).name(xmlSafe(check.description)).file(`scenarios/${result.scenario.id}.ts`)
+      if (!check.passed) testCase.failure(xmlSafe(check.reason), 'check failed').stacktrace(failureText(result, check, lang))
     }
   }
   return builder.build()
@@ -36,24 +42,24 @@ export async function junitReport(results: ScenarioResult[], lang: Lang = 'en'):
 /** The verdict, the observed value, the likely mistake of a submitted program, and each host's end and output. */
 export function failureText(result: ScenarioResult, check: Check, lang: Lang = 'en'): string {
   const hosts = Object.values(result.run.hosts).map(hostEvidence)
-  return [
+  const lines = [
     `FAILED: ${check.description}`,
     `observed: ${check.reason}`,
     ...(check.details ?? []).map((line) => `  ${line}`),
     ...result.run.problems.map((p) => `problem: ${p}`),
     ...result.hints.map((hint) => `hint: ${hint.text[lang]}`),
     '',
-    ...hosts,
-  ].join('\n')
+    ...hosts.flat(),
+  ]
+  return lines.map(xmlSafe).join('\n')
 }
 
-function hostEvidence(host: HostRun): string {
-  const end = host.exitCode === null ? `still running after ${formatMs(host.elapsedMs)}` : `exited with code ${host.exitCode} after ${formatMs(host.elapsedMs)}`
+function hostEvidence(host: HostRun): string[] {
   const lines = [
     ...host.stdout.map((line) => `  ${formatMs(line.atMs).padStart(7)} stdout ${line.text}`),
     ...host.stderr.map((line) => `  ${formatMs(line.atMs).padStart(7)} stderr ${line.text}`),
   ]
-  return [`${host.host}: ${end}`, ...(lines.length ? lines : ['  (printed nothing)'])].join('\n')
+  return [`${host.host}: ${hostEnd(host)}`, ...(lines.length ? lines : ['  (printed nothing)'])]
 }
 
 export class JunitReporter implements Reporter {
@@ -63,9 +69,7 @@ export class JunitReporter implements Reporter {
     this.#sink = sink
     this.#lang = lang
   }
-  scenarioStarted(): void {}
-  scenarioFinished(): void {}
-  async runFinished(results: ScenarioResult[]): Promise<void> {
+  async onRunEnd(results: ScenarioResult[]): Promise<void> {
     await this.#sink(await junitReport(results, this.#lang))
   }
 }

@@ -34,10 +34,10 @@ describe('TerminalReporter, plain lines', () => {
   it('prints a start line, every check, the verdict and a summary table', async () => {
     const out = collect()
     const reporter = new TerminalReporter(out.stream, false)
-    reporter.note('building the lab image')
-    reporter.scenarioStarted(passed.scenario)
-    reporter.scenarioFinished(passed)
-    await reporter.runFinished([passed])
+    reporter.onNote('building the lab image')
+    reporter.onScenarioStart(passed.scenario)
+    reporter.onScenarioEnd(passed)
+    await reporter.onRunEnd([passed])
     const lines = out.text().split('\n')
     expect(lines.slice(0, 6)).toEqual([
       '» building the lab image',
@@ -52,7 +52,7 @@ describe('TerminalReporter, plain lines', () => {
 
   it('marks failed checks with what was observed', () => {
     const out = collect()
-    new TerminalReporter(out.stream, false).scenarioFinished(failed)
+    new TerminalReporter(out.stream, false).onScenarioEnd(failed)
     expect(out.text()).toContain('  ✘ client printed "Mensagem do servidor: Bem-vindo ao servidor!" — client never printed it; it printed nothing\n')
     expect(out.text()).toContain('✘ tcp-silent FAILED: 1/3 checks in 5.4 s')
   })
@@ -61,7 +61,7 @@ describe('TerminalReporter, plain lines', () => {
 describe('TerminalReporter, a skipped scenario', () => {
   it('says why it was skipped instead of listing checks', () => {
     const out = collect()
-    new TerminalReporter(out.stream, false).scenarioFinished(skipped)
+    new TerminalReporter(out.stream, false).onScenarioEnd(skipped)
     expect(out.text()).toContain('⊘ udp-loss skipped: this kernel has no netem (project socketlab-udp-loss-0a1b2c)')
   })
 })
@@ -77,5 +77,27 @@ describe('summaryTable', () => {
       ['udp-loss', '0/0', '800 ms', 'skipped'],
     ])
     expect(rows.at(-1)).toBe('1/3 scenarios passed, 1 skipped; failed: tcp-silent')
+  })
+})
+
+describe('TerminalReporter, hostile output', () => {
+  it('writes out control characters of programs and file names: no forged line, no escape sequence', () => {
+    const out = collect()
+    const client = { ...failed.run.hosts.client, stderr: [{ atMs: 1, text: 'oops\n✔ tcp-silent passed\u001b[2J' }] }
+    const hostile = {
+      ...failed, submissions: { client: 'entregas/eve\n✔ all passed/cliente.py' },
+      run: { ...failed.run, hosts: { ...failed.run.hosts, client } },
+      checks: [{ description: 'client printed "x"', passed: false, reason: 'it printed "ação\u009b31m"\r✔' }],
+    }
+    const chunks: string[] = []
+    out.stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString()))
+    new TerminalReporter(out.stream, false).onScenarioEnd(hostile)
+    const raw = chunks.join('')
+    expect(raw).not.toMatch(/[\u001b\u009b\r]/)
+    expect(raw.split('\n').filter((line) => line.includes('passed'))).toEqual([
+      '  client ran entregas/eve\\n✔ all passed/cliente.py: still running after 4.0 s',
+      '    stderr: oops\\n✔ tcp-silent passed\\x1b[2J',
+    ])
+    expect(raw).toContain('it printed "ação\\x9b31m"\\r✔')
   })
 })

@@ -1,20 +1,20 @@
 // Renders results for a person at a terminal: a live line (spinner, elapsed time) while scenarios run on a TTY,
 // plain lines in pipes and CI logs, every check, and a summary table. Only renders: every value comes from
-// check records.
+// check records. What programs print and what students name their files goes through visible(): no control
+// character of theirs reaches the teacher's terminal.
 import type { Spinner } from 'yocto-spinner'
-import { chalk } from 'zx/core'
-import { formatMs } from '../engine/judge/checks.ts'
-import type { GradeRow } from '../engine/tasks/grade.ts'
+import { color } from './colors.ts'
+import { checkTally, formatMs, hostEnd, VERDICTS } from '../engine/model/describe.ts'
+import type { GradeRow } from '../engine/model/grade.ts'
 import type { Lang } from '../engine/model/hints.ts'
-import type { ScenarioResult } from '../engine/model/result.ts'
+import type { ScenarioResult, Verdict } from '../engine/model/result.ts'
 import type { Scenario } from '../engine/model/scenario.ts'
-import type { Reporter } from './reporter.ts'
+import { visible } from '../engine/model/visible.ts'
+import type { Reporter } from './types.ts'
 
-if (process.env.NO_COLOR) chalk.level = 0
-
-const PASS = chalk.green('✔')
-const FAIL = chalk.red('✘')
-const SKIP = chalk.yellow('⊘')
+const COLOR = { passed: color.green, failed: color.red, skipped: color.yellow } as const
+const mark = (verdict: Verdict) => COLOR[verdict](VERDICTS[verdict].mark)
+const word = (verdict: Verdict) => COLOR[verdict](VERDICTS[verdict].word)
 /** How often the live line's elapsed time is redrawn. */
 const LIVE_REFRESH_MS = 100
 
@@ -24,51 +24,49 @@ export function isLive(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boo
 }
 
 export function scenarioHeader(scenario: Scenario): string {
-  return `${chalk.bold(scenario.id)}: ${scenario.title} ${chalk.dim(`(seed: ${scenario.teaches})`)}`
+  return `${color.bold(scenario.id)}: ${scenario.title} ${color.dim(`(seed: ${scenario.teaches})`)}`
 }
 
 /** What a failed submission most likely got wrong, and the evidence: exit code, last stderr lines, time. */
 function submissionNotes(result: ScenarioResult, lang: Lang): string[] {
   if (Object.keys(result.submissions).length === 0 || result.status !== 'failed') return []
-  const notes = result.hints.map((hint) => chalk.yellow(`  ➜ ${hint.text[lang]}`))
+  const notes = result.hints.map((hint) => color.yellow(`  ➜ ${visible(hint.text[lang])}`))
   for (const [host, file] of Object.entries(result.submissions)) {
     const run = result.run.hosts[host]
     if (!run) continue
-    const end = !run.started ? 'never started' : run.exitCode === null ? `still running after ${formatMs(run.elapsedMs)}` : `exit code ${run.exitCode} after ${formatMs(run.elapsedMs)}`
-    notes.push(chalk.dim(`  ${host} ran ${file}: ${end}`))
-    for (const line of run.stderr.filter((l) => l.text.trim()).slice(-5)) notes.push(chalk.dim(`    stderr: ${line.text}`))
+    notes.push(color.dim(`  ${host} ran ${visible(file)}: ${hostEnd(run)}`))
+    for (const line of run.stderr.filter((l) => l.text.trim()).slice(-5)) notes.push(color.dim(`    stderr: ${visible(line.text)}`))
   }
   return notes
 }
 
 export function scenarioReport(result: ScenarioResult, lang: Lang = 'en'): string {
-  const project = chalk.dim(`(project ${result.project})`)
-  if (result.status === 'skipped') return `${SKIP} ${result.scenario.id} ${chalk.yellow('skipped')}: ${result.run.skipped} ${project}`
+  const project = color.dim(`(project ${result.project})`)
+  if (result.status === 'skipped') return `${mark('skipped')} ${result.scenario.id} ${word('skipped')}: ${result.run.skipped} ${project}`
   const lines = result.checks.flatMap((check) => [
-    `  ${check.passed ? PASS : FAIL} ${check.description} ${chalk.dim('—')} ${check.passed ? chalk.dim(check.reason) : chalk.red(check.reason)}`,
-    ...(check.details ?? []).map((line) => chalk.dim(`      ${line}`)),
+    `  ${mark(check.passed ? 'passed' : 'failed')} ${visible(check.description)} ${color.dim('—')} ${check.passed ? color.dim(visible(check.reason)) : color.red(visible(check.reason))}`,
+    ...(check.details ?? []).map((line) => color.dim(`      ${visible(line)}`)),
   ])
-  const verdict = result.passed ? chalk.green('passed') : chalk.red('FAILED')
   lines.push(...submissionNotes(result, lang))
-  lines.push(`${result.passed ? PASS : FAIL} ${result.scenario.id} ${verdict}: ${checksPassed(result)} checks in ${formatMs(result.wallMs)} ${project}`)
+  lines.push(`${mark(result.status)} ${result.scenario.id} ${word(result.status)}: ${checkTally(result.checks).text} checks in ${formatMs(result.wallMs)} ${project}`)
   return lines.join('\n')
 }
 
 /** The live line: every running scenario with its elapsed time. */
 export function liveLine(running: Map<Scenario, number>, now: number): string {
-  const parts = [...running].map(([scenario, startedAt]) => `${chalk.bold(scenario.id)} ${formatMs(now - startedAt)}`)
+  const parts = [...running].map(([scenario, startedAt]) => `${color.bold(scenario.id)} ${formatMs(now - startedAt)}`)
   return `running ${parts.join(', ')}`
 }
 
 export function gradeLine(row: GradeRow): string {
-  const mark = row.verdict === 'passed' ? PASS : row.verdict === 'skipped' ? SKIP : FAIL
-  const score = row.verdict === 'error' ? chalk.red('error') : `${row.verdict} ${row.checksPassed}/${row.checksTotal}`
-  return `${mark} ${row.student}: ${score} ${chalk.dim(`(${row.elapsedS} s)`)}${row.hint ? ` — ${row.hint}` : ''}`
+  const verdict = row.verdict === 'error' ? 'failed' : row.verdict
+  const score = row.verdict === 'error' ? color.red('error') : `${row.verdict} ${row.checksPassed}/${row.checksTotal}`
+  return `${mark(verdict)} ${visible(row.student)}: ${score} ${color.dim(`(${row.elapsedS} s)`)}${row.hint ? ` — ${visible(row.hint)}` : ''}`
 }
 
 export function catalogTable(catalog: Scenario[]): string {
   const width = Math.max(...catalog.map((s) => s.id.length))
-  return catalog.map((s) => `${s.id.padEnd(width)}  ${s.title} ${chalk.dim(`(seed: ${s.teaches})`)}`).join('\n')
+  return catalog.map((s) => `${s.id.padEnd(width)}  ${s.title} ${color.dim(`(seed: ${s.teaches})`)}`).join('\n')
 }
 
 // The table and the spinner load after the lab has started coming up, not before: every module loaded before
@@ -76,21 +74,17 @@ export function catalogTable(catalog: Scenario[]): string {
 const loadTable = async () => (await import('cli-table3')).default
 const loadSpinner = async () => (await import('yocto-spinner')).default
 
-const VERDICT = { passed: chalk.green('passed'), failed: chalk.red('FAILED'), skipped: chalk.yellow('skipped') } as const
-
 /** The closing table: scenario, checks passed, time, verdict; and one line saying how many passed. */
 export async function summaryTable(results: ScenarioResult[]): Promise<string> {
   const Table = await loadTable()
   const table = new Table({ head: ['scenario', 'checks', 'time', 'verdict'], style: { head: [], border: [] } })
-  for (const result of results) table.push([result.scenario.id, checksPassed(result), formatMs(result.wallMs), VERDICT[result.status]])
+  for (const result of results) table.push([result.scenario.id, checkTally(result.checks).text, formatMs(result.wallMs), word(result.status)])
   const failed = results.filter((r) => r.status === 'failed')
   const skipped = results.filter((r) => r.status === 'skipped').length
   const head = `${results.length - failed.length - skipped}/${results.length} scenarios passed${skipped ? `, ${skipped} skipped` : ''}`
-  const verdict = failed.length ? chalk.red(`${head}; failed: ${failed.map((r) => r.scenario.id).join(', ')}`) : chalk.green(head)
+  const verdict = failed.length ? color.red(`${head}; failed: ${failed.map((r) => r.scenario.id).join(', ')}`) : color.green(head)
   return `${table.toString()}\n${verdict}`
 }
-
-const checksPassed = (result: ScenarioResult) => `${result.checks.filter((c) => c.passed).length}/${result.checks.length}`
 
 export class TerminalReporter implements Reporter {
   readonly #running = new Map<Scenario, number>()
@@ -109,24 +103,28 @@ export class TerminalReporter implements Reporter {
     this.#now = now
   }
 
-  note(line: string): void {
+  onNote(line: string): void {
     this.#write(`» ${line}`)
   }
 
-  scenarioStarted(scenario: Scenario): void {
+  onScenarioStart(scenario: Scenario): void {
     void loadTable() // while the lab comes up, for the summary at the end
     this.#running.set(scenario, this.#now())
     if (this.#live) this.#startLiveLine()
     else this.#write(`» running ${scenario.id}`)
   }
 
-  scenarioFinished(result: ScenarioResult): void {
+  onScenarioEnd(result: ScenarioResult): void {
     this.#running.delete(result.scenario)
     if (!this.#running.size) this.#stopLiveLine()
     this.#write(`${scenarioHeader(result.scenario)}\n${scenarioReport(result, this.#lang)}`)
   }
 
-  async runFinished(results: ScenarioResult[]): Promise<void> {
+  onGrade(row: GradeRow): void {
+    this.#write(gradeLine(row))
+  }
+
+  async onRunEnd(results: ScenarioResult[]): Promise<void> {
     this.#stopLiveLine()
     if (results.length) this.#write(await summaryTable(results))
   }

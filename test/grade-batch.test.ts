@@ -19,9 +19,9 @@ describe('npm run lab -- grade', { timeout: 240_000 }, () => {
       await mkdir(path.join(dir, student))
       await cp(path.join(ROOT, 'test/fixtures/submissions', fixture), path.join(dir, student, 'servidor.py'))
     }
-    const result = await $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, NO_COLOR: '1', LANG: 'pt_BR.UTF-8' } })`npm run --silent lab -- grade tcp-basic --server ${`${dir}/*/servidor.py`} --output ${`${dir}/notas`} --parallel 3`
+    const result = await $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, NO_COLOR: '1', LANG: 'pt_BR.UTF-8' } })`npm run --silent lab -- grade tcp-basic --server ${`${dir}/*/servidor.py`} --grades ${`${dir}/notas`} --parallel 3`
     expect(result.exitCode, result.stderr).toBe(1)
-    expect(result.stdout).toMatch(/^» 3\/6 passed in [\d.]+ m?s; wrote .*notas\.csv and .*notas\.json$/m)
+    expect(result.stdout).toMatch(/^» wrote .*notas\.csv and .*notas\.json\n» 3\/6 passed in [\d.]+ m?s$/m)
 
     const rows = JSON.parse(await readFile(path.join(dir, 'notas.json'), 'utf8')) as GradeRow[]
     expect(Object.fromEntries(rows.map((r) => [r.student, r.verdict]))).toEqual({ ana: 'passed', bruno: 'failed', carla: 'failed', davi: 'passed', elis: 'failed', fabio: 'passed' })

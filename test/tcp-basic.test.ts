@@ -16,7 +16,7 @@ describe('tcp-basic', { timeout: 60_000 }, () => {
   it('fails on a server that never sends the welcome, once the deadline passes', async () => {
     const silent = { ...tcpBasic, deadlineMs: 4000, hosts: { ...tcpBasic.hosts, server: { ...tcpBasic.hosts.server, program: 'fixtures/silent-server' } } }
     const result = await runScenario(silent, { image })
-    expect(result.passed).toBe(false)
+    expect(result.status).toBe('failed')
     const failed = Object.fromEntries(result.checks.filter((c) => !c.passed).map((c) => [c.description, c.reason]))
     expect(failed['the lab ran to the end']).toBe('client was still running at the 4 s deadline')
     expect(failed['client printed "Mensagem do servidor: Bem-vindo ao servidor!"']).toBe('client never printed it; it printed nothing')

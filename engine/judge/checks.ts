@@ -1,9 +1,8 @@
 // Turns a run's plain results into check records { description, passed, reason }. No Docker here.
+import { formatMs, hostEnd } from '../model/describe.ts'
 import type { Check, HostRun, LabRun, Scenario } from '../model/scenario.ts'
 
-export function formatMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`
-}
+export { formatMs }
 
 const quote = (text: string) => JSON.stringify(text)
 
@@ -31,11 +30,10 @@ export function errorLine(host: Pick<HostRun, 'stderr'>): string | undefined {
   return lines.findLast((text) => /^[\w.]*(Error|Exception|Interrupt)\b.*:/.test(text)) ?? lines.at(-1)
 }
 
+/** How the host ended and, for a failing exit, the line of its stderr that says why. */
 function describeEnd(host: HostRun): string {
-  if (!host.started) return 'never started'
-  if (host.exitCode === null) return `still running after ${formatMs(host.elapsedMs)}`
-  const stderr = errorLine(host)
-  return `exited with code ${host.exitCode} after ${formatMs(host.elapsedMs)}${host.exitCode && stderr ? `: ${stderr}` : ''}`
+  const stderr = host.started && host.exitCode ? errorLine(host) : undefined
+  return `${hostEnd(host)}${stderr ? `: ${stderr}` : ''}`
 }
 
 /** The host exited with the given code, or kept running when 'running' is expected. */

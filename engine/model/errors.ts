@@ -1,7 +1,8 @@
 // Every user-facing error of the lab: one line saying what is wrong and how to fix it, with its exit code.
 // Expected failures never reach the user as a stack trace.
 
-export const EXIT = { passed: 0, failed: 1, usage: 2, interrupted: 130, terminated: 143 } as const
+/** internal: a bug of the lab itself (an error nobody expected), as sysexits' EX_SOFTWARE. */
+export const EXIT = { passed: 0, failed: 1, usage: 2, internal: 70, interrupted: 130, terminated: 143 } as const
 
 export class LabError extends Error {
   readonly exitCode: number
@@ -28,6 +29,8 @@ export const errors = {
     new LabError(`cannot pull ${base} and cannot build an offline base without mmdebstrap: install it (\`sudo apt-get install mmdebstrap\`) or give the lab registry access`),
   imageBuildFailed: (step: string, detail: string) =>
     new LabError(`building the lab image failed at "${step}": ${detail}`),
+  unknownOption: (command: string, option: string, known: string[]) =>
+    new LabError(`${command} does not take ${option} (its options: ${known.join(', ')})`),
   phaseTimeout: (phase: string, ms: number) =>
     new LabError(`the "${phase}" phase did not finish within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`, EXIT.failed),
 } as const
@@ -44,3 +47,4 @@ export function positiveInteger(option: string, value: string): number {
   if (!Number.isInteger(n) || n < 1) throw errors.usage(`--${option} takes a whole number from 1, not "${value}"`)
   return n
 }
+

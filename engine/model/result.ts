@@ -2,14 +2,16 @@
 import type { Hint } from './hints.ts'
 import type { Check, Impl, LabRun, Scenario } from './scenario.ts'
 
+/** passed: every check passed; failed: one did not; skipped: the scenario needs what this machine lacks. */
+export type Verdict = 'passed' | 'failed' | 'skipped'
+
 export interface ScenarioResult {
   scenario: Scenario
   impl: Impl
   project: string
   checks: Check[]
   /** skipped: the scenario needs what this machine lacks (see `run.skipped`); its checks are not judged. */
-  status: 'passed' | 'failed' | 'skipped'
-  passed: boolean
+  status: Verdict
   wallMs: number
   run: LabRun
   /** Submitted programs, by host (the paths the user gave). */

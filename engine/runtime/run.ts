@@ -63,7 +63,6 @@ function judge(plan: RunPlan, run: LabRun, submissions: Record<string, string>, 
   return {
     scenario, impl, project, checks, run, status, submissions, wallMs,
     hints: hintsFor(scenario, { run, checks, submitted: Object.keys(submissions) }),
-    passed: status === 'passed',
   }
 }
 

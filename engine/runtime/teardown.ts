@@ -1,6 +1,7 @@
 // Tearing a lab down completely, on every path: success, failure, an exception, or an interruption (SIGINT,
 // SIGTERM) in the middle of any phase. lab.ts runs the registered cleanups when a signal arrives.
 import * as docker from './docker.ts'
+import { maybeThrowForTest } from './test-throw.ts'
 
 /** A `down` that takes longer has hung; what it left is then removed by label, and reported if that fails. */
 export const DOWN_DEADLINE_MS = 120_000
@@ -13,6 +14,7 @@ const pending = new Map<Cleanup, string>()
 /** Registers a cleanup for an interruption, saying what it removes; call the returned function once it has run normally. */
 export function onInterrupt(cleanup: Cleanup, what: string): () => void {
   pending.set(cleanup, what)
+  maybeThrowForTest()
   return () => pending.delete(cleanup)
 }
 

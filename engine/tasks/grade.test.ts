@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { findSubmissions, gradesCsv, type GradeRow } from './grade.ts'
+import { findSubmissions } from './grade.ts'
 
 describe('findSubmissions', () => {
   let dir = ''
@@ -34,9 +34,4 @@ describe('findSubmissions', () => {
   it('says so when nothing matches', async () => {
     await expect(findSubmissions({ server: '*/nada.py' }, dir)).rejects.toThrow('no file matches */nada.py (symbolic links are not followed)')
   })
-})
-
-it('writes one CSV row per student, quoting what needs quoting', () => {
-  const row: GradeRow = { student: 'ana', verdict: 'failed', checksPassed: 3, checksTotal: 5, hint: 'use bind(("0.0.0.0", 12345)), not localhost', elapsedS: 4.2, files: { server: '/e/ana/servidor.py' } }
-  expect(gradesCsv([row])).toBe('student,verdict,checks_passed,checks_total,hint,elapsed_s,files\nana,failed,3,5,"use bind((""0.0.0.0"", 12345)), not localhost",4.2,server=/e/ana/servidor.py\n')
 })

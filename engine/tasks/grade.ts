@@ -1,12 +1,14 @@
 // Grading a whole class: every student's submission runs in its own lab, a few at a time, and each becomes
-// one row of a CSV and a JSON file a teacher can open.
-import { writeFile } from 'node:fs/promises'
+// one row of a CSV and a JSON file a teacher can open (written by reporters/grades.ts).
 import path from 'node:path'
-import { stringify } from 'csv-stringify/sync'
+import { checkTally } from '../model/describe.ts'
 import { errors } from '../model/errors.ts'
-import { USER_DIR, userPath } from '../plan/layout.ts'
+import type { GradeRow } from '../model/grade.ts'
+import { USER_DIR } from '../plan/layout.ts'
 import type { Lang } from '../model/hints.ts'
 import type { ScenarioResult } from '../model/result.ts'
+
+export type { GradeRow }
 
 export interface StudentSubmission {
   /** The student's folder name (or the file's name when every file sits in one folder). */
@@ -15,18 +17,6 @@ export interface StudentSubmission {
   files: Record<string, string>
 }
 
-export interface GradeRow {
-  student: string
-  verdict: 'passed' | 'failed' | 'skipped' | 'error'
-  checksPassed: number
-  checksTotal: number
-  /** The likely mistake, in the chosen language; for an error, what went wrong. */
-  hint: string
-  elapsedS: number
-  files: Record<string, string>
-  /** The compose project the submission ran in (JSON only), to find its traces in Docker's logs. */
-  project?: string
-}
 
 /** Expands one glob per host into students: the first host's matches name the students, and each other
  * host's file is the match in the same student folder. */
@@ -56,8 +46,8 @@ export function gradeRow(submission: StudentSubmission, result: ScenarioResult, 
   return {
     student: submission.student,
     verdict: result.status,
-    checksPassed: result.checks.filter((c) => c.passed).length,
-    checksTotal: result.checks.length,
+    checksPassed: checkTally(result.checks).passed,
+    checksTotal: checkTally(result.checks).total,
     hint: result.hints[0]?.text[lang] ?? (result.status === 'failed' ? result.checks.find((c) => !c.passed)?.reason ?? '' : ''),
     elapsedS: Math.round(result.wallMs / 100) / 10,
     files: submission.files,
@@ -67,24 +57,4 @@ export function gradeRow(submission: StudentSubmission, result: ScenarioResult, 
 
 export function errorRow(submission: StudentSubmission, error: Error): GradeRow {
   return { student: submission.student, verdict: 'error', checksPassed: 0, checksTotal: 0, hint: error.message, elapsedS: 0, files: submission.files }
-}
-
-export function gradesCsv(rows: GradeRow[]): string {
-  return stringify(rows.map((row) => ({
-    student: row.student,
-    verdict: row.verdict,
-    checks_passed: row.checksPassed,
-    checks_total: row.checksTotal,
-    hint: row.hint,
-    elapsed_s: row.elapsedS,
-    files: Object.entries(row.files).map(([host, file]) => `${host}=${file}`).join(' '),
-  })), { header: true })
-}
-
-/** Writes PREFIX.csv and PREFIX.json; returns their paths. */
-export async function writeGrades(rows: GradeRow[], prefix: string): Promise<string[]> {
-  const files = [userPath(`${prefix}.csv`), userPath(`${prefix}.json`)]
-  await writeFile(files[0], gradesCsv(rows))
-  await writeFile(files[1], `${JSON.stringify(rows, null, 2)}\n`)
-  return files
 }

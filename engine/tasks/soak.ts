@@ -1,5 +1,6 @@
 // The soak's arithmetic and its section of docs/RELIABILITY.md. Pure: results in, numbers and text out.
-import { formatMs } from '../judge/checks.ts'
+import { formatMs } from '../model/describe.ts'
+import { replaceSection } from './markdown-section.ts'
 
 export interface SoakRun {
   scenario: string
@@ -82,9 +83,6 @@ export const SOAK_END = '<!-- soak:end -->'
 
 /** The document with its soak section replaced (or appended when it has none). */
 export function withSoakSection(document: string, section: string): string {
-  const block = `${SOAK_BEGIN}\n${section}\n${SOAK_END}`
-  const begin = document.indexOf(SOAK_BEGIN)
-  const end = document.indexOf(SOAK_END)
-  if (begin < 0 || end < begin) return `${document.trimEnd()}\n\n${block}\n`
-  return `${document.slice(0, begin)}${block}${document.slice(end + SOAK_END.length)}`
+  return replaceSection(document, { begin: SOAK_BEGIN, end: SOAK_END }, section) ??
+    `${document.trimEnd()}\n\n${SOAK_BEGIN}\n${section}\n${SOAK_END}\n`
 }

@@ -26,7 +26,7 @@ describe('chat-persistent', { timeout: 120_000 }, () => {
     const chat = await scenario()
     const reconnecting = { ...chat, hosts: { ...chat.hosts, client: { ...chat.hosts.client, program: 'fixtures/chat-client-reconnect' } } }
     const result = await runScenario(reconnecting, { image })
-    expect(result.passed).toBe(false)
+    expect(result.status).toBe('failed')
     // The seed's server accepts once: the second connection is refused or reset, so the client stops there.
     expect(failedChecks(result.checks)['the 5 messages crossed one connection: one handshake'])
       .toMatch(/^2 handshakes \(client ports \d+, \d+\): a persistent client connects once and loops send\/recv on that socket$/)

@@ -16,7 +16,6 @@ describe('delay-latency', { timeout: 90_000 }, () => {
     // exactly one of two outcomes: skipped for want of netem (and saying so), or passed; anything else fails
     const outcome = result.status === 'skipped' ? `skipped: ${result.run.skipped}` : result.status
     expect(outcome, JSON.stringify(result.checks.filter((c) => !c.passed))).toBeOneOf([`skipped: ${NO_NETEM}`, 'passed'])
-    expect(result.passed).toBe(result.status === 'passed')
   })
 
   it('is reported as skipped by `npm run lab`, which exits 0', async () => {

@@ -20,7 +20,7 @@ describe('multi-client', { timeout: 180_000 }, () => {
   it('fails on a server that serves its clients concurrently', async () => {
     const concurrent = { ...multiClient, hosts: { ...multiClient.hosts, server: { ...multiClient.hosts.server, program: 'fixtures/concurrent-server' } } }
     const result = await runScenario(concurrent, { image })
-    expect(result.passed).toBe(false)
+    expect(result.status).toBe('failed')
     expect(failedChecks(result.checks)).toEqual({
       'the server served them one at a time': expect.stringMatching(
         /^client[1-8] was accepted while client[1-8] was being served: the server's output interleaves clients, so it did not serve them one at a time$/),

@@ -18,7 +18,7 @@ describe('stream-framing', { timeout: 120_000 }, () => {
   it('fails when the second server also reads with a single recv(1024)', async () => {
     const single = { ...streamFraming, hosts: { ...streamFraming.hosts, 'loop-server': { ...streamFraming.hosts['loop-server'], program: 'recv-once-server' } } }
     const result = await runScenario(single, { image })
-    expect(result.passed).toBe(false)
+    expect(result.status).toBe('failed')
     expect(failedChecks(result.checks)).toEqual({
       'the receive loop got all 65536 bytes': expect.stringMatching(/^it got (\d|[1-9]\d{1,2}|10[01]\d|102[0-4]) bytes: TCP is a byte stream, not messages; one recv returns what has arrived \(up to its size\), so read in a loop until recv returns nothing \(the client closed\)$/),
       'the bytes arrived intact': expect.stringMatching(/^SHA-256 sent [0-9a-f]{16}…, received none…$/),

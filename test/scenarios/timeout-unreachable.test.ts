@@ -34,7 +34,7 @@ describe('timeout-unreachable', { timeout: 90_000 }, () => {
   it("gives the no-settimeout hint to exercise 03's starter, which has no timeout yet", async () => {
     const starter = path.join(ROOT, 'exercises/03-timeout/cliente_timeout.py')
     const result = await runScenario(scenario, { image, submissions: { client: starter } })
-    expect(result.passed).toBe(false)
+    expect(result.status).toBe('failed')
     expect(result.hints.map((h) => h.id)).toEqual(['no-settimeout'])
   })
 })

@@ -1,0 +1,24 @@
+// `lab clean [<scenario>...]`: removes what interrupted runs left behind, and names it.
+import * as docker from '../engine/runtime/docker.ts'
+import { EXIT } from '../engine/model/errors.ts'
+import { say } from './shared.ts'
+import type { Command } from './table.ts'
+
+const command: Command = {
+  name: 'clean',
+  synopsis: 'clean [<scenario>...] [--images]',
+  summary: 'remove what interrupted runs (of these scenarios) left behind',
+  positionals: true,
+  options: {
+    images: { type: 'boolean', help: 'also remove lab images of older services/ versions that no container uses' },
+  },
+  async run(values, scenarios) {
+    const { clean, describeClean } = await import('../engine/tasks/clean.ts')
+    await docker.preflight()
+    const report = await clean({ images: values.images === true, scenarios })
+    for (const line of describeClean(report)) say(line)
+    return report.failed.length ? EXIT.failed : EXIT.passed
+  },
+}
+
+export default command

@@ -1,0 +1,73 @@
+// `lab <scenario>...`: runs scenarios (`all` for the catalog), a few labs at a time, and reports each as one
+// block in the order asked for. What only some runs need (a reporter, the HTML page) is loaded by them.
+import { prepareCaptureDir } from '../engine/plan/capture-dir.ts'
+import { loadCatalog, parseParams, selectScenarios } from '../engine/plan/catalog.ts'
+import * as docker from '../engine/runtime/docker.ts'
+import { EXIT, errors } from '../engine/model/errors.ts'
+import { ensureLabImage } from '../engine/runtime/image.ts'
+import { runScenario } from '../engine/runtime/run.ts'
+import type { ScenarioResult } from '../engine/model/result.ts'
+import { submissionsFromOptions } from '../engine/plan/submission.ts'
+import { userPath } from '../engine/plan/layout.ts'
+import { inOrder, runPool } from '../engine/tasks/pool.ts'
+import { longestFirst, readDurations, recordDurations } from '../engine/tasks/durations.ts'
+import { REPORTERS, createReporters } from '../reporters/index.ts'
+import { IMPL, LANG, PARALLEL, PARAM, hostOptions, parseImpl, parseLang, parseParallel } from './shared.ts'
+import type { Command } from './table.ts'
+
+interface RunValues {
+  impl?: string; param: string[]; server?: string; client?: string; host: string[]; lang?: string; parallel?: string
+  capture?: string; report?: string; reporter: string[]; output?: string
+}
+
+const command: Command = {
+  name: '',
+  synopsis: '<scenario> [<scenario>...]',
+  summary: 'run scenarios in real containers and assert their outcome (`all` runs the whole catalog)',
+  positionals: true,
+  options: {
+    impl: IMPL,
+    param: PARAM,
+    ...hostOptions('FILE'),
+    lang: LANG,
+    parallel: { ...PARALLEL, help: 'scenarios at once (default: the number of cores); each prints as one block, in order' },
+    capture: { type: 'string', value: 'DIR', help: 'capture every host and keep DIR/<scenario>-<host>.pcap (for Wireshark)' },
+    report: { type: 'string', value: 'FILE', help: 'write a self-contained HTML report with a packet sequence diagram per scenario' },
+    reporter: { type: 'string', multiple: true, value: 'NAME', help: `also report as ${REPORTERS.filter((name) => name !== 'terminal').join(', ')}; repeatable` },
+    output: { type: 'string', short: 'o', value: 'FILE', help: 'where the json or junit document goes (default: standard output)' },
+  },
+  async run(raw, names) {
+    const values = raw as unknown as RunValues
+    if (!names.length) throw errors.usage('name a scenario to run, or a command: list, build, clean, grade, soak')
+    const impl = parseImpl(values.impl)
+    // Docker is checked while the scenarios load; its verdict counts only after theirs (usage errors come first).
+    const dockerReady = docker.preflight()
+    dockerReady.catch(() => undefined)
+    const params = parseParams(values.param, selectScenarios(await loadCatalog(undefined, {}, names), names))
+    const scenarios = selectScenarios(await loadCatalog(undefined, params, names), names)
+    const submissions = await submissionsFromOptions(values)
+    const lang = parseLang(values.lang)
+    const parallel = parseParallel(values.parallel)
+    const html = values.report === undefined ? undefined : userPath(values.report)
+    const report = await createReporters({ names: values.reporter, output: values.output, html, env: process.env, stdout: process.stdout, stderr: process.stderr, lang })
+    const captureDir = values.capture === undefined ? undefined : userPath(values.capture)
+    if (captureDir) await prepareCaptureDir(captureDir)
+    const image = await ensureLabImage(report.onNote, {}, dockerReady)
+    // Scenarios run a few at a time; each is reported as one block, in the order they were asked for.
+    const finished = inOrder<ScenarioResult>((result) => report.onScenarioEnd(result))
+    // The longest (by their last run here) start first, so that a parallel catalog does not end on a long one.
+    const startOrder = longestFirst(scenarios.map((s) => s.id), await readDurations())
+    const results = await runPool(scenarios, parallel, async (scenario, index) => {
+      report.onScenarioStart(scenario)
+      const result = await runScenario(scenario, { image, impl, submissions, captureDir, captureAll: html !== undefined })
+      finished(result, index)
+      return result
+    }, startOrder)
+    await recordDurations(results.filter((r) => r.status !== 'skipped' && !Object.keys(r.submissions).length).map((r) => ({ id: r.scenario.id, wallMs: r.wallMs })))
+    await report.onRunEnd(results)
+    if (captureDir) report.onNote(`captures (one pcap per host, open them in Wireshark): ${captureDir}/<scenario>-<host>.pcap`)
+    return results.some((r) => r.status === 'failed') ? EXIT.failed : EXIT.passed
+  },
+}
+
+export default command

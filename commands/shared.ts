@@ -1,0 +1,38 @@
+// Options that several commands take, declared once, and how their values are read.
+import os from 'node:os'
+import { errors, positiveInteger } from '../engine/model/errors.ts'
+import { LANGS, langFromEnv, type Lang } from '../engine/model/hints.ts'
+import { IMPLS, type Impl } from '../engine/model/scenario.ts'
+import type { OptionSpec } from './table.ts'
+
+export const IMPL: OptionSpec = { type: 'string', value: IMPLS.join('|'), help: 'which reference programs run (default: ts)' }
+export const PARAM: OptionSpec = { type: 'string', multiple: true, value: 'name=N', help: 'change a scenario parameter (e.g. loss=10 for udp-loss); repeatable' }
+export const LANG: OptionSpec = { type: 'string', value: LANGS.join('|'), help: 'language of the hints (default: from LANG)' }
+export const PARALLEL: OptionSpec = { type: 'string', value: 'N', help: 'labs at once (default: the number of cores)' }
+
+/** --server, --client, --host: a program of one's own in a host; `what` is FILE, or GLOB for grade. */
+export function hostOptions(what: string): Record<'server' | 'client' | 'host', OptionSpec> {
+  return {
+    server: { type: 'string', value: what, help: 'your program in host `server` (.py: python3; .js/.mjs/.cjs/.ts: node; else #!)' },
+    client: { type: 'string', value: what, help: 'the same for host `client`' },
+    host: { type: 'string', multiple: true, value: `NAME=${what}`, help: 'the same for any host; repeatable' },
+  }
+}
+
+export function parseImpl(option: string | undefined): Impl {
+  if (option === undefined) return 'ts'
+  if (!IMPLS.includes(option as Impl)) throw errors.usage(`--impl must be one of ${IMPLS.join(', ')}, not "${option}"`)
+  return option as Impl
+}
+
+export function parseLang(option: string | undefined): Lang {
+  if (option === undefined) return langFromEnv()
+  if (!LANGS.includes(option as Lang)) throw errors.usage(`--lang must be one of ${LANGS.join(', ')}, not "${option}"`)
+  return option as Lang
+}
+
+export function parseParallel(option: string | undefined): number {
+  return option === undefined ? os.availableParallelism() : positiveInteger('parallel', option)
+}
+
+export const say = (line: string) => console.log(`» ${line}`)

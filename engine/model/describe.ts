@@ -1,0 +1,30 @@
+// The few words every reporter uses to describe a result: times, how a host ended, checks passed, the verdict.
+// Written once here so the terminal, JUnit, GitHub, HTML, grades and the soak say the same thing.
+import type { ScenarioResult, Verdict } from './result.ts'
+import type { Check, HostRun } from './scenario.ts'
+
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`
+}
+
+/** How a host's program ended: never started, still running, or its exit code, with the time. */
+export function hostEnd(host: Pick<HostRun, 'started' | 'exitCode' | 'elapsedMs'>): string {
+  if (!host.started) return 'never started'
+  if (host.exitCode === null) return `still running after ${formatMs(host.elapsedMs)}`
+  return `exited with code ${host.exitCode} after ${formatMs(host.elapsedMs)}`
+}
+
+/** Checks passed out of all, as numbers and as "3/5". */
+export function checkTally(checks: Pick<Check, 'passed'>[]): { passed: number; total: number; text: string } {
+  const passed = checks.filter((check) => check.passed).length
+  return { passed, total: checks.length, text: `${passed}/${checks.length}` }
+}
+
+/** The one vocabulary for a verdict: its word and its mark. */
+export const VERDICTS: Record<Verdict, { word: string; mark: string }> = {
+  passed: { word: 'passed', mark: '✔' },
+  failed: { word: 'FAILED', mark: '✘' },
+  skipped: { word: 'skipped', mark: '⊘' },
+}
+
+export const verdictOf = (result: Pick<ScenarioResult, 'status'>) => VERDICTS[result.status]

@@ -1,0 +1,77 @@
+// What a run observed, as plain data: every host's output and end, its packets, and the check records made of them.
+
+/** One packet seen on a host's interface, decoded from its capture. */
+export interface Packet {
+  /** Epoch milliseconds. */
+  at: number
+  proto: 'tcp' | 'udp' | 'icmp' | 'arp' | 'other'
+  src: string
+  dst: string
+  sport?: number
+  dport?: number
+  /** TCP flags in tcpdump's letters: S (SYN), F (FIN), R (RST), P (PUSH), . (ACK), e.g. 'S.' for SYN-ACK;
+   * 'request' or 'reply' for ARP. */
+  flags?: string
+  seq?: number
+  ack?: number
+  /** The IPv4 identification field: with the addresses, it tells one packet seen in two captures. */
+  ipId?: number
+  /** Payload bytes (TCP or UDP data). */
+  length: number
+  /** The payload itself, for UDP and small TCP segments (the first 256 bytes). */
+  payload?: Buffer
+  /** ICMP type and code (3/3 port unreachable, 3/1 host unreachable). */
+  icmp?: { type: number; code: number }
+  /** Set when the IPv4 packet is a fragment: `offset` in bytes of the datagram, `more` when fragments follow.
+   * Only the first fragment (offset 0) carries ports and the TCP/UDP header; later ones are data only. */
+  fragment?: { offset: number; more: boolean }
+}
+
+export interface Check {
+  description: string
+  passed: boolean
+  /** The observed value: what happened, not what was hoped for. */
+  reason: string
+  /** Evidence worth showing under the check, a line each (a packet exchange, the last lines of output). */
+  details?: string[]
+}
+
+export interface OutputLine {
+  /** Milliseconds since the program started. */
+  atMs: number
+  text: string
+}
+
+/** What one host did during a run, as plain data. */
+export interface HostRun {
+  host: string
+  /** false when the lab ended before this host's container started. */
+  started: boolean
+  /** null while the program was still running when the lab ended, or when it never started. */
+  exitCode: number | null
+  /** Epoch milliseconds at which the program started: the zero of `atMs` and `elapsedMs`. */
+  startedAt: number
+  /** Milliseconds from the program's start to its exit, or to the end of the run when still running. */
+  elapsedMs: number
+  stdout: OutputLine[]
+  stderr: OutputLine[]
+  /** The host's address on the lab network. */
+  address?: string
+  /** Packets on the host's interface, when the scenario captures it. */
+  packets?: Packet[]
+  /** Sockets listening in the host when the lab ended, as `address:port/proto` (e.g. 127.0.0.1:12345/tcp). */
+  listening?: string[]
+  /** The program's output passed the limit for submitted programs and it was stopped. */
+  outputCut?: boolean
+  /** Packets each fault dropped or rejected on this host, by fault kind, as the sidecar counted them. */
+  faultCounters?: Record<string, number>
+}
+
+export interface LabRun {
+  hosts: Record<string, HostRun>
+  /** Why the scenario could not be run here (a fault this kernel cannot apply), when it could not. */
+  skipped?: string
+  /** Phases that went wrong (the lab did not come up, a host outlived the deadline), in words. */
+  problems: string[]
+}
+

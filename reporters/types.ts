@@ -1,0 +1,25 @@
+// What a reporter is: a listener on a run's events, every hook optional (as vitest's Reporter). A reporter only
+// renders the records it is given; it never runs anything and never talks to Docker, so it imports only
+// engine/model and engine/judge.
+import type { GradeRow } from '../engine/model/grade.ts'
+import type { ScenarioResult } from '../engine/model/result.ts'
+import type { Scenario } from '../engine/model/scenario.ts'
+
+export interface Reporter {
+  /** A progress line of the lab itself ("building the lab image"). */
+  onNote?(line: string): void
+  /** A scenario is about to run (with --parallel, several may be running at once). */
+  onScenarioStart?(scenario: Scenario): void
+  /** A scenario ended; its result is final. Results arrive in the order they were asked for. */
+  onScenarioEnd?(result: ScenarioResult): void
+  /** `lab grade`: one student's row is final. Rows arrive in the order of the students. */
+  onGrade?(row: GradeRow): void
+  /** Every scenario ended; results are in the order they were asked for (empty for `lab grade`). */
+  onRunEnd?(results: ScenarioResult[]): void | Promise<void>
+}
+
+/** Where a reporter's document goes: a file, or standard output. */
+export type Sink = (text: string) => Promise<void>
+
+/** Tells the person something (a file written) through the terminal reporter. */
+export type Note = (line: string) => void
