@@ -42,6 +42,6 @@ describe('npm run lab -- grade', { timeout: 240_000 }, () => {
   it('exits 2 with one line when no file matches', async () => {
     const result = await $({ cwd: ROOT, nothrow: true, quiet: true })`npm run --silent lab -- grade tcp-basic --server /nonexistent/*/servidor.py`
     expect(result.exitCode).toBe(2)
-    expect(result.stderr.trim()).toBe('socket-lab: no file matches /nonexistent/*/servidor.py (see `npm run lab -- --help`)')
+    expect(result.stderr.trim()).toBe('socket-lab: no file matches /nonexistent/*/servidor.py (symbolic links are not followed) (see `npm run lab -- --help`)')
   })
 })

@@ -40,7 +40,7 @@ describe('hostile submissions', { timeout: 120_000 }, () => {
     for (const student of ['ana', 'bruno']) await mkdir(path.join(dir, 'turma', student), { recursive: true })
     await cp(OK, path.join(dir, 'turma/ana/servidor.py'))
     await symlink(SECRET_FILE, path.join(dir, 'turma/bruno/servidor.py'))
-    const result = await $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, NO_COLOR: '1' } })`npm run --silent lab -- grade tcp-basic --server ${`${dir}/turma/*/servidor.py`} --output ${`${dir}/notas`}`
+    const result = await $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, NO_COLOR: '1' } })`npm run --silent lab -- grade tcp-basic --server ${`${dir}/turma/*/servidor.py`} --grades ${`${dir}/notas`}`
     expect(result.exitCode, result.stderr).toBe(0)
     const rows = JSON.parse(await readFile(path.join(dir, 'notas.json'), 'utf8')) as GradeRow[]
     expect(rows.map((r) => [r.student, r.verdict])).toEqual([['ana', 'passed']])
