@@ -54,11 +54,15 @@ start() {
   if [ -n "$alongside" ]; then
     flags+=(--bridge=none --iptables=false --ip6tables=false --default-address-pool "base=$ALONGSIDE_POOL,size=24")
     iptables -C "${FORWARD_RULE[@]}" 2>/dev/null || iptables -I "${FORWARD_RULE[@]}"
+  elif systemctl is-active --quiet docker 2>/dev/null; then
+    # Two daemons that both manage iptables would fight over the same chains: one at a time. systemd would
+    # restart a daemon killed under it, so it is asked to stop it (and its socket unit, which would start it again).
+    systemctl stop docker.socket docker
+    echo systemd >"$STOPPED_DEFAULT"
   elif running "$DEFAULT_PIDFILE"; then
-    # Two daemons that both manage iptables would fight over the same chains: one at a time.
     kill "$(cat "$DEFAULT_PIDFILE")"
     wait_gone "$DEFAULT_PIDFILE" 60 || die "the default Docker daemon did not stop within 60 s"
-    touch "$STOPPED_DEFAULT"
+    echo nohup >"$STOPPED_DEFAULT"
   fi
   mkdir -p "$(dirname "$LOG")"
   # its own binaries first: docker-proxy and docker-init are looked up on PATH
@@ -85,8 +89,8 @@ stop() {
     rm -rf "$DATA_ROOT" "$EXEC_ROOT"
   fi
   if [ -f "$STOPPED_DEFAULT" ]; then
+    if [ "$(cat "$STOPPED_DEFAULT")" = systemd ]; then systemctl start docker; else nohup dockerd >>/var/log/dockerd.log 2>&1 & fi
     rm -f "$STOPPED_DEFAULT"
-    nohup dockerd >>/var/log/dockerd.log 2>&1 &
     for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
     docker version --format 'docker engine {{.Server.Version}} back up' || die "the default Docker daemon did not come back"
   fi
