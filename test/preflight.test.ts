@@ -45,9 +45,24 @@ describe('preflight', { timeout: 60_000 }, () => {
   })
 
   it.skipIf(process.getuid?.() !== 0)('says permission is denied on the socket for a user outside the docker group', async () => {
-    const result = await labWithPath(process.env.PATH!, ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'])
-    expect(result.exitCode).toBe(2)
-    expect(result.stderr.trim()).toBe('socket-lab: permission denied on the Docker socket /var/run/docker.sock: add yourself to the docker group (`sudo usermod -aG docker $USER`, then log in again) or run as root')
+    // Only the docker CLI runs as nobody (uid 65534, no groups): the lab learns about the socket from it alone,
+    // and the lab itself still reads its clone, which may sit in a folder that nobody cannot enter (CI's).
+    const realDocker = (await which('docker'))!
+    const asNobody = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-nobody-'))
+    try {
+      // DOCKER_CONFIG: a folder nobody may read; with root's, the CLI would warn "permission denied" about it as well.
+      await writeFile(path.join(asNobody, 'docker'), `#!/bin/sh\nDOCKER_CONFIG=${asNobody} exec setpriv --reuid=65534 --regid=65534 --clear-groups ${realDocker} "$@"\n`, { mode: 0o755 })
+      await chmod(asNobody, 0o755)
+      const socket = process.env.DOCKER_HOST?.replace(/^unix:\/\//, '') ?? '/var/run/docker.sock'
+      const cli = await $({ nothrow: true, quiet: true })`${path.join(asNobody, 'docker')} version --format {{.Server.Version}}`
+      expect(cli.stderr).toContain(`permission denied while trying to connect to the Docker daemon socket at unix://${socket}`)
+
+      const result = await labWithPath(`${asNobody}:${process.env.PATH}`)
+      expect(result.exitCode).toBe(2)
+      expect(result.stderr.trim()).toBe(`socket-lab: permission denied on the Docker socket ${socket}: add yourself to the docker group (\`sudo usermod -aG docker $USER\`, then log in again) or run as root`)
+    } finally {
+      await rm(asNobody, { recursive: true, force: true })
+    }
   })
 
   it('names the image build step that failed and leaves no container of it behind', async () => {
