@@ -1,6 +1,6 @@
 // The vocabulary of hints: the likely mistake behind a failed run, in the languages a student reads. The rules
 // that find them are in engine/judge/hints.ts and in scenario files.
-import type { Check, LabRun } from './scenario.ts'
+import type { Check, LabRun, Scenario } from './scenario.ts'
 
 export type Lang = 'pt-BR' | 'en'
 export const LANGS: readonly Lang[] = ['pt-BR', 'en']
@@ -15,6 +15,8 @@ export interface HintEvidence {
   checks: Check[]
   /** Hosts that ran a submitted program. */
   submitted: string[]
+  /** What the scenario declared (its hosts' ports, its expected lines); hintsFor fills it in. */
+  scenario?: Partial<Pick<Scenario, 'hosts' | 'expect'>>
 }
 
 export interface HintRule {

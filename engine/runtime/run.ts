@@ -90,8 +90,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       if (!(host in scenario.hosts)) throw errors.usage(`${scenario.id} has no host "${host}" to run ${source} in (hosts: ${Object.keys(scenario.hosts).join(', ')})`)
       submissions[host] = await stageSubmission(host, source, work)
     }
-    // Keeping the captures (--capture DIR) means capturing every host.
-    const captureAll = options.captureAll || options.captureDir !== undefined
+    // Keeping the captures (--capture DIR) means capturing every host; so does grading submissions, whose hints
+    // read the packets (did a SYN reach the server, did a datagram come back).
+    const captureAll = options.captureAll || options.captureDir !== undefined || Object.keys(options.submissions ?? {}).length > 0
     const compose = labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), scenario, { project, runId, impl, image: options.image, submissions, captureAll })
     await writeFile(file, composeText(compose))
     run = await upRunCollect(scenario, project, file, { captureDir: options.captureDir, captureAll })
