@@ -72,9 +72,24 @@ describe('clients aimed at the wrong place', () => {
     expect(found[0].text.en).toContain('the client tried 10.5.0.99, which is not the server')
   })
 
+  it('names a server name the lab has not, and an address outside the lab', () => {
+    const name = hints(lab({ listening: ['0.0.0.0:12345/tcp'] }, { exitCode: 1, stderr: lines('socket.gaierror: [Errno -2] Name or service not known') }, ['client']))
+    expect(name[0].text.en).toBe("No SYN reached the server (the name the client used does not exist in the lab). Connect to (os.environ.get('LAB_SERVER_HOST', 'server'), 12345).")
+    const outside = hints(lab({ listening: ['0.0.0.0:12345/tcp'] }, { exitCode: 1, stderr: lines('OSError: [Errno 101] Network is unreachable') }, ['client']))
+    expect(outside[0].text['pt-BR']).toBe("Nenhum SYN chegou ao servidor (o endereço que o cliente usou fica fora da rede do lab). Conecte a (os.environ.get('LAB_SERVER_HOST', 'server'), 12345).")
+  })
+
+  it('blames nobody in the client when it asked for the server\'s own address and the lab cut it off (host-unreachable)', () => {
+    const arp = packet({ proto: 'arp', src: CLIENT, dst: SERVER, flags: 'request' })
+    const cut = lab({ listening: ['0.0.0.0:12345/tcp'] }, { exitCode: 1, stderr: lines('OSError: [Errno 113] No route to host'), packets: [arp] }, ['client'])
+    expect(hints(cut).map((h) => h.id)).toEqual(['crashed'])
+  })
+
   it('tells the wrong port from the wrong host by the SYN the server saw, with the scenario\'s port', () => {
+    // The client asks ARP for the server's address first, as any first contact does.
+    const arp = packet({ proto: 'arp', src: CLIENT, dst: SERVER, flags: 'request' })
     const rst = packet({ proto: 'tcp', src: SERVER, dst: CLIENT, sport: 5000, dport: 40000, flags: 'R.' })
-    const found = hints(lab({ listening: ['0.0.0.0:2000/tcp'], packets: [syn(5000), rst] }, REFUSED, ['client']), labScenario(2000))
+    const found = hints(lab({ listening: ['0.0.0.0:2000/tcp'], packets: [arp, syn(5000), rst] }, { ...REFUSED, packets: [arp] }, ['client']), labScenario(2000))
     expect(found.map((h) => h.id)).toEqual(['client-wrong-port'])
     expect(found[0].text.en).toBe('The client reached the server, but on port 5000: the server listens on 2000 (the capture shows SYN to server:5000). Use port 2000.')
   })

@@ -109,7 +109,7 @@ const WHERE: HintRule[] = [
     match: (e) => {
       const miss = clientMiss(e)
       return miss?.port !== undefined ? {
-        'pt-BR': `O cliente chegou ao servidor, mas na porta ${miss.port}: o servidor escuta na ${expectedPort(e)} (a captura mostra ${miss.what} para ${miss.server}:${miss.port}). Use a porta ${expectedPort(e)}.`,
+        'pt-BR': `O cliente chegou ao servidor, mas na porta ${miss.port}: o servidor escuta na ${expectedPort(e)} (a captura mostra ${miss.what === 'SYN' ? 'SYN' : 'datagrama'} para ${miss.server}:${miss.port}). Use a porta ${expectedPort(e)}.`,
         en: `The client reached the server, but on port ${miss.port}: the server listens on ${expectedPort(e)} (the capture shows ${miss.what} to ${miss.server}:${miss.port}). Use port ${expectedPort(e)}.`,
       } : undefined
     },
@@ -120,12 +120,15 @@ const WHERE: HintRule[] = [
       const miss = clientMiss(e)
       if (!miss || miss.port !== undefined) return undefined
       const where = {
-        'pt-BR': miss.address ? `o cliente tentou ${miss.address}, que não é o servidor` : 'nada saiu do cliente para a rede: localhost, 127.0.0.1 e socket.gethostname() são a própria máquina do cliente',
-        en: miss.address ? `the client tried ${miss.address}, which is not the server` : "nothing left the client: localhost, 127.0.0.1 and socket.gethostname() are the client's own machine",
-      }
+        self: { 'pt-BR': 'nada saiu do cliente para a rede: localhost, 127.0.0.1 e socket.gethostname() são a própria máquina do cliente', en: "nothing left the client: localhost, 127.0.0.1 and socket.gethostname() are the client's own machine" },
+        name: { 'pt-BR': 'o nome que o cliente usou não existe no lab', en: 'the name the client used does not exist in the lab' },
+        outside: { 'pt-BR': 'o endereço que o cliente usou fica fora da rede do lab', en: "the address the client used is outside the lab's network" },
+        other: { 'pt-BR': `o cliente tentou ${miss.address}, que não é o servidor`, en: `the client tried ${miss.address}, which is not the server` },
+      }[miss.reason ?? 'self']
+      const to = `(os.environ.get('LAB_SERVER_HOST', '${miss.server}'), ${expectedPort(e)})`
       return {
-        'pt-BR': `Nenhum${miss.what === 'SYN' ? ' SYN' : ' datagrama'} chegou ao servidor (${where['pt-BR']}). Conecte a (os.environ.get('LAB_SERVER_HOST', 'server'), ${expectedPort(e)}).`,
-        en: `No ${miss.what === 'SYN' ? 'SYN' : 'datagram'} reached the server (${where.en}). Connect to (os.environ.get('LAB_SERVER_HOST', 'server'), ${expectedPort(e)}).`,
+        'pt-BR': `Nenhum ${miss.what === 'SYN' ? 'SYN' : 'datagrama'} chegou ao servidor (${where['pt-BR']}). Conecte a ${to}.`,
+        en: `No ${miss.what === 'SYN' ? 'SYN' : 'datagram'} reached the server (${where.en}). Connect to ${to}.`,
       }
     },
   },
@@ -162,25 +165,43 @@ const WHERE: HintRule[] = [
   },
 ]
 
-interface Miss { what: 'SYN' | 'datagram'; server?: string; port?: number; address?: string }
+interface Miss {
+  what: 'SYN' | 'datagram'
+  /** The server the client should have reached. */
+  server: string
+  /** The port it reached the server on instead, when it did. */
+  port?: number
+  /** Why it reached no server: its own machine, a name the lab has not, an address outside, another address. */
+  reason?: 'self' | 'name' | 'outside' | 'other'
+  address?: string
+}
 
-/** A submitted client that failed to reach the server: where its first packet went instead. Undefined when a
- * SYN or datagram of it did reach the server's port (then the server, not the client, refused or stayed quiet). */
+/** A submitted client that failed to reach the server: where it went instead. Undefined when it aimed at the
+ * server's address and port (then the server refused or stayed quiet, or the lab cut the path: not its mistake). */
 function clientMiss(e: HintEvidence): Miss | undefined {
   const port = expectedPort(e)
   const proto = serverProto(e)
   const serverHosts = servers(e)
   if (!proto || !serverHosts.length) return undefined
   for (const client of submittedHosts(e).filter((h) => !isServer(e, h.host))) {
-    const gaveUp = crashed(client) && /ConnectionRefused|ECONNREFUSED|unreachable|EHOSTUNREACH|ENETUNREACH|No route to host|gaierror|ENOTFOUND|EAI_AGAIN|timed out|Timeout|ETIMEDOUT/i.test(errorLine(client) ?? '')
+    const error = crashed(client) ? errorLine(client) ?? '' : ''
+    const gaveUp = /ConnectionRefused|ECONNREFUSED|unreachable|EHOSTUNREACH|ENETUNREACH|No route to host|gaierror|ENOTFOUND|EAI_AGAIN|timed out|Timeout|ETIMEDOUT/i.test(error)
     if (!gaveUp && !(proto === 'udp' && stuck(e, client))) continue
     const what = proto === 'tcp' ? 'SYN' : 'datagram'
     const opens = (p: Packet) => p.src === client.address && p.proto === proto && (proto === 'udp' || p.flags === 'S')
-    const atServers = serverHosts.flatMap((server) => capturedBy(server).filter((p) => opens(p) && p.dst === server.address).map((p) => ({ p, server })))
-    if (atServers.some(({ p }) => p.dport === port)) continue
-    if (atServers.length) return { what, server: atServers[0].server.host, port: atServers[0].p.dport }
-    const elsewhere = capturedBy(client).find((p) => opens(p) || (p.proto === 'arp' && p.flags === 'request' && p.src === client.address))
-    return { what, address: elsewhere?.dst }
+    const asks = (p: Packet) => p.proto === 'arp' && p.flags === 'request' && p.src === client.address
+    // What the servers captured, and what the client did (a server whose link is down captures nothing).
+    const sent = [...serverHosts.flatMap(capturedBy), ...capturedBy(client)].filter((p) => opens(p) || asks(p))
+    const server = (p: Packet) => serverHosts.find((s) => s.address === p.dst)
+    if (sent.some((p) => server(p) && opens(p) && p.dport === port)) continue
+    const wrongPort = sent.find((p) => server(p) && opens(p))
+    const name = serverHosts[0].host
+    if (wrongPort) return { what, server: server(wrongPort)!.host, port: wrongPort.dport }
+    // It asked for the server's own address and got no answer: the lab took that host away (host-unreachable).
+    if (sent.some((p) => server(p) && asks(p))) continue
+    if (/gaierror|ENOTFOUND|EAI_AGAIN|Name or service not known/i.test(error)) return { what, server: name, reason: 'name' }
+    if (/ENETUNREACH|Network is unreachable/i.test(error)) return { what, server: name, reason: 'outside' }
+    return sent[0] ? { what, server: name, reason: 'other', address: sent[0].dst } : { what, server: name, reason: 'self' }
   }
   return undefined
 }
