@@ -14,6 +14,8 @@ const stdoutOf = (e: HintEvidence) => submittedHosts(e).flatMap((h) => h.stdout.
 /** A host that may be a server: the scenario says it listens, or the scenario is not known. */
 const mayServe = (e: HintEvidence, host: HostRun) => !e.scenario?.hosts || isServer(e, host.host)
 const crashed = (h: HostRun) => h.exitCode !== null && h.exitCode !== 0
+/** The host a client should reach (LAB_SERVER_HOST's value): the scenario's first listening host. */
+const serverName = (e: HintEvidence) => Object.entries(e.scenario?.hosts ?? {}).find(([, spec]) => spec.listens !== undefined)?.[0] ?? 'server'
 
 const PYTHON2 = [
   { pattern: /Missing parentheses in call to 'print'/, 'pt-BR': 'print sem parênteses; escreva print(...)', en: 'print without parentheses; write print(...)' },
@@ -54,8 +56,8 @@ const BEFORE_THE_NETWORK: HintRule[] = [
   {
     id: 'input',
     match: (e) => /EOFError: EOF when reading a line/.test(stderrOf(e)) ? {
-      'pt-BR': `Seu programa chamou input(), mas no lab ninguém digita (EOFError). Use valores fixos: o servidor é 'server' (os.environ['LAB_SERVER_HOST']), porta ${expectedPort(e)}.`,
-      en: `Your program called input(), but nobody types in the lab (EOFError). Use fixed values: the server is 'server' (os.environ['LAB_SERVER_HOST']), port ${expectedPort(e)}.`,
+      'pt-BR': `Seu programa chamou input(), mas no lab ninguém digita (EOFError). Use valores fixos: o servidor é '${serverName(e)}' (os.environ['LAB_SERVER_HOST']), porta ${expectedPort(e)}.`,
+      en: `Your program called input(), but nobody types in the lab (EOFError). Use fixed values: the server is '${serverName(e)}' (os.environ['LAB_SERVER_HOST']), port ${expectedPort(e)}.`,
     } : undefined,
   },
   {
@@ -195,7 +197,7 @@ function clientMiss(e: HintEvidence): Miss | undefined {
     const server = (p: Packet) => serverHosts.find((s) => s.address === p.dst)
     if (sent.some((p) => server(p) && opens(p) && p.dport === port)) continue
     const wrongPort = sent.find((p) => server(p) && opens(p))
-    const name = serverHosts[0].host
+    const name = serverName(e)
     if (wrongPort) return { what, server: server(wrongPort)!.host, port: wrongPort.dport }
     // It asked for the server's own address and got no answer: the lab took that host away (host-unreachable).
     if (sent.some((p) => server(p) && asks(p))) continue
