@@ -11,11 +11,17 @@ describe('hintsFor', () => {
   it('names a server bound to localhost from the sockets it listens on', () => {
     expect(hintOf({ listening: ['127.0.0.11:39461/tcp', '127.0.0.1:12345/tcp'] })).toEqual(['bound-to-localhost'])
     expect(hintOf({ listening: ['0.0.0.0:12345/tcp'] })).toEqual([])
+    expect(hintOf({ listening: ['[::1]:12345/tcp'] })).toEqual(['bound-to-localhost'])
+    expect(hintOf({ listening: ['[::ffff:127.0.0.1]:12345/tcp', '127.0.0.1:12345/tcp'] })).toEqual(['bound-to-localhost'])
+    expect(hintOf({ listening: ['[::]:12345/tcp'] })).toEqual([])
   })
 
   it('names the wrong port, ignoring Docker\'s own resolver', () => {
     const [hint] = hintsFor({}, evidence({ listening: ['127.0.0.11:39461/tcp', '0.0.0.0:5000/tcp'] }))
     expect(hint.text.en).toBe('The server listens on port 5000, but the exercise uses port 12345 (LAB_PORT).')
+    const [v6] = hintsFor({}, evidence({ listening: ['127.0.0.11:39461/tcp', '[::]:5000/tcp'] }))
+    expect(v6.text.en).toBe('The server listens on port 5000, but the exercise uses port 12345 (LAB_PORT).')
+    expect(hintOf({ listening: ['[::]:5000/tcp', '[::]:12345/tcp'] })).toEqual([])
   })
 
   it('prefers the most specific mistake: a syntax error over a crash', () => {

@@ -2,6 +2,7 @@
 // read the evidence any scenario has (exit codes, stderr, listening sockets); a scenario adds its own.
 import { errorLine } from './checks.ts'
 import type { Check, LabRun, Scenario } from './scenario.ts'
+import { isLoopbackOnly, socketsOn } from './sockets.ts'
 
 export type Lang = 'pt-BR' | 'en'
 export const LANGS: readonly Lang[] = ['pt-BR', 'en']
@@ -72,10 +73,7 @@ export const GENERIC_HINTS: HintRule[] = [
   },
   {
     id: 'bound-to-localhost',
-    match: (e) => submittedHosts(e).some((h) => {
-      const tcp = (h.listening ?? []).filter((s) => s.endsWith(`:${PORT}/tcp`))
-      return tcp.length > 0 && tcp.every((s) => s.startsWith('127.'))
-    }) ? {
+    match: (e) => submittedHosts(e).some((h) => isLoopbackOnly(h.listening ?? [], 'tcp', PORT)) ? {
       'pt-BR': "O servidor escuta só em localhost (127.0.0.1), então clientes de outras máquinas são recusados: use bind(('0.0.0.0', 12345)).",
       en: "The server listens on localhost (127.0.0.1) only, so clients on other hosts are refused: bind(('0.0.0.0', 12345)) instead.",
     } : undefined,
@@ -85,10 +83,10 @@ export const GENERIC_HINTS: HintRule[] = [
     match: (e) => {
       for (const host of submittedHosts(e)) {
         // 127.0.0.11 is Docker's own DNS resolver, present in every host
-        const listening = (host.listening ?? []).filter((s) => !s.startsWith('127.0.0.11:'))
-        const other = listening.find((s) => s.endsWith('/tcp') && !s.endsWith(`:${PORT}/tcp`))
-        if (other && !listening.some((s) => s.endsWith(`:${PORT}/tcp`))) {
-          const port = other.split(':')[1].split('/')[0]
+        const tcp = socketsOn(host.listening ?? [], 'tcp').filter((s) => s.address !== '127.0.0.11')
+        const other = tcp.find((s) => s.port !== PORT)
+        if (other && !tcp.some((s) => s.port === PORT)) {
+          const port = other.port
           return {
             'pt-BR': `O servidor escuta na porta ${port}, mas o exercício usa a porta ${PORT} (LAB_PORT).`,
             en: `The server listens on port ${port}, but the exercise uses port ${PORT} (LAB_PORT).`,

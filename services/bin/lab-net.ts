@@ -4,8 +4,9 @@
 // (engine/faults.ts) as JSON in LAB_NET; it reports on stdout, one `lab-net[host]: …` line per step.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { lookup } from 'node:dns/promises'
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, renameSync, writeFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { listeningSockets } from './proc-sockets.ts'
 
 export interface NetPlan {
   /** nftables ruleset applied before the program starts. */
@@ -73,23 +74,6 @@ function counters(table?: string, totals: Record<string, number> = {}): Record<s
   }
   return totals
 }
-/** Sockets listening in this namespace (TCP LISTEN, bound UDP), as `address:port/proto`, read from /proc. */
-function listeningSockets(): string[] {
-  const found: string[] = []
-  for (const proto of ['tcp', 'udp'] as const) {
-    let table = ''
-    try { table = readFileSync(`/proc/net/${proto}`, 'utf8') } catch { continue }
-    for (const row of table.split('\n').slice(1)) {
-      const [, local, , state] = row.trim().split(/\s+/)
-      if (!local || (proto === 'tcp' && state !== '0A')) continue
-      const [hexAddress, hexPort] = local.split(':')
-      const address = [3, 2, 1, 0].map((i) => parseInt(hexAddress.slice(i * 2, i * 2 + 2), 16)).join('.')
-      found.push(`${address}:${parseInt(hexPort, 16)}/${proto}`)
-    }
-  }
-  return found
-}
-
 /** How often the host's sockets are read while its program has not opened its port yet. */
 const LISTEN_POLL_MS = 20
 
