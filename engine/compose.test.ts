@@ -22,12 +22,19 @@ describe('docker-compose.yml', () => {
     expect(Object.values(base.networks).every((network) => network.internal === true)).toBe(true)
   })
 
-  it('gives program containers no capabilities and the sidecars only network ones', () => {
+  it('gives program containers only what dropping to `lab` needs, and the sidecars only network ones, all bounded', () => {
     for (const name of ['server', 'client']) {
       expect(base.services[name].cap_drop).toEqual(['ALL'])
-      expect(base.services[name].cap_add).toBeUndefined()
+      // lab-drop uses these to become `lab` with no capabilities before the program starts (test/sandbox.test.ts)
+      expect(base.services[name].cap_add).toEqual(['SETUID', 'SETGID', 'SETPCAP'])
       expect(base.services[name].privileged).toBeUndefined()
+      expect(base.services[name].tmpfs).toEqual(['/tmp:size=16m,mode=1777'])
       expect(base.services[`${name}-net`].cap_add).toEqual(['NET_ADMIN', 'NET_RAW', 'SETUID', 'SETGID'])
+      for (const service of [base.services[name], base.services[`${name}-net`]]) {
+        expect(service.security_opt).toEqual(['no-new-privileges:true'])
+        expect(service).toMatchObject({ pids_limit: expect.any(Number), mem_limit: expect.any(String), cpus: 1 })
+        expect(service.logging).toEqual({ driver: 'json-file', options: { 'max-size': '8m', 'max-file': '2' } })
+      }
       expect(base.services[`${name}-net`].network_mode).toBe(`service:${name}`)
     }
   })

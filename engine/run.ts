@@ -273,6 +273,6 @@ export function hostRun(host: string, output: docker.ContainerOutput, endedAt: n
     elapsedMs: Math.max(0, (output.finishedAt ?? endedAt) - zero),
     stdout: rebase(output.stdout),
     stderr: rebase(output.stderr.filter((line) => line !== mark)),
-    outputCut: output.stderr.some((line) => line.text.startsWith(OUTPUT_CUT_MARK)),
+    outputCut: output.logTruncated === true || output.stderr.some((line) => line.text.startsWith(OUTPUT_CUT_MARK)),
   }
 }
