@@ -126,3 +126,11 @@ it('starts the clock of timed faults when the program starts: once the hosts it 
   expect(JSON.parse(compose.services['client-net'].environment!.LAB_NET)).toMatchObject({ waitFor: ['server'], timed: [{ atMs: 3000, untilMs: 6000 }] })
   expect(JSON.parse(compose.services['client2-net'].environment!.LAB_NET).waitFor).toBeUndefined()
 })
+
+it('hides the reference programs and their compiled copies from a host that runs a submission, and only there', () => {
+  const submissions = { server: { dir: '/tmp/run/submission-server', command: ['python3', '/opt/lab/submission/s.py'], source: 's.py' } }
+  const compose = labCompose(base, scenario, { ...run, submissions })
+  expect(compose.services.server.tmpfs).toEqual(['/tmp:size=16m,mode=1777', '/opt/lab/programs:size=1m,mode=0755', '/opt/lab/node-cache:size=1m,mode=0755'])
+  expect(compose.services.server.environment).toMatchObject({ LAB_OUTPUT_LIMIT: '1048576' })
+  expect(compose.services.client.tmpfs).toEqual(['/tmp:size=16m,mode=1777'])
+})

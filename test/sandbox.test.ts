@@ -75,6 +75,18 @@ describe.concurrent('the program container', { timeout: 90_000 }, () => {
     expect(lines.find((l) => l.startsWith('ip link set eth0 down:'))).toMatch(/^ip link set eth0 down: 2 RTNETLINK answers: Operation not permitted$/)
   })
 
+  it('hides the reference solutions from a submission', async () => {
+    const result = await grade(tcpBasic, 'servidor-copia.py')
+    expect(result.status).toBe('failed')
+    expect(failedChecks(result)['server kept serving until the end']).toMatch(/^exited with code 1 after [\d.]+ m?s: FileNotFoundError: \[Errno 2\] No such file or directory: '\/opt\/lab\/programs\/python\/tcp-server.py'$/)
+  })
+
+  it('gives /tmp a size: filling it is ENOSPC, not an out-of-memory kill', async () => {
+    const result = await grade(tcpBasic, 'servidor-tmp-cheio.py')
+    expect(result.run.hosts.server.exitCode).toBe(5)
+    expect(printed(result)).toEqual(['/tmp full after 16 MiB: ENOSPC'])
+  })
+
   it('ends a program when its main process exits, even if a detached child still holds its stdout', async () => {
     const result = await grade(tcpBasic, 'servidor-filho-detached.py')
     expect(result.run.hosts.server.exitCode).toBe(3)
