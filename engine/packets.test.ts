@@ -65,3 +65,10 @@ it('reads what a network sidecar reported', () => {
     'lab-net[server]: tcpdump ended (0): 9 packets captured 21 packets received by filter 0 packets dropped by kernel',
   ])).toEqual({ address: '172.18.0.2', counters: { loss: 297 }, skipped: 'this kernel has no sch_netem, so delay and jitter cannot be applied', captureLost: 12 })
 })
+
+it('reads a capture that stopped at its cap, so its unwritten packets are not a loss', () => {
+  expect(readSidecarLog([
+    'lab-net[server]: tcpdump ended (0): 100000 packets captured 180000 packets received by filter 0 packets dropped by kernel',
+    'lab-net[server]: capture capped at 100000 packets: the pcap holds what came before',
+  ])).toEqual({ captureLost: 80000, captureCapped: '100000 packets' })
+})

@@ -199,7 +199,8 @@ async function upRunCollect(scenario: Scenario, project: string, file: string, {
       const pcap = capturing(host) ? await docker.readFileFrom(sidecarId, `/capture/${host}.pcap`) : undefined
       if (pcap) hostRecord.packets = await readPcap(pcap)
       if (pcap && captureDir) await writeFile(path.join(captureDir, `${scenario.id}-${host}.pcap`), pcap)
-      if (net.captureLost) problems.push(`the capture of ${host} missed ${net.captureLost} packets`)
+      // A capped capture stopped on purpose: what it did not write was never meant to be kept.
+      if (net.captureLost && !net.captureCapped) problems.push(`the capture of ${host} missed ${net.captureLost} packets`)
     }
     hosts[host] = hostRecord
   }))
@@ -238,6 +239,8 @@ export interface SidecarReport {
   listening?: string[]
   /** Packets tcpdump saw but did not write (its closing statistics), when there were any. */
   captureLost?: number
+  /** The capture reached its cap (`100000 packets`, `64 MiB`) and stopped before the lab ended. */
+  captureCapped?: string
 }
 
 export function readSidecarLog(lines: string[]): SidecarReport {
@@ -253,6 +256,7 @@ export function readSidecarLog(lines: string[]): SidecarReport {
     result.address ??= line.match(/^lab-net\[[\w-]+\]: address ([\d.]+)$/)?.[1]
     const counters = line.match(/^lab-net\[[\w-]+\]: counters (\{.*\})$/)
     if (counters) result.counters = JSON.parse(counters[1]) as Record<string, number>
+    result.captureCapped ??= line.match(/^lab-net\[[\w-]+\]: capture capped at (.+?): /)?.[1]
     const skip = line.match(/^lab-net\[[\w-]+\]: skip: (.*)$/)
     if (skip) result.skipped ??= skip[1]
   }

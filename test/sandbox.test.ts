@@ -94,3 +94,12 @@ describe.concurrent('the program container', { timeout: 90_000 }, () => {
     expect(failedChecks(result)['server kept serving until the end']).toMatch(/^exited with code 3 after [\d.]+ m?s/)
   })
 })
+
+describe('captures', { timeout: 120_000 }, () => {
+  it('stop at 100000 packets, which is a cap and not a loss', async () => {
+    const result = await grade({ ...udpBasic, deadlineMs: 30_000 }, 'servidor-udp-rajada.py')
+    expect(result.run.hosts.server.packets).toHaveLength(100_000)
+    expect(result.run.problems.filter((p) => p.startsWith('the capture of'))).toEqual([])
+    expect(await leftOf(result)).toBe('')
+  })
+})

@@ -4,7 +4,7 @@
 // (engine/faults.ts) as JSON in LAB_NET; it reports on stdout, one `lab-net[host]: …` line per step.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { lookup } from 'node:dns/promises'
-import { existsSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { listeningSockets } from './proc-sockets.ts'
 
@@ -97,6 +97,39 @@ const NOBODYS_MAC = '02:00:00:00:00:01'
 const removedCounts: Record<string, number> = {}
 
 let tcpdump: ChildProcess | undefined
+/** tcpdump's standard error: `listening on` once it captures, its statistics when it ends. */
+let tcpdumpSaid = ''
+/** Why the capture stopped before the lab ended, when it did. */
+let captureCapped: string | undefined
+/** The lab is stopping the capture (SIGTERM): its end is no cap. */
+let captureStopping = false
+
+/** A capture holds at most this much: a program that blasts datagrams must not fill the machine's disk. */
+const CAPTURE_MAX_PACKETS = 100_000
+const CAPTURE_MAX_BYTES = 64 * 1024 * 1024
+/** tcpdump's kernel buffer, in KiB (its default is 2 MiB): under load a smaller one drops packets. */
+const CAPTURE_BUFFER_KIB = 8192
+const CAPTURE_SIZE_POLL_MS = 100
+
+async function startCapture(): Promise<void> {
+  const file = `/capture/${host}.pcap`
+  tcpdump = spawn('tcpdump', ['-i', 'eth0', '-n', '--immediate-mode', '-U', '-s', '0', '-B', String(CAPTURE_BUFFER_KIB),
+    '-c', String(CAPTURE_MAX_PACKETS), '-Z', 'root', '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] })
+  tcpdump.stderr!.on('data', (chunk: Buffer) => (tcpdumpSaid += chunk.toString()))
+  await new Promise<void>((resolve, reject) => {
+    tcpdump!.stderr!.on('data', () => tcpdumpSaid.includes('listening on') && resolve())
+    tcpdump!.once('exit', (code) => reject(new Error(`tcpdump exited with ${code}: ${tcpdumpSaid.trim()}`)))
+  })
+  // Before the lab stops it, tcpdump ends by itself only at its -c count.
+  tcpdump.once('exit', () => captureStopping || (captureCapped ??= `${CAPTURE_MAX_PACKETS} packets`))
+  const watch = setInterval(() => {
+    if (tcpdump!.exitCode !== null) return clearInterval(watch)
+    if ((statSync(file, { throwIfNoEntry: false })?.size ?? 0) <= CAPTURE_MAX_BYTES) return
+    captureCapped = `${CAPTURE_MAX_BYTES / 1024 / 1024} MiB`
+    tcpdump!.kill('SIGINT') // tcpdump flushes the pcap on SIGINT
+    clearInterval(watch)
+  }, CAPTURE_SIZE_POLL_MS)
+}
 
 /** Applies the plan up to `lab-ready`; returns the timed faults, with their addresses, for scheduleTimed. */
 async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
@@ -128,17 +161,7 @@ async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
   }
 
   if (plan.capture) {
-    tcpdump = spawn('tcpdump', ['-i', 'eth0', '-n', '--immediate-mode', '-U', '-s', '0', '-Z', 'root', '-w', `/capture/${host}.pcap`], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    })
-    await new Promise<void>((resolve, reject) => {
-      let seen = ''
-      tcpdump!.stderr!.on('data', (chunk: Buffer) => {
-        seen += chunk.toString()
-        if (seen.includes('listening on')) resolve()
-      })
-      tcpdump!.once('exit', (code) => reject(new Error(`tcpdump exited with ${code}: ${seen.trim()}`)))
-    })
+    await startCapture()
     say('capturing eth0')
   }
 
@@ -194,13 +217,17 @@ const stop = () => {
   const totals = counters(undefined, { ...removedCounts })
   say(`listening ${JSON.stringify(listeningSockets())}`)
   say(`counters ${JSON.stringify(totals)}`)
-  if (!tcpdump || tcpdump.exitCode !== null) process.exit(0)
-  let stats = ''
-  tcpdump.stderr?.on('data', (chunk: Buffer) => (stats += chunk.toString()))
-  tcpdump.once('exit', (code, signal) => {
-    say(`tcpdump ended (${code ?? signal}): ${stats.replace(/\s+/g, ' ').trim()}`)
+  if (!tcpdump) process.exit(0)
+  const ended = () => {
+    const stats = tcpdumpSaid.slice(tcpdumpSaid.indexOf('\n', tcpdumpSaid.indexOf('listening on')) + 1)
+    say(`tcpdump ended (${tcpdump!.exitCode ?? tcpdump!.signalCode}): ${stats.replace(/\s+/g, ' ').trim()}`)
+    // The engine reports it as a note: what the pcap holds is the start of the lab, whole.
+    if (captureCapped) say(`capture capped at ${captureCapped}: the pcap holds what came before`)
     process.exit(0)
-  })
+  }
+  if (tcpdump.exitCode !== null || tcpdump.signalCode !== null) ended()
+  captureStopping = true
+  tcpdump.once('exit', ended)
   tcpdump.kill('SIGINT') // tcpdump flushes the pcap on SIGINT
 }
 process.on('SIGTERM', stop)
