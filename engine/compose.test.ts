@@ -20,6 +20,8 @@ const scenario: Scenario = {
 describe('docker-compose.yml', () => {
   it('keeps every lab network internal', () => {
     expect(Object.values(base.networks).every((network) => network.internal === true)).toBe(true)
+    // no address of the machine on a lab's bridge (test/isolation.test.ts looks at the bridge)
+    expect(base.networks.lab.driver_opts).toEqual({ 'com.docker.network.bridge.inhibit_ipv4': 'true' })
   })
 
   it('gives program containers only what dropping to `lab` needs, and the sidecars only network ones, all bounded', () => {

@@ -135,10 +135,18 @@ async function startCapture(): Promise<void> {
 async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
   // Docker gives containers on an internal network a default route via the bridge all the same; without it
   // nothing can leave the lab subnet, whatever a program tries.
+  // The gateway is the bridge's address on the machine that runs the lab, inside the lab subnet's own route:
+  // it is made unreachable from this host too (a route that refuses it, and a firewall rule that drops it).
+  const gateway = run('ip', ['-4', 'route', 'show', 'default']).match(/default via ([\d.]+)/)?.[1]
   for (const family of ['-4', '-6']) {
     while (run('ip', [family, 'route', 'show', 'default']).trim() !== '') run('ip', [family, 'route', 'del', 'default'])
   }
   say('default route removed')
+  if (gateway) {
+    run('ip', ['route', 'add', 'prohibit', `${gateway}/32`])
+    run('nft', ['-f', '-'], `table inet lab-gateway {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    ip daddr ${gateway} drop\n  }\n}\n`)
+    say(`gateway ${gateway} unreachable`)
+  }
   // Docker forgets a container's address once it exits; the engine reads it here instead.
   const address = run('ip', ['-4', '-o', 'addr', 'show', 'dev', 'eth0']).match(/inet ([\d.]+)/)?.[1]
   say(`address ${address}`)
