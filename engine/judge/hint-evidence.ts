@@ -2,27 +2,18 @@
 // who played server and client, what the captures show between them. Pure functions over a LabRun.
 import type { HintEvidence } from '../model/hints.ts'
 import type { HostRun, Packet } from '../model/scenario.ts'
+import { isLoopback, parseSocket, type ListeningSocket } from './sockets.ts'
+
+export { isLoopback }
 
 /** The port of the exercise when the scenario names none (LAB_PORT's default). */
 export const DEFAULT_PORT = 12345
 /** Docker's own DNS resolver listens in every host; it is never the student's socket. */
 const DOCKER_RESOLVER = '127.0.0.11'
 
-export interface Listener { address: string; port: number; proto: 'tcp' | 'udp' }
-
-/** `0.0.0.0:12345/tcp`, `127.0.0.1:5000/udp`, `[::]:12345/tcp`, `[::1]:12345/udp`; undefined for anything else.
- * (A local reading until the sidecar's parser, engine/sockets.ts, lands.) */
-export function parseListener(entry: string): Listener | undefined {
-  const found = entry.match(/^(?:\[([^\]]*)\]|([^:[\]]+)):(\d+)\/(tcp|udp)$/)
-  if (!found) return undefined
-  return { address: found[1] ?? found[2], port: Number(found[3]), proto: found[4] as 'tcp' | 'udp' }
-}
-
-export const isLoopback = (address: string) => /^127\./.test(address) || address === '::1' || /^::ffff:127\./i.test(address)
-
 /** The sockets the program itself opened (Docker's resolver left out). */
-export function listenersOf(host: HostRun): Listener[] {
-  return (host.listening ?? []).map(parseListener).filter((l): l is Listener => l !== undefined && l.address !== DOCKER_RESOLVER)
+export function listenersOf(host: HostRun): ListeningSocket[] {
+  return (host.listening ?? []).map(parseSocket).filter((l): l is ListeningSocket => l !== undefined && l.address !== DOCKER_RESOLVER)
 }
 
 /** The port the scenario's servers listen on. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { hintsFor } from './hints.ts'
-import { closestLine, parseListener } from './hint-evidence.ts'
+import { closestLine } from './hint-evidence.ts'
 import { langFromEnv, type HintEvidence } from '../model/hints.ts'
 import type { HostRun, Packet, Scenario } from '../model/scenario.ts'
 import chatPersistent from '../../scenarios/chat-persistent.ts'
@@ -202,10 +202,13 @@ describe('programs that cannot run in the lab', () => {
 })
 
 describe('reading the evidence', () => {
-  it('parses IPv4 and IPv6 listening entries', () => {
-    expect(parseListener('[::]:12345/tcp')).toEqual({ address: '::', port: 12345, proto: 'tcp' })
-    expect(parseListener('0.0.0.0:12345/udp')).toEqual({ address: '0.0.0.0', port: 12345, proto: 'udp' })
-    expect(parseListener('garbage')).toBeUndefined()
+  it('reads IPv6 and dual-stack listeners like IPv4 ones', () => {
+    const ids = (listening: string[]) => hints(lab({ listening }, {}, ['server'])).map((h) => h.id)
+    expect(ids(['[::1]:12345/tcp'])).toContain('bound-to-localhost')
+    expect(ids(['[::ffff:127.0.0.1]:12345/tcp'])).toContain('bound-to-localhost')
+    expect(ids(['[::]:12345/tcp'])).not.toContain('bound-to-localhost')
+    expect(ids(['127.0.0.11:39461/tcp', '[::]:5000/tcp'])).toContain('wrong-port')
+    expect(ids(['[::]:5000/tcp', '[::]:12345/tcp'])).not.toContain('wrong-port')
   })
 
   it('finds the closest printed line, and none when nothing is alike', () => {

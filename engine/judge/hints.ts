@@ -91,7 +91,7 @@ const WHERE: HintRule[] = [
     id: 'bound-to-localhost',
     match: (e) => {
       const port = expectedPort(e)
-      const host = submittedHosts(e).find((h) => mayServe(e, h) && listenersOf(h).length > 0 && listenersOf(h).every((l) => isLoopback(l.address)))
+      const host = submittedHosts(e).find((h) => mayServe(e, h) && listenersOf(h).length > 0 && listenersOf(h).every((l) => isLoopback(l)))
       if (!host) return undefined
       if (listenersOf(host).every((l) => l.proto === 'tcp')) {
         return {
@@ -144,7 +144,7 @@ const WHERE: HintRule[] = [
         const dropped = Object.values(server.faultCounters ?? {}).reduce((sum, n) => sum + n, 0)
         // Only a socket that can receive them got them: not one bound to localhost (its kernel answered ICMP
         // port unreachable instead), not when the lab dropped datagrams on the way in (udp-lost).
-        const reachable = listenersOf(server).some((l) => l.proto === 'udp' && l.port === port && !isLoopback(l.address))
+        const reachable = listenersOf(server).some((l) => l.proto === 'udp' && l.port === port && !isLoopback(l))
         if (!asked.length || !reachable || dropped > 0 || seen.some((p) => p.src === server.address)) continue
         return {
           'pt-BR': `O servidor recebeu ${asked.length} datagrama(s) e não respondeu nenhum para a rede: depois de recvfrom(), responda com sendto(resposta, endereco), usando o endereço que recvfrom() devolveu (não localhost).`,

@@ -146,7 +146,8 @@ async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ 
   const pcap = captures(lab.plan, host.name) ? await host.sidecar.readFile(`/capture/${host.name}.pcap`) : undefined
   if (pcap) run.packets = (await readPcap(pcap)).packets
   if (pcap && lab.plan.captureDir) await writeFile(path.join(lab.plan.captureDir, `${lab.plan.scenario.id}-${host.name}.pcap`), pcap)
-  if (net.captureLost) problems.push(`the capture of ${host.name} missed ${net.captureLost} packets`)
+  // A capped capture stopped on purpose: what it did not write was never meant to be kept.
+  if (net.captureLost && !net.captureCapped) problems.push(`the capture of ${host.name} missed ${net.captureLost} packets`)
   return { run, problems, skipped: net.skipped }
 }
 
@@ -159,6 +160,8 @@ export interface SidecarReport {
   listening?: string[]
   /** Packets tcpdump saw but did not write (its closing statistics), when there were any. */
   captureLost?: number
+  /** The capture reached its cap (`100000 packets`, `64 MiB`) and stopped before the lab ended. */
+  captureCapped?: string
 }
 
 export function readSidecarLog(lines: string[]): SidecarReport {
@@ -174,6 +177,7 @@ export function readSidecarLog(lines: string[]): SidecarReport {
     result.address ??= line.match(/^lab-net\[[\w-]+\]: address ([\d.]+)$/)?.[1]
     const counters = line.match(/^lab-net\[[\w-]+\]: counters (\{.*\})$/)
     if (counters) result.counters = JSON.parse(counters[1]) as Record<string, number>
+    result.captureCapped ??= line.match(/^lab-net\[[\w-]+\]: capture capped at (.+?): /)?.[1]
     const skip = line.match(/^lab-net\[[\w-]+\]: skip: (.*)$/)
     if (skip) result.skipped ??= skip[1]
   }
@@ -194,6 +198,6 @@ export function hostRun(host: string, output: docker.ContainerOutput, endedAt: n
     elapsedMs: Math.max(0, (output.finishedAt ?? endedAt) - zero),
     stdout: rebase(output.stdout),
     stderr: rebase(output.stderr.filter((line) => line !== mark)),
-    outputCut: output.stderr.some((line) => line.text.startsWith(OUTPUT_CUT_MARK)),
+    outputCut: output.logTruncated === true || output.stderr.some((line) => line.text.startsWith(OUTPUT_CUT_MARK)),
   }
 }
