@@ -47,6 +47,7 @@ export function scenarioReport(result: ScenarioResult, lang: Lang = 'en'): strin
     `  ${mark(check.passed ? 'passed' : 'failed')} ${visible(check.description)} ${color.dim('—')} ${check.passed ? color.dim(visible(check.reason)) : color.red(visible(check.reason))}`,
     ...(check.details ?? []).map((line) => color.dim(`      ${visible(line)}`)),
   ])
+  lines.push(...(result.run.notes ?? []).map((note) => color.dim(`  note: ${visible(note)}`)))
   lines.push(...submissionNotes(result, lang))
   lines.push(`${mark(result.status)} ${result.scenario.id} ${word(result.status)}: ${checkTally(result.checks).text} checks in ${formatMs(result.wallMs)} ${project}`)
   return lines.join('\n')

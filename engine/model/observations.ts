@@ -73,5 +73,7 @@ export interface LabRun {
   skipped?: string
   /** Phases that went wrong (the lab did not come up, a host outlived the deadline), in words. */
   problems: string[]
+  /** What is worth saying but fails nothing (a capture stopped at its cap, packets left undecoded), in words. */
+  notes?: string[]
 }
 

@@ -76,16 +76,18 @@ async function runLab(lab: Lab): Promise<LabRun> {
   const endedAt = Date.now()
   await stopSidecars(lab)
   const hosts: Record<string, HostRun> = {}
+  const notes: string[] = []
   let skipped: string | undefined
   const collect = Promise.all(lab.hosts.map(async (host) => {
     const collected = await collectHost(lab, host, endedAt)
     if (!collected) return
     hosts[host.name] = collected.run
     problems.push(...collected.problems)
+    notes.push(...collected.notes)
     skipped ??= collected.skipped
   }))
   await withDeadline(collect, COLLECT_DEADLINE_MS, 'collect output').catch((error: Error) => problems.push(error.message))
-  return { hosts, problems, skipped }
+  return { hosts, problems, skipped, ...(notes.length ? { notes } : {}) }
 }
 
 /** Waits until every listening host's sidecar saw its port open; what went wrong otherwise, in words. */
@@ -130,11 +132,12 @@ async function stopSidecars(lab: Lab): Promise<void> {
 }
 
 /** What one host did: its program's output re-based on its start, and what its sidecar reported and captured. */
-async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ run: HostRun; problems: string[]; skipped?: string } | undefined> {
+async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ run: HostRun; problems: string[]; notes: string[]; skipped?: string } | undefined> {
   if (!host.program) return undefined
   const run = hostRun(host.name, await host.program.output(), endedAt)
   const problems: string[] = []
-  if (!host.sidecar) return { run, problems }
+  const notes: string[] = []
+  if (!host.sidecar) return { run, problems, notes }
   const sidecar = await host.sidecar.output()
   const net = readSidecarLog(sidecar.stdout.map((line) => line.text))
   run.faultCounters = net.counters
@@ -144,11 +147,18 @@ async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ 
     problems.push(`the network sidecar of ${host.name} failed: ${sidecar.stderr.at(-1)?.text ?? `exit code ${sidecar.exitCode}`}`)
   }
   const pcap = captures(lab.plan, host.name) ? await host.sidecar.readFile(`/capture/${host.name}.pcap`) : undefined
-  if (pcap) run.packets = (await readPcap(pcap)).packets
+  if (pcap) {
+    const read = await readPcap(pcap)
+    run.packets = read.packets
+    if (read.notDecoded) notes.push(`${read.notDecoded} packets of ${host.name}'s capture were not decoded: the checks read the first ${read.packets.length}`)
+    if (read.undecodable) notes.push(`${read.undecodable} frames of ${host.name}'s capture could not be decoded`)
+    if (read.unreadable) problems.push(`the capture of ${host.name} could not be read to its end: ${read.unreadable}`)
+  }
+  if (net.captureCapped) notes.push(`the capture of ${host.name} stopped at its cap (${net.captureCapped})`)
   if (pcap && lab.plan.captureDir) await writeFile(path.join(lab.plan.captureDir, `${lab.plan.scenario.id}-${host.name}.pcap`), pcap)
   // A capped capture stopped on purpose: what it did not write was never meant to be kept.
   if (net.captureLost && !net.captureCapped) problems.push(`the capture of ${host.name} missed ${net.captureLost} packets`)
-  return { run, problems, skipped: net.skipped }
+  return { run, problems, notes, skipped: net.skipped }
 }
 
 /** What a sidecar reported: its fault counters when it stopped, and why it skipped a fault, if it did. */
