@@ -28,6 +28,8 @@ export const errors = {
     new LabError(`cannot pull ${base} and cannot build an offline base without mmdebstrap: install it (\`sudo apt-get install mmdebstrap\`) or give the lab registry access`),
   imageBuildFailed: (step: string, detail: string) =>
     new LabError(`building the lab image failed at "${step}": ${detail}`),
+  impairMode: (variable: string, value: string, modes: readonly string[]) =>
+    new LabError(`${variable}="${value}" is not an impairment engine: use ${modes.join(', ')} (auto: netem where the kernel has it)`),
   phaseTimeout: (phase: string, ms: number) =>
     new LabError(`the "${phase}" phase did not finish within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`, EXIT.failed),
 } as const

@@ -6,6 +6,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { lookup } from 'node:dns/promises'
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { startImpairments, type ImpairPlan, type Impairments } from './impair.ts'
 
 export interface NetPlan {
   /** nftables ruleset applied before the program starts. */
@@ -16,8 +17,8 @@ export interface NetPlan {
   timed?: { atMs: number; untilMs?: number; table: string; nft: string; misdirect?: string }[]
   /** tc commands (argv after `tc`), for rate limits. */
   tc?: string[][]
-  /** tc commands that need sch_netem; where the kernel lacks it the scenario is skipped, not failed. */
-  netem?: string[][]
+  /** Delay, jitter, reordering, duplication, corruption, burst loss: by netem or the userspace engine (impair.ts). */
+  impair?: ImpairPlan
   /** Write every packet of eth0 to /capture/<host>.pcap. */
   capture?: boolean
   /** Take eth0 down once set up: the host's address then belongs to nobody. */
@@ -113,6 +114,7 @@ const NOBODYS_MAC = '02:00:00:00:00:01'
 const removedCounts: Record<string, number> = {}
 
 let tcpdump: ChildProcess | undefined
+let impairments: Impairments | undefined
 
 /** Applies the plan up to `lab-ready`; returns the timed faults, with their addresses, for scheduleTimed. */
 async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
@@ -134,14 +136,7 @@ async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
     run('tc', args)
     say(`tc ${args.join(' ')}`)
   }
-  for (const args of plan.netem ?? []) {
-    try {
-      run('tc', args)
-      say(`tc ${args.join(' ')}`)
-    } catch {
-      say('skip: this kernel has no sch_netem, so delay and jitter cannot be applied')
-    }
-  }
+  if (plan.impair) impairments = await startImpairments(JSON.parse(await withAddresses(JSON.stringify(plan.impair))) as ImpairPlan, say)
 
   if (plan.capture) {
     tcpdump = spawn('tcpdump', ['-i', 'eth0', '-n', '--immediate-mode', '-U', '-s', '0', '-Z', 'root', '-w', `/capture/${host}.pcap`], {
@@ -206,8 +201,8 @@ try {
   process.exit(1)
 }
 
-const stop = () => {
-  const totals = counters(undefined, { ...removedCounts })
+const stop = async () => {
+  const totals = counters(undefined, { ...removedCounts, ...(await impairments?.stop()) })
   say(`listening ${JSON.stringify(listeningSockets())}`)
   say(`counters ${JSON.stringify(totals)}`)
   if (!tcpdump || tcpdump.exitCode !== null) process.exit(0)
@@ -223,5 +218,5 @@ process.on('SIGTERM', stop)
 process.on('SIGINT', stop)
 // Timed faults count from the program's start: lab-run starts it once this host is ready and the hosts it waits
 // for listen (within its 50 ms poll).
-if (timed.length) untilListening(plan.waitFor ?? []).then(() => scheduleTimed(timed), () => undefined)
+if (timed.length || impairments) untilListening(plan.waitFor ?? []).then(() => { scheduleTimed(timed); impairments?.programStarted() }, () => undefined)
 setInterval(() => {}, 1 << 30)
