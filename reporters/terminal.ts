@@ -50,8 +50,15 @@ export function scenarioReport(result: ScenarioResult, lang: Lang = 'en'): strin
   ])
   const verdict = result.passed ? chalk.green('passed') : chalk.red('FAILED')
   lines.push(...submissionNotes(result, lang))
-  lines.push(`${result.passed ? PASS : FAIL} ${result.scenario.id} ${verdict}: ${checksPassed(result)} checks in ${formatMs(result.wallMs)} ${project}`)
+  lines.push(`${result.passed ? PASS : FAIL} ${result.scenario.id} ${verdict}: ${checksPassed(result)} checks in ${formatMs(result.wallMs)}${impairedBy(result)} ${project}`)
   return lines.join('\n')
+}
+
+/** ", impairments by userspace (server)": the one place a run says which engine delayed, duplicated… its packets. */
+function impairedBy(result: ScenarioResult): string {
+  const hosts = Object.values(result.run.hosts).filter((host) => host.impairedBy)
+  if (!hosts.length) return ''
+  return `, impairments by ${[...new Set(hosts.map((host) => host.impairedBy))].join(' and ')} (${hosts.map((host) => host.host).join(', ')})`
 }
 
 /** The live line: every running scenario with its elapsed time. */

@@ -139,6 +139,7 @@ async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ 
   const sidecar = await host.sidecar.output()
   const net = readSidecarLog(sidecar.stdout.map((line) => line.text))
   run.faultCounters = net.counters
+  run.impairedBy = net.impairedBy
   run.address ??= net.address
   run.listening = net.listening
   if (sidecar.exitCode !== null && sidecar.exitCode !== 0 && !net.counters) {
@@ -160,6 +161,7 @@ export interface SidecarReport {
   listening?: string[]
   /** Packets tcpdump saw but did not write (its closing statistics), when there were any. */
   captureLost?: number
+  impairedBy?: 'netem' | 'userspace'
 }
 
 export function readSidecarLog(lines: string[]): SidecarReport {
@@ -175,6 +177,7 @@ export function readSidecarLog(lines: string[]): SidecarReport {
     result.address ??= line.match(/^lab-net\[[\w-]+\]: address ([\d.]+)$/)?.[1]
     const counters = line.match(/^lab-net\[[\w-]+\]: counters (\{.*\})$/)
     if (counters) result.counters = JSON.parse(counters[1]) as Record<string, number>
+    result.impairedBy ??= line.match(/^lab-net\[[\w-]+\]: impairments by (netem|userspace)\b/)?.[1] as SidecarReport['impairedBy']
     const skip = line.match(/^lab-net\[[\w-]+\]: skip: (.*)$/)
     if (skip) result.skipped ??= skip[1]
   }
