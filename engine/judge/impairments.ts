@@ -80,14 +80,15 @@ export function outOfOrderSegments(packets: Packet[], sender: HostRun, receiver:
   return count
 }
 
-/** TCP data segments whose sequence range was on the wire before: retransmitted or duplicated. */
+/** TCP data segments that start before the furthest byte already on the wire: retransmitted or duplicated (a
+ * retransmission may cut the stream into other lengths than the first try, so ranges, not equal segments). */
 export function repeatedSegments(packets: Packet[], sender: HostRun, receiver: HostRun): number {
-  const seen = new Set<string>()
+  let highest: number | undefined
   let count = 0
   for (const p of dataFrom(packets, sender, receiver)) {
-    const key = `${p.seq}+${p.length}`
-    if (seen.has(key)) count++
-    seen.add(key)
+    const end = (p.seq! + p.length) >>> 0
+    if (highest !== undefined && ((highest - p.seq!) | 0) > 0) count++
+    if (highest === undefined || ((end - highest) | 0) > 0) highest = end
   }
   return count
 }
