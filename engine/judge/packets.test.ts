@@ -65,3 +65,8 @@ it('reads what a network sidecar reported', () => {
     'lab-net[server]: tcpdump ended (0): 9 packets captured 21 packets received by filter 0 packets dropped by kernel',
   ])).toEqual({ address: '172.18.0.2', counters: { loss: 297 }, skipped: 'this kernel has no sch_netem, so delay and jitter cannot be applied', captureLost: 12 })
 })
+
+it('reads which engine applied a sidecar\'s impairments', () => {
+  expect(readSidecarLog(['lab-net[client]: impairments by userspace (NFQUEUE 0, out)', 'lab-net[client]: counters {"delay":10,"reorder":3}']))
+    .toEqual({ impairedBy: 'userspace', counters: { delay: 10, reorder: 3 } })
+})
