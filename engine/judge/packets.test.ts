@@ -81,3 +81,8 @@ it('reads a capture that stopped at its cap, so its unwritten packets are not a 
     'lab-net[server]: capture capped at 100000 packets: the pcap holds what came before',
   ])).toEqual({ captureLost: 80000, captureCapped: '100000 packets' })
 })
+
+it('reads which engine applied a sidecar\'s impairments', () => {
+  expect(readSidecarLog(['lab-net[client]: impairments by userspace (NFQUEUE 0, out)', 'lab-net[client]: counters {"delay":10,"reorder":3}']))
+    .toEqual({ impairedBy: 'userspace', counters: { delay: 10, reorder: 3 } })
+})

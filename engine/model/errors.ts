@@ -31,6 +31,8 @@ export const errors = {
     new LabError(`building the lab image failed at "${step}": ${detail}`),
   unknownOption: (command: string, option: string, known: string[]) =>
     new LabError(`${command} does not take ${option} (its options: ${known.join(', ')})`),
+  impairMode: (variable: string, value: string, modes: readonly string[]) =>
+    new LabError(`${variable}="${value}" is not an impairment engine: use ${modes.join(', ')} (auto: netem where the kernel has it)`),
   phaseTimeout: (phase: string, ms: number) =>
     new LabError(`the "${phase}" phase did not finish within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`, EXIT.failed),
 } as const

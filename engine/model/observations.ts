@@ -65,6 +65,8 @@ export interface HostRun {
   outputCut?: boolean
   /** Packets each fault dropped or rejected on this host, by fault kind, as the sidecar counted them. */
   faultCounters?: Record<string, number>
+  /** Which applied this host's impairments (delay, jitter, …): the kernel's netem or the sidecar's userspace engine. */
+  impairedBy?: 'netem' | 'userspace'
 }
 
 export interface LabRun {

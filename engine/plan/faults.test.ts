@@ -49,13 +49,15 @@ describe('netPlans', () => {
     expect(client.timed![1].nft).toContain('ip saddr {{address:other}} counter drop')
   })
 
-  it('limits the egress rate with tbf, and delays with netem', () => {
+  it('limits the egress rate with tbf, and delays with netem or the userspace engine, as one plan', () => {
     expect(plansFor({ kind: 'rate', host: 'server', kbit: 1000 }).server.tc).toEqual([
       ['qdisc', 'add', 'dev', 'eth0', 'root', 'tbf', 'rate', '1000kbit', 'burst', '3000', 'latency', '200ms'],
     ])
-    expect(plansFor({ kind: 'delay', host: 'server', ms: 100, jitterMs: 10 }).server.netem).toEqual([
-      ['qdisc', 'add', 'dev', 'eth0', 'root', 'netem', 'delay', '100ms', '10ms'],
-    ])
+    expect(plansFor({ kind: 'delay', host: 'server', ms: 100, jitterMs: 10 }).server.impair).toEqual({
+      mode: 'auto',
+      rules: [{ kind: 'delay', ms: 100, jitterMs: 10, direction: 'out' }],
+      netem: [['qdisc', 'add', 'dev', 'eth0', 'root', 'netem', 'delay', '100ms', '10ms']],
+    })
   })
 
   it('refuses a fault on an undeclared host or with an impossible value', () => {

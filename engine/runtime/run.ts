@@ -141,6 +141,7 @@ async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ 
   const sidecar = await host.sidecar.output()
   const net = readSidecarLog(sidecar.stdout.map((line) => line.text))
   run.faultCounters = net.counters
+  run.impairedBy = net.impairedBy
   run.address ??= net.address
   run.listening = net.listening
   if (sidecar.exitCode !== null && sidecar.exitCode !== 0 && !net.counters) {
@@ -172,6 +173,7 @@ export interface SidecarReport {
   captureLost?: number
   /** The capture reached its cap (`100000 packets`, `64 MiB`) and stopped before the lab ended. */
   captureCapped?: string
+  impairedBy?: 'netem' | 'userspace'
 }
 
 export function readSidecarLog(lines: string[]): SidecarReport {
@@ -188,6 +190,7 @@ export function readSidecarLog(lines: string[]): SidecarReport {
     const counters = line.match(/^lab-net\[[\w-]+\]: counters (\{.*\})$/)
     if (counters) result.counters = JSON.parse(counters[1]) as Record<string, number>
     result.captureCapped ??= line.match(/^lab-net\[[\w-]+\]: capture capped at (.+?): /)?.[1]
+    result.impairedBy ??= line.match(/^lab-net\[[\w-]+\]: impairments by (netem|userspace)\b/)?.[1] as SidecarReport['impairedBy']
     const skip = line.match(/^lab-net\[[\w-]+\]: skip: (.*)$/)
     if (skip) result.skipped ??= skip[1]
   }

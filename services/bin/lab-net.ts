@@ -7,6 +7,7 @@ import { lookup } from 'node:dns/promises'
 import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { listeningSockets } from './proc-sockets.ts'
+import { startImpairments, type ImpairPlan, type Impairments } from './impair.ts'
 
 export interface NetPlan {
   /** nftables ruleset applied before the program starts. */
@@ -17,8 +18,8 @@ export interface NetPlan {
   timed?: { atMs: number; untilMs?: number; table: string; nft: string; misdirect?: string }[]
   /** tc commands (argv after `tc`), for rate limits. */
   tc?: string[][]
-  /** tc commands that need sch_netem; where the kernel lacks it the scenario is skipped, not failed. */
-  netem?: string[][]
+  /** Delay, jitter, reordering, duplication, corruption, burst loss: by netem or the userspace engine (impair.ts). */
+  impair?: ImpairPlan
   /** Write every packet of eth0 to /capture/<host>.pcap. */
   capture?: boolean
   /** Take eth0 down once set up: the host's address then belongs to nobody. */
@@ -130,6 +131,7 @@ async function startCapture(): Promise<void> {
     clearInterval(watch)
   }, CAPTURE_SIZE_POLL_MS)
 }
+let impairments: Impairments | undefined
 
 /** Applies the plan up to `lab-ready`; returns the timed faults, with their addresses, for scheduleTimed. */
 async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
@@ -159,14 +161,7 @@ async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
     run('tc', args)
     say(`tc ${args.join(' ')}`)
   }
-  for (const args of plan.netem ?? []) {
-    try {
-      run('tc', args)
-      say(`tc ${args.join(' ')}`)
-    } catch {
-      say('skip: this kernel has no sch_netem, so delay and jitter cannot be applied')
-    }
-  }
+  if (plan.impair) impairments = await startImpairments(JSON.parse(await withAddresses(JSON.stringify(plan.impair))) as ImpairPlan, say)
 
   if (plan.capture) {
     await startCapture()
@@ -221,8 +216,8 @@ try {
   process.exit(1)
 }
 
-const stop = () => {
-  const totals = counters(undefined, { ...removedCounts })
+const stop = async () => {
+  const totals = counters(undefined, { ...removedCounts, ...(await impairments?.stop()) })
   say(`listening ${JSON.stringify(listeningSockets())}`)
   say(`counters ${JSON.stringify(totals)}`)
   if (!tcpdump) process.exit(0)
@@ -242,5 +237,5 @@ process.on('SIGTERM', stop)
 process.on('SIGINT', stop)
 // Timed faults count from the program's start: lab-run starts it once this host is ready and the hosts it waits
 // for listen (within its 50 ms poll).
-if (timed.length) untilListening(plan.waitFor ?? []).then(() => scheduleTimed(timed), () => undefined)
+if (timed.length || impairments) untilListening(plan.waitFor ?? []).then(() => { scheduleTimed(timed); impairments?.programStarted() }, () => undefined)
 setInterval(() => {}, 1 << 30)
