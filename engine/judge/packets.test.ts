@@ -1,7 +1,6 @@
 import { expect, it } from 'vitest'
 import { MAX_PACKETS_DECODED, decodeEthernet, describePacket, readPcap } from './packets.ts'
 import { arpFrame, fragmentedUdp, icmpFrame, ipv6UdpFrame, pcapFile, tcpFrame, udpFrame } from './fixtures/frames.ts'
-import { readSidecarLog } from '../runtime/run.ts'
 
 it('decodes TCP flags, sequence numbers and payload', () => {
   const packet = decodeEthernet(tcpFrame(0x18, 4_000_000_000, 7, { payload: 'Olá, servidor!' }), 0)
@@ -19,16 +18,6 @@ it('reads a pcap file into packets with their capture times', async () => {
   expect(packets[1].at - packets[0].at).toBe(1000)
   expect(describePacket(packets[1], packets[0].at, { '172.18.0.3': 'client', '172.18.0.2': 'server' }))
     .toBe(' +1000 ms client:40312 → server:12345 TCP [S.] seq=99 ack=11 len=0')
-})
-
-it('reads what a network sidecar reported', () => {
-  expect(readSidecarLog([
-    'lab-net[server]: default route removed',
-    'lab-net[server]: address 172.18.0.2',
-    'lab-net[server]: skip: this kernel has no sch_netem, so delay and jitter cannot be applied',
-    'lab-net[server]: counters {"loss":297}',
-    'lab-net[server]: tcpdump ended (0): 9 packets captured 21 packets received by filter 0 packets dropped by kernel',
-  ])).toEqual({ address: '172.18.0.2', counters: { loss: 297 }, skipped: 'this kernel has no sch_netem, so delay and jitter cannot be applied', captureLost: 12 })
 })
 
 it('decodes UDP, ICMP and ARP', () => {
@@ -75,14 +64,3 @@ it('says why a file that is not a pcap capture could not be read', async () => {
   expect(await readPcap(Buffer.from('this is not a capture at all'))).toEqual({ packets: [], undecodable: 0, notDecoded: 0, unreadable: 'unknown magic number: 74686973' })
 })
 
-it('reads a capture that stopped at its cap, so its unwritten packets are not a loss', () => {
-  expect(readSidecarLog([
-    'lab-net[server]: tcpdump ended (0): 100000 packets captured 180000 packets received by filter 0 packets dropped by kernel',
-    'lab-net[server]: capture capped at 100000 packets: the pcap holds what came before',
-  ])).toEqual({ captureLost: 80000, captureCapped: '100000 packets' })
-})
-
-it('reads which engine applied a sidecar\'s impairments', () => {
-  expect(readSidecarLog(['lab-net[client]: impairments by userspace (NFQUEUE 0, out)', 'lab-net[client]: counters {"delay":10,"reorder":3}']))
-    .toEqual({ impairedBy: 'userspace', counters: { delay: 10, reorder: 3 } })
-})

@@ -6,7 +6,9 @@ import { netPlans } from './faults.ts'
 import type { Impl, Scenario } from '../model/scenario.ts'
 import { captures, type RunPlan } from './run-plan.ts'
 import { OUTPUT_LIMIT_BYTES, SUBMISSION_DIR } from './submission.ts'
-import type { NetPlan } from '../../services/bin/lab-net.ts'
+import { sidecarName, type NetPlan } from '../../services/bin/protocol.ts'
+
+export { sidecarName }
 
 export interface ComposeService {
   command?: string[]
@@ -47,7 +49,6 @@ export function programCommand(program: string, impl: Impl, args: string[] = [])
     : ['node', `/opt/lab/programs/ts/${program}.ts`, ...args]
 }
 
-export const sidecarName = (host: string) => `${host}-net`
 
 /** Folders of the image that a host running a submission sees empty (an empty tmpfs over each). */
 export const HIDDEN_FROM_SUBMISSIONS = ['/opt/lab/programs', '/opt/lab/node-cache']

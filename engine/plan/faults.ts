@@ -1,8 +1,8 @@
 // Turns a scenario's faults (data) into what each host's network sidecar applies: nftables rulesets, timed
 // tables for partitions, tc commands, impairments (impair.ts). Pure: the sidecar (services/bin/lab-net.ts) only
 // executes the plan.
-import type { ImpairMode, ImpairRule } from '../../services/bin/impair.ts'
-import type { NetPlan } from '../../services/bin/lab-net.ts'
+import type { ImpairMode, ImpairRule } from '../../services/bin/protocol.ts'
+import type { NetPlan } from '../../services/bin/protocol.ts'
 import { impairMode, impairPlan, impairRule, isImpairment, validateImpairment, type ImpairFault } from './impair.ts'
 import type { Direction, Fault, Protocol, Scenario } from '../model/scenario.ts'
 

@@ -1,8 +1,8 @@
 // Impairments (delay, jitter, reordering, duplication, corruption, burst loss, rate with a queue) as one plan per
 // host, in one vocabulary for both appliers: netem, where the kernel has it and netem can say the plan, and the
 // sidecar's userspace engine (services/bin/lab-impair.py) everywhere. Pure: the sidecar chooses and applies.
-import type { ImpairMode, ImpairPlan, ImpairRule, ImpairWindow } from '../../services/bin/impair.ts'
-import { IMPAIR_MODES } from '../../services/bin/impair.ts'
+import type { ImpairMode, ImpairPlan, ImpairRule, ImpairWindow } from '../../services/bin/protocol.ts'
+import { IMPAIR_MODES } from '../../services/bin/protocol.ts'
 import { errors } from '../model/errors.ts'
 import type { Fault, ImpairScope } from '../model/scenario.ts'
 

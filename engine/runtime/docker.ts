@@ -276,9 +276,9 @@ export function demuxLogs(buffer: Buffer): { stdout: string; stderr: string } {
   return { stdout: stdout.toString('utf8'), stderr: stderr.toString('utf8') }
 }
 
-/** When a container printed a line starting with `prefix` (epoch ms), following its log as it is written;
- * undefined if it never started, ended without it, `timeoutMs` passed or `signal` aborted. */
-export async function waitForLogLine(id: string, prefix: string, timeoutMs: number, signal?: AbortSignal): Promise<number | undefined> {
+/** When a container printed a line that `matches` (epoch ms), following its log as it is written; undefined if it
+ * never started, ended without one, `timeoutMs` passed or `signal` aborted. */
+export async function waitForLine(id: string, matches: (text: string) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<number | undefined> {
   const container = (await api()).getContainer(id)
   const info = await container.inspect().catch(() => undefined)
   if (!info || info.State.Status === 'created') return undefined
@@ -304,7 +304,7 @@ export async function waitForLogLine(id: string, prefix: string, timeoutMs: numb
       const frames = read(chunk)
       text += frames.stdout.toString('utf8') + frames.stderr.toString('utf8')
       const cut = text.lastIndexOf('\n') + 1
-      const line = timedLines(text.slice(0, cut)).find((l) => l.text.startsWith(prefix))
+      const line = timedLines(text.slice(0, cut)).find((l) => matches(l.text))
       if (line) return finish(line.at)
       text = text.slice(cut)
     })

@@ -1,7 +1,8 @@
 // A lab that is up: its hosts, each a program container and the network sidecar in its namespace, which the run
 // asks things of (logs, exits, files) instead of keeping a map of ids and a naming convention.
 import { readFile, rm, writeFile } from 'node:fs/promises'
-import { composeText, labCompose, parseCompose, randomSubnet, sidecarName, withSubnet } from '../plan/compose.ts'
+import { parseEvent, sidecarName, type SidecarEvent } from '../../services/bin/protocol.ts'
+import { composeText, labCompose, parseCompose, randomSubnet, withSubnet } from '../plan/compose.ts'
 import { COMPOSE_FILE, ROOT } from '../plan/layout.ts'
 import type { RunPlan } from '../plan/run-plan.ts'
 import type { HostSpec } from '../model/scenario.ts'
@@ -29,9 +30,16 @@ export class Container {
   async exited(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     return (await docker.waitForExit([this.id], timeoutMs, signal)).length === 0
   }
-  /** When it printed a line starting with `prefix` (epoch ms); undefined at the deadline, on abort, or once it ended. */
-  logLine(prefix: string, timeoutMs: number, signal?: AbortSignal): Promise<number | undefined> {
-    return docker.waitForLogLine(this.id, prefix, timeoutMs, signal)
+  /** When it printed a line that `matches` (epoch ms); undefined at the deadline, on abort, or once it ended. */
+  line(matches: (text: string) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<number | undefined> {
+    return docker.waitForLine(this.id, matches, timeoutMs, signal)
+  }
+  /** When its sidecar reported an event that `matches` (epoch ms), as `line`. */
+  event(matches: (event: SidecarEvent) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<number | undefined> {
+    return this.line((text) => {
+      const event = parseEvent(text)
+      return event !== undefined && matches(event)
+    }, timeoutMs, signal)
   }
   signal(name: NodeJS.Signals): Promise<void> {
     return docker.signalContainer(this.id, name)

@@ -14,6 +14,8 @@ import { withDeadline } from './deadline.ts'
 import type * as docker from './docker.ts'
 import { own, up, type Lab, type LabHost } from './lab.ts'
 import { Wait } from './waits.ts'
+import { readSidecarReport } from './sidecar-report.ts'
+import { OUTPUT_CUT_MARK, START_MARK } from '../../services/bin/protocol.ts'
 
 export type { RunOptions } from '../plan/run-plan.ts'
 
@@ -32,10 +34,6 @@ const SIDECAR_REPORT_MS = 3000
 /** How long packets may still trail the programs' exit (the last FIN and ACK) before captures stop. */
 const TRAILING_PACKETS_MS = 300
 
-/** Printed by services/bin/lab-run just before the program starts: the zero of every timing. */
-const START_MARK = 'lab-run: start'
-/** Printed by services/bin/lab-limit.ts when a submitted program wrote past its output limit. */
-const OUTPUT_CUT_MARK = 'lab-run: output cut after'
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioResult> {
   const started = performance.now()
@@ -95,7 +93,7 @@ async function untilServersListen(lab: Lab): Promise<string[]> {
   const outcomes = await Promise.all(lab.hosts.map(async (host) => {
     const port = host.spec.listens
     if (port === undefined || !host.program || !host.sidecar) return undefined
-    const outcome = await Wait.forListening(port, `lab-net[${host.name}]: port ${port} open`).withDeadline(LISTEN_DEADLINE_MS).waitUntilReady(host)
+    const outcome = await Wait.forListening(port).withDeadline(LISTEN_DEADLINE_MS).waitUntilReady(host)
     return outcome.ok ? undefined : outcome.message
   }))
   return outcomes.filter((problem) => problem !== undefined)
@@ -125,7 +123,7 @@ async function stopSidecars(lab: Lab): Promise<void> {
     if (!sidecar) return
     if (!captures(lab.plan, name)) {
       await sidecar.signal('SIGTERM')
-      if (await sidecar.logLine(`lab-net[${name}]: counters`, SIDECAR_REPORT_MS)) return
+      if (await sidecar.event((event) => event.kind === 'counters', SIDECAR_REPORT_MS)) return
     }
     await sidecar.stop(3)
   }))
@@ -139,13 +137,13 @@ async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ 
   const notes: string[] = []
   if (!host.sidecar) return { run, problems, notes }
   const sidecar = await host.sidecar.output()
-  const net = readSidecarLog(sidecar.stdout.map((line) => line.text))
+  const net = readSidecarReport(sidecar.stdout.map((line) => line.text))
   run.faultCounters = net.counters
   run.impairedBy = net.impairedBy
   run.address ??= net.address
   run.listening = net.listening
   if (sidecar.exitCode !== null && sidecar.exitCode !== 0 && !net.counters) {
-    problems.push(`the network sidecar of ${host.name} failed: ${sidecar.stderr.at(-1)?.text ?? `exit code ${sidecar.exitCode}`}`)
+    problems.push(`the network sidecar of ${host.name} failed: ${net.failed ?? sidecar.stderr.at(-1)?.text ?? `exit code ${sidecar.exitCode}`}`)
   }
   const pcap = captures(lab.plan, host.name) ? await host.sidecar.readFile(`/capture/${host.name}.pcap`) : undefined
   if (pcap) {
@@ -160,41 +158,6 @@ async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ 
   // A capped capture stopped on purpose: what it did not write was never meant to be kept.
   if (net.captureLost && !net.captureCapped) problems.push(`the capture of ${host.name} missed ${net.captureLost} packets`)
   return { run, problems, notes, skipped: net.skipped }
-}
-
-/** What a sidecar reported: its fault counters when it stopped, and why it skipped a fault, if it did. */
-export interface SidecarReport {
-  address?: string
-  counters?: Record<string, number>
-  skipped?: string
-  /** Sockets listening in the host when the lab ended, as `address:port/proto`. */
-  listening?: string[]
-  /** Packets tcpdump saw but did not write (its closing statistics), when there were any. */
-  captureLost?: number
-  /** The capture reached its cap (`100000 packets`, `64 MiB`) and stopped before the lab ended. */
-  captureCapped?: string
-  impairedBy?: 'netem' | 'userspace'
-}
-
-export function readSidecarLog(lines: string[]): SidecarReport {
-  const result: SidecarReport = {}
-  for (const line of lines) {
-    const stats = line.match(/: tcpdump ended .*?(\d+) packets captured (\d+) packets received by filter (\d+) packets dropped/)
-    if (stats) {
-      const lost = Number(stats[2]) - Number(stats[1]) + Number(stats[3])
-      if (lost > 0) result.captureLost = lost
-    }
-    const listening = line.match(/^lab-net\[[\w-]+\]: listening (\[.*\])$/)
-    if (listening) result.listening = JSON.parse(listening[1]) as string[]
-    result.address ??= line.match(/^lab-net\[[\w-]+\]: address ([\d.]+)$/)?.[1]
-    const counters = line.match(/^lab-net\[[\w-]+\]: counters (\{.*\})$/)
-    if (counters) result.counters = JSON.parse(counters[1]) as Record<string, number>
-    result.captureCapped ??= line.match(/^lab-net\[[\w-]+\]: capture capped at (.+?): /)?.[1]
-    result.impairedBy ??= line.match(/^lab-net\[[\w-]+\]: impairments by (netem|userspace)\b/)?.[1] as SidecarReport['impairedBy']
-    const skip = line.match(/^lab-net\[[\w-]+\]: skip: (.*)$/)
-    if (skip) result.skipped ??= skip[1]
-  }
-  return result
 }
 
 /** Re-bases a container's output on the moment its program started (the lab-run mark). */

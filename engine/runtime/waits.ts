@@ -44,7 +44,7 @@ class LogLineWait extends BaseWait {
     const container: Container | undefined = host[this.of]
     if (!container) return missing(host, this.of)
     const started = performance.now()
-    const at = await container.logLine(this.prefix, this.deadlineMs, signal)
+    const at = await container.line((text) => text.startsWith(this.prefix), this.deadlineMs, signal)
     if (at !== undefined) return { ok: true, at }
     if (signal?.aborted) return { ok: false, reason: 'aborted', message: `stopped waiting for ${host.name}` }
     const late = performance.now() - started >= this.deadlineMs - 5
@@ -67,11 +67,9 @@ class ExitWait extends BaseWait {
 /** The host's sidecar saw its program listen on `port` (TCP or UDP); fails as soon as the program exits first. */
 class ListeningWait extends BaseWait {
   readonly port: number
-  readonly announce: string
-  constructor(port: number, announce: string) {
+  constructor(port: number) {
     super()
     this.port = port
-    this.announce = announce
   }
   get description() {
     return `listening on port ${this.port}`
@@ -82,7 +80,7 @@ class ListeningWait extends BaseWait {
     const signal = outer ? AbortSignal.any([outer, done.signal]) : done.signal
     const started = performance.now()
     try {
-      const opened = host.sidecar.logLine(this.announce, this.deadlineMs, signal)
+      const opened = host.sidecar.event((event) => event.kind === 'port-open' && event.port === this.port, this.deadlineMs, signal)
       const exited = host.program.exited(this.deadlineMs, signal)
       const first = await Promise.race([opened.then((at) => ({ open: at })), exited.then((gone) => ({ gone }))])
       if ('open' in first && first.open !== undefined) return { ok: true, at: first.open }
@@ -102,5 +100,5 @@ class ListeningWait extends BaseWait {
 export const Wait = {
   forLogLine: (prefix: string, of: 'program' | 'sidecar' = 'program') => new LogLineWait(prefix, of),
   forExit: () => new ExitWait(),
-  forListening: (port: number, announce: string) => new ListeningWait(port, announce),
+  forListening: (port: number) => new ListeningWait(port),
 }

@@ -3,33 +3,9 @@
 // a netfilter queue. The engine (engine/plan/impair.ts) writes the plan; lab-net.ts calls startImpairments.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
+import type { ImpairPlan, SidecarEvent } from './protocol.ts'
 
-/** SOCKET_LAB_IMPAIR: auto (netem if the qdisc can be added, else userspace), or one of them by force. */
-export type ImpairMode = 'auto' | 'netem' | 'userspace'
-export const IMPAIR_MODES: readonly ImpairMode[] = ['auto', 'netem', 'userspace']
-
-/** A time window in ms from the program's start, repeated every `everyMs` when set; open-ended without `forMs`. */
-export interface ImpairWindow { atMs: number; forMs?: number; everyMs?: number }
-
-/** One impairment as lab-impair.py applies it; the fields besides the filter are the fault's own (model/scenario.ts). */
-export interface ImpairRule {
-  kind: 'delay' | 'reorder' | 'duplicate' | 'corrupt' | 'loss' | 'burst-loss' | 'rate'
-  direction: 'in' | 'out' | 'both'
-  protocol?: 'tcp' | 'udp' | 'icmp' | 'all'
-  /** A peer's address (a placeholder the sidecar resolves): only packets to or from it. */
-  peer?: string
-  windows?: ImpairWindow[]
-  [parameter: string]: unknown
-}
-
-export interface ImpairPlan {
-  mode: ImpairMode
-  rules: ImpairRule[]
-  /** The same rules as `tc` argv, when netem can say them all (egress, no filter, no window); else absent. */
-  netem?: string[][]
-}
-
-/** The skip reason when netem is forced and missing; the engine reads it as `lab-net[host]: skip: …`. */
+/** The skip reason when netem is forced and missing (a `skip` event). */
 export const NO_NETEM = 'this kernel has no sch_netem, so delay and jitter cannot be applied'
 /** Copies lab-impair.py sends carry this mark (SO_MARK), and the queue rules let marked packets by. */
 const COPY_MARK = '0x10000/0x10000'
@@ -48,21 +24,21 @@ export interface Impairments {
 const tc = (args: string[]) => execFileSync('tc', args, { stdio: 'pipe' })
 const iptables = (args: string[]) => execFileSync('iptables-legacy', ['-w', '-t', 'mangle', ...args], { stdio: 'pipe' })
 
-export async function startImpairments(plan: ImpairPlan, say: (line: string) => void): Promise<Impairments> {
+export async function startImpairments(plan: ImpairPlan, emit: (event: SidecarEvent) => void): Promise<Impairments> {
   const none = { programStarted() {}, stop: async () => ({}) }
   if (plan.mode !== 'userspace' && plan.netem) {
     try {
       for (const args of plan.netem) tc(args)
-      say(`impairments by netem: ${plan.netem.map((args) => `tc ${args.join(' ')}`).join('; ')}`)
+      emit({ kind: 'impaired', by: 'netem', detail: plan.netem.map((args) => `tc ${args.join(' ')}`).join('; ') })
       return { by: 'netem', ...none }
     } catch {
       if (plan.mode === 'netem') {
-        say(`skip: ${NO_NETEM}`)
+        emit({ kind: 'skip', reason: NO_NETEM })
         return { by: 'skipped', ...none }
       }
     }
   } else if (plan.mode === 'netem') {
-    say('skip: netem cannot apply these impairments (a filter, a time window or ingress): run with SOCKET_LAB_IMPAIR=userspace or auto')
+    emit({ kind: 'skip', reason: 'netem cannot apply these impairments (a filter, a time window or ingress): run with SOCKET_LAB_IMPAIR=userspace or auto' })
     return { by: 'skipped', ...none }
   }
   const directions = new Set(plan.rules.flatMap((rule) => (rule.direction === 'both' ? ['in', 'out'] : [rule.direction])))
@@ -88,7 +64,7 @@ export async function startImpairments(plan: ImpairPlan, say: (line: string) => 
       }
     })
   })
-  say(`impairments by userspace (NFQUEUE ${QUEUE}, ${[...directions].join(' and ')})`)
+  emit({ kind: 'impaired', by: 'userspace', detail: `NFQUEUE ${QUEUE}, ${[...directions].join(' and ')}` })
   return {
     by: 'userspace',
     programStarted: () => { engine.stdin!.write('start\n') },

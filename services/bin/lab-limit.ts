@@ -6,6 +6,7 @@
 // Exits with the program's own exit code (128 + signal when killed).
 import { spawn, spawnSync } from 'node:child_process'
 import { constants } from 'node:os'
+import { OUTPUT_CUT_MARK } from './protocol.ts'
 
 /** How long output still in flight may arrive after the main process exited. */
 const DRAIN_MS = 300
@@ -34,7 +35,7 @@ for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process
     }
     cut = true
     to.write(chunk.subarray(0, Math.max(0, room)))
-    process.stderr.write(`\nlab-run: output cut after ${limit} bytes; the program was stopped\n`)
+    process.stderr.write(`\n${OUTPUT_CUT_MARK} ${limit} bytes; the program was stopped\n`)
     killProgram()
   })
 }

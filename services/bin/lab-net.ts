@@ -1,38 +1,19 @@
 // The network sidecar of one lab host. It joins the host's network namespace (network_mode: service:<host>)
 // and is the only container of the lab with network capabilities, so a program under test can neither undo
 // a fault nor reach past the lab: the program containers have none. What it applies comes from the engine
-// (engine/faults.ts) as JSON in LAB_NET; it reports on stdout, one `lab-net[host]: …` line per step.
+// (engine/plan/faults.ts) as JSON in LAB_NET; it reports on stdout, one event a line (services/bin/protocol.ts).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { lookup } from 'node:dns/promises'
 import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { listeningSockets } from './proc-sockets.ts'
-import { startImpairments, type ImpairPlan, type Impairments } from './impair.ts'
-
-export interface NetPlan {
-  /** nftables ruleset applied before the program starts. */
-  nft?: string
-  /** Tables added `atMs` after the program started and deleted at `untilMs` (partitions). `misdirect`: an address
-   * whose frames go, meanwhile, to a MAC address nobody has, so they leave as usual and the bridge's other ports
-   * discard them: the sender sees a silent cut (TCP backs off, UDP's sendto succeeds), as on a real network. */
-  timed?: { atMs: number; untilMs?: number; table: string; nft: string; misdirect?: string }[]
-  /** tc commands (argv after `tc`), for rate limits. */
-  tc?: string[][]
-  /** Delay, jitter, reordering, duplication, corruption, burst loss: by netem or the userspace engine (impair.ts). */
-  impair?: ImpairPlan
-  /** Write every packet of eth0 to /capture/<host>.pcap. */
-  capture?: boolean
-  /** Take eth0 down once set up: the host's address then belongs to nobody. */
-  linkDown?: boolean
-  /** The port (TCP listening, or UDP bound) whose opening this sidecar announces to the lab's other hosts. */
-  listens?: number
-  /** The hosts whose listening the program waits for (LAB_WAIT_FOR): timed faults count from then, its start. */
-  waitFor?: string[]
-}
+import { startImpairments, type Impairments } from './impair.ts'
+import { FAILED_LINK, READY_LINK, formatEvent, listeningFlag, tcpdumpStats, type ImpairPlan, type NetPlan, type SidecarEvent } from './protocol.ts'
 
 const plan: NetPlan = JSON.parse(process.env.LAB_NET || '{}')
 const host = process.env.LAB_HOST ?? 'host'
-const say = (line: string) => console.log(`lab-net[${host}]: ${line}`)
+const emit = (event: SidecarEvent) => console.log(formatEvent(host, event))
+const note = (text: string) => emit({ kind: 'note', text })
 const run = (cmd: string, args: string[], input?: string) =>
   execFileSync(cmd, args, { input, stdio: ['pipe', 'pipe', 'pipe'], encoding: 'utf8' })
 
@@ -63,7 +44,7 @@ async function addressOf(name: string): Promise<string> {
 
 /** Resolves once every host in `hosts` listens (their sidecars wrote /lab-sync/<host>.listening). */
 async function untilListening(hosts: string[]): Promise<void> {
-  while (!hosts.every((peer) => existsSync(`/lab-sync/${peer}.listening`))) await sleep(10)
+  while (!hosts.every((peer) => existsSync(listeningFlag(peer)))) await sleep(10)
 }
 
 /** Packets counted by every rule with a comment, summed by comment (the fault kind), in one table or all. */
@@ -86,9 +67,10 @@ function announceListening(port: number): void {
     if (!open()) return
     clearInterval(poll)
     // Written whole, then renamed: a waiting program never sees half a file.
-    writeFileSync(`/lab-sync/.${host}.listening`, `${port}\n`)
-    renameSync(`/lab-sync/.${host}.listening`, `/lab-sync/${host}.listening`)
-    say(`port ${port} open`)
+    const flag = listeningFlag(host)
+    writeFileSync(`${flag}.part`, `${port}\n`)
+    renameSync(`${flag}.part`, flag)
+    emit({ kind: 'port-open', port })
   }, LISTEN_POLL_MS)
 }
 
@@ -143,29 +125,29 @@ async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
   for (const family of ['-4', '-6']) {
     while (run('ip', [family, 'route', 'show', 'default']).trim() !== '') run('ip', [family, 'route', 'del', 'default'])
   }
-  say('default route removed')
+  note('default route removed')
   if (gateway) {
     run('ip', ['route', 'add', 'prohibit', `${gateway}/32`])
     run('nft', ['-f', '-'], `table inet lab-gateway {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    ip daddr ${gateway} drop\n  }\n}\n`)
-    say(`gateway ${gateway} unreachable`)
+    emit({ kind: 'gateway-blocked', gateway })
   }
   // Docker forgets a container's address once it exits; the engine reads it here instead.
   const address = run('ip', ['-4', '-o', 'addr', 'show', 'dev', 'eth0']).match(/inet ([\d.]+)/)?.[1]
-  say(`address ${address}`)
+  if (address) emit({ kind: 'address', address })
 
   if (plan.nft) {
     run('nft', ['-f', '-'], await withAddresses(plan.nft))
-    say('faults applied')
+    note('faults applied')
   }
   for (const args of plan.tc ?? []) {
     run('tc', args)
-    say(`tc ${args.join(' ')}`)
+    note(`tc ${args.join(' ')}`)
   }
-  if (plan.impair) impairments = await startImpairments(JSON.parse(await withAddresses(JSON.stringify(plan.impair))) as ImpairPlan, say)
+  if (plan.impair) impairments = await startImpairments(JSON.parse(await withAddresses(JSON.stringify(plan.impair))) as ImpairPlan, emit)
 
   if (plan.capture) {
     await startCapture()
-    say('capturing eth0')
+    note('capturing eth0')
   }
 
   const timed = await Promise.all((plan.timed ?? []).map(async (event) => ({
@@ -176,12 +158,12 @@ async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
 
   if (plan.linkDown) {
     run('ip', ['link', 'set', 'eth0', 'down'])
-    say('eth0 down: nobody answers for this address')
+    note('eth0 down: nobody answers for this address')
   }
 
   // The last step: the program container waits for this link before it starts (services/bin/lab-run).
-  run('ip', ['link', 'add', 'lab-ready', 'type', 'veth', 'peer', 'name', 'lab-ready-peer'])
-  say('ready')
+  run('ip', ['link', 'add', READY_LINK, 'type', 'veth', 'peer', 'name', `${READY_LINK}-peer`])
+  emit({ kind: 'ready' })
   if (plan.listens !== undefined) announceListening(plan.listens)
   return timed
 }
@@ -192,7 +174,7 @@ function scheduleTimed(timed: NonNullable<NetPlan['timed']>): void {
     setTimeout(() => {
       run('nft', ['-f', '-'], nft)
       if (misdirect) run('ip', ['neigh', 'replace', misdirect, 'lladdr', NOBODYS_MAC, 'nud', 'permanent', 'dev', 'eth0'])
-      say(`${event.table} on at ${Date.now() - started} ms`)
+      note(`${event.table} on at ${Date.now() - started} ms`)
     }, event.atMs)
     if (event.untilMs !== undefined) {
       setTimeout(() => {
@@ -200,7 +182,7 @@ function scheduleTimed(timed: NonNullable<NetPlan['timed']>): void {
         if (misdirect) run('ip', ['neigh', 'del', misdirect, 'dev', 'eth0'])
         counters(event.table, removedCounts)
         run('nft', ['delete', 'table', 'inet', event.table])
-        say(`${event.table} off at ${Date.now() - started} ms`)
+        note(`${event.table} off at ${Date.now() - started} ms`)
       }, event.untilMs)
     }
   }
@@ -211,21 +193,22 @@ try {
   timed = await setUp()
 } catch (error) {
   // The program container is waiting for lab-ready; lab-failed tells it to give up at once.
-  console.error(`lab-net[${host}]: failed: ${(error as Error).message.split('\n')[0]}`)
-  try { run('ip', ['link', 'add', 'lab-failed', 'type', 'veth', 'peer', 'name', 'lab-failed-peer']) } catch { /* nothing more to do */ }
+  emit({ kind: 'failed', error: (error as Error).message.split('\n')[0] })
+  try { run('ip', ['link', 'add', FAILED_LINK, 'type', 'veth', 'peer', 'name', `${FAILED_LINK}-peer`]) } catch { /* nothing more to do */ }
   process.exit(1)
 }
 
 const stop = async () => {
   const totals = counters(undefined, { ...removedCounts, ...(await impairments?.stop()) })
-  say(`listening ${JSON.stringify(listeningSockets())}`)
-  say(`counters ${JSON.stringify(totals)}`)
+  emit({ kind: 'listening', sockets: listeningSockets() })
+  emit({ kind: 'counters', counters: totals })
   if (!tcpdump) process.exit(0)
   const ended = () => {
-    const stats = tcpdumpSaid.slice(tcpdumpSaid.indexOf('\n', tcpdumpSaid.indexOf('listening on')) + 1)
-    say(`tcpdump ended (${tcpdump!.exitCode ?? tcpdump!.signalCode}): ${stats.replace(/\s+/g, ' ').trim()}`)
+    const stats = tcpdumpStats(tcpdumpSaid)
+    if (stats) emit({ kind: 'capture-ended', ...stats })
+    else note(`tcpdump ended (${tcpdump!.exitCode ?? tcpdump!.signalCode}) without its statistics`)
     // The engine reports it as a note: what the pcap holds is the start of the lab, whole.
-    if (captureCapped) say(`capture capped at ${captureCapped}: the pcap holds what came before`)
+    if (captureCapped) emit({ kind: 'capture-capped', at: captureCapped })
     process.exit(0)
   }
   if (tcpdump.exitCode !== null || tcpdump.signalCode !== null) ended()

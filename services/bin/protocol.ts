@@ -1,0 +1,114 @@
+// The one grammar between the engine and what runs inside a lab host: the plan the engine hands each network
+// sidecar (LAB_NET), the events the sidecar prints back (one JSON object per line after a fixed prefix), the marks
+// lab-run and lab-limit.ts print in a program's output, and the links and files through which a host's containers
+// tell each other they are ready. The engine and services/bin/* import this file; lab-run (a shell script) spells
+// the same names, and services/bin/protocol.test.ts holds it to them.
+/** What a host's network sidecar applies, in order, before its program starts (engine/plan/faults.ts writes it). */
+export interface NetPlan {
+  /** nftables ruleset applied before the program starts. */
+  nft?: string
+  /** Tables added `atMs` after the program started and deleted at `untilMs` (partitions). `misdirect`: an address
+   * whose frames go, meanwhile, to a MAC address nobody has, so they leave as usual and the bridge's other ports
+   * discard them: the sender sees a silent cut (TCP backs off, UDP's sendto succeeds), as on a real network. */
+  timed?: { atMs: number; untilMs?: number; table: string; nft: string; misdirect?: string }[]
+  /** tc commands (argv after `tc`), for rate limits. */
+  tc?: string[][]
+  /** Delay, jitter, reordering, duplication, corruption, burst loss: by netem or the userspace engine (impair.ts). */
+  impair?: ImpairPlan
+  /** Write every packet of eth0 to /capture/<host>.pcap. */
+  capture?: boolean
+  /** Take eth0 down once set up: the host's address then belongs to nobody. */
+  linkDown?: boolean
+  /** The port (TCP listening, or UDP bound) whose opening this sidecar announces to the lab's other hosts. */
+  listens?: number
+  /** The hosts whose listening the program waits for (LAB_WAIT_FOR): timed faults count from then, its start. */
+  waitFor?: string[]
+}
+
+/** SOCKET_LAB_IMPAIR: auto (netem if the qdisc can be added, else userspace), or one of them by force. */
+export type ImpairMode = 'auto' | 'netem' | 'userspace'
+export const IMPAIR_MODES: readonly ImpairMode[] = ['auto', 'netem', 'userspace']
+
+/** A time window in ms from the program's start, repeated every `everyMs` when set; open-ended without `forMs`. */
+export interface ImpairWindow { atMs: number; forMs?: number; everyMs?: number }
+
+/** One impairment as lab-impair.py applies it; the fields besides the filter are the fault's own (model/scenario.ts). */
+export interface ImpairRule {
+  kind: 'delay' | 'reorder' | 'duplicate' | 'corrupt' | 'loss' | 'burst-loss' | 'rate'
+  direction: 'in' | 'out' | 'both'
+  protocol?: 'tcp' | 'udp' | 'icmp' | 'all'
+  /** A peer's address (a placeholder the sidecar resolves): only packets to or from it. */
+  peer?: string
+  windows?: ImpairWindow[]
+  [parameter: string]: unknown
+}
+
+export interface ImpairPlan {
+  mode: ImpairMode
+  rules: ImpairRule[]
+  /** The same rules as `tc` argv, when netem can say them all (egress, no filter, no window); else absent. */
+  netem?: string[][]
+}
+
+/** What a sidecar tells the engine, one event a line. `note`s are for people reading the log; the engine reads the
+ * others. */
+export type SidecarEvent =
+  | { kind: 'note'; text: string }
+  | { kind: 'address'; address: string }
+  | { kind: 'gateway-blocked'; gateway: string }
+  | { kind: 'ready' }
+  | { kind: 'port-open'; port: number }
+  | { kind: 'listening'; sockets: string[] }
+  | { kind: 'counters'; counters: Record<string, number> }
+  | { kind: 'skip'; reason: string }
+  | { kind: 'impaired'; by: 'netem' | 'userspace'; detail: string }
+  /** tcpdump's closing statistics: packets it wrote, those its filter received, those the kernel dropped. */
+  | { kind: 'capture-ended'; captured: number; received: number; dropped: number }
+  | { kind: 'capture-capped'; at: string }
+  | { kind: 'failed'; error: string }
+
+export type SidecarEventKind = SidecarEvent['kind']
+
+/** Every event line starts with this, then the host's name in brackets, then the JSON object. */
+export const EVENT_PREFIX = 'lab-net'
+
+export function formatEvent(host: string, event: SidecarEvent): string {
+  return `${EVENT_PREFIX}[${host}] ${JSON.stringify(event)}`
+}
+
+const EVENT_LINE = /^lab-net\[([\w.-]+)\] (\{.*\})$/
+
+/** The event a line carries, or undefined for any other line (a program's own output never parses as one: it is
+ * not on a sidecar's stdout). */
+export function parseEvent(line: string): (SidecarEvent & { host: string }) | undefined {
+  const found = line.match(EVENT_LINE)
+  if (!found) return undefined
+  try {
+    const event = JSON.parse(found[2]) as SidecarEvent
+    return typeof event?.kind === 'string' ? { ...event, host: found[1] } : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** tcpdump's closing statistics as it prints them on standard error. */
+export function tcpdumpStats(text: string): { captured: number; received: number; dropped: number } | undefined {
+  const found = text.match(/(\d+) packets? captured\s+(\d+) packets? received by filter\s+(\d+) packets? dropped by kernel/)
+  return found ? { captured: Number(found[1]), received: Number(found[2]), dropped: Number(found[3]) } : undefined
+}
+
+/** Printed on standard error by lab-run just before the program starts: the zero of every timing. */
+export const START_MARK = 'lab-run: start'
+/** Printed on standard error by lab-limit.ts when a submitted program wrote past its output limit. */
+export const OUTPUT_CUT_MARK = 'lab-run: output cut after'
+
+/** The link a sidecar adds as its last step: the program container (lab-run) starts the program once it exists. */
+export const READY_LINK = 'lab-ready'
+/** The link a sidecar adds when its setup failed: lab-run gives up at once. */
+export const FAILED_LINK = 'lab-failed'
+/** The lab's shared tmpfs, where each sidecar says its host listens (read-only in program containers). */
+export const SYNC_DIR = '/lab-sync'
+export const listeningFlag = (host: string) => `${SYNC_DIR}/${host}.listening`
+
+/** The compose service of a host's network sidecar. */
+export const sidecarName = (host: string) => `${host}-net`
