@@ -51,7 +51,11 @@ start() {
   fetch
   if running "$PIDFILE"; then echo "docker-26: already running ($(cat "$PIDFILE"))"; return; fi
   local flags=(-H "unix://$SOCKET" --data-root "$DATA_ROOT" --exec-root "$EXEC_ROOT" --pidfile "$PIDFILE")
+  local docker0=''
   if [ -n "$alongside" ]; then
+    # with --bridge=none, dockerd 26 deletes a `docker0` it finds as its own stale default bridge, although it is the
+    # default daemon's: its address is noted here and the bridge put back once 26 is up
+    docker0=$(ip -4 -o addr show dev docker0 2>/dev/null | awk '{print $4}' | head -n 1)
     flags+=(--bridge=none --iptables=false --ip6tables=false --default-address-pool "base=$ALONGSIDE_POOL,size=24")
     iptables -C "${FORWARD_RULE[@]}" 2>/dev/null || iptables -I "${FORWARD_RULE[@]}"
   elif systemctl is-active --quiet docker 2>/dev/null; then
@@ -73,6 +77,10 @@ start() {
   done
   DOCKER_HOST="unix://$SOCKET" "$ENGINE/usr/bin/docker" version --format 'docker engine {{.Server.Version}} up on '"$SOCKET" \
     || die "dockerd 26 did not come up within 60 s: $(tail -n 3 "$LOG")"
+  if [ -n "$docker0" ] && ! ip link show docker0 >/dev/null 2>&1; then
+    ip link add docker0 type bridge && ip addr add "$docker0" dev docker0 && ip link set docker0 up
+    echo "docker-26: put back the default daemon's docker0 ($docker0)"
+  fi
 }
 
 stop() {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { $, which } from 'zx/core'
+import { which } from 'zx/core'
 import * as docker from './docker.ts'
 import { errors, lastLine } from '../model/errors.ts'
 import { SERVICES_DIR } from '../plan/layout.ts'
@@ -99,7 +99,7 @@ async function buildOfflineBase(say: Say): Promise<void> {
     const tarball = path.join(work, 'base.tar')
     const mirror = debianMirror(await aptSources())
     const started = Date.now()
-    const result = await $({ nothrow: true, timeout: OFFLINE_BASE_DEADLINE_MS })`mmdebstrap --variant=minbase --include=${OFFLINE_PACKAGES.join(',')} \
+    const result = await docker.sh({ nothrow: true, timeout: OFFLINE_BASE_DEADLINE_MS })`mmdebstrap --variant=minbase --include=${OFFLINE_PACKAGES.join(',')} \
       --dpkgopt=path-exclude=/usr/share/doc/* --dpkgopt=path-exclude=/usr/share/man/* --dpkgopt=path-exclude=/usr/share/info/* \
       --customize-hook=${`cp ${process.execPath} "$1"/usr/local/bin/node`} \
       --customize-hook=${'rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*'} \

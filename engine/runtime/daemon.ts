@@ -1,0 +1,106 @@
+// The Docker daemon the lab talks to, found the way the docker CLI finds it (DOCKER_HOST, or the current context):
+// its Engine API client, the Compose command, and the preflight that says in one line what is missing.
+import { constants as fsConstants } from 'node:fs'
+import { access, readFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import type Docker from 'dockerode'
+import { $, which } from 'zx/core'
+import { errors } from '../model/errors.ts'
+
+/** Every command the runtime runs is quiet: what it prints is read, and reported in the lab's own words. */
+export const sh = $({ quiet: true })
+
+let client: Promise<Docker> | undefined
+
+/** The Engine API client, for the same daemon the docker CLI uses (DOCKER_HOST, or the current context).
+ * dockerode is loaded on first use (about 230 modules): a run asks for it while `docker compose up` works. */
+export function api(): Promise<Docker> {
+  client ??= (async () => {
+    const [{ default: Docker }, host] = await Promise.all([import('dockerode'), daemonHost()])
+    const socket = socketPath(host)
+    return socket
+      ? new Docker({ socketPath: socket })
+      : new Docker({ host: new URL(host).hostname, port: Number(new URL(host).port || 2375) })
+  })()
+  return client
+}
+
+/** The daemon's address as DOCKER_HOST spells it; '' for the default socket. */
+async function daemonHost(): Promise<string> {
+  return process.env.DOCKER_HOST ?? (await contextHost())
+}
+
+/** The Unix socket of a daemon address ('' is the default one); undefined for a TCP address. */
+function socketPath(host: string): string | undefined {
+  if (!host) return '/var/run/docker.sock'
+  return host.startsWith('unix://') ? host.slice('unix://'.length) : undefined
+}
+
+const cliConfigDir = () => process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker')
+
+interface CliConfig {
+  currentContext?: string
+  cliPluginsExtraDirs?: string[]
+}
+
+let cliConfig: Promise<CliConfig> | undefined
+/** The docker CLI's config.json; empty where there is none. */
+function readCliConfig(): Promise<CliConfig> {
+  cliConfig ??= readFile(path.join(cliConfigDir(), 'config.json'), 'utf8').then(JSON.parse, () => ({}))
+  return cliConfig
+}
+
+/** The endpoint of the CLI's current context; '' for the default one. Asks the CLI (about 50 ms) only when a
+ * context other than the default is selected, which is rare on Linux and usual with Docker Desktop. */
+async function contextHost(): Promise<string> {
+  const config = await readCliConfig()
+  const current = process.env.DOCKER_CONTEXT || config.currentContext || 'default'
+  if (current === 'default') return ''
+  const context = await sh`docker context inspect --format '{{.Endpoints.docker.Host}}'`.nothrow()
+  return context.ok ? context.stdout.trim() : ''
+}
+
+/** Where the docker CLI looks for plugins, in its order (the first one found wins). */
+const SYSTEM_PLUGIN_DIRS = ['/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins']
+
+let composeCommand: Promise<string[]> | undefined
+/** The command that runs Compose: the plugin's own binary where the docker CLI would find it, else
+ * `docker compose`. Running the binary directly skips the CLI asking the plugin for its metadata before
+ * running it, about 75 ms a command; the binary works standalone with the same options. */
+export function compose(): Promise<string[]> {
+  composeCommand ??= (async () => {
+    const dirs = [...((await readCliConfig()).cliPluginsExtraDirs ?? []), path.join(cliConfigDir(), 'cli-plugins'), ...SYSTEM_PLUGIN_DIRS]
+    for (const dir of dirs) {
+      const binary = path.join(dir, 'docker-compose')
+      if (await access(binary, fsConstants.X_OK).then(() => true, () => false)) return [binary]
+    }
+    return ['docker', 'compose']
+  })()
+  return composeCommand
+}
+
+/** Fails with a one-line fix when Docker, its daemon or Compose v2 is not usable. The checks are three CLI
+ * commands at once (about 0.1 s); their failures are reported in the order a person fixes them. */
+export async function preflight(): Promise<void> {
+  const [cli, daemon, composeVersion] = await Promise.all([
+    which('docker', { nothrow: true }),
+    (async () => sh`docker version --format {{.Server.Version}}`.nothrow())().catch(() => undefined),
+    (async () => sh`docker compose version --short`.nothrow())().catch(() => undefined),
+    compose(), // found now, so that bringing the lab up does not wait for it
+  ])
+  if (!cli) throw errors.dockerCliMissing()
+  if (!daemon?.ok) {
+    if (/permission denied/i.test(daemon?.stderr ?? '')) {
+      const host = await daemonHost()
+      throw errors.socketPermission(socketPath(host) ?? host)
+    }
+    throw errors.daemonDown()
+  }
+  if (!composeVersion?.ok || !/^v?[2-9]\d*\./.test(composeVersion.stdout.trim())) throw errors.composeMissing()
+}
+
+/** The Docker Engine's version, for reports of where a measurement was made. */
+export async function engineVersion(): Promise<string> {
+  return (await (await api()).version()).Version
+}

@@ -1,0 +1,52 @@
+// What runs left behind, found by the lab's labels and removed through the Engine API.
+import { LABEL } from '../model/labels.ts'
+import { api } from './daemon.ts'
+
+export interface Leftover {
+  kind: 'container' | 'network' | 'volume' | 'folder'
+  name: string
+  /** The socket-lab.run label: which run created it. */
+  runId: string
+}
+
+/** Every container, network and volume that carries a socket-lab run label: of one run, or of one scenario. */
+export async function findLeftovers(only: { runId?: string; scenario?: string } = {}): Promise<Leftover[]> {
+  const docker = await api()
+  const label = [only.runId ? `${LABEL.run}=${only.runId}` : LABEL.run]
+  if (only.scenario) label.push(`${LABEL.scenario}=${only.scenario}`)
+  const filters = { label }
+  const [containers, networks, volumes] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listNetworks({ filters }),
+    docker.listVolumes({ filters }),
+  ])
+  return [
+    ...containers.map((c) => ({ kind: 'container' as const, name: c.Names[0]?.replace(/^\//, '') ?? c.Id, runId: c.Labels[LABEL.run] })),
+    ...networks.map((n) => ({ kind: 'network' as const, name: n.Name, runId: n.Labels?.[LABEL.run] ?? '' })),
+    ...(volumes.Volumes ?? []).map((v) => ({ kind: 'volume' as const, name: v.Name, runId: v.Labels?.[LABEL.run] ?? '' })),
+  ]
+}
+
+/** How long a network or volume removal is retried while Docker still counts it as in use. */
+const IN_USE_RETRY_MS = 5000
+
+/** Removes containers first, then networks and volumes (which Docker refuses to remove while in use). */
+export async function removeLeftovers(found: Leftover[]): Promise<void> {
+  const docker = await api()
+  const named = (kind: Leftover['kind']) => found.filter((l) => l.kind === kind).map((l) => l.name)
+  await Promise.all(named('container').map((name) => docker.getContainer(name).remove({ force: true, v: true }).catch(() => undefined)))
+  await Promise.all(named('network').map((name) => whileInUse(() => docker.getNetwork(name).remove())))
+  await Promise.all(named('volume').map((name) => whileInUse(() => docker.getVolume(name).remove())))
+}
+
+/** Retries a removal that Docker refuses because the thing is still in use. Under heavy load (15 labs on two
+ * cores) the daemon releases a removed container's network endpoint after the removal returns, and a lab's
+ * network was once left behind with no container on it ("has active endpoints"). Other failures end it. */
+async function whileInUse(remove: () => Promise<unknown>): Promise<void> {
+  const deadline = Date.now() + IN_USE_RETRY_MS
+  for (;;) {
+    const error = await remove().then(() => undefined, (e: Error) => e)
+    if (!error || !/active endpoints|in use/i.test(error.message) || Date.now() > deadline) return
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
