@@ -78,7 +78,7 @@ export function catalogTable(catalog: Scenario[]): string {
 }
 
 // The table and the spinner load after the lab has started coming up, not before: every module loaded before
-// `docker compose up` delays it (about 60 ms each with tsx, which lexes every file it loads).
+// `docker compose up` delays it (tsx lexes every file it loads).
 const loadTable = async () => (await import('cli-table3')).default
 const loadSpinner = async () => (await import('yocto-spinner')).default
 
