@@ -48,7 +48,8 @@ export function scenarioReport(result: ScenarioResult, lang: Lang = 'en'): strin
     ...(check.details ?? []).map((line) => color.dim(`      ${visible(line)}`)),
   ])
   lines.push(...submissionNotes(result, lang))
-  lines.push(`${mark(result.status)} ${result.scenario.id} ${word(result.status)}: ${checkTally(result.checks).text} checks in ${formatMs(result.wallMs)} ${project}`)
+  const score = result.score ? `, ${result.score.points}/${result.score.max} points${result.score.unseen ? ` (${result.score.unseen} checks not shown)` : ''}` : ''
+  lines.push(`${mark(result.status)} ${result.scenario.id} ${word(result.status)}: ${checkTally(result.checks).text} checks${score} in ${formatMs(result.wallMs)} ${project}`)
   return lines.join('\n')
 }
 
@@ -60,7 +61,8 @@ export function liveLine(running: Map<Scenario, number>, now: number): string {
 
 export function gradeLine(row: GradeRow): string {
   const verdict = row.verdict === 'error' ? 'failed' : row.verdict
-  const score = row.verdict === 'error' ? color.red('error') : `${row.verdict} ${row.checksPassed}/${row.checksTotal}`
+  const weighted = row.score !== row.checksPassed || row.maxScore !== row.checksTotal
+  const score = row.verdict === 'error' ? color.red('error') : `${row.verdict} ${row.checksPassed}/${row.checksTotal}${weighted ? `, ${row.score}/${row.maxScore} points` : ''}`
   return `${mark(verdict)} ${visible(row.student)}: ${score} ${color.dim(`(${row.elapsedS} s)`)}${row.hint ? ` — ${visible(row.hint)}` : ''}`
 }
 

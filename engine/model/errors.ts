@@ -31,6 +31,7 @@ export const errors = {
     new LabError(`building the lab image failed at "${step}": ${detail}`),
   unknownOption: (command: string, option: string, known: string[]) =>
     new LabError(`${command} does not take ${option} (its options: ${known.join(', ')})`),
+  badGrading: (where: string, detail: string) => new LabError(`${where}: ${detail}`),
   phaseTimeout: (phase: string, ms: number) =>
     new LabError(`the "${phase}" phase did not finish within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`, EXIT.failed),
 } as const

@@ -2,6 +2,7 @@
 // one row of a CSV and a JSON file a teacher can open (written by reporters/grades.ts).
 import path from 'node:path'
 import { checkTally } from '../model/describe.ts'
+import { scoreChecks, totalScore } from '../model/points.ts'
 import { errors } from '../model/errors.ts'
 import type { GradeRow } from '../model/grade.ts'
 import { USER_DIR } from '../plan/layout.ts'
@@ -43,11 +44,15 @@ export async function findSubmissions(globs: Record<string, string>, cwd = USER_
 }
 
 export function gradeRow(submission: StudentSubmission, result: ScenarioResult, lang: Lang): GradeRow {
+  const score = totalScore(scoreChecks(result.checks, result.scenario.grading))
   return {
     student: submission.student,
     verdict: result.status,
     checksPassed: checkTally(result.checks).passed,
     checksTotal: checkTally(result.checks).total,
+    score: score.points,
+    maxScore: score.max,
+    hitDeadline: result.run.problems.some((problem) => problem.includes(' deadline')),
     hint: result.hints[0]?.text[lang] ?? (result.status === 'failed' ? result.checks.find((c) => !c.passed)?.reason ?? '' : ''),
     elapsedS: Math.round(result.wallMs / 100) / 10,
     files: submission.files,
@@ -56,5 +61,5 @@ export function gradeRow(submission: StudentSubmission, result: ScenarioResult, 
 }
 
 export function errorRow(submission: StudentSubmission, error: Error): GradeRow {
-  return { student: submission.student, verdict: 'error', checksPassed: 0, checksTotal: 0, hint: error.message, elapsedS: 0, files: submission.files }
+  return { student: submission.student, verdict: 'error', checksPassed: 0, checksTotal: 0, score: 0, maxScore: 0, hitDeadline: false, hint: error.message, elapsedS: 0, files: submission.files }
 }
