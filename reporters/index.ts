@@ -29,6 +29,8 @@ export interface ReporterChoice {
   stderr: NodeJS.WriteStream
   /** The language of the hints for a failed submission. */
   lang?: Lang
+  /** `grade --report FILE`: the class report (reporters/class-html.ts) and its title. */
+  classReport?: { file: string; title: string }
   /** Whose view the reports show (engine/model/view.ts); the teacher's by default. */
   view?: ViewChoice
 }
@@ -71,6 +73,8 @@ export async function createReporters(choice: ReporterChoice): Promise<RunReport
   for (const name of names) if (name !== 'terminal') reporters.push(UNVIEWED.includes(name) ? await LOADERS[name](context) : viewed(await LOADERS[name](context), view))
   if (choice.html) reporters.push(viewed(new (await import('./html.ts')).HtmlReporter(writeFileSink(choice.html), () => context.note(`report written to ${choice.html}`)), view))
   if (choice.grades) reporters.push(new (await import('./grades.ts')).GradesReporter(choice.grades, context.note))
+  const { classReport } = choice
+  if (classReport) reporters.push(new (await import('./class-html.ts')).ClassReportReporter(writeFileSink(classReport.file), classReport.title, () => context.note(`class report written to ${classReport.file}`)))
   return fanOut(reporters)
 }
 

@@ -32,6 +32,7 @@ export const errors = {
   unknownOption: (command: string, option: string, known: string[]) =>
     new LabError(`${command} does not take ${option} (its options: ${known.join(', ')})`),
   badGrading: (where: string, detail: string) => new LabError(`${where}: ${detail}`),
+  engineFailed: (engine: string, detail: string) => new LabError(`grading on engine ${engine} failed: ${detail}`),
   phaseTimeout: (phase: string, ms: number) =>
     new LabError(`the "${phase}" phase did not finish within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`, EXIT.failed),
 } as const
