@@ -25,7 +25,7 @@ export function commonHints(rows: GradeRow[]): { hint: string; count: number }[]
 
 const STYLE = `body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}
 td,th{padding:3px 10px;text-align:left;border-bottom:1px solid #eee;vertical-align:top}th{background:#f4f4f4}
-tr.passed td.verdict{color:#1e8449}tr.failed td.verdict,tr.error td.verdict{color:#c0392b}td.num{text-align:right}
+tr.passed td.verdict{color:#1e8449}tr.failed td.verdict,tr.error td.verdict{color:#c0392b}td.num{text-align:right;white-space:nowrap}
 .bar{background:#2c7fb8;height:14px;display:inline-block;vertical-align:middle}.bin td{padding:1px 8px}
 section{margin-top:2em}small{color:#666}`
 
@@ -33,7 +33,7 @@ export function classReport(rows: GradeRow[], title: string): string {
   const mean = rows.length ? rows.reduce((sum, r) => sum + percent(r), 0) / rows.length : 0
   const students = rows.map((row) => `<tr class="student ${row.verdict}" data-student="${escape(row.student)}">` +
     `<td>${row.report ? `<a href="${encodeURI(row.report)}">${escape(row.student)}</a>` : escape(row.student)}</td>` +
-    `<td class="num score">${row.score}/${row.maxScore}</td><td class="verdict">${escape(row.verdict)}${row.hitDeadline ? ' ⏱' : ''}</td>` +
+    `<td class="num score">${row.score}/${row.maxScore}</td><td class="verdict">${escape(row.verdict)}${row.hitDeadline ? ' (deadline)' : ''}</td>` +
     `<td class="hint">${escape(row.hint)}</td><td class="num">${row.elapsedS} s</td></tr>`).join('')
   const bins = scoreBins(rows)
   const widest = Math.max(1, ...bins.map((b) => b.count))
