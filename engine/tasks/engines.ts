@@ -38,7 +38,7 @@ async function contextHost(context: string): Promise<string> {
     const { stdout } = await promisify(execFile)('docker', ['context', 'inspect', context, '--format', '{{.Endpoints.docker.Host}}'])
     return stdout.trim()
   } catch {
-    throw errors.usage(`--engines: no docker context "${context}" (see \`docker context ls\`)`)
+    throw errors.usage(`--engines: no docker context "${context}"; \`docker context ls\` lists them`)
   }
 }
 
