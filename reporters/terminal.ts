@@ -47,10 +47,18 @@ export function scenarioReport(result: ScenarioResult, lang: Lang = 'en'): strin
     `  ${mark(check.passed ? 'passed' : 'failed')} ${visible(check.description)} ${color.dim('—')} ${check.passed ? color.dim(visible(check.reason)) : color.red(visible(check.reason))}`,
     ...(check.details ?? []).map((line) => color.dim(`      ${visible(line)}`)),
   ])
+  lines.push(...(result.run.notes ?? []).map((note) => color.dim(`  note: ${visible(note)}`)))
   lines.push(...submissionNotes(result, lang))
   const score = result.score ? `, ${result.score.points}/${result.score.max} points${result.score.unseen ? ` (${result.score.unseen} checks not shown)` : ''}` : ''
-  lines.push(`${mark(result.status)} ${result.scenario.id} ${word(result.status)}: ${checkTally(result.checks).text} checks${score} in ${formatMs(result.wallMs)} ${project}`)
+  lines.push(`${mark(result.status)} ${result.scenario.id} ${word(result.status)}: ${checkTally(result.checks).text} checks${score} in ${formatMs(result.wallMs)}${impairedBy(result)} ${project}`)
   return lines.join('\n')
+}
+
+/** ", impairments by userspace (server)": the one place a run says which engine delayed, duplicated… its packets. */
+function impairedBy(result: ScenarioResult): string {
+  const hosts = Object.values(result.run.hosts).filter((host) => host.impairedBy)
+  if (!hosts.length) return ''
+  return `, impairments by ${[...new Set(hosts.map((host) => host.impairedBy))].join(' and ')} (${hosts.map((host) => host.host).join(', ')})`
 }
 
 /** The live line: every running scenario with its elapsed time. */

@@ -1,12 +1,16 @@
 // 200 ms of delay on everything the server sends: the handshake alone then takes a round trip of 200 ms or more.
+// netem applies it where the kernel has sch_netem, the sidecar's userspace engine everywhere else.
 import { formatMs } from '../engine/judge/checks.ts'
 import { exchange, tcpBetween } from '../engine/judge/packet-checks.ts'
 import { defineScenario } from '../engine/model/scenario.ts'
 
 const DELAY_MS = 200
+// The userspace engine adds under a millisecond (docs/FAULTS.md); a busy 2-core machine may stall a process for
+// tens of ms. More than 50 ms over means something else slowed the handshake.
+const TOLERANCE_MS = 50
 
 export default defineScenario({
-  title: `${DELAY_MS} ms of delay: the three-way handshake takes a round trip of at least that`,
+  title: `${DELAY_MS} ms of delay: the three-way handshake takes a round trip of about that`,
   teaches: 'O que é um Socket?',
   deadlineMs: 20_000,
   hosts: {
@@ -25,8 +29,8 @@ export default defineScenario({
     const synAck = packets.find((p) => p.flags === 'S.')
     const rtt = syn && synAck ? synAck.at - syn.at : undefined
     return [{
-      description: `the handshake's round trip (SYN to SYN-ACK, seen at the client) took at least ${DELAY_MS} ms`,
-      passed: rtt !== undefined && rtt >= DELAY_MS,
+      description: `the handshake's round trip (SYN to SYN-ACK, seen at the client) took ${DELAY_MS} ms (at most ${TOLERANCE_MS} ms more)`,
+      passed: rtt !== undefined && rtt >= DELAY_MS && rtt <= DELAY_MS + TOLERANCE_MS,
       reason: rtt === undefined ? 'no SYN and SYN-ACK in the client\'s capture' : `SYN-ACK came ${formatMs(rtt)} after the SYN`,
       details: exchange(packets.slice(0, 3), [client, server]),
     }]

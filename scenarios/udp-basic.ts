@@ -20,12 +20,14 @@ export default defineScenario({
     const wire = { client, server, port: 12345 }
     const received = server.stdout.find((line) => line.text.startsWith('Mensagem recebida de '))?.text
     const datagrams = udpBetween(server.packets ?? [], wire)
+    // A server on an IPv6 socket bound to `::` sees an IPv4 sender as ('::ffff:a.b.c.d', port, 0, 0).
+    const sender = (port?: number) => [`('${client.address}', ${port})`, `('::ffff:${client.address}', ${port}, 0, 0)`]
     const tcp = tcpBetween(server.packets ?? [], wire)
     const shown = datagrams.map((p) => `${p.src === client.address ? 'client → server' : 'server → client'} ${JSON.stringify(p.payload?.toString('utf8'))}`)
     return [
       {
         description: 'the server printed the sender\'s address and its message',
-        passed: received === `Mensagem recebida de ('${client.address}', ${datagrams[0]?.sport}): Olá, servidor UDP!`,
+        passed: sender(datagrams[0]?.sport).some((from) => received === `Mensagem recebida de ${from}: Olá, servidor UDP!`),
         reason: received ? `printed ${JSON.stringify(received)}` : 'the server printed no message',
       },
       {

@@ -1,19 +1,31 @@
-// The likely mistake behind a failed run, in words a student knows, in Portuguese or English. Generic rules
-// read the evidence any scenario has (exit codes, stderr, listening sockets); a scenario adds its own.
+// The likely mistakes behind a failed run, in words a student knows, in Portuguese or English. Generic rules
+// read the evidence any scenario has (exit codes, output, listening sockets, captures, fault counters); a
+// scenario adds its own. Each rule also checks the evidence that would rule it out, so no hint is a guess.
 import { errorLine } from './checks.ts'
+import {
+  capturedBy, closestLine, connections, expectedPort, isLoopback, isServer, listenersOf, serverProto, servers, stuck, submittedHosts,
+} from './hint-evidence.ts'
 import type { Hint, HintEvidence, HintRule } from '../model/hints.ts'
-import type { Scenario } from '../model/scenario.ts'
+import type { HostRun, Packet, Scenario } from '../model/scenario.ts'
 
-const PORT = 12345
+const quote = (text: string) => JSON.stringify(text)
+const stderrOf = (e: HintEvidence) => submittedHosts(e).flatMap((h) => h.stderr.map((l) => l.text)).join('\n')
+const stdoutOf = (e: HintEvidence) => submittedHosts(e).flatMap((h) => h.stdout.map((l) => l.text)).join('\n')
+/** A host that may be a server: the scenario says it listens, or the scenario is not known. */
+const mayServe = (e: HintEvidence, host: HostRun) => !e.scenario?.hosts || isServer(e, host.host)
+const crashed = (h: HostRun) => h.exitCode !== null && h.exitCode !== 0
+/** The host a client should reach (LAB_SERVER_HOST's value): the scenario's first listening host. */
+const serverName = (e: HintEvidence) => Object.entries(e.scenario?.hosts ?? {}).find(([, spec]) => spec.listens !== undefined)?.[0] ?? 'server'
 
-function submittedHosts({ run, submitted }: HintEvidence) {
-  return submitted.map((name) => run.hosts[name]).filter((host) => host !== undefined)
-}
+const PYTHON2 = [
+  { pattern: /Missing parentheses in call to 'print'/, 'pt-BR': 'print sem parênteses; escreva print(...)', en: 'print without parentheses; write print(...)' },
+  { pattern: /name 'raw_input' is not defined/, 'pt-BR': 'raw_input() não existe em Python 3', en: 'raw_input() does not exist in Python 3' },
+  { pattern: /multiple exception types must be parenthesized/, 'pt-BR': 'except X, e; escreva except X as e', en: 'except X, e; write except X as e' },
+]
+const python2 = (e: HintEvidence) => PYTHON2.find(({ pattern }) => pattern.test(stderrOf(e)))
 
-const stderrOf = (evidence: HintEvidence) => submittedHosts(evidence).flatMap((h) => h.stderr.map((l) => l.text)).join('\n')
-const stdoutOf = (evidence: HintEvidence) => submittedHosts(evidence).flatMap((h) => h.stdout.map((l) => l.text)).join('\n')
-
-export const GENERIC_HINTS: HintRule[] = [
+/** What stops a program before it talks to anybody. */
+const BEFORE_THE_NETWORK: HintRule[] = [
   {
     id: 'output-flood',
     match: (e) => submittedHosts(e).some((h) => h.outputCut) ? {
@@ -22,14 +34,31 @@ export const GENERIC_HINTS: HintRule[] = [
     } : undefined,
   },
   {
+    id: 'python2',
+    match: (e) => {
+      const found = python2(e)
+      return found ? {
+        'pt-BR': `Seu programa está escrito em Python 2 (${found['pt-BR']}), mas o lab roda Python 3.`,
+        en: `Your program is written in Python 2 (${found.en}), but the lab runs Python 3.`,
+      } : undefined
+    },
+  },
+  {
     id: 'syntax-error',
     match: (e) => {
       const line = stderrOf(e).split('\n').find((l) => /\b(SyntaxError|IndentationError|TabError)\b/.test(l))
-      return line ? {
+      return line && !python2(e) ? {
         'pt-BR': `Seu programa nem chegou a rodar: erro de sintaxe (${line.trim()}). Corrija a linha indicada no erro.`,
         en: `Your program never ran: a syntax error (${line.trim()}). Fix the line the error points to.`,
       } : undefined
     },
+  },
+  {
+    id: 'input',
+    match: (e) => /EOFError: EOF when reading a line/.test(stderrOf(e)) ? {
+      'pt-BR': `Seu programa chamou input(), mas no lab ninguém digita (EOFError). Use valores fixos: o servidor é '${serverName(e)}' (os.environ['LAB_SERVER_HOST']), porta ${expectedPort(e)}.`,
+      en: `Your program called input(), but nobody types in the lab (EOFError). Use fixed values: the server is '${serverName(e)}' (os.environ['LAB_SERVER_HOST']), port ${expectedPort(e)}.`,
+    } : undefined,
   },
   {
     id: 'encode',
@@ -38,6 +67,149 @@ export const GENERIC_HINTS: HintRule[] = [
       en: "Sockets send bytes, not text: call message.encode('utf-8') before send().",
     } : undefined,
   },
+]
+
+/** Where the programs listen and connect. */
+const WHERE: HintRule[] = [
+  {
+    id: 'wrong-port',
+    match: (e) => {
+      const port = expectedPort(e)
+      for (const host of submittedHosts(e).filter((h) => mayServe(e, h))) {
+        const listeners = listenersOf(host)
+        if (listeners.length && !listeners.some((l) => l.port === port)) {
+          return {
+            'pt-BR': `O servidor escuta na porta ${listeners[0].port}, mas o exercício usa a porta ${port} (LAB_PORT).`,
+            en: `The server listens on port ${listeners[0].port}, but the exercise uses port ${port} (LAB_PORT).`,
+          }
+        }
+      }
+      return undefined
+    },
+  },
+  {
+    id: 'bound-to-localhost',
+    match: (e) => {
+      const port = expectedPort(e)
+      const host = submittedHosts(e).find((h) => mayServe(e, h) && listenersOf(h).length > 0 && listenersOf(h).every((l) => isLoopback(l)))
+      if (!host) return undefined
+      if (listenersOf(host).every((l) => l.proto === 'tcp')) {
+        return {
+          'pt-BR': `O servidor escuta só em localhost (127.0.0.1), então clientes de outras máquinas são recusados: use bind(('0.0.0.0', ${port})).`,
+          en: `The server listens on localhost (127.0.0.1) only, so clients on other hosts are refused: bind(('0.0.0.0', ${port})) instead.`,
+        }
+      }
+      const unreachable = capturedBy(host).filter((p) => p.src === host.address && p.icmp?.type === 3 && p.icmp.code === 3).length
+      return {
+        'pt-BR': `O servidor UDP escuta só em localhost (127.0.0.1): os datagramas de outras máquinas voltam como ICMP "porta inalcançável" (${unreachable} na captura). Use bind(('0.0.0.0', ${port})).`,
+        en: `The UDP server listens on localhost (127.0.0.1) only: datagrams from other hosts are answered with ICMP "port unreachable" (${unreachable} in the capture). Use bind(('0.0.0.0', ${port})).`,
+      }
+    },
+  },
+  {
+    id: 'client-wrong-port',
+    match: (e) => {
+      const miss = clientMiss(e)
+      return miss?.port !== undefined ? {
+        'pt-BR': `O cliente chegou ao servidor, mas na porta ${miss.port}: o servidor escuta na ${expectedPort(e)} (a captura mostra ${miss.what === 'SYN' ? 'SYN' : 'datagrama'} para ${miss.server}:${miss.port}). Use a porta ${expectedPort(e)}.`,
+        en: `The client reached the server, but on port ${miss.port}: the server listens on ${expectedPort(e)} (the capture shows ${miss.what} to ${miss.server}:${miss.port}). Use port ${expectedPort(e)}.`,
+      } : undefined
+    },
+  },
+  {
+    id: 'client-wrong-host',
+    match: (e) => {
+      const miss = clientMiss(e)
+      if (!miss || miss.port !== undefined) return undefined
+      const where = {
+        self: { 'pt-BR': 'nada saiu do cliente para a rede: localhost, 127.0.0.1 e socket.gethostname() são a própria máquina do cliente', en: "nothing left the client: localhost, 127.0.0.1 and socket.gethostname() are the client's own machine" },
+        name: { 'pt-BR': 'o nome que o cliente usou não existe no lab', en: 'the name the client used does not exist in the lab' },
+        outside: { 'pt-BR': 'o endereço que o cliente usou fica fora da rede do lab', en: "the address the client used is outside the lab's network" },
+        other: { 'pt-BR': `o cliente tentou ${miss.address}, que não é o servidor`, en: `the client tried ${miss.address}, which is not the server` },
+      }[miss.reason ?? 'self']
+      const to = `(os.environ.get('LAB_SERVER_HOST', '${miss.server}'), ${expectedPort(e)})`
+      return {
+        'pt-BR': `Nenhum ${miss.what === 'SYN' ? 'SYN' : 'datagrama'} chegou ao servidor (${where['pt-BR']}). Conecte a ${to}.`,
+        en: `No ${miss.what === 'SYN' ? 'SYN' : 'datagram'} reached the server (${where.en}). Connect to ${to}.`,
+      }
+    },
+  },
+  {
+    id: 'udp-no-reply',
+    match: (e) => {
+      const port = expectedPort(e)
+      for (const server of submittedHosts(e).filter((h) => isServer(e, h.host) && h.exitCode === null)) {
+        const seen = capturedBy(server).filter((p) => p.proto === 'udp')
+        const asked = seen.filter((p) => p.dst === server.address && p.dport === port)
+        const dropped = Object.values(server.faultCounters ?? {}).reduce((sum, n) => sum + n, 0)
+        // Only a socket that can receive them got them: not one bound to localhost (its kernel answered ICMP
+        // port unreachable instead), not when the lab dropped datagrams on the way in (udp-lost).
+        const reachable = listenersOf(server).some((l) => l.proto === 'udp' && l.port === port && !isLoopback(l))
+        if (!asked.length || !reachable || dropped > 0 || seen.some((p) => p.src === server.address)) continue
+        return {
+          'pt-BR': `O servidor recebeu ${asked.length} datagrama(s) e não respondeu nenhum para a rede: depois de recvfrom(), responda com sendto(resposta, endereco), usando o endereço que recvfrom() devolveu (não localhost).`,
+          en: `The server got ${asked.length} datagram(s) and sent no answer onto the network: after recvfrom(), reply with sendto(answer, address), using the address recvfrom() returned (not localhost).`,
+        }
+      }
+      return undefined
+    },
+  },
+  {
+    id: 'udp-lost',
+    match: (e) => {
+      const dropped = Object.values(e.run.hosts).reduce((sum, h) => sum + Object.values(h.faultCounters ?? {}).reduce((a, n) => a + n, 0), 0)
+      const waiting = submittedHosts(e).find((h) => !isServer(e, h.host) && stuck(e, h))
+      return waiting && dropped > 0 && serverProto(e) === 'udp' ? {
+        'pt-BR': `O lab descartou ${dropped} pacote(s), e o UDP não reenvia nem avisa: ${waiting.host} ficou esperando para sempre em recvfrom(). Use settimeout() e trate socket.timeout (reenvie ou desista).`,
+        en: `The lab dropped ${dropped} packet(s), and UDP neither resends nor tells: ${waiting.host} kept waiting in recvfrom() forever. Use settimeout() and handle socket.timeout (resend or give up).`,
+      } : undefined
+    },
+  },
+]
+
+interface Miss {
+  what: 'SYN' | 'datagram'
+  /** The server the client should have reached. */
+  server: string
+  /** The port it reached the server on instead, when it did. */
+  port?: number
+  /** Why it reached no server: its own machine, a name the lab has not, an address outside, another address. */
+  reason?: 'self' | 'name' | 'outside' | 'other'
+  address?: string
+}
+
+/** A submitted client that failed to reach the server: where it went instead. Undefined when it aimed at the
+ * server's address and port (then the server refused or stayed quiet, or the lab cut the path: not its mistake). */
+function clientMiss(e: HintEvidence): Miss | undefined {
+  const port = expectedPort(e)
+  const proto = serverProto(e)
+  const serverHosts = servers(e)
+  if (!proto || !serverHosts.length) return undefined
+  for (const client of submittedHosts(e).filter((h) => !isServer(e, h.host))) {
+    const error = crashed(client) ? errorLine(client) ?? '' : ''
+    const gaveUp = /ConnectionRefused|ECONNREFUSED|unreachable|EHOSTUNREACH|ENETUNREACH|No route to host|gaierror|ENOTFOUND|EAI_AGAIN|timed out|Timeout|ETIMEDOUT/i.test(error)
+    if (!gaveUp && !(proto === 'udp' && stuck(e, client))) continue
+    const what = proto === 'tcp' ? 'SYN' : 'datagram'
+    const opens = (p: Packet) => p.src === client.address && p.proto === proto && (proto === 'udp' || p.flags === 'S')
+    const asks = (p: Packet) => p.proto === 'arp' && p.flags === 'request' && p.src === client.address
+    // What the servers captured, and what the client did (a server whose link is down captures nothing).
+    const sent = [...serverHosts.flatMap(capturedBy), ...capturedBy(client)].filter((p) => opens(p) || asks(p))
+    const server = (p: Packet) => serverHosts.find((s) => s.address === p.dst)
+    if (sent.some((p) => server(p) && opens(p) && p.dport === port)) continue
+    const wrongPort = sent.find((p) => server(p) && opens(p))
+    const name = serverName(e)
+    if (wrongPort) return { what, server: server(wrongPort)!.host, port: wrongPort.dport }
+    // It asked for the server's own address and got no answer: the lab took that host away (host-unreachable).
+    if (sent.some((p) => server(p) && asks(p))) continue
+    if (/gaierror|ENOTFOUND|EAI_AGAIN|Name or service not known/i.test(error)) return { what, server: name, reason: 'name' }
+    if (/ENETUNREACH|Network is unreachable/i.test(error)) return { what, server: name, reason: 'outside' }
+    return sent[0] ? { what, server: name, reason: 'other', address: sent[0].dst } : { what, server: name, reason: 'self' }
+  }
+  return undefined
+}
+
+/** Details of the protocol: the text of the messages. */
+const PROTOCOL: HintRule[] = [
   {
     id: 'decode',
     match: (e) => /\bb(['"]).*\1/.test(stdoutOf(e)) ? {
@@ -46,53 +218,81 @@ export const GENERIC_HINTS: HintRule[] = [
     } : undefined,
   },
   {
-    id: 'bound-to-localhost',
-    match: (e) => submittedHosts(e).some((h) => {
-      const tcp = (h.listening ?? []).filter((s) => s.endsWith(`:${PORT}/tcp`))
-      return tcp.length > 0 && tcp.every((s) => s.startsWith('127.'))
-    }) ? {
-      'pt-BR': "O servidor escuta só em localhost (127.0.0.1), então clientes de outras máquinas são recusados: use bind(('0.0.0.0', 12345)).",
-      en: "The server listens on localhost (127.0.0.1) only, so clients on other hosts are refused: bind(('0.0.0.0', 12345)) instead.",
-    } : undefined,
-  },
-  {
-    id: 'wrong-port',
+    id: 'wrong-text',
     match: (e) => {
-      for (const host of submittedHosts(e)) {
-        // 127.0.0.11 is Docker's own DNS resolver, present in every host
-        const listening = (host.listening ?? []).filter((s) => !s.startsWith('127.0.0.11:'))
-        const other = listening.find((s) => s.endsWith('/tcp') && !s.endsWith(`:${PORT}/tcp`))
-        if (other && !listening.some((s) => s.endsWith(`:${PORT}/tcp`))) {
-          const port = other.split(':')[1].split('/')[0]
-          return {
-            'pt-BR': `O servidor escuta na porta ${port}, mas o exercício usa a porta ${PORT} (LAB_PORT).`,
-            en: `The server listens on port ${port}, but the exercise uses port ${PORT} (LAB_PORT).`,
-          }
+      if (submittedHosts(e).some(crashed)) return undefined
+      for (const [name, expectation] of Object.entries(e.scenario?.expect ?? {})) {
+        const host = e.run.hosts[name]
+        const expected = expectation.prints ?? []
+        const printed = host?.stdout.map((l) => l.text) ?? []
+        const missing = expected.find((line) => !printed.includes(line))
+        const closest = missing && closestLine(missing, printed.filter((line) => !expected.includes(line)))
+        if (!host || !missing || !closest) continue
+        const mine = e.submitted.includes(name)
+        const sent = mine ? undefined : sentTo(e, host, closest)
+        return {
+          'pt-BR': `A comunicação funcionou, mas o texto não é o esperado: ${mine ? `seu programa (${name})` : name} deveria imprimir ${quote(missing)} e imprimiu ${quote(closest)}${sent ? `; recebeu do seu programa ${quote(sent)}` : ''}.`,
+          en: `The exchange worked, but the text is not the expected one: ${mine ? `your program (${name})` : name} should print ${quote(missing)} and printed ${quote(closest)}${sent ? `; it received ${quote(sent)} from your program` : ''}.`,
         }
       }
       return undefined
     },
   },
+]
+
+/** The payload a submitted program sent to `host`, as `host` captured it: the one its printed line quotes. */
+function sentTo(e: HintEvidence, host: HostRun, printed: string): string | undefined {
+  const senders = new Set(submittedHosts(e).map((h) => h.address))
+  const payloads = capturedBy(host).filter((p) => senders.has(p.src) && p.dst === host.address && p.length > 0 && p.payload).map((p) => p.payload!.toString('utf8'))
+  return payloads.find((text) => printed.includes(text.trim())) ?? payloads[0]
+}
+
+/** Shown only when no rule above explains the failure. */
+const FALLBACKS: HintRule[] = [
+  {
+    id: 'both-waiting',
+    match: (e) => bothWaiting(e) ? {
+      'pt-BR': 'A conexão foi aberta (SYN, SYN-ACK na captura), mas nenhum byte passou: os dois lados ficaram esperando em recv(). Um deles precisa falar primeiro; veja no enunciado quem.',
+      en: 'The connection opened (SYN, SYN-ACK in the capture), but no byte crossed it: both sides kept waiting in recv(). One of them must speak first; see the exercise for which.',
+    } : undefined,
+  },
   {
     id: 'crashed',
     match: (e) => {
-      const crashed = submittedHosts(e).find((h) => h.exitCode !== null && h.exitCode !== 0)
-      const last = crashed && errorLine(crashed)
-      return crashed ? {
-        'pt-BR': `Seu programa (${crashed.host}) terminou com erro (código ${crashed.exitCode})${last ? `: ${last}` : ''}.`,
-        en: `Your program (${crashed.host}) stopped with an error (exit code ${crashed.exitCode})${last ? `: ${last}` : ''}.`,
+      const host = submittedHosts(e).find(crashed)
+      const last = host && errorLine(host)
+      return host ? {
+        'pt-BR': `Seu programa (${host.host}) terminou com erro (código ${host.exitCode})${last ? `: ${last}` : ''}.`,
+        en: `Your program (${host.host}) stopped with an error (exit code ${host.exitCode})${last ? `: ${last}` : ''}.`,
       } : undefined
     },
   },
 ]
 
-/** The likely mistake behind a failed run of submitted programs: the first rule that matches, the scenario's
- * own rules before the generic ones (most specific first). Empty when nothing failed or nothing matches. */
-export function hintsFor(scenario: Pick<Scenario, 'hints'>, evidence: HintEvidence): Hint[] {
+/** An established connection that carried no byte either way, with both of its programs still running. */
+export function bothWaiting(e: HintEvidence): boolean {
+  return connections(e).some((c) => c.established && c.bytes === 0 && c.client.exitCode === null && c.server.exitCode === null &&
+    (e.submitted.includes(c.client.host) || e.submitted.includes(c.server.host)))
+}
+
+/** A scenario's rule naming who speaks first when both sides waited in recv(). */
+export function speaksFirst(id: string, text: Record<'pt-BR' | 'en', string>): HintRule {
+  return { id, match: (e) => (bothWaiting(e) ? text : undefined) }
+}
+
+/**
+ * The likely mistakes behind a failed run of submitted programs: every rule that matches, most basic first
+ * (the program never ran, then where it listens or connects, then the scenario's protocol, then the text);
+ * the fallbacks (both sides waiting, a bare crash) only when nothing else matched. Callers that show one
+ * hint take the first. Empty when nothing failed or nothing matches.
+ */
+export function hintsFor(scenario: Partial<Pick<Scenario, 'hints' | 'hosts' | 'expect'>>, evidence: HintEvidence): Hint[] {
   if (evidence.submitted.length === 0 || evidence.checks.every((check) => check.passed)) return []
-  for (const rule of [...(scenario.hints ?? []), ...GENERIC_HINTS]) {
-    const text = rule.match(evidence)
-    if (text) return [{ id: rule.id, text }]
-  }
-  return []
+  const full: HintEvidence = { ...evidence, scenario: evidence.scenario ?? scenario }
+  const matching = (rules: HintRule[]) => rules.flatMap((rule) => {
+    const text = rule.match(full)
+    return text ? [{ id: rule.id, text }] : []
+  })
+  const found = matching([...BEFORE_THE_NETWORK, ...WHERE, ...(scenario.hints ?? []), ...PROTOCOL])
+  return found.length ? found : matching(FALLBACKS)
 }

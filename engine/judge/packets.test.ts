@@ -74,3 +74,15 @@ it(`decodes at most ${MAX_PACKETS_DECODED} packets of a capture and counts the r
 it('says why a file that is not a pcap capture could not be read', async () => {
   expect(await readPcap(Buffer.from('this is not a capture at all'))).toEqual({ packets: [], undecodable: 0, notDecoded: 0, unreadable: 'unknown magic number: 74686973' })
 })
+
+it('reads a capture that stopped at its cap, so its unwritten packets are not a loss', () => {
+  expect(readSidecarLog([
+    'lab-net[server]: tcpdump ended (0): 100000 packets captured 180000 packets received by filter 0 packets dropped by kernel',
+    'lab-net[server]: capture capped at 100000 packets: the pcap holds what came before',
+  ])).toEqual({ captureLost: 80000, captureCapped: '100000 packets' })
+})
+
+it('reads which engine applied a sidecar\'s impairments', () => {
+  expect(readSidecarLog(['lab-net[client]: impairments by userspace (NFQUEUE 0, out)', 'lab-net[client]: counters {"delay":10,"reorder":3}']))
+    .toEqual({ impairedBy: 'userspace', counters: { delay: 10, reorder: 3 } })
+})

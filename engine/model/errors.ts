@@ -33,6 +33,8 @@ export const errors = {
     new LabError(`${command} does not take ${option} (its options: ${known.join(', ')})`),
   badGrading: (where: string, detail: string) => new LabError(`${where}: ${detail}`),
   engineFailed: (engine: string, detail: string) => new LabError(`grading on engine ${engine} failed: ${detail}`),
+  impairMode: (variable: string, value: string, modes: readonly string[]) =>
+    new LabError(`${variable}="${value}" is not an impairment engine: use ${modes.join(', ')} (auto: netem where the kernel has it)`),
   phaseTimeout: (phase: string, ms: number) =>
     new LabError(`the "${phase}" phase did not finish within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`, EXIT.failed),
 } as const

@@ -15,6 +15,12 @@ export interface HintEvidence {
   checks: Check[]
   /** Hosts that ran a submitted program. */
   submitted: string[]
+  /** What the scenario declared (its hosts' ports, its expected lines and exits); hintsFor fills it in. Written
+   * as the shape a Scenario has, so that this vocabulary needs nothing of the scenario's (which needs HintRule). */
+  scenario?: {
+    hosts?: Record<string, { listens?: number }>
+    expect?: Record<string, { prints?: string[]; exit?: number | 'running' }>
+  }
 }
 
 export interface HintRule {

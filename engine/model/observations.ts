@@ -65,6 +65,8 @@ export interface HostRun {
   outputCut?: boolean
   /** Packets each fault dropped or rejected on this host, by fault kind, as the sidecar counted them. */
   faultCounters?: Record<string, number>
+  /** Which applied this host's impairments (delay, jitter, …): the kernel's netem or the sidecar's userspace engine. */
+  impairedBy?: 'netem' | 'userspace'
 }
 
 export interface LabRun {
@@ -73,5 +75,7 @@ export interface LabRun {
   skipped?: string
   /** Phases that went wrong (the lab did not come up, a host outlived the deadline), in words. */
   problems: string[]
+  /** What is worth saying but fails nothing (a capture stopped at its cap, packets left undecoded), in words. */
+  notes?: string[]
 }
 

@@ -30,23 +30,57 @@ export type Protocol = 'tcp' | 'udp' | 'icmp' | 'all'
 /** Packets arriving at the host ('in'), leaving it ('out'), or both. */
 export type Direction = 'in' | 'out' | 'both'
 
+/** Which packets an impairment touches and when: by default everything the host sends ('out'), all the time.
+ * Times count from the program's start; `everyMs` repeats the window (a loss burst every second). */
+export interface ImpairScope {
+  host: string
+  direction?: Direction
+  protocol?: Protocol
+  /** Only packets to or from this host. */
+  peer?: string
+  atMs?: number
+  forMs?: number
+  everyMs?: number
+  /** Several windows instead of one (a flapping link). */
+  phases?: { atMs: number; forMs?: number; everyMs?: number }[]
+}
+
+/** netem's jitter distributions. */
+export type Distribution = 'uniform' | 'normal' | 'pareto' | 'paretonormal'
+/** Gilbert–Elliott (netem `loss gemodel p r 1-h 1-k`, in %): `p` good to bad, `r` bad to good, and the loss in
+ * each state (default 100 % in bad, 0 % in good); or netem's 4-state Markov model (`loss state p13 p31 p32 p23 p14`). */
+export type BurstModel =
+  | { p: number; r: number; badLoss?: number; goodLoss?: number }
+  | { p13: number; p31?: number; p32?: number; p23?: number; p14?: number }
+
 /**
  * A network fault, applied by the host's network sidecar before its program starts (or at `atMs` after it
- * started, for a partition). Faults are data; engine/faults.ts turns them into nftables rules and tc qdiscs.
+ * started, for a partition). Faults are data; engine/plan/faults.ts turns them into nftables rules, tc qdiscs,
+ * and impairments (engine/plan/impair.ts) that netem or the sidecar's userspace engine applies.
  */
 export type Fault =
-  /** Drops `percent` % of the matching packets at random (nftables numgen). */
-  | { kind: 'loss'; host: string; percent: number; protocol?: Protocol; direction?: Direction }
+  /** Drops `percent` % of the matching packets at random (nftables numgen; the impairment engine when it has a
+   * peer, a time or a correlation). Direction 'in' by default. */
+  | ({ kind: 'loss'; percent: number; correlation?: number } & ImpairScope)
+  /** Holds each packet `ms` (± `jitterMs` in a distribution, each delay correlated by `correlation` % with the last). */
+  | ({ kind: 'delay'; ms: number; jitterMs?: number; distribution?: Distribution; correlation?: number } & ImpairScope)
+  /** With a delay: `percent` % of the packets go at once, ahead of the delayed ones (after `gap` - 1 delayed). */
+  | ({ kind: 'reorder'; percent: number; gap?: number; correlation?: number } & ImpairScope)
+  /** Sends `percent` % of the packets twice. */
+  | ({ kind: 'duplicate'; percent: number; correlation?: number } & ImpairScope)
+  /** Flips one bit in `percent` % of the packets; `recomputeChecksum` fixes the TCP/UDP checksum after it. */
+  | ({ kind: 'corrupt'; percent: number; recomputeChecksum?: boolean; correlation?: number } & ImpairScope)
+  /** Loses packets in bursts, as a Markov model says. */
+  | ({ kind: 'burst-loss'; model: BurstModel } & ImpairScope)
   /** Drops everything silently: the host looks unreachable, connections time out. */
   | { kind: 'blackhole'; host: string }
   /** Answers with a TCP reset (or ICMP port unreachable for UDP): the host refuses. */
   | { kind: 'reject'; host: string; protocol?: 'tcp' | 'udp'; port?: number }
   /** Cuts traffic between two hosts, from `atMs` after the first host's program started, for `forMs`. */
   | { kind: 'partition'; between: [string, string]; atMs?: number; forMs?: number }
-  /** Limits what the host sends to `kbit` kilobits per second (tc tbf). */
-  | { kind: 'rate'; host: string; kbit: number }
-  /** Delays what the host sends (tc netem; skipped where the kernel has no sch_netem). */
-  | { kind: 'delay'; host: string; ms: number; jitterMs?: number }
+  /** Limits what the host sends to `kbit` kilobits per second (tc tbf); with `queue` (packets waiting, beyond
+   * which they drop), a direction, a filter or a time, the impairment engine. */
+  | ({ kind: 'rate'; kbit: number; queue?: number } & ImpairScope)
   /** Takes the host's interface down: its address stays in the lab's DNS, but nobody answers ARP for it. */
   | { kind: 'disconnect'; host: string }
 

@@ -20,14 +20,23 @@ const scenario: Scenario = {
 describe('docker-compose.yml', () => {
   it('keeps every lab network internal', () => {
     expect(Object.values(base.networks).every((network) => network.internal === true)).toBe(true)
+    // no address of the machine on a lab's bridge (test/isolation.test.ts looks at the bridge)
+    expect(base.networks.lab.driver_opts).toEqual({ 'com.docker.network.bridge.inhibit_ipv4': 'true' })
   })
 
-  it('gives program containers no capabilities and the sidecars only network ones', () => {
+  it('gives program containers only what dropping to `lab` needs, and the sidecars only network ones, all bounded', () => {
     for (const name of ['server', 'client']) {
       expect(base.services[name].cap_drop).toEqual(['ALL'])
-      expect(base.services[name].cap_add).toBeUndefined()
+      // lab-drop uses these to become `lab` with no capabilities before the program starts (test/sandbox.test.ts)
+      expect(base.services[name].cap_add).toEqual(['SETUID', 'SETGID', 'SETPCAP'])
       expect(base.services[name].privileged).toBeUndefined()
+      expect(base.services[name].tmpfs).toEqual(['/tmp:size=16m,mode=1777'])
       expect(base.services[`${name}-net`].cap_add).toEqual(['NET_ADMIN', 'NET_RAW', 'SETUID', 'SETGID'])
+      for (const service of [base.services[name], base.services[`${name}-net`]]) {
+        expect(service.security_opt).toEqual(['no-new-privileges:true'])
+        expect(service).toMatchObject({ pids_limit: expect.any(Number), mem_limit: expect.any(String), cpus: 1 })
+        expect(service.logging).toEqual({ driver: 'json-file', options: { 'max-size': '8m', 'max-file': '2' } })
+      }
       expect(base.services[`${name}-net`].network_mode).toBe(`service:${name}`)
     }
   })
@@ -118,4 +127,12 @@ it('starts the clock of timed faults when the program starts: once the hosts it 
   const compose = labCompose(base, { ...scenario, faults: [{ kind: 'partition', between: ['client', 'server'], atMs: 3000, forMs: 3000 }] }, run)
   expect(JSON.parse(compose.services['client-net'].environment!.LAB_NET)).toMatchObject({ waitFor: ['server'], timed: [{ atMs: 3000, untilMs: 6000 }] })
   expect(JSON.parse(compose.services['client2-net'].environment!.LAB_NET).waitFor).toBeUndefined()
+})
+
+it('hides the reference programs and their compiled copies from a host that runs a submission, and only there', () => {
+  const submissions = { server: { dir: '/tmp/run/submission-server', command: ['python3', '/opt/lab/submission/s.py'], source: 's.py' } }
+  const compose = labCompose(base, scenario, { ...run, submissions })
+  expect(compose.services.server.tmpfs).toEqual(['/tmp:size=16m,mode=1777', '/opt/lab/programs:size=1m,mode=0755', '/opt/lab/node-cache:size=1m,mode=0755'])
+  expect(compose.services.server.environment).toMatchObject({ LAB_OUTPUT_LIMIT: '1048576' })
+  expect(compose.services.client.tmpfs).toEqual(['/tmp:size=16m,mode=1777'])
 })

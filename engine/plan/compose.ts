@@ -49,6 +49,9 @@ export function programCommand(program: string, impl: Impl, args: string[] = [])
 
 export const sidecarName = (host: string) => `${host}-net`
 
+/** Folders of the image that a host running a submission sees empty (an empty tmpfs over each). */
+export const HIDDEN_FROM_SUBMISSIONS = ['/opt/lab/programs', '/opt/lab/node-cache']
+
 export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdentity): ComposeFile {
   const labels = { [LABEL.run]: run.runId, [LABEL.scenario]: scenario.id }
   const services: Record<string, ComposeService> = {}
@@ -84,6 +87,8 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
     if (submission) {
       service.command = submission.command
       service.volumes = [...(template.volumes as string[] ?? []), `${submission.dir}:${SUBMISSION_DIR}:ro`]
+      // A submission must not read the reference solutions, nor their type-stripped copies in Node's cache.
+      service.tmpfs = [...(template.tmpfs as string[] ?? []), ...HIDDEN_FROM_SUBMISSIONS.map((dir) => `${dir}:size=1m,mode=0755`)]
       service.environment = { ...service.environment, LAB_OUTPUT_LIMIT: String(OUTPUT_LIMIT_BYTES) }
     }
     if (spec.inside) {

@@ -49,13 +49,15 @@ describe('netPlans', () => {
     expect(client.timed![1].nft).toContain('ip saddr {{address:other}} counter drop')
   })
 
-  it('limits the egress rate with tbf, and delays with netem', () => {
+  it('limits the egress rate with tbf, and delays with netem or the userspace engine, as one plan', () => {
     expect(plansFor({ kind: 'rate', host: 'server', kbit: 1000 }).server.tc).toEqual([
       ['qdisc', 'add', 'dev', 'eth0', 'root', 'tbf', 'rate', '1000kbit', 'burst', '3000', 'latency', '200ms'],
     ])
-    expect(plansFor({ kind: 'delay', host: 'server', ms: 100, jitterMs: 10 }).server.netem).toEqual([
-      ['qdisc', 'add', 'dev', 'eth0', 'root', 'netem', 'delay', '100ms', '10ms'],
-    ])
+    expect(plansFor({ kind: 'delay', host: 'server', ms: 100, jitterMs: 10 }).server.impair).toEqual({
+      mode: 'auto',
+      rules: [{ kind: 'delay', ms: 100, jitterMs: 10, direction: 'out' }],
+      netem: [['qdisc', 'add', 'dev', 'eth0', 'root', 'netem', 'delay', '100ms', '10ms']],
+    })
   })
 
   it('refuses a fault on an undeclared host or with an impossible value', () => {
@@ -63,7 +65,7 @@ describe('netPlans', () => {
     expect(() => plansFor({ kind: 'loss', host: 'server', percent: 130 })).toThrow('loss must be a whole number from 0 to 100 %, not 130')
     expect(() => plansFor({ kind: 'loss', host: 'server', percent: 12.5 })).toThrow('loss must be a whole number from 0 to 100 %, not 12.5')
     expect(() => plansFor({ kind: 'rate', host: 'server', kbit: 0.5 })).toThrow('rate must be a whole number of kbit/s from 1, not 0.5')
-    expect(() => plansFor({ kind: 'delay', host: 'server', ms: -1 })).toThrow('delay must be 0 ms or more, not -1 ms (jitter 0 ms)')
+    expect(() => plansFor({ kind: 'delay', host: 'server', ms: -1 })).toThrow('fault delay on server: delay and jitter must be 0 ms or more')
     expect(() => plansFor({ kind: 'partition', between: ['client', 'server'], atMs: -5 })).toThrow('partition must start and last 0 ms or more, not at -5 ms for undefined ms')
     expect(plansFor({ kind: 'loss', host: 'server', percent: 100 }).server.nft).toContain('numgen random mod 100 < 100 ')
   })

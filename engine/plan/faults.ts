@@ -1,6 +1,9 @@
 // Turns a scenario's faults (data) into what each host's network sidecar applies: nftables rulesets, timed
-// tables for partitions, tc commands. Pure: the sidecar (services/bin/lab-net.ts) only executes the plan.
+// tables for partitions, tc commands, impairments (impair.ts). Pure: the sidecar (services/bin/lab-net.ts) only
+// executes the plan.
+import type { ImpairMode, ImpairRule } from '../../services/bin/impair.ts'
 import type { NetPlan } from '../../services/bin/lab-net.ts'
+import { impairMode, impairPlan, impairRule, isImpairment, validateImpairment, type ImpairFault } from './impair.ts'
 import type { Direction, Fault, Protocol, Scenario } from '../model/scenario.ts'
 
 /** Placeholder the sidecar replaces with a host's address, resolved inside the lab at apply time. */
@@ -33,15 +36,16 @@ export function validateFaults(scenario: Pick<Scenario, 'hosts' | 'faults'>): vo
     // nftables compares `numgen random mod 100` with a whole number only, and tc takes whole kbit here
     if (fault.kind === 'loss' && !(Number.isInteger(fault.percent) && fault.percent >= 0 && fault.percent <= 100)) throw new Error(`loss must be a whole number from 0 to 100 %, not ${fault.percent}`)
     if (fault.kind === 'rate' && !(Number.isInteger(fault.kbit) && fault.kbit > 0)) throw new Error(`rate must be a whole number of kbit/s from 1, not ${fault.kbit}`)
-    if (fault.kind === 'delay' && !(fault.ms >= 0 && (fault.jitterMs ?? 0) >= 0 && Number.isFinite(fault.ms + (fault.jitterMs ?? 0)))) throw new Error(`delay must be 0 ms or more, not ${fault.ms} ms (jitter ${fault.jitterMs ?? 0} ms)`)
     if (fault.kind === 'partition' && !((fault.atMs ?? 0) >= 0 && (fault.forMs ?? 0) >= 0 && Number.isFinite((fault.atMs ?? 0) + (fault.forMs ?? 0)))) throw new Error(`partition must start and last 0 ms or more, not at ${fault.atMs} ms for ${fault.forMs} ms`)
+    if (isImpairment(fault)) validateImpairment(fault as ImpairFault, scenario.faults ?? [], Object.keys(scenario.hosts))
   }
 }
 
 /** The network plan of every host that has a fault; hosts without one get the default (isolation only). */
-export function netPlans(scenario: Pick<Scenario, 'hosts' | 'faults'>): Record<string, NetPlan> {
+export function netPlans(scenario: Pick<Scenario, 'hosts' | 'faults'>, mode: ImpairMode = impairMode()): Record<string, NetPlan> {
   validateFaults(scenario)
   const plans: Record<string, NetPlan> = {}
+  const impairments: Record<string, ImpairRule[]> = {}
   const rules: Record<string, { input: string[]; output: string[] }> = {}
   const planOf = (host: string) => (plans[host] ??= {})
   const rulesOf = (host: string) => (rules[host] ??= { input: [], output: [] })
@@ -49,6 +53,10 @@ export function netPlans(scenario: Pick<Scenario, 'hosts' | 'faults'>): Record<s
   for (const fault of scenario.faults ?? []) {
     const [host] = hostsOf(fault)
     const plan = planOf(host)
+    if (isImpairment(fault)) {
+      ;(impairments[host] ??= []).push(impairRule(fault as ImpairFault, addressOf))
+      continue
+    }
     switch (fault.kind) {
       case 'loss': {
         if (fault.percent === 0) break
@@ -89,11 +97,9 @@ export function netPlans(scenario: Pick<Scenario, 'hosts' | 'faults'>): Record<s
       case 'disconnect':
         plan.linkDown = true
         break
-      case 'delay':
-        ;(plan.netem ??= []).push(['qdisc', 'add', 'dev', 'eth0', 'root', 'netem', 'delay', `${fault.ms}ms`, ...(fault.jitterMs ? [`${fault.jitterMs}ms`] : [])])
-        break
     }
   }
   for (const [host, { input, output }] of Object.entries(rules)) planOf(host).nft = table('lab', input, output)
+  for (const [host, hostRules] of Object.entries(impairments)) planOf(host).impair = impairPlan(hostRules, mode)
   return plans
 }

@@ -211,6 +211,8 @@ export interface ContainerOutput {
   finishedAt: number | null
   stdout: TimedLine[]
   stderr: TimedLine[]
+  /** The log was longer than the engine reads (LOG_READ_CAP_BYTES): what follows the cap is left unread. */
+  logTruncated?: boolean
 }
 
 export interface TimedLine {
@@ -219,14 +221,43 @@ export interface TimedLine {
   text: string
 }
 
-export async function containerOutput(id: string): Promise<ContainerOutput> {
+/** The most of a container's log the engine reads. A program prints at most 1 MiB (lab-limit.ts) and Docker
+ * keeps at most 16 MiB of it (docker-compose.yml `logging`); whatever a program finds to write to, the lab's
+ * memory holds no more than this of it. */
+export const LOG_READ_CAP_BYTES = 8 * 1024 * 1024
+
+/** A container's log so far, multiplexed, stopping at `cap` bytes; `truncated` when there was more. */
+async function boundedLog(container: Docker.Container, cap: number): Promise<{ log: Buffer; truncated: boolean }> {
+  const stream = await new Promise<NodeJS.ReadableStream & { destroy(): void }>((resolve, reject) => container.modem.dial({
+    path: `/containers/${container.id}/logs?`,
+    method: 'GET',
+    isStream: true, // dockerode buffers the whole log otherwise
+    statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+    options: { stdout: true, stderr: true, timestamps: true, follow: false },
+  }, (error: Error | null, data: NodeJS.ReadableStream & { destroy(): void }) => error ? reject(error) : resolve(data)))
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const done = (truncated: boolean) => resolve({ log: Buffer.concat(chunks).subarray(0, cap), truncated })
+    stream.on('data', (chunk: Buffer) => {
+      if (size > cap) return
+      chunks.push(chunk)
+      size += chunk.length
+      if (size > cap) {
+        stream.destroy()
+        done(true)
+      }
+    })
+    stream.on('end', () => done(false))
+    stream.on('error', reject)
+  })
+}
+
+export async function containerOutput(id: string, cap = LOG_READ_CAP_BYTES): Promise<ContainerOutput> {
   const container = (await api()).getContainer(id)
-  const [info, logs] = await Promise.all([
-    container.inspect(),
-    container.logs({ stdout: true, stderr: true, timestamps: true, follow: false }) as unknown as Promise<Buffer>,
-  ])
+  const [info, { log, truncated }] = await Promise.all([container.inspect(), boundedLog(container, cap)])
   const running = info.State.Running
-  const { stdout, stderr } = demuxLogs(logs)
+  const { stdout, stderr } = demuxLogs(log)
   const networks = Object.values(info.NetworkSettings.Networks ?? {})
   return {
     address: networks[0]?.IPAddress || undefined,
@@ -235,6 +266,7 @@ export async function containerOutput(id: string): Promise<ContainerOutput> {
     finishedAt: running ? null : Date.parse(info.State.FinishedAt),
     stdout: timedLines(stdout),
     stderr: timedLines(stderr),
+    logTruncated: truncated,
   }
 }
 
@@ -254,6 +286,7 @@ export async function waitForLogLine(id: string, prefix: string, timeoutMs: numb
   return new Promise((resolve) => {
     const read = frameReader()
     let text = ''
+    let bytes = 0
     const finish = (at: number | undefined) => {
       clearTimeout(timer)
       signal?.removeEventListener('abort', abort)
@@ -265,10 +298,15 @@ export async function waitForLogLine(id: string, prefix: string, timeoutMs: numb
     if (signal?.aborted) return abort()
     signal?.addEventListener('abort', abort, { once: true })
     stream.on('data', (chunk: Buffer) => {
+      // Whatever the program prints, no more than LOG_READ_CAP_BYTES is read; only the unfinished line is kept.
+      bytes += chunk.length
+      if (bytes > LOG_READ_CAP_BYTES) return finish(undefined)
       const frames = read(chunk)
       text += frames.stdout.toString('utf8') + frames.stderr.toString('utf8')
-      const line = timedLines(text).find((l) => l.text.startsWith(prefix))
-      if (line) finish(line.at)
+      const cut = text.lastIndexOf('\n') + 1
+      const line = timedLines(text.slice(0, cut)).find((l) => l.text.startsWith(prefix))
+      if (line) return finish(line.at)
+      text = text.slice(cut)
     })
     stream.on('end', () => finish(undefined))
     stream.on('error', () => finish(undefined))

@@ -14,9 +14,11 @@ import { onInterrupt } from './teardown.ts'
  * with different programs never run each other's image. */
 export const LAB_IMAGE = 'socket-lab-host'
 export const ONLINE_BASE = 'node:24-bookworm-slim'
-/** Tagged with the Node version copied into it, so a Node upgrade on the host builds a new base. */
-export const OFFLINE_BASE = `socket-lab-base:bookworm-node${process.versions.node}`
-const OFFLINE_PACKAGES = ['libstdc++6', 'iproute2', 'nftables', 'tcpdump', 'python3', 'passwd']
+/** iptables: its legacy backend is the only way to NFQUEUE on kernels without nft's queue (services/bin/lab-impair.py). */
+const OFFLINE_PACKAGES = ['libstdc++6', 'iproute2', 'nftables', 'iptables', 'tcpdump', 'python3', 'passwd']
+/** Tagged with the Node version copied into it and its package list, so a Node upgrade on the host or a new
+ * package builds a new base (an older base would lack the package, and the image build has no network). */
+export const OFFLINE_BASE = `socket-lab-base:bookworm-node${process.versions.node}-${createHash('sha256').update(OFFLINE_PACKAGES.join(',')).digest('hex').slice(0, 8)}`
 const HASH_LABEL = 'socket-lab.services-hash'
 /** A build that takes longer has hung (a stuck mirror, a full disk); the offline base downloads a few MB. */
 export const BUILD_DEADLINE_MS = 10 * 60_000

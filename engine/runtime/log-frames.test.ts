@@ -27,3 +27,19 @@ it('reads a followed log the same wherever the chunks cut it: in a header, in a 
   const bytes = [...LOG].map((byte) => read(Buffer.from([byte])))
   expect(Buffer.concat(bytes.map((p) => p.stdout)).toString()).toBe('Servidor esperando por conexões...\nfim\n')
 })
+
+it('joins a line Docker split into partial messages, keeping only its first timestamp', () => {
+  const long = 'x'.repeat(20_000)
+  const log = Buffer.concat([
+    frame(1, `2026-12-01T21:00:00.1Z ${long.slice(0, 16_384)}`),
+    frame(2, '2026-12-01T21:00:00.15Z erro\n'),
+    frame(1, `2026-12-01T21:00:00.2Z ${long.slice(16_384)}\n`),
+    frame(1, '2026-12-01T21:00:00.3Z fim\n'),
+  ])
+  expect(splitFrames(log).stdout.toString()).toBe(`2026-12-01T21:00:00.1Z ${long}\n2026-12-01T21:00:00.3Z fim\n`)
+  expect(splitFrames(log).stderr.toString()).toBe('2026-12-01T21:00:00.15Z erro\n')
+  // the same when the log is followed and the chunks cut it anywhere
+  const read = frameReader()
+  const pieces = [log.subarray(0, 9000), log.subarray(9000, 16_500), log.subarray(16_500)]
+  expect(Buffer.concat(pieces.map((piece) => read(piece).stdout)).toString()).toBe(`2026-12-01T21:00:00.1Z ${long}\n2026-12-01T21:00:00.3Z fim\n`)
+})

@@ -76,16 +76,18 @@ async function runLab(lab: Lab): Promise<LabRun> {
   const endedAt = Date.now()
   await stopSidecars(lab)
   const hosts: Record<string, HostRun> = {}
+  const notes: string[] = []
   let skipped: string | undefined
   const collect = Promise.all(lab.hosts.map(async (host) => {
     const collected = await collectHost(lab, host, endedAt)
     if (!collected) return
     hosts[host.name] = collected.run
     problems.push(...collected.problems)
+    notes.push(...collected.notes)
     skipped ??= collected.skipped
   }))
   await withDeadline(collect, COLLECT_DEADLINE_MS, 'collect output').catch((error: Error) => problems.push(error.message))
-  return { hosts, problems, skipped }
+  return { hosts, problems, skipped, ...(notes.length ? { notes } : {}) }
 }
 
 /** Waits until every listening host's sidecar saw its port open; what went wrong otherwise, in words. */
@@ -130,24 +132,34 @@ async function stopSidecars(lab: Lab): Promise<void> {
 }
 
 /** What one host did: its program's output re-based on its start, and what its sidecar reported and captured. */
-async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ run: HostRun; problems: string[]; skipped?: string } | undefined> {
+async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ run: HostRun; problems: string[]; notes: string[]; skipped?: string } | undefined> {
   if (!host.program) return undefined
   const run = hostRun(host.name, await host.program.output(), endedAt)
   const problems: string[] = []
-  if (!host.sidecar) return { run, problems }
+  const notes: string[] = []
+  if (!host.sidecar) return { run, problems, notes }
   const sidecar = await host.sidecar.output()
   const net = readSidecarLog(sidecar.stdout.map((line) => line.text))
   run.faultCounters = net.counters
+  run.impairedBy = net.impairedBy
   run.address ??= net.address
   run.listening = net.listening
   if (sidecar.exitCode !== null && sidecar.exitCode !== 0 && !net.counters) {
     problems.push(`the network sidecar of ${host.name} failed: ${sidecar.stderr.at(-1)?.text ?? `exit code ${sidecar.exitCode}`}`)
   }
   const pcap = captures(lab.plan, host.name) ? await host.sidecar.readFile(`/capture/${host.name}.pcap`) : undefined
-  if (pcap) run.packets = (await readPcap(pcap)).packets
+  if (pcap) {
+    const read = await readPcap(pcap)
+    run.packets = read.packets
+    if (read.notDecoded) notes.push(`${read.notDecoded} packets of ${host.name}'s capture were not decoded: the checks read the first ${read.packets.length}`)
+    if (read.undecodable) notes.push(`${read.undecodable} frames of ${host.name}'s capture could not be decoded`)
+    if (read.unreadable) problems.push(`the capture of ${host.name} could not be read to its end: ${read.unreadable}`)
+  }
+  if (net.captureCapped) notes.push(`the capture of ${host.name} stopped at its cap (${net.captureCapped})`)
   if (pcap && lab.plan.captureDir) await writeFile(path.join(lab.plan.captureDir, `${lab.plan.scenario.id}-${host.name}.pcap`), pcap)
-  if (net.captureLost) problems.push(`the capture of ${host.name} missed ${net.captureLost} packets`)
-  return { run, problems, skipped: net.skipped }
+  // A capped capture stopped on purpose: what it did not write was never meant to be kept.
+  if (net.captureLost && !net.captureCapped) problems.push(`the capture of ${host.name} missed ${net.captureLost} packets`)
+  return { run, problems, notes, skipped: net.skipped }
 }
 
 /** What a sidecar reported: its fault counters when it stopped, and why it skipped a fault, if it did. */
@@ -159,6 +171,9 @@ export interface SidecarReport {
   listening?: string[]
   /** Packets tcpdump saw but did not write (its closing statistics), when there were any. */
   captureLost?: number
+  /** The capture reached its cap (`100000 packets`, `64 MiB`) and stopped before the lab ended. */
+  captureCapped?: string
+  impairedBy?: 'netem' | 'userspace'
 }
 
 export function readSidecarLog(lines: string[]): SidecarReport {
@@ -174,6 +189,8 @@ export function readSidecarLog(lines: string[]): SidecarReport {
     result.address ??= line.match(/^lab-net\[[\w-]+\]: address ([\d.]+)$/)?.[1]
     const counters = line.match(/^lab-net\[[\w-]+\]: counters (\{.*\})$/)
     if (counters) result.counters = JSON.parse(counters[1]) as Record<string, number>
+    result.captureCapped ??= line.match(/^lab-net\[[\w-]+\]: capture capped at (.+?): /)?.[1]
+    result.impairedBy ??= line.match(/^lab-net\[[\w-]+\]: impairments by (netem|userspace)\b/)?.[1] as SidecarReport['impairedBy']
     const skip = line.match(/^lab-net\[[\w-]+\]: skip: (.*)$/)
     if (skip) result.skipped ??= skip[1]
   }
@@ -194,6 +211,6 @@ export function hostRun(host: string, output: docker.ContainerOutput, endedAt: n
     elapsedMs: Math.max(0, (output.finishedAt ?? endedAt) - zero),
     stdout: rebase(output.stdout),
     stderr: rebase(output.stderr.filter((line) => line !== mark)),
-    outputCut: output.stderr.some((line) => line.text.startsWith(OUTPUT_CUT_MARK)),
+    outputCut: output.logTruncated === true || output.stderr.some((line) => line.text.startsWith(OUTPUT_CUT_MARK)),
   }
 }

@@ -4,8 +4,10 @@
 // (engine/faults.ts) as JSON in LAB_NET; it reports on stdout, one `lab-net[host]: …` line per step.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { lookup } from 'node:dns/promises'
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { listeningSockets } from './proc-sockets.ts'
+import { startImpairments, type ImpairPlan, type Impairments } from './impair.ts'
 
 export interface NetPlan {
   /** nftables ruleset applied before the program starts. */
@@ -16,8 +18,8 @@ export interface NetPlan {
   timed?: { atMs: number; untilMs?: number; table: string; nft: string; misdirect?: string }[]
   /** tc commands (argv after `tc`), for rate limits. */
   tc?: string[][]
-  /** tc commands that need sch_netem; where the kernel lacks it the scenario is skipped, not failed. */
-  netem?: string[][]
+  /** Delay, jitter, reordering, duplication, corruption, burst loss: by netem or the userspace engine (impair.ts). */
+  impair?: ImpairPlan
   /** Write every packet of eth0 to /capture/<host>.pcap. */
   capture?: boolean
   /** Take eth0 down once set up: the host's address then belongs to nobody. */
@@ -73,23 +75,6 @@ function counters(table?: string, totals: Record<string, number> = {}): Record<s
   }
   return totals
 }
-/** Sockets listening in this namespace (TCP LISTEN, bound UDP), as `address:port/proto`, read from /proc. */
-function listeningSockets(): string[] {
-  const found: string[] = []
-  for (const proto of ['tcp', 'udp'] as const) {
-    let table = ''
-    try { table = readFileSync(`/proc/net/${proto}`, 'utf8') } catch { continue }
-    for (const row of table.split('\n').slice(1)) {
-      const [, local, , state] = row.trim().split(/\s+/)
-      if (!local || (proto === 'tcp' && state !== '0A')) continue
-      const [hexAddress, hexPort] = local.split(':')
-      const address = [3, 2, 1, 0].map((i) => parseInt(hexAddress.slice(i * 2, i * 2 + 2), 16)).join('.')
-      found.push(`${address}:${parseInt(hexPort, 16)}/${proto}`)
-    }
-  }
-  return found
-}
-
 /** How often the host's sockets are read while its program has not opened its port yet. */
 const LISTEN_POLL_MS = 20
 
@@ -113,15 +98,57 @@ const NOBODYS_MAC = '02:00:00:00:00:01'
 const removedCounts: Record<string, number> = {}
 
 let tcpdump: ChildProcess | undefined
+/** tcpdump's standard error: `listening on` once it captures, its statistics when it ends. */
+let tcpdumpSaid = ''
+/** Why the capture stopped before the lab ended, when it did. */
+let captureCapped: string | undefined
+/** The lab is stopping the capture (SIGTERM): its end is no cap. */
+let captureStopping = false
+
+/** A capture holds at most this much: a program that blasts datagrams must not fill the machine's disk. */
+const CAPTURE_MAX_PACKETS = 100_000
+const CAPTURE_MAX_BYTES = 64 * 1024 * 1024
+/** tcpdump's kernel buffer, in KiB (its default is 2 MiB): under load a smaller one drops packets. */
+const CAPTURE_BUFFER_KIB = 8192
+const CAPTURE_SIZE_POLL_MS = 100
+
+async function startCapture(): Promise<void> {
+  const file = `/capture/${host}.pcap`
+  tcpdump = spawn('tcpdump', ['-i', 'eth0', '-n', '--immediate-mode', '-U', '-s', '0', '-B', String(CAPTURE_BUFFER_KIB),
+    '-c', String(CAPTURE_MAX_PACKETS), '-Z', 'root', '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] })
+  tcpdump.stderr!.on('data', (chunk: Buffer) => (tcpdumpSaid += chunk.toString()))
+  await new Promise<void>((resolve, reject) => {
+    tcpdump!.stderr!.on('data', () => tcpdumpSaid.includes('listening on') && resolve())
+    tcpdump!.once('exit', (code) => reject(new Error(`tcpdump exited with ${code}: ${tcpdumpSaid.trim()}`)))
+  })
+  // Before the lab stops it, tcpdump ends by itself only at its -c count.
+  tcpdump.once('exit', () => captureStopping || (captureCapped ??= `${CAPTURE_MAX_PACKETS} packets`))
+  const watch = setInterval(() => {
+    if (tcpdump!.exitCode !== null) return clearInterval(watch)
+    if ((statSync(file, { throwIfNoEntry: false })?.size ?? 0) <= CAPTURE_MAX_BYTES) return
+    captureCapped = `${CAPTURE_MAX_BYTES / 1024 / 1024} MiB`
+    tcpdump!.kill('SIGINT') // tcpdump flushes the pcap on SIGINT
+    clearInterval(watch)
+  }, CAPTURE_SIZE_POLL_MS)
+}
+let impairments: Impairments | undefined
 
 /** Applies the plan up to `lab-ready`; returns the timed faults, with their addresses, for scheduleTimed. */
 async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
   // Docker gives containers on an internal network a default route via the bridge all the same; without it
   // nothing can leave the lab subnet, whatever a program tries.
+  // The gateway is the bridge's address on the machine that runs the lab, inside the lab subnet's own route:
+  // it is made unreachable from this host too (a route that refuses it, and a firewall rule that drops it).
+  const gateway = run('ip', ['-4', 'route', 'show', 'default']).match(/default via ([\d.]+)/)?.[1]
   for (const family of ['-4', '-6']) {
     while (run('ip', [family, 'route', 'show', 'default']).trim() !== '') run('ip', [family, 'route', 'del', 'default'])
   }
   say('default route removed')
+  if (gateway) {
+    run('ip', ['route', 'add', 'prohibit', `${gateway}/32`])
+    run('nft', ['-f', '-'], `table inet lab-gateway {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    ip daddr ${gateway} drop\n  }\n}\n`)
+    say(`gateway ${gateway} unreachable`)
+  }
   // Docker forgets a container's address once it exits; the engine reads it here instead.
   const address = run('ip', ['-4', '-o', 'addr', 'show', 'dev', 'eth0']).match(/inet ([\d.]+)/)?.[1]
   say(`address ${address}`)
@@ -134,27 +161,10 @@ async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
     run('tc', args)
     say(`tc ${args.join(' ')}`)
   }
-  for (const args of plan.netem ?? []) {
-    try {
-      run('tc', args)
-      say(`tc ${args.join(' ')}`)
-    } catch {
-      say('skip: this kernel has no sch_netem, so delay and jitter cannot be applied')
-    }
-  }
+  if (plan.impair) impairments = await startImpairments(JSON.parse(await withAddresses(JSON.stringify(plan.impair))) as ImpairPlan, say)
 
   if (plan.capture) {
-    tcpdump = spawn('tcpdump', ['-i', 'eth0', '-n', '--immediate-mode', '-U', '-s', '0', '-Z', 'root', '-w', `/capture/${host}.pcap`], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    })
-    await new Promise<void>((resolve, reject) => {
-      let seen = ''
-      tcpdump!.stderr!.on('data', (chunk: Buffer) => {
-        seen += chunk.toString()
-        if (seen.includes('listening on')) resolve()
-      })
-      tcpdump!.once('exit', (code) => reject(new Error(`tcpdump exited with ${code}: ${seen.trim()}`)))
-    })
+    await startCapture()
     say('capturing eth0')
   }
 
@@ -206,22 +216,26 @@ try {
   process.exit(1)
 }
 
-const stop = () => {
-  const totals = counters(undefined, { ...removedCounts })
+const stop = async () => {
+  const totals = counters(undefined, { ...removedCounts, ...(await impairments?.stop()) })
   say(`listening ${JSON.stringify(listeningSockets())}`)
   say(`counters ${JSON.stringify(totals)}`)
-  if (!tcpdump || tcpdump.exitCode !== null) process.exit(0)
-  let stats = ''
-  tcpdump.stderr?.on('data', (chunk: Buffer) => (stats += chunk.toString()))
-  tcpdump.once('exit', (code, signal) => {
-    say(`tcpdump ended (${code ?? signal}): ${stats.replace(/\s+/g, ' ').trim()}`)
+  if (!tcpdump) process.exit(0)
+  const ended = () => {
+    const stats = tcpdumpSaid.slice(tcpdumpSaid.indexOf('\n', tcpdumpSaid.indexOf('listening on')) + 1)
+    say(`tcpdump ended (${tcpdump!.exitCode ?? tcpdump!.signalCode}): ${stats.replace(/\s+/g, ' ').trim()}`)
+    // The engine reports it as a note: what the pcap holds is the start of the lab, whole.
+    if (captureCapped) say(`capture capped at ${captureCapped}: the pcap holds what came before`)
     process.exit(0)
-  })
+  }
+  if (tcpdump.exitCode !== null || tcpdump.signalCode !== null) ended()
+  captureStopping = true
+  tcpdump.once('exit', ended)
   tcpdump.kill('SIGINT') // tcpdump flushes the pcap on SIGINT
 }
 process.on('SIGTERM', stop)
 process.on('SIGINT', stop)
 // Timed faults count from the program's start: lab-run starts it once this host is ready and the hosts it waits
 // for listen (within its 50 ms poll).
-if (timed.length) untilListening(plan.waitFor ?? []).then(() => scheduleTimed(timed), () => undefined)
+if (timed.length || impairments) untilListening(plan.waitFor ?? []).then(() => { scheduleTimed(timed); impairments?.programStarted() }, () => undefined)
 setInterval(() => {}, 1 << 30)

@@ -1,0 +1,389 @@
+#!/usr/bin/env python3
+# The lab's userspace impairment engine, for kernels without sch_netem (this machine, WSL2, some CI runners).
+# The host's packets go to a netfilter queue (legacy iptables -j NFQUEUE, set up by lab-net.ts), and this
+# process decides each one's fate: drop it, alter it, copy it, or hold it and give it back later. It speaks
+# nfnetlink_queue through Python's own AF_NETLINK socket: no library, no compiler, no extra package
+# (docs/FAULTS.md says why). Plan: JSON in argv[1] (NetPlan.impair); reports on stdout, one line per event.
+import heapq
+import json
+import math
+import os
+import random
+import select
+import signal
+import socket
+import struct
+import sys
+import time
+
+NETLINK_NETFILTER = 12
+SOL_NETLINK = 270
+NETLINK_NO_ENOBUFS = 5
+SO_MARK = 36
+NFNL_SUBSYS_QUEUE = 3
+NFQNL_MSG_PACKET, NFQNL_MSG_VERDICT, NFQNL_MSG_CONFIG = 0, 1, 2
+NFQA_PACKET_HDR, NFQA_VERDICT_HDR, NFQA_MARK, NFQA_PAYLOAD = 1, 2, 3, 10
+NFQA_CFG_CMD, NFQA_CFG_PARAMS, NFQA_CFG_QUEUE_MAXLEN = 1, 2, 3
+NFQNL_CFG_CMD_BIND = 1
+NFQNL_COPY_PACKET = 2
+NLM_F_REQUEST, NLM_F_ACK = 1, 4
+NLMSG_ERROR = 2
+NF_DROP, NF_ACCEPT = 0, 1
+# Copies this engine sends itself carry this mark; the queue rule skips marked packets, so a copy is never
+# queued (and copied) again.
+COPY_MARK = 0x10000
+# Held packets wait in the kernel; the default of 1024 is too few at 100 ms of delay and a few thousand packets/s.
+QUEUE_MAXLEN = 16384
+
+plan = json.loads(sys.argv[1])
+queue_num = plan.get('queue', 0)
+host = os.environ.get('LAB_HOST', 'host')
+say = lambda line: print(f'lab-impair[{host}]: {line}', flush=True)
+counters = {}
+def count(name, n=1):
+    counters[name] = counters.get(name, 0) + n
+
+
+def attr(kind, data):
+    return struct.pack('=HH', 4 + len(data), kind) + data + b'\0' * ((4 - len(data) % 4) % 4)
+
+
+def message(msg_type, attrs, flags=NLM_F_REQUEST):
+    body = struct.pack('=BBH', socket.AF_UNSPEC, 0, socket.htons(queue_num)) + b''.join(attrs)
+    return struct.pack('=IHHII', 16 + len(body), (NFNL_SUBSYS_QUEUE << 8) | msg_type, flags, 0, 0) + body
+
+
+def attrs_of(data, offset):
+    found = {}
+    while offset + 4 <= len(data):
+        length, kind = struct.unpack_from('=HH', data, offset)
+        if length < 4:
+            break
+        found[kind & 0x7fff] = data[offset + 4:offset + length]
+        offset += (length + 3) & ~3
+    return found
+
+
+nl = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_NETFILTER)
+nl.bind((0, 0))
+nl.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+nl.setsockopt(SOL_NETLINK, NETLINK_NO_ENOBUFS, 1)
+
+
+def configure(attrs):
+    nl.send(message(NFQNL_MSG_CONFIG, attrs, NLM_F_REQUEST | NLM_F_ACK))
+    reply = nl.recv(65536)
+    _, msg_type = struct.unpack_from('=IH', reply)
+    if msg_type == NLMSG_ERROR and struct.unpack_from('=i', reply, 16)[0] != 0:
+        raise OSError(-struct.unpack_from('=i', reply, 16)[0], 'nfnetlink_queue refused the configuration')
+
+
+configure([attr(NFQA_CFG_CMD, struct.pack('!BBH', NFQNL_CFG_CMD_BIND, 0, socket.AF_INET))])
+configure([attr(NFQA_CFG_PARAMS, struct.pack('!IB', 0xffff, NFQNL_COPY_PACKET) + b'\0\0\0')])
+configure([attr(NFQA_CFG_QUEUE_MAXLEN, struct.pack('!I', QUEUE_MAXLEN))])
+nl.setblocking(False)
+
+raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+raw.setsockopt(socket.SOL_SOCKET, SO_MARK, COPY_MARK)
+
+
+def verdict(packet_id, accept=True, payload=None):
+    attrs = [attr(NFQA_VERDICT_HDR, struct.pack('!II', NF_ACCEPT if accept else NF_DROP, packet_id))]
+    if payload is not None:
+        attrs.append(attr(NFQA_PAYLOAD, payload))
+    try:
+        nl.send(message(NFQNL_MSG_VERDICT, attrs))
+    except BlockingIOError:
+        select.select([], [nl], [])
+        nl.send(message(NFQNL_MSG_VERDICT, attrs))
+
+
+# --- Randomness as netem draws it: a uniform number, correlated with the previous one by `correlation` %.
+
+class Correlated:
+    def __init__(self, percent=0):
+        self.rho, self.last = (percent or 0) / 100, random.random()
+
+    def __call__(self):
+        self.last = (1 - self.rho) * random.random() + self.rho * self.last
+        return self.last
+
+
+def chance(percent, correlation=0):
+    draw = Correlated(correlation)
+    return lambda: draw() * 100 < percent
+
+
+def jitter_of(delay):
+    """A function that gives one delay in ms: `ms` plus jitter in netem's distributions."""
+    ms, jitter, kind = delay['ms'], delay.get('jitterMs', 0), delay.get('distribution', 'uniform')
+    draw = Correlated(delay.get('correlation', 0))
+    def normal():
+        u = max(draw(), 1e-12)  # Box-Muller on the correlated uniform, as netem tables map it
+        return math.sqrt(-2 * math.log(u)) * math.cos(2 * math.pi * random.random())
+    def pareto():
+        # Pareto with shape 3 (netem's table), shifted to mean 0 and scaled to standard deviation 1.
+        return ((1 - draw()) ** (-1 / 3) - 1.5) / math.sqrt(0.75)
+    shapes = {
+        'uniform': lambda: (2 * draw() - 1),
+        'normal': normal,
+        'pareto': pareto,
+        'paretonormal': lambda: 0.25 * normal() + 0.75 * pareto(),
+    }
+    shape = shapes[kind]
+    return lambda: max(0.0, ms + jitter * shape()) if jitter else ms
+
+
+def gilbert_elliott(model):
+    """netem's `loss gemodel p r 1-h 1-k`: the state moves first, then the new state decides the loss."""
+    p, r = model['p'] / 100, model['r'] / 100
+    bad_loss, good_loss = model.get('badLoss', 100) / 100, model.get('goodLoss', 0) / 100
+    state = {'bad': False}
+    def lost():
+        if state['bad']:
+            if random.random() < r:
+                state['bad'] = False
+        elif random.random() < p:
+            state['bad'] = True
+        return random.random() < (bad_loss if state['bad'] else good_loss)
+    return lost
+
+
+def four_state(model):
+    """netem's `loss state p13 p31 p32 p23 p14` (Salsano et al.), transition for transition."""
+    a1, a2, a3, a5, a4 = (model.get(k, 0) / 100 for k in ('p13', 'p31', 'p32', 'p23', 'p14'))
+    state = {'s': 1}
+    def lost():
+        rnd, s = random.random(), state['s']
+        if s == 1:
+            if rnd < a4:
+                state['s'] = 4
+                return True
+            if rnd < a1 + a4:
+                state['s'] = 3
+                return True
+        elif s == 2:
+            if rnd < a5:
+                state['s'] = 3
+                return True
+        elif s == 3:
+            if rnd < a3:
+                state['s'] = 2
+            elif rnd < a2 + a3:
+                state['s'] = 1
+            else:
+                return True
+        else:
+            state['s'] = 1
+        return False
+    return lost
+
+
+# --- Packets: just enough IPv4 to filter, alter and re-checksum.
+
+def checksum(data):
+    if len(data) % 2:
+        data += b'\0'
+    total = sum(struct.unpack(f'!{len(data) // 2}H', data))
+    while total >> 16:
+        total = (total & 0xffff) + (total >> 16)
+    return ~total & 0xffff
+
+
+PROTOCOLS = {6: 'tcp', 17: 'udp', 1: 'icmp'}
+
+
+def parse(packet):
+    ihl = (packet[0] & 0x0f) * 4
+    proto = PROTOCOLS.get(packet[9], 'other')
+    header = {'tcp': None, 'udp': 8, 'icmp': 8}.get(proto, 0)
+    if proto == 'tcp' and len(packet) >= ihl + 13:
+        header = (packet[ihl + 12] >> 4) * 4
+    return {'proto': proto, 'src': socket.inet_ntoa(packet[12:16]), 'dst': socket.inet_ntoa(packet[16:20]),
+            'l4': ihl, 'payload': ihl + (header or 0)}
+
+
+def corrupt(packet, info, recompute):
+    """Flips one bit of the transport payload (of the checksum field when there is no payload)."""
+    data = bytearray(packet)
+    check_at = {'tcp': info['l4'] + 16, 'udp': info['l4'] + 6, 'icmp': info['l4'] + 2}.get(info['proto'])
+    if info['payload'] < len(data):
+        at = random.randrange(info['payload'], len(data))
+    elif check_at is not None and check_at + 1 < len(data):
+        at, recompute = check_at, False
+    else:
+        at = random.randrange(20, len(data)) if len(data) > 20 else len(data) - 1
+    data[at] ^= 1 << random.randrange(8)
+    if recompute and info['proto'] in ('tcp', 'udp') and check_at is not None:
+        # The checksum covers a pseudo-header of addresses, protocol and length (RFC 768, RFC 793).
+        data[check_at:check_at + 2] = b'\0\0'
+        segment = bytes(data[info['l4']:])
+        pseudo = bytes(data[12:20]) + struct.pack('!BBH', 0, data[9], len(segment))
+        value = checksum(pseudo + segment)
+        if info['proto'] == 'udp' and value == 0:
+            value = 0xffff
+        data[check_at:check_at + 2] = struct.pack('!H', value)
+    return bytes(data)
+
+
+# --- The plan: impairments, each with its filter and its time windows.
+
+started = None  # when the program started (lab-net writes a line on stdin): windows count from then
+
+
+def active(rule, now):
+    windows = rule.get('windows')
+    if not windows:
+        return True
+    if started is None:
+        return False
+    t = (now - started) * 1000
+    for w in windows:
+        since = t - w['atMs']
+        if since < 0:
+            continue
+        if w.get('everyMs'):
+            since %= w['everyMs']
+        if w.get('forMs') is None or since < w['forMs']:
+            return True
+    return False
+
+
+def matches(rule, info, direction):
+    if rule.get('direction', 'out') not in (direction, 'both'):
+        return False
+    if rule.get('protocol', 'all') not in ('all', info['proto']):
+        return False
+    peer = rule.get('peer')
+    return peer is None or peer == (info['dst'] if direction == 'out' else info['src'])
+
+
+rules = plan['rules']
+for rule in rules:
+    rule['label'] = rule['kind']
+    if rule['kind'] == 'delay':
+        rule['draw'] = jitter_of(rule)
+        rule['reordering'] = None
+    elif rule['kind'] in ('loss', 'duplicate', 'corrupt'):
+        rule['hit'] = chance(rule['percent'], rule.get('correlation', 0))
+    elif rule['kind'] == 'burst-loss':
+        rule['hit'] = gilbert_elliott(rule['model']) if 'p' in rule['model'] else four_state(rule['model'])
+    elif rule['kind'] == 'reorder':
+        rule['hit'] = chance(rule['percent'], rule.get('correlation', 0))
+        rule['since'] = 0
+    elif rule['kind'] == 'rate':
+        rule['free_at'] = 0.0
+        rule['backlog'] = []
+
+held = []  # (release time, order, packet id, payload or None)
+order = 0
+
+
+def handle(packet_id, hook, packet):
+    """Decides one packet's fate, in netem's order: loss, duplication, corruption, delay or reordering, rate."""
+    global order
+    now = time.monotonic()
+    direction = 'in' if hook == 0 else 'out'  # NF_INET_PRE_ROUTING is 0; the rule for 'out' is in POST_ROUTING
+    info = parse(packet)
+    mine = [r for r in rules if matches(r, info, direction) and active(r, now)]
+    count(f'queued-{direction}')
+    altered = None
+    for rule in mine:
+        if rule['kind'] in ('loss', 'burst-loss') and rule['hit']():
+            count(rule['label'])
+            verdict(packet_id, accept=False)
+            return
+    for rule in mine:
+        if rule['kind'] == 'duplicate' and rule['hit']():
+            count('duplicate')
+            # A copy sent through a raw socket: it leaves by eth0 (out) or, addressed to this host, arrives by lo (in).
+            raw.sendto(packet, (info['dst'], 0))
+    for rule in mine:
+        if rule['kind'] == 'corrupt' and rule['hit']():
+            count('corrupt')
+            altered = corrupt(altered or packet, info, rule.get('recomputeChecksum', False))
+    delay_ms = 0.0
+    delays = [r for r in mine if r['kind'] == 'delay']
+    if delays:
+        ahead = False
+        for rule in mine:
+            if rule['kind'] == 'reorder':
+                # netem: after `gap` - 1 delayed packets, the next goes at once with probability `percent`.
+                if rule['since'] >= rule.get('gap', 0) - 1 and rule['hit']():
+                    rule['since'] = 0
+                    ahead = True
+                    count('reorder')
+                else:
+                    rule['since'] += 1
+        if not ahead:
+            delay_ms = sum(r['draw']() for r in delays)
+            count('delay')
+    release = now + delay_ms / 1000
+    for rule in mine:
+        if rule['kind'] == 'rate':
+            backlog = rule['backlog']
+            while backlog and backlog[0] <= now:
+                backlog.pop(0)
+            if len(backlog) >= rule.get('queue', 1000):
+                count('rate-drop')
+                verdict(packet_id, accept=False)
+                return
+            release = max(release, rule['free_at']) + len(packet) * 8 / (rule['kbit'] * 1000)
+            rule['free_at'] = release
+            backlog.append(release)
+            count('rate')
+    if release <= now:
+        verdict(packet_id, payload=altered)
+        return
+    order += 1
+    heapq.heappush(held, (release, order, packet_id, altered))
+
+
+def read_packets():
+    while True:
+        try:
+            data = nl.recv(1 << 17)
+        except BlockingIOError:
+            return
+        offset = 0
+        while offset + 16 <= len(data):
+            length, msg_type = struct.unpack_from('=IH', data, offset)
+            if length < 16:
+                break
+            if msg_type == (NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_PACKET:
+                found = attrs_of(data[offset:offset + length], 20)
+                packet_id, _, hook = struct.unpack('!IHB', found[NFQA_PACKET_HDR][:7])
+                handle(packet_id, hook, found.get(NFQA_PAYLOAD, b''))
+            offset += (length + 3) & ~3
+
+
+def release_due(until):
+    while held and held[0][0] <= until:
+        _, _, packet_id, payload = heapq.heappop(held)
+        verdict(packet_id, payload=payload)
+
+
+def stop(*_):
+    # Whatever is still held goes on its way: a lab that stops must not leave packets behind in the kernel.
+    release_due(math.inf)
+    say(f'counters {json.dumps(counters)}')
+    sys.exit(0)
+
+
+signal.signal(signal.SIGTERM, stop)
+signal.signal(signal.SIGINT, stop)
+say(f'ready on queue {queue_num}')
+stdin_open = True
+while True:
+    wait = max(0.0, held[0][0] - time.monotonic()) if held else 1.0
+    readable, _, _ = select.select([nl] + ([sys.stdin] if stdin_open else []), [], [], wait)
+    if sys.stdin in readable:
+        line = sys.stdin.readline()
+        if line.strip() == 'start':
+            started = time.monotonic()
+            say('program started: time windows count from now')
+        elif not line:
+            stdin_open = False
+    if nl in readable:
+        read_packets()
+    release_due(time.monotonic())

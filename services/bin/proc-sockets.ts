@@ -1,0 +1,61 @@
+// The sockets a host listens on, read from the kernel's tables in /proc/net, as `address:port/proto` (IPv4) or
+// `[address]:port/proto` (IPv6, compressed). Both tables count: a server that binds `::` (Node's
+// `listen(port)`, Python's dualstack_ipv6) is in tcp6 only, and serves IPv4 clients all the same.
+import { readFileSync } from 'node:fs'
+
+const TABLES = ['tcp', 'udp', 'tcp6', 'udp6'] as const
+/** TCP's LISTEN state in /proc/net/tcp*; a UDP socket counts once it is bound. */
+const TCP_LISTEN = '0A'
+
+/** The kernel prints an address as 32-bit words, each in host byte order (little-endian on every host Docker
+ * runs the lab on): the bytes of each word come reversed. */
+function addressBytes(hex: string): number[] {
+  const bytes: number[] = []
+  for (let word = 0; word < hex.length; word += 8) {
+    for (let i = 3; i >= 0; i--) bytes.push(parseInt(hex.slice(word + i * 2, word + i * 2 + 2), 16))
+  }
+  return bytes
+}
+
+/** RFC 5952 text: lower case, the longest run of zero groups as `::`, a v4-mapped address as ::ffff:a.b.c.d. */
+export function ipv6Text(bytes: number[]): string {
+  if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) return `::ffff:${bytes.slice(12).join('.')}`
+  const groups = Array.from({ length: 8 }, (_, i) => (bytes[i * 2] << 8) | bytes[i * 2 + 1])
+  let best = { at: -1, length: 1 }
+  for (let at = 0; at < 8; at++) {
+    let length = 0
+    while (at + length < 8 && groups[at + length] === 0) length++
+    if (length > best.length) best = { at, length }
+  }
+  const hex = groups.map((g) => g.toString(16))
+  if (best.at < 0) return hex.join(':')
+  return `${hex.slice(0, best.at).join(':')}::${hex.slice(best.at + best.length).join(':')}`
+}
+
+/** One `local_address` of /proc/net/{tcp,udp,tcp6,udp6} (`0100007F:3039`) as the lab writes it. */
+export function procEntry(local: string, proto: 'tcp' | 'udp'): string {
+  const [hexAddress, hexPort] = local.split(':')
+  const bytes = addressBytes(hexAddress)
+  const port = parseInt(hexPort, 16)
+  return bytes.length === 4 ? `${bytes.join('.')}:${port}/${proto}` : `[${ipv6Text(bytes)}]:${port}/${proto}`
+}
+
+/** The listening entries of one table's text. */
+export function listeningIn(table: string, proto: 'tcp' | 'udp'): string[] {
+  const found: string[] = []
+  for (const row of table.split('\n').slice(1)) {
+    const [, local, , state] = row.trim().split(/\s+/)
+    if (!local || (proto === 'tcp' && state !== TCP_LISTEN)) continue
+    found.push(procEntry(local, proto))
+  }
+  return found
+}
+
+/** Sockets listening in this network namespace (TCP LISTEN, bound UDP), IPv4 and IPv6. */
+export function listeningSockets(read = (file: string) => readFileSync(file, 'utf8')): string[] {
+  return TABLES.flatMap((table) => {
+    let text = ''
+    try { text = read(`/proc/net/${table}`) } catch { return [] } // no IPv6 in this kernel: no tcp6
+    return listeningIn(text, table.startsWith('tcp') ? 'tcp' : 'udp')
+  })
+}
