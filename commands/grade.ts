@@ -22,7 +22,7 @@ import type { Command } from './table.ts'
 
 interface GradeValues {
   impl?: string; param: string[]; server?: string; client?: string; host: string[]; lang?: string; parallel?: string; grades?: string
-  exercise?: string; report?: string; resume?: boolean; 'only-failed'?: boolean; engines?: string; slice?: string
+  exercise?: string; entry?: string; report?: string; resume?: boolean; 'only-failed'?: boolean; engines?: string; slice?: string
 }
 
 const command: Command = {
@@ -38,6 +38,7 @@ const command: Command = {
     parallel: { ...PARALLEL, help: 'submissions at once (default: the number of cores)' },
     grades: { type: 'string', value: 'NAME', help: 'write NAME.csv and NAME.json (default: grades-<scenario>)' },
     exercise: { type: 'string', value: 'DIR', help: "an exercise folder: its exercise.json names the scenario and gives the checks' points" },
+    entry: { type: 'string', value: 'NAME', help: "for folders (--server 'entregas/*/'): the program to run (default: the exercise's starter)" },
     report: { type: 'string', value: 'FILE', help: "write a class report (HTML) linking each student's own report page" },
     resume: { type: 'boolean', help: 'keep the rows of NAME.json whose student files did not change; grade the rest' },
     'only-failed': { type: 'boolean', help: 'like --resume, but grade again every student who did not pass' },
@@ -62,6 +63,8 @@ const command: Command = {
     const parallel = parseParallel(values.parallel)
     const prefix = userPath(values.grades ?? `grades-${scenario.id}`)
     const reportFile = values.report === undefined ? undefined : userPath(values.report)
+    const entry = values.entry ?? exercise?.starter
+    const entries = entry === undefined ? {} : Object.fromEntries(Object.keys(globs).map((host) => [host, entry]))
     const mode = values['only-failed'] ? 'only-failed' : values.resume ? 'resume' : undefined
     if (values.engines !== undefined && mode) throw errors.usage('--engines cannot be combined with --resume or --only-failed yet: resume on one engine')
 
@@ -93,7 +96,7 @@ const command: Command = {
       const pages = reportFile ? studentPages(reportFile) : undefined
       rows = await runPool(students, parallel, async (student, index) => {
         if (kept[index]) return kept[index]
-        const row = await runScenario(scenario, { image, impl, submissions: student.files, captureAll: pages !== undefined })
+        const row = await runScenario(scenario, { image, impl, submissions: student.files, entries, captureAll: pages !== undefined })
           .then(async (result) => ({ ...gradeRow(student, result, lang), hash: hashes[index], ...(pages ? { report: await pages.write(index, student.student, result) } : {}) }),
             (error: Error) => {
               if (error instanceof LabError && error.exitCode === EXIT.usage) return { ...errorRow(student, error), hash: hashes[index] }
@@ -141,7 +144,7 @@ async function gradeOnEngines(values: GradeValues, raw: Record<string, unknown>,
   const engines = await parseEngines(values.engines!, parallel)
   const shares = shareOut(total, engines)
   note(`grading ${total} submissions on ${engines.length} engines: ${engines.map((e, i) => `${e.label} (${shares[i].length}, ${e.parallel} at a time)`).join(', ')}`)
-  const passOn = ['impl', 'lang', 'exercise', 'server', 'client'].flatMap((name) => (typeof raw[name] === 'string' ? [`--${name}`, raw[name] as string] : []))
+  const passOn = ['impl', 'lang', 'exercise', 'entry', 'server', 'client'].flatMap((name) => (typeof raw[name] === 'string' ? [`--${name}`, raw[name] as string] : []))
   for (const name of ['param', 'host'] as const) for (const value of values[name]) passOn.push(`--${name}`, value)
   const rows = await Promise.all(engines.map((engine, i) => gradeOnEngine({
     engine, indices: shares[i], onDone, grades: `${prefix}.engine-${i + 1}`,

@@ -3,7 +3,7 @@
 // diagram), then --resume grading again only the student whose file changed. UPDATE_SCREENSHOTS=1 refreshes
 // docs/class-report.png.
 import { existsSync } from 'node:fs'
-import { appendFile, cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { appendFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -72,6 +72,21 @@ describe('grading a class with points', { timeout: 240_000 }, () => {
     expect(after.slice(0, 3)).toEqual(before.slice(0, 3))
     expect(after[3].hash).not.toBe(before[3].hash)
     expect(after[3].project).not.toBe(before[3].project)
+  })
+
+  it("grades folders (--server 'turma/*/' --entry servidor.py): a program importing its own module; two programs and no entry is an error row", async () => {
+    const turma = path.join(dir, 'turma')
+    await mkdir(path.join(turma, 'ana'), { recursive: true })
+    await writeFile(path.join(turma, 'ana', 'mensagens.py'), 'BOAS_VINDAS = "Bem-vindo ao servidor!"\n')
+    const ok = await readFile(path.join(ROOT, 'test/fixtures/submissions/servidor-ok.py'), 'utf8')
+    await writeFile(path.join(turma, 'ana', 'servidor.py'), ok.replace('import socket', 'import socket\nfrom mensagens import BOAS_VINDAS').replace('"Bem-vindo ao servidor!"', 'BOAS_VINDAS'))
+    await mkdir(path.join(turma, 'bruno'))
+    await writeFile(path.join(turma, 'bruno', 'a.py'), '')
+    await writeFile(path.join(turma, 'bruno', 'b.py'), '')
+    const result = await $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, NO_COLOR: '1', CI: '1' } })`npm run --silent lab -- grade tcp-basic --server ${`${turma}/*/`} --entry servidor.py --grades ${`${turma}/notas`}`
+    const rows = JSON.parse(await readFile(path.join(turma, 'notas.json'), 'utf8')) as GradeRow[]
+    expect(rows.map((r) => [r.student, r.verdict]), result.stderr).toEqual([['ana', 'passed'], ['bruno', 'error']])
+    expect(rows[1].hint).toBe(`several programs in "${path.join(turma, 'bruno')}" (a.py, b.py): name the entry point main.py (or main.js…), or give grade --entry NAME (see \`npm run lab -- --help\`)`)
   })
 
   it('exits 2 with one line when there is nothing to resume', async () => {
