@@ -91,7 +91,7 @@ const command: Command = {
       rows.forEach((row, index) => graded(row, index))
     } else {
       const image = await ensureLabImage(report.onNote, {}, docker.preflight())
-      report.onNote(`grading ${students.length - done} submissions with ${scenario.id}, ${parallel} at a time${done ? ` (${done} kept from ${prefix}.json)` : ''}`)
+      report.onNote(`grading ${students.length - done} submission${students.length - done === 1 ? '' : 's'} with ${scenario.id}, ${parallel} at a time${done ? ` (${done} kept from ${prefix}.json)` : ''}`)
       kept.forEach((row, index) => row && graded(row, index))
       const pages = reportFile ? studentPages(reportFile) : undefined
       rows = await runPool(students, parallel, async (student, index) => {

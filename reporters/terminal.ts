@@ -49,7 +49,7 @@ export function scenarioReport(result: ScenarioResult, lang: Lang = 'en'): strin
   ])
   lines.push(...(result.run.notes ?? []).map((note) => color.dim(`  note: ${visible(note)}`)))
   lines.push(...submissionNotes(result, lang))
-  const score = result.score ? `, ${result.score.points}/${result.score.max} points${result.score.unseen ? ` (${result.score.unseen} checks not shown)` : ''}` : ''
+  const score = result.score ? `, ${result.score.points}/${result.score.max} points${result.score.unseen ? ` (${result.score.unseen} check${result.score.unseen === 1 ? '' : 's'} not shown)` : ''}` : ''
   lines.push(`${mark(result.status)} ${result.scenario.id} ${word(result.status)}: ${checkTally(result.checks).text} checks${score} in ${formatMs(result.wallMs)}${impairedBy(result)} ${project}`)
   return lines.join('\n')
 }

@@ -67,7 +67,7 @@ describe('grading a class with points', { timeout: 240_000 }, () => {
     await appendFile(path.join(dir, 'davi', 'servidor.py'), '\n# nova versão\n')
     const before = JSON.parse(await readFile(path.join(dir, 'notas.json'), 'utf8')) as GradeRow[]
     const result = await grade('--resume')
-    expect(result.stdout).toMatch(/^» grading 1 submissions with tcp-basic, 4 at a time \(3 kept from .*notas\.json\)$/m)
+    expect(result.stdout).toMatch(/^» grading 1 submission with tcp-basic, 4 at a time \(3 kept from .*notas\.json\)$/m)
     const after = JSON.parse(await readFile(path.join(dir, 'notas.json'), 'utf8')) as GradeRow[]
     expect(after.slice(0, 3)).toEqual(before.slice(0, 3))
     expect(after[3].hash).not.toBe(before[3].hash)
