@@ -140,8 +140,9 @@ function studentPages(reportFile: string) {
 /** --engines: one child `lab grade` per engine, each with its share of the students; their rows merged in order. */
 async function gradeOnEngines(values: GradeValues, raw: Record<string, unknown>, scenario: string[], total: number, parallel: number,
   prefix: string, reportFile: string | undefined, onDone: () => void, note: (line: string) => void): Promise<GradeRow[]> {
-  const { gradeOnEngine, parseEngines, shareOut } = await import('../engine/tasks/engines.ts')
-  const engines = await parseEngines(values.engines!, parallel)
+  const { parseEngines, shareOut } = await import('../engine/tasks/engines.ts')
+  const { contextHost, gradeOnEngine } = await import('../engine/runtime/engines.ts')
+  const engines = await parseEngines(values.engines!, parallel, contextHost)
   const shares = shareOut(total, engines)
   note(`grading ${total} submissions on ${engines.length} engines: ${engines.map((e, i) => `${e.label} (${shares[i].length}, ${e.parallel} at a time)`).join(', ')}`)
   const passOn = ['impl', 'lang', 'exercise', 'entry', 'server', 'client'].flatMap((name) => (typeof raw[name] === 'string' ? [`--${name}`, raw[name] as string] : []))
