@@ -85,6 +85,7 @@ const command: Command = {
       report.onProgress({ done, total: students.length, etaMs: fresh > 0 ? (elapsed / fresh) * (students.length - done) : undefined })
     }
     const graded = inOrder((row: GradeRow) => report.onGrade(row))
+    const seen = new Set<string>()
     let rows: GradeRow[]
     if (values.engines !== undefined) {
       rows = await gradeOnEngines(values, raw, wanted, students.length, parallel, prefix, reportFile, () => { done++; progress() }, report.onNote)
@@ -97,7 +98,10 @@ const command: Command = {
       rows = await runPool(students, parallel, async (student, index) => {
         if (kept[index]) return kept[index]
         const row = await runScenario(scenario, { image, impl, submissions: student.files, entries, captureAll: pages !== undefined })
-          .then(async (result) => ({ ...gradeRow(student, result, lang), hash: hashes[index], ...(pages ? { report: await pages.write(index, student.student, result) } : {}) }),
+          .then(async (result): Promise<GradeRow> => {
+            for (const check of result.checks) seen.add(check.description)
+            return { ...gradeRow(student, result, lang), hash: hashes[index], ...(pages ? { report: await pages.write(index, student.student, result) } : {}) }
+          },
             (error: Error) => {
               if (error instanceof LabError && error.exitCode === EXIT.usage) return { ...errorRow(student, error), hash: hashes[index] }
               throw error
@@ -108,6 +112,9 @@ const command: Command = {
         return row
       })
     }
+    // A points table names checks by description: one no run produced is most likely a typo, worth saying.
+    const unknown = Object.keys(scenario.grading ?? {}).filter((name) => !seen.has(name))
+    if (seen.size && unknown.length) report.onNote(`no run had a check named ${unknown.map((n) => JSON.stringify(n)).join(', ')}: a typo in the points table, or a check that appears only on failure (such as "the lab ran to the end")`)
     await report.onRunEnd([])
     const passed = rows.filter((row) => row.verdict === 'passed').length
     report.onNote(`${passed}/${rows.length} passed in ${formatMs(performance.now() - started)}`)

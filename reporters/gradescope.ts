@@ -6,7 +6,6 @@ import type { Lang } from '../engine/model/hints.ts'
 import type { Visibility } from '../engine/model/points.ts'
 import type { ScenarioResult } from '../engine/model/result.ts'
 import { autograderTests, summaryText } from './autograder.ts'
-import type { Reporter, Sink } from './types.ts'
 
 export interface GradescopeTest {
   score: number
@@ -33,17 +32,5 @@ export function gradescopeResults(results: ScenarioResult[], lang: Lang = 'en'):
     execution_time: Math.round(results.reduce((sum, r) => sum + r.wallMs, 0) / 1000),
     output: summaryText(results, lang),
     tests,
-  }
-}
-
-export class GradescopeReporter implements Reporter {
-  readonly #sink: Sink
-  readonly #lang: Lang
-  constructor(sink: Sink, lang: Lang = 'en') {
-    this.#sink = sink
-    this.#lang = lang
-  }
-  async onRunEnd(results: ScenarioResult[]): Promise<void> {
-    await this.#sink(`${JSON.stringify(gradescopeResults(results, this.#lang), null, 2)}\n`)
   }
 }

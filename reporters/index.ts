@@ -7,6 +7,7 @@ import { errors } from '../engine/model/errors.ts'
 import type { Lang } from '../engine/model/hints.ts'
 import { TEACHER, viewResult, type ViewChoice } from '../engine/model/view.ts'
 import { TerminalReporter, isLive } from './terminal.ts'
+import type { ScenarioResult } from '../engine/model/result.ts'
 import type { Note, Reporter, Sink } from './types.ts'
 
 /** Reporters chosen with --reporter. The terminal reporter always runs; github also runs when GITHUB_ACTIONS=true. */
@@ -46,8 +47,14 @@ const LOADERS: Record<Exclude<ReporterName, 'terminal'>, (context: Context) => P
   json: async ({ sink }) => new (await import('./json.ts')).JsonReporter(sink),
   junit: async ({ sink, choice }) => new (await import('./junit.ts')).JunitReporter(sink, choice.lang),
   github: async ({ human, choice }) => new (await import('./github.ts')).GithubReporter(writeStreamSink(human), choice.env.GITHUB_STEP_SUMMARY),
-  gradescope: async ({ sink, choice }) => new (await import('./gradescope.ts')).GradescopeReporter(sink, choice.lang),
-  prairielearn: async ({ sink, choice }) => new (await import('./prairielearn.ts')).PrairieLearnReporter(sink, choice.lang, choice.view?.afterDue),
+  gradescope: async ({ sink, choice }) => {
+    const { gradescopeResults } = await import('./gradescope.ts')
+    return jsonDocument(sink, (results) => gradescopeResults(results, choice.lang))
+  },
+  prairielearn: async ({ sink, choice }) => {
+    const { prairielearnResults } = await import('./prairielearn.ts')
+    return jsonDocument(sink, (results) => prairielearnResults(results, choice.lang, choice.view?.afterDue))
+  },
 }
 
 /** Every chosen reporter behind one, whose hooks are all there. */
@@ -102,6 +109,11 @@ export function fanOut(reporters: Reporter[]): RunReporters {
       for (const reporter of reporters) await reporter.onRunEnd?.(results)
     },
   }
+}
+
+/** A reporter that writes one JSON document when the run ends (the autograder formats). */
+function jsonDocument(sink: Sink, render: (results: ScenarioResult[]) => unknown): Reporter {
+  return { onRunEnd: (results) => sink(`${JSON.stringify(render(results), null, 2)}\n`) }
 }
 
 export function writeFileSink(file: string): Sink {

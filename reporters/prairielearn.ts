@@ -6,7 +6,6 @@ import type { Lang } from '../engine/model/hints.ts'
 import { shows } from '../engine/model/points.ts'
 import type { ScenarioResult } from '../engine/model/result.ts'
 import { autograderTests, neverRan, summaryText } from './autograder.ts'
-import type { Reporter, Sink } from './types.ts'
 
 export interface PrairieLearnTest {
   name: string
@@ -37,19 +36,5 @@ export function prairielearnResults(results: ScenarioResult[], lang: Lang = 'en'
     tests: all.filter((t) => shows('student', t.check.visibility, afterDue)).map(({ name, check, output }) => ({
       name, points: check.points, max_points: check.maxPoints, message: check.passed ? 'passed' : 'failed', output,
     })),
-  }
-}
-
-export class PrairieLearnReporter implements Reporter {
-  readonly #sink: Sink
-  readonly #lang: Lang
-  readonly #afterDue: boolean
-  constructor(sink: Sink, lang: Lang = 'en', afterDue = false) {
-    this.#sink = sink
-    this.#lang = lang
-    this.#afterDue = afterDue
-  }
-  async onRunEnd(results: ScenarioResult[]): Promise<void> {
-    await this.#sink(`${JSON.stringify(prairielearnResults(results, this.#lang, this.#afterDue), null, 2)}\n`)
   }
 }
