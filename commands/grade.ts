@@ -4,6 +4,7 @@
 // (engine/tasks/engines.ts); --resume and --only-failed keep the rows that still hold (engine/tasks/resume.ts).
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { LAB_RAN_TO_THE_END } from '../engine/judge/checks.ts'
 import { loadCatalog, parseParams, selectScenarios } from '../engine/plan/catalog.ts'
 import * as docker from '../engine/runtime/docker.ts'
 import { formatMs } from '../engine/model/describe.ts'
@@ -113,8 +114,8 @@ const command: Command = {
       })
     }
     // A points table names checks by description: one no run produced is most likely a typo, worth saying.
-    const unknown = Object.keys(scenario.grading ?? {}).filter((name) => !seen.has(name))
-    if (seen.size && unknown.length) report.onNote(`no run had a check named ${unknown.map((n) => JSON.stringify(n)).join(', ')}: a typo in the points table, or a check that appears only on failure (such as "the lab ran to the end")`)
+    const unknown = Object.keys(scenario.grading ?? {}).filter((name) => !seen.has(name) && name !== LAB_RAN_TO_THE_END)
+    if (seen.size && unknown.length) report.onNote(`no student's run had a check named ${unknown.map((n) => JSON.stringify(n)).join(', ')}: a typo in the points table?`)
     await report.onRunEnd([])
     const passed = rows.filter((row) => row.verdict === 'passed').length
     report.onNote(`${passed}/${rows.length} passed in ${formatMs(performance.now() - started)}`)
