@@ -31,6 +31,8 @@ export const errors = {
     new LabError(`building the lab image failed at "${step}": ${detail}`),
   unknownOption: (command: string, option: string, known: string[]) =>
     new LabError(`${command} does not take ${option} (its options: ${known.join(', ')})`),
+  badGrading: (where: string, detail: string) => new LabError(`${where}: ${detail}`),
+  engineFailed: (engine: string, detail: string) => new LabError(`grading on engine ${engine} failed: ${detail}`),
   impairMode: (variable: string, value: string, modes: readonly string[]) =>
     new LabError(`${variable}="${value}" is not an impairment engine: use ${modes.join(', ')} (auto: netem where the kernel has it)`),
   phaseTimeout: (phase: string, ms: number) =>

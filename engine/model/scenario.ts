@@ -3,6 +3,7 @@
 
 import type { HintRule } from './hints.ts'
 import type { Check, LabRun } from './observations.ts'
+import type { Grading } from './points.ts'
 
 export type { Check, HostRun, LabRun, OutputLine, Packet } from './observations.ts'
 
@@ -107,6 +108,9 @@ export interface Scenario {
   check?: (run: LabRun) => Check[]
   /** The likely mistakes this scenario can name when a submitted program fails it (see engine/hints.ts). */
   hints?: HintRule[]
+  /** Points and visibility of checks, by description (engine/model/points.ts); every check is 1 visible point
+   * otherwise. An exercise's exercise.json may add to it. */
+  grading?: Grading
   /** The parameter values this scenario was declared with, for a parametrized one. */
   params?: Params
 }

@@ -20,6 +20,8 @@ export interface RunOptions {
   impl?: Impl
   /** Programs to run in place of the reference ones, by host: paths to a student's files. */
   submissions?: Record<string, string>
+  /** For a submission that is a folder, by host: the name of its entry point (engine/plan/submission.ts). */
+  entries?: Record<string, string>
   /** Capture every host, and keep each capture as DIR/<scenario>-<host>.pcap. */
   captureDir?: string
   /** Capture every host (for a report's packet diagram), without keeping the files. */
@@ -41,6 +43,8 @@ export interface RunPlan {
   captureAll: boolean
   /** Where each host's pcap is kept, when the user asked for them. */
   captureDir?: string
+  /** Folder submissions' entry points, by host (RunOptions.entries). */
+  entries: Record<string, string>
 }
 
 export function newRunId(): string {
@@ -65,6 +69,7 @@ export async function planRun(scenario: Scenario, options: RunOptions): Promise<
     // Submissions are captured too: the hints tell a wrong host from a wrong port by what reached the wire.
     captureAll: options.captureAll === true || options.captureDir !== undefined || Object.keys(options.submissions ?? {}).length > 0,
     captureDir: options.captureDir,
+    entries: options.entries ?? {},
   }
 }
 
@@ -73,7 +78,7 @@ export async function stageSubmissions(plan: RunPlan, sources: Record<string, st
   const { scenario } = plan
   for (const [host, source] of Object.entries(sources)) {
     if (!(host in scenario.hosts)) throw errors.usage(`${scenario.id} has no host "${host}" to run ${source} in (hosts: ${Object.keys(scenario.hosts).join(', ')})`)
-    plan.submissions[host] = await stageSubmission(host, source, plan.workDir)
+    plan.submissions[host] = await stageSubmission(host, source, plan.workDir, plan.entries[host])
   }
 }
 
