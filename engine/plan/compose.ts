@@ -6,6 +6,7 @@ import { netPlans } from './faults.ts'
 import type { Impl, Scenario } from '../model/scenario.ts'
 import { captures, type RunPlan } from './run-plan.ts'
 import { OUTPUT_LIMIT_BYTES, SUBMISSION_DIR } from './submission.ts'
+import { planTopology, topologyNetPlan, topologyNetworks, topologyService } from './topology.ts'
 import { sidecarName, type NetPlan } from '../../services/bin/protocol.ts'
 
 export { sidecarName }
@@ -57,6 +58,8 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
   const labels = { [LABEL.run]: run.runId, [LABEL.scenario]: scenario.id }
   const services: Record<string, ComposeService> = {}
   const plans = netPlans(scenario)
+  // Several networks: subnets drawn afresh for every run (two runs of one scenario at once must not collide).
+  const topology = planTopology(scenario, randomSubnet)
   const hostNames = Object.keys(scenario.hosts)
   const after = (host: string) => scenario.hosts[host].after ?? hostNames.slice(0, hostNames.indexOf(host))
   /** The listening hosts a host's program waits for: those it starts after, directly or through another. */
@@ -94,14 +97,15 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
     }
     if (spec.inside) {
       // A second program in another host's network namespace: it shares that host's address, faults and sidecar.
-      const { hostname: _h, networks: _n, sysctls: _s, ...shared } = service
+      const { hostname: _h, networks: _n, sysctls: _s, extra_hosts: _e, ...shared } = service
       services[host] = { ...shared, network_mode: `service:${spec.inside}` }
       continue
     }
-    services[host] = service
+    services[host] = topology ? topologyService(scenario, topology, host, service) : service
 
     const plan: NetPlan = {
       ...plans[host],
+      ...(topology ? topologyNetPlan(scenario, topology, host) : {}),
       capture: captures({ scenario, captureAll: run.captureAll === true }, host),
       ...(spec.listens !== undefined ? { listens: spec.listens } : {}),
       ...(waitFor.length && plans[host]?.timed ? { waitFor } : {}),
@@ -118,7 +122,8 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
 
   const labelled = (declared: Record<string, Record<string, unknown>> = {}) =>
     Object.fromEntries(Object.entries(declared).map(([name, resource]) => [name, { ...resource, labels }]))
-  return { services, networks: labelled(base.networks), volumes: labelled(base.volumes) }
+  const networks = topology ? topologyNetworks(base.networks.lab, topology) : base.networks
+  return { services, networks: labelled(networks), volumes: labelled(base.volumes) }
 }
 
 /** Docker's default address pools hold about 30 bridge networks, shared by everything on the machine; a lab
