@@ -62,11 +62,14 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
   const topology = planTopology(scenario, randomSubnet)
   const hostNames = Object.keys(scenario.hosts)
   const after = (host: string) => scenario.hosts[host].after ?? hostNames.slice(0, hostNames.indexOf(host))
+  // A router is waited for like a server: its sidecar flags it once it routes (NAT included), so no program sends
+  // before the path exists.
+  const awaited = (host: string) => scenario.hosts[host].listens !== undefined || scenario.hosts[host].router !== undefined
   /** The listening hosts a host's program waits for: those it starts after, directly or through another. */
   const listeners = (host: string, seen = new Set<string>()): string[] => after(host).flatMap((earlier) => {
     if (seen.has(earlier)) return []
     seen.add(earlier)
-    return [...(scenario.hosts[earlier].listens !== undefined ? [earlier] : []), ...listeners(earlier, seen)]
+    return [...(awaited(earlier) ? [earlier] : []), ...listeners(earlier, seen)]
   })
 
   for (const [host, spec] of Object.entries(scenario.hosts)) {
@@ -83,7 +86,7 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
     // A program waits in lab-run until the hosts it needs listen (their containers start alongside its own:
     // no health-check polling); a host that listens on nothing is only started first.
     const waitFor = listeners(host)
-    const startAfter = after(host).filter((earlier) => scenario.hosts[earlier].listens === undefined)
+    const startAfter = after(host).filter((earlier) => !awaited(earlier))
     service.environment = { ...baseEnvironment, ...spec.env, ...(waitFor.length ? { LAB_WAIT_FOR: waitFor.join(' ') } : {}) }
     if (!Object.keys(service.environment).length) delete service.environment
     if (startAfter.length) service.depends_on = Object.fromEntries(startAfter.map((name) => [name, { condition: 'service_started' }]))

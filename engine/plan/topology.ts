@@ -9,6 +9,7 @@ import type { HostSpec, Scenario } from '../model/scenario.ts'
 const FIRST_HOST_NUMBER = 10
 /** Docker's option that sets the MTU of a bridge network's interfaces. */
 const MTU_OPTION = 'com.docker.network.driver.mtu'
+const NO_MASQUERADE = 'com.docker.network.bridge.enable_ip_masquerade'
 
 export interface TopologyNetwork {
   subnet: string
@@ -119,13 +120,20 @@ function addressFor(topology: Topology, viewer: string, host: string): string {
   return theirs[shared ?? Object.keys(theirs)[0]]
 }
 
-/** The compose networks of the lab: one bridge per network, each with the base `lab` network's options. */
+/** The compose networks of the lab: one bridge per network, each with the base `lab` network's options but one.
+ * Docker's `internal` adds, on the machine, rules that drop every bridged frame whose source or destination lies
+ * outside the bridge's own subnet (br_netfilter runs bridged frames through iptables): a routed packet is exactly
+ * that, so these bridges cannot be internal. What keeps them closed instead: the bridge has no IPv4 address on the
+ * machine (inhibit_ipv4) and Docker masquerades nothing from it, so nobody answers for the gateway a packet would
+ * need to leave; every sidecar removes the default route, makes the gateway unreachable, and drops whatever a host
+ * sends or forwards to an address outside the lab's subnets (services/bin/routing.ts); and no program container
+ * has a capability to change any of it or to write a raw frame. */
 export function topologyNetworks(base: Record<string, unknown>, topology: Topology): Record<string, Record<string, unknown>> {
   const baseOptions = (base.driver_opts ?? {}) as Record<string, string>
   return Object.fromEntries(Object.entries(topology.networks).map(([name, network]) => [name, {
     ...base,
-    internal: true,
-    driver_opts: { ...baseOptions, ...(network.mtu ? { [MTU_OPTION]: String(network.mtu) } : {}) },
+    internal: false,
+    driver_opts: { ...baseOptions, [NO_MASQUERADE]: 'false', ...(network.mtu ? { [MTU_OPTION]: String(network.mtu) } : {}) },
     ipam: { config: [{ subnet: network.subnet }] },
   }]))
 }
@@ -144,7 +152,7 @@ export function topologyService(scenario: Scenario, topology: Topology, host: st
 }
 
 /** What a host's sidecar adds to its plan in a multi-network lab: interfaces, routes, NAT. */
-export function topologyNetPlan(scenario: Scenario, topology: Topology, host: string): Pick<NetPlan, 'interfaces' | 'routes' | 'nat' | 'forward'> {
+export function topologyNetPlan(scenario: Scenario, topology: Topology, host: string): Pick<NetPlan, 'interfaces' | 'routes' | 'nat' | 'forward' | 'labSubnets'> {
   const spec = scenario.hosts[host]
   const interfaces = Object.entries(topology.addresses[host]).map(([network, address]) => ({ network, address, gateway: topology.networks[network].gateway }))
   const routes = (spec.routes ?? []).map((route) => ({
@@ -154,6 +162,7 @@ export function topologyNetPlan(scenario: Scenario, topology: Topology, host: st
   const nat = spec.router?.nat
   return {
     interfaces,
+    labSubnets: Object.values(topology.networks).map((network) => network.subnet),
     ...(routes.length ? { routes } : {}),
     ...(spec.router ? { forward: true } : {}),
     ...(nat ? {

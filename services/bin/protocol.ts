@@ -28,6 +28,9 @@ export interface NetPlan {
    * with the network's gateway (the bridge's address on the machine, blocked like the base lab's). A capture then
    * writes one pcap per interface, /capture/<host>.<network>.pcap. */
   interfaces?: { network: string; address: string; gateway: string }[]
+  /** Every subnet of the lab: what a host sends or forwards anywhere else is dropped (the lab's bridges are not
+   * Docker-internal, see engine/plan/topology.ts). */
+  labSubnets?: string[]
   /** Routes to add once the default route is gone: `to` a subnet or 'default', `via` a router's address. */
   routes?: { to: string; via: string }[]
   /** A router: forwarding is on (a sysctl Docker sets); what it forwards to a gateway is dropped too. */
@@ -69,8 +72,9 @@ export interface ImpairPlan {
 export type SidecarEvent =
   | { kind: 'note'; text: string }
   | { kind: 'address'; address: string }
-  /** A multi-network host's interfaces: the device holding its address on each network. */
-  | { kind: 'interfaces'; devices: Record<string, string> }
+  /** A multi-network host's interfaces, in its networks' order: the device holding its address on each, and the
+   * device's index (which names its frames in a capture of every interface). */
+  | { kind: 'interfaces'; networks: Record<string, { device: string; index: number; address: string }> }
   | { kind: 'gateway-blocked'; gateway: string }
   | { kind: 'ready' }
   | { kind: 'port-open'; port: number }
