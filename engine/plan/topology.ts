@@ -106,7 +106,7 @@ export function planTopology(scenario: Topological, drawSubnet: () => string): T
     // in the declared order, whatever was fixed first
     addresses[host] = Object.fromEntries(attachments(scenario, spec).map(([name]) => [name, addresses[host][name]]))
   }
-  return { networks, addresses }
+  return { networks, addresses: Object.fromEntries(hosts.map(([host]) => [host, addresses[host]])) }
 }
 
 function hostAddress(subnet: string, number: number): string {
