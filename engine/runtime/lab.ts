@@ -114,7 +114,11 @@ export async function up(plan: RunPlan, down: () => Promise<string[]>): Promise<
       // Docker's own address pools are used up (a class of labs at once): the lab picks a subnet itself; another
       // lab may take the same one first, hence a few tries.
       if (POOL_EXHAUSTED.test(message) && attempt <= SUBNET_TRIES) {
-        await writeFile(plan.composeFile, composeText(withSubnet(parseCompose(await readFile(plan.composeFile, 'utf8')), randomSubnet())))
+        // A lab of several networks draws all its subnets again (one subnet for all would join them).
+        const redrawn = plan.scenario.networks
+          ? labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), plan.scenario, plan)
+          : withSubnet(parseCompose(await readFile(plan.composeFile, 'utf8')), randomSubnet())
+        await writeFile(plan.composeFile, composeText(redrawn))
         continue
       }
       problems.push(`the lab did not come up: ${message}`)

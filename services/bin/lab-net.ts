@@ -8,6 +8,7 @@ import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { listeningSockets } from './proc-sockets.ts'
 import { startImpairments, type Impairments } from './impair.ts'
+import { setUpRouting, withDevices } from './routing.ts'
 import { FAILED_LINK, READY_LINK, formatEvent, listeningFlag, tcpdumpStats, type ImpairPlan, type NetPlan, type SidecarEvent } from './protocol.ts'
 
 const plan: NetPlan = JSON.parse(process.env.LAB_NET || '{}')
@@ -20,10 +21,12 @@ const run = (cmd: string, args: string[], input?: string) =>
 /** How long a host named in a fault may take to appear in Docker's DNS (every container of a lab starts at once,
  * so another host's may still be starting). */
 const LOOKUP_DEADLINE_MS = 20_000
+/** A host on several networks: its device on each (services/bin/routing.ts). */
+let devices: Record<string, string> = {}
 
 /** Replaces {{address:<host>}} with that host's lab address (Docker's DNS answers inside the lab). */
 async function withAddresses(nft: string): Promise<string> {
-  let out = nft
+  let out = withDevices(nft, devices)
   for (const [placeholder, name] of nft.matchAll(/\{\{address:([\w-]+)\}\}/g)) {
     out = out.replaceAll(placeholder, await addressOf(name))
   }
@@ -66,12 +69,17 @@ function announceListening(port: number): void {
   const poll = setInterval(() => {
     if (!open()) return
     clearInterval(poll)
-    // Written whole, then renamed: a waiting program never sees half a file.
-    const flag = listeningFlag(host)
-    writeFileSync(`${flag}.part`, `${port}\n`)
-    renameSync(`${flag}.part`, flag)
+    flagListening(String(port))
     emit({ kind: 'port-open', port })
   }, LISTEN_POLL_MS)
+}
+
+/** Tells the programs waiting for this host that it is there (a router: that it routes). */
+function flagListening(what: string): void {
+  // Written whole, then renamed: a waiting program never sees half a file.
+  const flag = listeningFlag(host)
+  writeFileSync(`${flag}.part`, `${what}\n`)
+  renameSync(`${flag}.part`, flag)
 }
 
 /** A locally administered unicast address that no lab interface has. */
@@ -96,7 +104,9 @@ const CAPTURE_SIZE_POLL_MS = 100
 
 async function startCapture(): Promise<void> {
   const file = `/capture/${host}.pcap`
-  tcpdump = spawn('tcpdump', ['-i', 'eth0', '-n', '--immediate-mode', '-U', '-s', '0', '-B', String(CAPTURE_BUFFER_KIB),
+  // A host on several networks: every interface in one file, each frame naming its interface (LINUX_SLL2).
+  const interfaces = plan.interfaces ? ['-i', 'any', '-y', 'LINUX_SLL2'] : ['-i', 'eth0']
+  tcpdump = spawn('tcpdump', [...interfaces, '-n', '--immediate-mode', '-U', '-s', '0', '-B', String(CAPTURE_BUFFER_KIB),
     '-c', String(CAPTURE_MAX_PACKETS), '-Z', 'root', '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] })
   tcpdump.stderr!.on('data', (chunk: Buffer) => (tcpdumpSaid += chunk.toString()))
   await new Promise<void>((resolve, reject) => {
@@ -134,20 +144,25 @@ async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
   // Docker forgets a container's address once it exits; the engine reads it here instead.
   const address = run('ip', ['-4', '-o', 'addr', 'show', 'dev', 'eth0']).match(/inet ([\d.]+)/)?.[1]
   if (address) emit({ kind: 'address', address })
+  if (plan.interfaces) {
+    const found = setUpRouting(plan, run)
+    devices = found.devices
+    emit({ kind: 'interfaces', networks: Object.fromEntries(plan.interfaces.map(({ network, address }) => [network, { device: found.devices[network], index: found.indexes[network], address }])) })
+  }
 
   if (plan.nft) {
     run('nft', ['-f', '-'], await withAddresses(plan.nft))
     note('faults applied')
   }
   for (const args of plan.tc ?? []) {
-    run('tc', args)
+    run('tc', args.map((arg) => withDevices(arg, devices)))
     note(`tc ${args.join(' ')}`)
   }
   if (plan.impair) impairments = await startImpairments(JSON.parse(await withAddresses(JSON.stringify(plan.impair))) as ImpairPlan, emit)
 
   if (plan.capture) {
     await startCapture()
-    note('capturing eth0')
+    note(plan.interfaces ? 'capturing every interface' : 'capturing eth0')
   }
 
   const timed = await Promise.all((plan.timed ?? []).map(async (event) => ({
@@ -157,14 +172,16 @@ async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
   })))
 
   if (plan.linkDown) {
-    run('ip', ['link', 'set', 'eth0', 'down'])
-    note('eth0 down: nobody answers for this address')
+    const device = typeof plan.linkDown === 'string' ? withDevices(plan.linkDown, devices) : 'eth0'
+    run('ip', ['link', 'set', device, 'down'])
+    note(`${device} down: nobody answers for this address`)
   }
 
   // The last step: the program container waits for this link before it starts (services/bin/lab-run).
   run('ip', ['link', 'add', READY_LINK, 'type', 'veth', 'peer', 'name', `${READY_LINK}-peer`])
   emit({ kind: 'ready' })
   if (plan.listens !== undefined) announceListening(plan.listens)
+  else if (plan.forward) flagListening('routing')
   return timed
 }
 
