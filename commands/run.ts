@@ -17,7 +17,7 @@ import type { Command } from './table.ts'
 
 interface RunValues {
   impl?: string; param: string[]; server?: string; client?: string; host: string[]; lang?: string; parallel?: string
-  capture?: string; report?: string; reporter: string[]; output?: string
+  capture?: string; report?: string; reporter: string[]; output?: string; in?: string; watch?: boolean
 }
 
 const command: Command = {
@@ -35,6 +35,8 @@ const command: Command = {
     report: { type: 'string', value: 'FILE', help: 'write a self-contained HTML report with a packet sequence diagram per scenario' },
     reporter: { type: 'string', multiple: true, value: 'NAME', help: `also report as ${REPORTERS.filter((name) => name !== 'terminal').join(', ')}; repeatable` },
     output: { type: 'string', short: 'o', value: 'FILE', help: 'where the json or junit document goes (default: standard output)' },
+    in: { type: 'string', value: 'LAB', help: 'run warm in a live lab (`lab up`), with its programs' },
+    watch: { type: 'boolean', help: 'keep a lab up and run again on every save of the programs or the scenario file; Ctrl-C ends' },
   },
   async run(raw, names) {
     const values = raw as unknown as RunValues
@@ -50,6 +52,12 @@ const command: Command = {
     const parallel = parseParallel(values.parallel)
     const html = values.report === undefined ? undefined : userPath(values.report)
     const report = await createReporters({ names: values.reporter, output: values.output, html, env: process.env, stdout: process.stdout, stderr: process.stderr, lang })
+    if (values.in !== undefined || values.watch) {
+      const warm = await import('./warm.ts')
+      if (values.in !== undefined) return warm.runIn(values.in, scenarios, submissions, report)
+      if (scenarios.length !== 1) throw errors.usage('--watch takes one scenario')
+      return warm.runWatching(scenarios[0], { impl, submissions, report, dockerReady })
+    }
     const captureDir = values.capture === undefined ? undefined : userPath(values.capture)
     if (captureDir) await prepareCaptureDir(captureDir)
     const image = await ensureLabImage(report.onNote, {}, dockerReady)
