@@ -47,7 +47,7 @@ export async function runWatching(scenario: Scenario, options: { impl: LiveLab['
   for (;;) {
     options.report.onScenarioStart(current)
     options.report.onScenarioEnd(await warmRun(lab, current))
-    say(`watching ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}: save to run again, Ctrl-C to stop (and take the lab down)`)
+    say(`watching ${files.map((f) => (f.startsWith(`${process.cwd()}/`) ? path.relative(process.cwd(), f) : f)).join(', ')}: save to run again, Ctrl-C to stop (and take the lab down)`)
     const changed = await nextSave(files)
     if (changed === scenarioFile) {
       current = await reload(scenario).catch((error: Error) => {

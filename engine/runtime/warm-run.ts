@@ -22,6 +22,7 @@ const LAB_CTL = ['node', '/usr/local/bin/lab-ctl.ts']
 /** The warm run's capture: its pid, so that it alone is stopped (a person's `lab capture` goes on). */
 const CAPTURE_PID = '/run/lab-warm-capture.pid'
 const TRAILING_PACKETS_MS = 300
+const CAPTURE_STOP_MS = 3000
 
 /** A deadline that does not keep the process alive once the run is over. */
 const later = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(resolve, ms, value).unref())
@@ -58,7 +59,7 @@ export async function startWarm(plan: RunPlan, hosts: Map<string, LiveHost>, sub
   ]))
   const started: Started = { programs: new Map(), announces: new Map(), captures: new Map() }
   await Promise.all([...hosts.values()].filter((host) => host.sidecar && captures(plan, host.name)).map(async (host) => {
-    const capture = await docker.execIn(host.sidecar!, ['sh', '-c', `echo $$ > ${CAPTURE_PID}; exec tcpdump -i eth0 -n --immediate-mode -U -s 0 -w -`], { raw: true })
+    const capture = await docker.execIn(host.sidecar!, ['sh', '-c', `echo $$ > ${CAPTURE_PID}; exec tcpdump -i eth0 -n --immediate-mode -U -s 0 -Z root -w -`], { raw: true })
     while (!capture.stderr.some((line) => line.text.includes('listening on'))) {
       if (await Promise.race([capture.ended.then(() => true), sleep(5, false)])) break
     }
@@ -144,7 +145,9 @@ async function collect(plan: RunPlan, hosts: Map<string, LiveHost>, started: Sta
     const capture = started.captures.get(host.name)
     if (!capture) return
     await docker.execToEnd(host.sidecar, ['sh', '-c', `kill -INT $(cat ${CAPTURE_PID})`])
-    await capture.ended
+    // tcpdump flushes and ends on SIGINT; one that does not within the deadline is let go of with what it wrote.
+    await Promise.race([capture.ended, later(CAPTURE_STOP_MS, undefined)])
+    capture.release()
     const read = await readPcap(Buffer.concat(capture.bytes))
     result.packets = read.packets
     if (read.unreadable) run.problems.push(`the capture of ${host.name} could not be read to its end: ${read.unreadable}`)

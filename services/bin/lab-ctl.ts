@@ -24,6 +24,9 @@ function reset(fresh: boolean): void {
   if (!fresh) return
   // Connections of the last run would otherwise still be tracked (an established flow skips new-flow rules).
   try { run('conntrack', ['-F']) } catch { /* an empty table, or an image without conntrack */ }
+  // What the last run's connections left (TIME-WAIT above all) would refuse the next server its port: the
+  // guide's server binds without SO_REUSEADDR, and a cold lab has none of them.
+  try { run('ss', ['-K', ...['time-wait', 'fin-wait-1', 'fin-wait-2', 'last-ack', 'closing', 'close-wait'].flatMap((state) => ['state', state])]) } catch { /* a kernel without sock_destroy */ }
   rmSync(listeningFlag(host), { force: true })
 }
 
