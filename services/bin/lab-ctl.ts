@@ -67,6 +67,8 @@ try {
       throw new Error(`lab-ctl: reset [PLAN] | fresh [PLAN] | announce PORT | counters, not "${verb ?? ''}"`)
   }
 } catch (error) {
-  emit({ kind: 'failed', error: (error as Error).message.split('\n')[0] })
+  // A command's own complaint (nft's, tc's) says more than "Command failed".
+  const said = String((error as { stderr?: unknown }).stderr ?? '').trim().split('\n').at(-1)
+  emit({ kind: 'failed', error: said || (error as Error).message.split('\n')[0] })
   process.exitCode = 1
 }
