@@ -19,6 +19,7 @@ import type { Command } from './table.ts'
 interface RunValues {
   impl?: string; param: string[]; server?: string; client?: string; host: string[]; lang?: string; parallel?: string
   capture?: string; report?: string; reporter: string[]; output?: string; exercise?: string; view?: string; due?: string
+  in?: string; watch?: boolean
 }
 
 const command: Command = {
@@ -39,6 +40,8 @@ const command: Command = {
     exercise: EXERCISE,
     view: VIEW,
     due: DUE,
+    in: { type: 'string', value: 'LAB', help: 'run warm in a live lab (`lab up`), with its programs' },
+    watch: { type: 'boolean', help: 'keep a lab up and run again on every save of the programs or the scenario file; Ctrl-C ends' },
   },
   async run(raw, given) {
     const values = raw as unknown as RunValues
@@ -57,6 +60,12 @@ const command: Command = {
     const parallel = parseParallel(values.parallel)
     const html = values.report === undefined ? undefined : userPath(values.report)
     const report = await createReporters({ names: values.reporter, output: values.output, html, env: process.env, stdout: process.stdout, stderr: process.stderr, lang, view })
+    if (values.in !== undefined || values.watch) {
+      const warm = await import('./warm.ts')
+      if (values.in !== undefined) return warm.runIn(values.in, scenarios, submissions, report)
+      if (scenarios.length !== 1) throw errors.usage('--watch takes one scenario')
+      return warm.runWatching(scenarios[0], { impl, submissions, report, dockerReady })
+    }
     const captureDir = values.capture === undefined ? undefined : userPath(values.capture)
     if (captureDir) await prepareCaptureDir(captureDir)
     const image = await ensureLabImage(report.onNote, {}, dockerReady)

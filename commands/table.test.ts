@@ -21,7 +21,7 @@ describe('chooseCommand and parseCommand', () => {
       /^lab grade does not take --capture \(its options: --impl, --param, --server, --client, --host, --lang, --parallel, --grades, --exercise, --entry, --report, --resume, --only-failed, --engines, --slice, --help\)$/)
     await expect(parse(['grade', 'tcp-basic', '--output', 'x'])).rejects.toThrow(/^lab grade does not take --output /)
     await expect(parse(['tcp-basic', '--bogus'])).rejects.toThrow(
-      /^lab <scenario> does not take --bogus \(its options: --impl, --param, --server, --client, --host, --lang, --parallel, --capture, --report, --reporter, --output, --exercise, --view, --due, --help\)$/)
+      /^lab <scenario> does not take --bogus \(its options: --impl, --param, --server, --client, --host, --lang, --parallel, --capture, --report, --reporter, --output, --exercise, --view, --due, --in, --watch, --help\)$/)
     await expect(parse(['build', '-x'])).rejects.toThrow(/^lab build does not take -x \(its options: --offline, --help\)$/)
   })
 

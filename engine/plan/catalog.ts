@@ -8,13 +8,14 @@ import type { Params, ParametrizedScenarioDef, Scenario, ScenarioDef } from '../
 import { validateFaults } from './faults.ts'
 
 /** Every scenario, parametrized ones declared with their defaults overridden by `params` where they have them;
- * with `only`, just the scenarios of those names when all exist (a run of one loads one file, not fifteen). */
-export async function loadCatalog(dir = SCENARIOS_DIR, params: Params = {}, only?: string[]): Promise<Scenario[]> {
+ * with `only`, just the scenarios of those names when all exist (a run of one loads one file, not fifteen); `fresh`
+ * reads the files again (`--watch`: a scenario saved since its first import). */
+export async function loadCatalog(dir = SCENARIOS_DIR, params: Params = {}, only?: string[], fresh = false): Promise<Scenario[]> {
   let files = (await readdir(dir)).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts')).sort()
   const wanted = only?.map((id) => `${id}.ts`)
   if (wanted && wanted.every((name) => files.includes(name))) files = files.filter((name) => wanted.includes(name))
   return Promise.all(files.map(async (name) => {
-    const source = ((await import(pathToFileURL(path.join(dir, name)).href)) as { default: ScenarioDef | ParametrizedScenarioDef }).default
+    const source = ((await import(`${pathToFileURL(path.join(dir, name)).href}${fresh ? `?at=${Date.now()}` : ''}`)) as { default: ScenarioDef | ParametrizedScenarioDef }).default
     const id = path.basename(name, '.ts')
     if (!('define' in source)) {
       const scenario: Scenario = { id, ...source }

@@ -76,7 +76,8 @@ export function netPlans(scenario: Pick<Scenario, 'hosts' | 'faults' | 'networks
     switch (fault.kind) {
       case 'loss': {
         if (fault.percent === 0) break
-        const rule = `${matchProtocol(fault.protocol)}numgen random mod 100 < ${fault.percent} counter drop comment "loss"`
+        // nft refuses `numgen random mod 100 < 100` (the value is out of the expression's range): all is all
+        const rule = `${matchProtocol(fault.protocol)}${fault.percent === 100 ? '' : `numgen random mod 100 < ${fault.percent} `}counter drop comment "loss"`
         const { input, output } = hooks(fault.direction)
         if (input) rulesOf(host).input.push(onInterface(fault, 'input') + rule)
         if (output) rulesOf(host).output.push(onInterface(fault, 'output') + rule)

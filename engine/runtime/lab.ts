@@ -2,7 +2,7 @@
 // asks things of (logs, exits, files) instead of keeping a map of ids and a naming convention.
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { parseEvent, sidecarName, type SidecarEvent } from '../../services/bin/protocol.ts'
-import { composeText, labCompose, parseCompose, randomSubnet, withSubnet } from '../plan/compose.ts'
+import { composeText, labCompose, parseCompose, randomSubnet, withSubnet, type ComposeFile } from '../plan/compose.ts'
 import { COMPOSE_FILE, ROOT } from '../plan/layout.ts'
 import type { RunPlan } from '../plan/run-plan.ts'
 import type { HostSpec } from '../model/scenario.ts'
@@ -100,9 +100,10 @@ export async function own(plan: RunPlan): Promise<{ down: () => Promise<string[]
   return { down, release: forget }
 }
 
-/** Writes the run's compose file and brings it up; what did not come up is in `lab.problems`. */
-export async function up(plan: RunPlan, down: () => Promise<string[]>): Promise<Lab> {
-  const compose = labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), plan.scenario, plan)
+/** Writes the run's compose file and brings it up; what did not come up is in `lab.problems`. `shape` changes the
+ * compose file first (a live lab's, engine/plan/live-lab.ts). */
+export async function up(plan: RunPlan, down: () => Promise<string[]>, shape: (compose: ComposeFile) => ComposeFile = (c) => c): Promise<Lab> {
+  const compose = shape(labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), plan.scenario, plan))
   await writeFile(plan.composeFile, composeText(compose))
   const problems: string[] = []
   for (let attempt = 1; ; attempt++) {

@@ -54,7 +54,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   return judge(plan, run, options.submissions ?? {}, performance.now() - started)
 }
 
-function judge(plan: RunPlan, run: LabRun, submissions: Record<string, string>, wallMs: number): ScenarioResult {
+export function judge(plan: RunPlan, run: LabRun, submissions: Record<string, string>, wallMs: number): ScenarioResult {
   const { scenario, impl, project } = plan
   const checks = checkScenario(scenario, run)
   const status = run.skipped ? 'skipped' : checks.every((check) => check.passed) ? 'passed' : 'failed'
