@@ -8,6 +8,7 @@ import { ensureLabImage } from '../engine/runtime/image.ts'
 import { runScenario } from '../engine/runtime/run.ts'
 import type { ScenarioResult } from '../engine/model/result.ts'
 import { submissionsFromOptions } from '../engine/plan/submission.ts'
+import { inShard, parseShard } from '../engine/plan/shard.ts'
 import { userPath } from '../engine/plan/layout.ts'
 import { inOrder, runPool } from '../engine/tasks/pool.ts'
 import { longestFirst, readDurations, recordDurations } from '../engine/tasks/durations.ts'
@@ -17,7 +18,7 @@ import type { Command } from './table.ts'
 
 interface RunValues {
   impl?: string; param: string[]; server?: string; client?: string; host: string[]; lang?: string; parallel?: string
-  capture?: string; report?: string; reporter: string[]; output?: string
+  capture?: string; report?: string; reporter: string[]; output?: string; shard?: string
 }
 
 const command: Command = {
@@ -34,6 +35,7 @@ const command: Command = {
     capture: { type: 'string', value: 'DIR', help: 'capture every host and keep DIR/<scenario>-<host>.pcap (for Wireshark)' },
     report: { type: 'string', value: 'FILE', help: 'write a self-contained HTML report with a packet sequence diagram per scenario' },
     reporter: { type: 'string', multiple: true, value: 'NAME', help: `also report as ${REPORTERS.filter((name) => name !== 'terminal').join(', ')}; repeatable` },
+    shard: { type: 'string', value: 'i/n', help: 'run only the i-th of n stable parts of the chosen scenarios (CI matrices)' },
     output: { type: 'string', short: 'o', value: 'FILE', help: 'where the json or junit document goes (default: standard output)' },
   },
   async run(raw, names) {
@@ -44,7 +46,8 @@ const command: Command = {
     const dockerReady = docker.preflight()
     dockerReady.catch(() => undefined)
     const params = parseParams(values.param, selectScenarios(await loadCatalog(undefined, {}, names), names))
-    const scenarios = selectScenarios(await loadCatalog(undefined, params, names), names)
+    const chosen = selectScenarios(await loadCatalog(undefined, params, names), names)
+    const scenarios = values.shard === undefined ? chosen : inShard(chosen, parseShard(values.shard))
     const submissions = await submissionsFromOptions(values)
     const lang = parseLang(values.lang)
     const parallel = parseParallel(values.parallel)
