@@ -23,6 +23,8 @@ export const errors = {
     new LabError('the Docker daemon is not running: start it (`sudo systemctl start docker`, or `sudo dockerd &`, or open Docker Desktop)'),
   socketPermission: (socket: string) =>
     new LabError(`permission denied on the Docker socket ${socket}: add yourself to the docker group (\`sudo usermod -aG docker $USER\`, then log in again) or run as root`),
+  daemonAddress: (host: string) =>
+    new LabError(`cannot reach the Docker daemon at "${host}": DOCKER_HOST takes unix://, tcp:// or ssh:// addresses`),
   composeMissing: () =>
     new LabError('Docker Compose v2 is missing: install the compose plugin so that `docker compose version` prints v2 or later'),
   mmdebstrapMissing: (base: string) =>
