@@ -1,7 +1,7 @@
 // `lab <scenario>...`: runs scenarios (`all` for the catalog), a few labs at a time, and reports each as one
 // block in the order asked for. What only some runs need (a reporter, the HTML page) is loaded by them.
 import { prepareCaptureDir } from '../engine/plan/capture-dir.ts'
-import { loadCatalog, parseParams, selectScenarios } from '../engine/plan/catalog.ts'
+import { chooseScenarios, parseParams } from '../engine/plan/catalog.ts'
 import * as docker from '../engine/runtime/docker.ts'
 import { EXIT, errors } from '../engine/model/errors.ts'
 import { ensureLabImage } from '../engine/runtime/image.ts'
@@ -13,17 +13,17 @@ import { userPath } from '../engine/plan/layout.ts'
 import { inOrder, runPool } from '../engine/tasks/pool.ts'
 import { longestFirst, readDurations, recordDurations } from '../engine/tasks/durations.ts'
 import { REPORTERS, createReporters } from '../reporters/index.ts'
-import { IMPL, LANG, PARALLEL, PARAM, hostOptions, parseImpl, parseLang, parseParallel } from './shared.ts'
+import { IMPL, LANG, PARALLEL, PARAM, SCENARIOS, hostOptions, parseImpl, parseLang, parseParallel } from './shared.ts'
 import type { Command } from './table.ts'
 
 interface RunValues {
   impl?: string; param: string[]; server?: string; client?: string; host: string[]; lang?: string; parallel?: string
-  capture?: string; report?: string; reporter: string[]; output?: string; shard?: string
+  capture?: string; report?: string; reporter: string[]; output?: string; shard?: string; scenarios?: string
 }
 
 const command: Command = {
   name: '',
-  synopsis: '<scenario> [<scenario>...]',
+  synopsis: '<scenario|file> [<scenario|file>...]',
   summary: 'run scenarios in real containers and assert their outcome (`all` runs the whole catalog)',
   positionals: true,
   options: {
@@ -35,6 +35,7 @@ const command: Command = {
     capture: { type: 'string', value: 'DIR', help: 'capture every host and keep DIR/<scenario>-<host>.pcap (for Wireshark)' },
     report: { type: 'string', value: 'FILE', help: 'write a self-contained HTML report with a packet sequence diagram per scenario' },
     reporter: { type: 'string', multiple: true, value: 'NAME', help: `also report as ${REPORTERS.filter((name) => name !== 'terminal').join(', ')}; repeatable` },
+    scenarios: SCENARIOS,
     shard: { type: 'string', value: 'i/n', help: 'run only the i-th of n stable parts of the chosen scenarios (CI matrices)' },
     output: { type: 'string', short: 'o', value: 'FILE', help: 'where the json or junit document goes (default: standard output)' },
   },
@@ -45,8 +46,9 @@ const command: Command = {
     // Docker is checked while the scenarios load; its verdict counts only after theirs (usage errors come first).
     const dockerReady = docker.preflight()
     dockerReady.catch(() => undefined)
-    const params = parseParams(values.param, selectScenarios(await loadCatalog(undefined, {}, names), names))
-    const chosen = selectScenarios(await loadCatalog(undefined, params, names), names)
+    const dir = values.scenarios === undefined ? undefined : userPath(values.scenarios)
+    const params = parseParams(values.param, await chooseScenarios(names, {}, dir))
+    const chosen = await chooseScenarios(names, params, dir)
     const scenarios = values.shard === undefined ? chosen : inShard(chosen, parseShard(values.shard))
     const submissions = await submissionsFromOptions(values)
     const lang = parseLang(values.lang)

@@ -8,6 +8,7 @@ import type { OptionSpec } from './table.ts'
 export const IMPL: OptionSpec = { type: 'string', value: IMPLS.join('|'), help: 'which reference programs run (default: ts)' }
 export const PARAM: OptionSpec = { type: 'string', multiple: true, value: 'name=N', help: 'change a scenario parameter (e.g. loss=10 for udp-loss); repeatable' }
 export const LANG: OptionSpec = { type: 'string', value: LANGS.join('|'), help: 'language of the hints (default: from LANG)' }
+export const SCENARIOS: OptionSpec = { type: 'string', value: 'DIR', help: 'the scenario folder (default: the lab\'s own catalog); a scenario may also be named by its file' }
 export const PARALLEL: OptionSpec = { type: 'string', value: 'N', help: 'labs at once (default: the number of cores)' }
 
 /** --server, --client, --host: a program of one's own in a host; `what` is FILE, or GLOB for grade. */

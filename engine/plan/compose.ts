@@ -6,6 +6,7 @@ import { netPlans } from './faults.ts'
 import type { Impl, Scenario } from '../model/scenario.ts'
 import { captures, type RunPlan } from './run-plan.ts'
 import { OUTPUT_LIMIT_BYTES, SUBMISSION_DIR } from './submission.ts'
+import { foreignServices, isForeign, runCommandService } from './host-kinds.ts'
 import { sidecarName, type NetPlan } from '../../services/bin/protocol.ts'
 
 export { sidecarName }
@@ -28,7 +29,7 @@ export interface ComposeFile {
 }
 
 /** What of a run's plan its compose file depends on. */
-export type RunIdentity = Pick<RunPlan, 'runId' | 'image' | 'impl'> & Partial<Pick<RunPlan, 'captureAll' | 'submissions'>>
+export type RunIdentity = Pick<RunPlan, 'runId' | 'image' | 'impl'> & Partial<Pick<RunPlan, 'captureAll' | 'submissions' | 'hostImages'>>
 
 /** YAML 1.2, as compose reads it, plus the merge keys (`<<: *program`) of docker-compose.yml. */
 const COMPOSE_YAML = CORE_SCHEMA.withTags(mergeTag)
@@ -69,11 +70,11 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
   for (const [host, spec] of Object.entries(scenario.hosts)) {
     const template = structuredClone(base.services[host] ?? base.services.client)
     const { depends_on: _unused, ...rest } = template
-    const service: ComposeService = {
+    let service: ComposeService = {
       ...rest,
       image: run.image,
       hostname: host,
-      command: programCommand(spec.program, run.impl, spec.args),
+      command: spec.program === undefined ? [] : programCommand(spec.program, run.impl, spec.args),
       labels,
     }
     const { LAB_WAIT_FOR: _baseWait, ...baseEnvironment } = template.environment ?? {}
@@ -92,13 +93,20 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
       service.tmpfs = [...(template.tmpfs as string[] ?? []), ...HIDDEN_FROM_SUBMISSIONS.map((dir) => `${dir}:size=1m,mode=0755`)]
       service.environment = { ...service.environment, LAB_OUTPUT_LIMIT: String(OUTPUT_LIMIT_BYTES) }
     }
+    // A command of one's own runs like a submission: its output bounded, the reference programs out of sight.
+    if (spec.run && 'command' in spec.run) {
+      service = runCommandService(spec, service)
+      service.tmpfs = [...(template.tmpfs as string[] ?? []), ...HIDDEN_FROM_SUBMISSIONS.map((dir) => `${dir}:size=1m,mode=0755`)]
+      service.environment = { ...service.environment, LAB_OUTPUT_LIMIT: String(OUTPUT_LIMIT_BYTES) }
+    }
     if (spec.inside) {
       // A second program in another host's network namespace: it shares that host's address, faults and sidecar.
       const { hostname: _h, networks: _n, sysctls: _s, ...shared } = service
       services[host] = { ...shared, network_mode: `service:${spec.inside}` }
       continue
     }
-    services[host] = service
+    if (isForeign(spec)) Object.assign(services, foreignServices(host, spec, service, run.hostImages?.[host] ?? spec.image ?? ''))
+    else services[host] = service
 
     const plan: NetPlan = {
       ...plans[host],
