@@ -31,6 +31,10 @@ export const errors = {
     new LabError(`cannot pull ${base} and cannot build an offline base without mmdebstrap: install it (\`sudo apt-get install mmdebstrap\`) or give the lab registry access`),
   imageBuildFailed: (step: string, detail: string) =>
     new LabError(`building the lab image failed at "${step}": ${detail}`),
+  hostImageMissing: (host: string, image: string) =>
+    new LabError(`host "${host}" runs the image "${image}", which is not on this Docker engine and could not be pulled: build or pull it first`),
+  hostBuildFailed: (host: string, detail: string) =>
+    new LabError(`building the image of host "${host}" failed: ${detail.replace(/^building the lab image failed at /, '')}`),
   unknownOption: (command: string, option: string, known: string[]) =>
     new LabError(`${command} does not take ${option} (its options: ${known.join(', ')})`),
   impairMode: (variable: string, value: string, modes: readonly string[]) =>

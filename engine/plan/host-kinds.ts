@@ -9,7 +9,9 @@
 // Nothing is copied into the foreign image and its entrypoint is its own: a distroless image works too.
 import path from 'node:path'
 import type { HostSpec, Scenario } from '../model/scenario.ts'
-import type { ComposeService } from './compose.ts'
+
+/** A compose service, as compose.ts builds it (declared here too: compose.ts imports this file). */
+type ComposeService = Record<string, unknown>
 
 export type HostKind = 'program' | 'run-file' | 'run-command' | 'image' | 'build'
 
