@@ -70,7 +70,7 @@ export function resolveHostPaths(scenario: Scenario, dir: string): Scenario {
 }
 
 /** Compose substitutes `${VAR}` from the engine's environment in every value: what a scenario says stays literal. */
-export const literal = (text: string) => text.replaceAll('$', '$$')
+export const literal = (text: string) => text.split('$').join('$$')
 
 /** A `run: { command, files }` host: the lab's program container, running the command among its files. */
 export function runCommandService(spec: HostSpec, service: ComposeService): ComposeService {
