@@ -44,6 +44,7 @@ describe('from an empty folder', { timeout: 400_000 }, () => {
     const project = path.join(work, 'empty')
     await mkdir(path.join(project, 'service'), { recursive: true })
     await mkdir(path.join(project, 'labs'))
+    await mkdir(path.join(project, 'client'))
     succeeded(run('npm', ['init', '-y'], project))
     succeeded(run('npm', [...NPM_INSTALL, '-D', tarball], project))
     await writeFile(path.join(project, 'service', 'Dockerfile'), `FROM ${image}\nCOPY server.mjs /app/\nUSER 10001\nENTRYPOINT ["node", "/app/server.mjs"]\n`)
@@ -51,7 +52,8 @@ describe('from an empty folder', { timeout: 400_000 }, () => {
       "import net from 'node:net'",
       "net.createServer((socket) => socket.on('data', (data) => socket.end(`hello ${data}`))).listen(7000, () => console.log('listening on 7000'))",
     ].join('\n'))
-    await writeFile(path.join(project, 'labs', 'client.mjs'), [
+    // Not in labs/: every file there is a scenario.
+    await writeFile(path.join(project, 'client', 'client.mjs'), [
       "import net from 'node:net'",
       "const socket = net.connect(7000, 'server', () => socket.write('lab'))",
       'socket.on(\'data\', (data) => console.log(String(data)))',
@@ -64,7 +66,7 @@ export default defineScenario({
   deadlineMs: 20_000,
   hosts: {
     server: { build: '../service', listens: 7000 },
-    client: { run: { command: ['node', 'client.mjs'], files: ['client.mjs'] } },
+    client: { run: { command: ['node', 'client.mjs'], files: ['../client/client.mjs'] } },
   },
   expect: { server: { exit: 'running', prints: ['listening on 7000'] }, client: { exit: 0, prints: ['hello lab'] } },
 })

@@ -43,9 +43,9 @@ export async function clientOptions(host: string, env: NodeJS.ProcessEnv = proce
   return { protocol: 'https', host: url.hostname, port: Number(url.port || 2376), ca, cert, key }
 }
 
-/** The daemon's address as DOCKER_HOST spells it; '' for the default socket. */
+/** The daemon's address as DOCKER_HOST spells it (an empty one is unset, as for the CLI); '' for the default socket. */
 async function daemonHost(): Promise<string> {
-  return process.env.DOCKER_HOST ?? (await contextHost())
+  return process.env.DOCKER_HOST || (await contextHost())
 }
 
 /** The Unix socket of a daemon address ('' is the default one); undefined for a TCP or SSH address. */
