@@ -6,7 +6,7 @@ import { netPlans } from './faults.ts'
 import type { Impl, Scenario } from '../model/scenario.ts'
 import { captures, type RunPlan } from './run-plan.ts'
 import { OUTPUT_LIMIT_BYTES, SUBMISSION_DIR } from './submission.ts'
-import { foreignServices, isForeign, runCommandService } from './host-kinds.ts'
+import { foreignServices, isForeign, literal, literalValues, runCommandService } from './host-kinds.ts'
 import { sidecarName, type NetPlan } from '../../services/bin/protocol.ts'
 
 export { sidecarName }
@@ -74,7 +74,7 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
       ...rest,
       image: run.image,
       hostname: host,
-      command: spec.program === undefined ? [] : programCommand(spec.program, run.impl, spec.args),
+      command: spec.program === undefined ? [] : programCommand(spec.program, run.impl, spec.args?.map(literal)),
       labels,
     }
     const { LAB_WAIT_FOR: _baseWait, ...baseEnvironment } = template.environment ?? {}
@@ -82,7 +82,7 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
     // no health-check polling); a host that listens on nothing is only started first.
     const waitFor = listeners(host)
     const startAfter = after(host).filter((earlier) => scenario.hosts[earlier].listens === undefined)
-    service.environment = { ...baseEnvironment, ...spec.env, ...(waitFor.length ? { LAB_WAIT_FOR: waitFor.join(' ') } : {}) }
+    service.environment = { ...baseEnvironment, ...literalValues(spec.env), ...(waitFor.length ? { LAB_WAIT_FOR: waitFor.join(' ') } : {}) }
     if (!Object.keys(service.environment).length) delete service.environment
     if (startAfter.length) service.depends_on = Object.fromEntries(startAfter.map((name) => [name, { condition: 'service_started' }]))
     const submission = run.submissions?.[host]

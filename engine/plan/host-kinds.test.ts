@@ -14,7 +14,8 @@ const scenario: Scenario = {
   hosts: {
     server: { build: '/work/service', listens: 7000, command: ['sh', '-c', 'echo $HOME'], env: { TOKEN: '${SECRET}' } },
     client: { image: 'team/client:1', user: '1000', sandbox: false },
-    probe: { run: { command: ['node', 'probe.mjs'], files: ['/work/labs/probe.mjs'] } },
+    probe: { run: { command: ['node', 'probe.mjs'], files: ['/work/labs/probe.mjs'] }, env: { PRICE: '$5' } },
+    greeter: { program: 'tcp-client', args: ['$USER'] },
   },
   expect: {},
 }
@@ -45,6 +46,8 @@ describe('an image or build host', () => {
   it('keeps what the scenario says literal: Compose substitutes nothing from the engine\'s environment', () => {
     expect(services['server-program'].command).toEqual(['sh', '-c', 'echo $$HOME'])
     expect(services['server-program'].environment).toMatchObject({ TOKEN: '$${SECRET}' })
+    expect(services.probe.environment).toMatchObject({ PRICE: '$$5' })
+    expect(services.greeter.command).toEqual(['node', '/opt/lab/programs/ts/tcp-client.ts', '$$USER'])
   })
 })
 

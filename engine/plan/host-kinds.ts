@@ -71,6 +71,7 @@ export function resolveHostPaths(scenario: Scenario, dir: string): Scenario {
 
 /** Compose substitutes `${VAR}` from the engine's environment in every value: what a scenario says stays literal. */
 export const literal = (text: string) => text.split('$').join('$$')
+export const literalValues = (values: Record<string, string> = {}) => Object.fromEntries(Object.entries(values).map(([key, value]) => [key, literal(value)]))
 
 /** A `run: { command, files }` host: the lab's program container, running the command among its files. */
 export function runCommandService(spec: HostSpec, service: ComposeService): ComposeService {
@@ -98,7 +99,7 @@ export function foreignServices(host: string, spec: HostSpec, service: ComposeSe
     init: true,
     network_mode: `service:${host}`,
     depends_on: { [gateName(host)]: { condition: 'service_completed_successfully' } },
-    environment: { LAB_SERVER_HOST: 'server', LAB_PORT: '12345', ...Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, literal(v)])) },
+    environment: { LAB_SERVER_HOST: 'server', LAB_PORT: '12345', ...literalValues(spec.env) },
     ...(spec.command ? { command: spec.command.map(literal) } : {}),
     ...(spec.user ? { user: literal(spec.user) } : {}),
     ...(spec.sandbox === false ? {} : SANDBOX),

@@ -136,8 +136,9 @@ async function stopSidecars(lab: Lab): Promise<void> {
 /** What one host did: its program's output re-based on its start, and what its sidecar reported and captured. */
 async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ run: HostRun; problems: string[]; notes: string[]; skipped?: string } | undefined> {
   if (!host.program) return undefined
-  const gateMark = host.gate && (await host.gate.output()).stderr.find((line) => line.text.startsWith(START_MARK))
-  const run = hostRun(host.name, await host.program.output(), endedAt, gateMark?.at)
+  const output = await host.program.output()
+  // A foreign image prints no start mark (its gate did, before Compose started it): its times count from its start.
+  const run = hostRun(host.name, output, endedAt, host.gate ? output.startedAt : undefined)
   const problems: string[] = []
   const notes: string[] = []
   if (!host.sidecar) return { run, problems, notes }
