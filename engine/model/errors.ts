@@ -31,6 +31,10 @@ export const errors = {
     new LabError(`cannot pull ${base} and cannot build an offline base without mmdebstrap: install it (\`sudo apt-get install mmdebstrap\`) or give the lab registry access`),
   imageBuildFailed: (step: string, detail: string) =>
     new LabError(`building the lab image failed at "${step}": ${detail}`),
+  /** A mistake in a scenario file (the lab's own are held to it by their tests): the author's to fix. */
+  badScenario: (detail: string) => new LabError(detail),
+  scenarioFileFailed: (file: string, detail: string) =>
+    new LabError(`cannot load the scenario file "${file}": ${detail}`),
   hostImageMissing: (host: string, image: string) =>
     new LabError(`host "${host}" runs the image "${image}", which is not on this Docker engine and could not be pulled: build or pull it first`),
   hostBuildFailed: (host: string, detail: string) =>

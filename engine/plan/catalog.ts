@@ -37,13 +37,17 @@ export async function loadScenario(file: string, params: Params = {}): Promise<S
   const id = scenarioId(file)
   const module = await import(pathToFileURL(file).href).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes(file)) throw errors.usage(`no scenario file "${file}"`)
-    throw error
+    throw errors.scenarioFileFailed(file, String(error.message).split('\n')[0])
   }) as { default?: ScenarioDef | ParametrizedScenarioDef }
   const source = module.default
   if (!source || typeof source !== 'object') throw errors.usage(`${file} has no scenario: its default export must be defineScenario({ ... })`)
   const finish = (def: ScenarioDef, chosen?: Params) => {
     const scenario = resolveHostPaths({ id, ...def, ...(chosen ? { params: chosen } : {}) }, path.dirname(file))
-    validateScenario(scenario)
+    try {
+      validateScenario(scenario)
+    } catch (error) {
+      throw errors.badScenario((error as Error).message)
+    }
     return scenario
   }
   if (!('define' in source)) return finish(source)
