@@ -10,11 +10,12 @@ import path from 'node:path'
 import { parseArgs, promisify } from 'node:util'
 import { ROOT } from '../engine/plan/layout.ts'
 import { formatMs } from '../engine/judge/checks.ts'
+import { classSection } from './class.ts'
 import { machineTable, median, replaceBenchSection, summarize, type Samples } from './figures.ts'
 
 const BENCH_FILE = path.join(ROOT, 'docs', 'BENCHMARKS.md')
 const SCENARIO = 'tcp-basic'
-const SECTIONS = ['warm', 'load', 'cold', 'catalog'] as const
+const SECTIONS = ['warm', 'load', 'cold', 'catalog', 'class'] as const
 type Section = (typeof SECTIONS)[number]
 /** How often the classroom load samples the memory of the labs' containers. */
 const MEMORY_SAMPLE_MS = 500
@@ -324,6 +325,7 @@ async function main(): Promise<void> {
     load: () => classroom(Number(values.labs)),
     cold: () => cold(),
     catalog: () => catalog(),
+    class: () => classSection(),
   }
   for (const section of chosen) {
     await settle(section)

@@ -9,6 +9,13 @@ const LOADERS: Record<string, () => Promise<{ default: Command }>> = {
   clean: () => import('./clean.ts'),
   grade: () => import('./grade.ts'),
   soak: () => import('./soak.ts'),
+  up: () => import('./up.ts'),
+  ps: () => import('./ps.ts'),
+  down: () => import('./down.ts'),
+  shell: () => import('./shell.ts'),
+  exec: () => import('./exec.ts'),
+  capture: () => import('./capture.ts'),
+  fault: () => import('./fault.ts'),
 }
 const loadRun = () => import('./run.ts')
 
@@ -17,8 +24,7 @@ export const COMMAND_NAMES = Object.keys(LOADERS)
 /** The command and its own arguments. The command word comes first (`lab list`); one placed after options
  * (`lab --report r.html list`) still names the command, so that it can say which option it does not take. */
 export async function chooseCommand(argv: string[]): Promise<{ command: Command; args: string[] }> {
-  // `socket-lab run <scenario>` says what `lab <scenario>` does, as a tool installed in another project reads.
-  if (argv[0] === 'run') argv = argv.slice(1)
+  if (argv[0] === 'run') argv = argv.slice(1) // `lab run <scenario>` says what `lab <scenario>` does
   const at = argv.findIndex((word) => word in LOADERS)
   if (at === 0) return { command: (await LOADERS[argv[0]]()).default, args: argv.slice(1) }
   const run = (await loadRun()).default

@@ -13,12 +13,14 @@ import { userPath } from '../engine/plan/layout.ts'
 import { inOrder, runPool } from '../engine/tasks/pool.ts'
 import { longestFirst, readDurations, recordDurations } from '../engine/tasks/durations.ts'
 import { REPORTERS, createReporters } from '../reporters/index.ts'
-import { IMPL, LANG, PARALLEL, PARAM, SCENARIOS, hostOptions, parseImpl, parseLang, parseParallel } from './shared.ts'
+import { loadExercise, withGrading } from '../engine/plan/exercise.ts'
+import { DUE, EXERCISE, IMPL, LANG, PARALLEL, PARAM, SCENARIOS, VIEW, hostOptions, parseImpl, parseLang, parseParallel, parseView } from './shared.ts'
 import type { Command } from './table.ts'
 
 interface RunValues {
   impl?: string; param: string[]; server?: string; client?: string; host: string[]; lang?: string; parallel?: string
-  capture?: string; report?: string; reporter: string[]; output?: string; shard?: string; scenarios?: string
+  capture?: string; report?: string; reporter: string[]; output?: string; exercise?: string; view?: string; due?: string
+  in?: string; watch?: boolean; shard?: string; scenarios?: string
 }
 
 const command: Command = {
@@ -35,12 +37,20 @@ const command: Command = {
     capture: { type: 'string', value: 'DIR', help: 'capture every host and keep DIR/<scenario>-<host>.pcap (for Wireshark)' },
     report: { type: 'string', value: 'FILE', help: 'write a self-contained HTML report with a packet sequence diagram per scenario' },
     reporter: { type: 'string', multiple: true, value: 'NAME', help: `also report as ${REPORTERS.filter((name) => name !== 'terminal').join(', ')}; repeatable` },
+    output: { type: 'string', short: 'o', value: 'FILE', help: 'where the json, junit, gradescope or prairielearn document goes (default: standard output)' },
+    exercise: EXERCISE,
+    view: VIEW,
+    due: DUE,
+    in: { type: 'string', value: 'LAB', help: 'run warm in a live lab (`lab up`), with its programs' },
+    watch: { type: 'boolean', help: 'keep a lab up and run again on every save of the programs or the scenario file; Ctrl-C ends' },
     scenarios: SCENARIOS,
     shard: { type: 'string', value: 'i/n', help: 'run only the i-th of n stable parts of the chosen scenarios (CI matrices)' },
-    output: { type: 'string', short: 'o', value: 'FILE', help: 'where the json or junit document goes (default: standard output)' },
   },
-  async run(raw, names) {
+  async run(raw, given) {
     const values = raw as unknown as RunValues
+    const exercise = values.exercise === undefined ? undefined : await loadExercise(userPath(values.exercise))
+    const names = given.length === 0 && exercise ? [exercise.scenario] : given
+    const view = parseView(values.view, values.due)
     if (!names.length) throw errors.usage('name a scenario to run, or a command: list, build, clean, grade, soak')
     const impl = parseImpl(values.impl)
     // Docker is checked while the scenarios load; its verdict counts only after theirs (usage errors come first).
@@ -48,13 +58,19 @@ const command: Command = {
     dockerReady.catch(() => undefined)
     const dir = values.scenarios === undefined ? undefined : userPath(values.scenarios)
     const params = parseParams(values.param, await chooseScenarios(names, {}, dir))
-    const chosen = await chooseScenarios(names, params, dir)
+    const chosen = (await chooseScenarios(names, params, dir)).map((s) => (s.id === exercise?.scenario ? withGrading(s, exercise.grading) : s))
     const scenarios = values.shard === undefined ? chosen : inShard(chosen, parseShard(values.shard))
     const submissions = await submissionsFromOptions(values)
     const lang = parseLang(values.lang)
     const parallel = parseParallel(values.parallel)
     const html = values.report === undefined ? undefined : userPath(values.report)
-    const report = await createReporters({ names: values.reporter, output: values.output, html, env: process.env, stdout: process.stdout, stderr: process.stderr, lang })
+    const report = await createReporters({ names: values.reporter, output: values.output, html, env: process.env, stdout: process.stdout, stderr: process.stderr, lang, view })
+    if (values.in !== undefined || values.watch) {
+      const warm = await import('./warm.ts')
+      if (values.in !== undefined) return warm.runIn(values.in, scenarios, submissions, report)
+      if (scenarios.length !== 1) throw errors.usage('--watch takes one scenario')
+      return warm.runWatching(scenarios[0], { impl, submissions, report, dockerReady })
+    }
     const captureDir = values.capture === undefined ? undefined : userPath(values.capture)
     if (captureDir) await prepareCaptureDir(captureDir)
     const image = await ensureLabImage(report.onNote, {}, dockerReady)

@@ -3,12 +3,17 @@ import os from 'node:os'
 import { errors, positiveInteger } from '../engine/model/errors.ts'
 import { LANGS, langFromEnv, type Lang } from '../engine/model/hints.ts'
 import { IMPLS, type Impl } from '../engine/model/scenario.ts'
+import { VIEWS, type View } from '../engine/model/points.ts'
+import type { ViewChoice } from '../engine/model/view.ts'
 import type { OptionSpec } from './table.ts'
 
 export const IMPL: OptionSpec = { type: 'string', value: IMPLS.join('|'), help: 'which reference programs run (default: ts)' }
 export const PARAM: OptionSpec = { type: 'string', multiple: true, value: 'name=N', help: 'change a scenario parameter (e.g. loss=10 for udp-loss); repeatable' }
 export const LANG: OptionSpec = { type: 'string', value: LANGS.join('|'), help: 'language of the hints (default: from LANG)' }
 export const SCENARIOS: OptionSpec = { type: 'string', value: 'DIR', help: 'the scenario folder (default: the lab\'s own catalog); a scenario may also be named by its file' }
+export const EXERCISE: OptionSpec = { type: 'string', value: 'DIR', help: "an exercise folder: its exercise.json names the scenario and gives the checks' points" }
+export const VIEW: OptionSpec = { type: 'string', value: VIEWS.join('|'), help: 'whose report: the student sees no hidden check (their points still count); default: teacher' }
+export const DUE: OptionSpec = { type: 'string', value: 'DATE', help: 'the due date (ISO 8601); after it, students also see after_due_date checks' }
 export const PARALLEL: OptionSpec = { type: 'string', value: 'N', help: 'labs at once (default: the number of cores)' }
 
 /** --server, --client, --host: a program of one's own in a host; `what` is FILE, or GLOB for grade. */
@@ -34,6 +39,13 @@ export function parseLang(option: string | undefined): Lang {
 
 export function parseParallel(option: string | undefined): number {
   return option === undefined ? os.availableParallelism() : positiveInteger('parallel', option)
+}
+
+export function parseView(view: string | undefined, due: string | undefined, now = Date.now()): ViewChoice {
+  if (view !== undefined && !VIEWS.includes(view as View)) throw errors.usage(`--view must be one of ${VIEWS.join(', ')}, not "${view}"`)
+  const dueAt = due === undefined ? undefined : Date.parse(due)
+  if (dueAt !== undefined && Number.isNaN(dueAt)) throw errors.usage(`--due takes a date such as 2026-03-31T23:59-03:00, not "${due}"`)
+  return { view: (view as View | undefined) ?? 'teacher', afterDue: dueAt !== undefined && now >= dueAt }
 }
 
 export const say = (line: string) => console.log(`» ${line}`)

@@ -12,6 +12,8 @@ export function gradesCsv(rows: GradeRow[]): string {
     verdict: row.verdict,
     checks_passed: row.checksPassed,
     checks_total: row.checksTotal,
+    score: row.score,
+    max_score: row.maxScore,
     hint: visible(row.hint),
     elapsed_s: row.elapsedS,
     files: Object.entries(row.files).map(([host, file]) => `${host}=${visible(file)}`).join(' '),

@@ -13,7 +13,8 @@ const COLUMN = 330
 const ROW = 26
 const TOP = 60
 
-const escape = (text: string) => visible(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+/** Untrusted text made safe for HTML: control characters written out, markup characters as entities. */
+export const escape = (text: string) => visible(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** One packet as the diagram draws it: who sent it to whom, when, and whether it reached the receiver. */
 export interface Arrow {
@@ -121,7 +122,7 @@ pre{background:#f6f6f6;padding:8px;overflow:auto;max-height:24em}.none{color:#77
 
 export function htmlReport(results: ScenarioResult[], title = 'socket-lab report'): string {
   const summary = results.map((r) => `<li class="${r.status}"><a href="#${escape(r.scenario.id)}">${escape(r.scenario.id)}</a>: ${r.status}, ` +
-    `${checkTally(r.checks).text} checks</li>`).join('')
+    `${checkTally(r.checks).text} checks${r.score ? `, ${r.score.points}/${r.score.max} points` : ''}</li>`).join('')
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title><style>${STYLE}</style></head>` +
     `<body><h1>${escape(title)}</h1><ul class="summary">${summary}</ul>${results.map(scenarioSection).join('')}</body></html>\n`
 }

@@ -8,7 +8,7 @@ import type { Check, HostRun } from '../engine/model/scenario.ts'
 import { visible } from '../engine/model/visible.ts'
 import type { Reporter, Sink } from './types.ts'
 
-/** The builder, loaded only for runs that ask for JUnit: it is the lab's heaviest library (about 0.2 s). */
+/** The builder, loaded only for runs that ask for JUnit: it is the lab's heaviest library to load. */
 async function loadBuilder(): Promise<Builder> {
   // The package's types declare an ES default export, but at run time its CommonJS module.exports is the builder.
   return (await import('junit-report-builder')).default as unknown as Builder

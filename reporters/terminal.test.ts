@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream'
 import { stripVTControlCharacters } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { failed, passed, skipped, tcpBasic } from './fixtures/results.ts'
-import { TerminalReporter, isLive, liveLine, summaryTable } from './terminal.ts'
+import { TerminalReporter, isLive, liveLine, progressLine, summaryTable } from './terminal.ts'
 
 const plain = (text: string) => stripVTControlCharacters(text)
 
@@ -99,5 +99,20 @@ describe('TerminalReporter, hostile output', () => {
       '    stderr: oops\\n✔ tcp-silent passed\\x1b[2J',
     ])
     expect(raw).toContain('it printed "ação\\x9b31m"\\r✔')
+  })
+})
+
+describe('grade progress', () => {
+  it('draws a bar with done/total and the time left', () => {
+    expect(progressLine({ done: 3, total: 12, etaMs: 27_000 }, 8)).toBe('grading [██░░░░░░] 3/12, about 27.0 s left')
+    expect(progressLine({ done: 0, total: 5 }, 4)).toBe('grading [░░░░] 0/5')
+  })
+
+  it('prints a plain line at each tenth of the class in CI, and nothing at the end', () => {
+    const lines: string[] = []
+    const reporter = new TerminalReporter({ write: (text: string) => lines.push(text) } as unknown as NodeJS.WritableStream, false)
+    for (let done = 1; done <= 20; done++) reporter.onProgress({ done, total: 20, etaMs: (20 - done) * 1000 })
+    expect(lines).toHaveLength(9)
+    expect(lines[0]).toBe('» grading [██░░░░░░░░░░░░░░░░░░] 2/20, about 18.0 s left\n')
   })
 })

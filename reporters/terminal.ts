@@ -10,7 +10,7 @@ import type { Lang } from '../engine/model/hints.ts'
 import type { ScenarioResult, Verdict } from '../engine/model/result.ts'
 import type { Scenario } from '../engine/model/scenario.ts'
 import { visible } from '../engine/model/visible.ts'
-import type { Reporter } from './types.ts'
+import type { Progress, Reporter } from './types.ts'
 
 const COLOR = { passed: color.green, failed: color.red, skipped: color.yellow } as const
 const mark = (verdict: Verdict) => COLOR[verdict](VERDICTS[verdict].mark)
@@ -49,7 +49,8 @@ export function scenarioReport(result: ScenarioResult, lang: Lang = 'en'): strin
   ])
   lines.push(...(result.run.notes ?? []).map((note) => color.dim(`  note: ${visible(note)}`)))
   lines.push(...submissionNotes(result, lang))
-  lines.push(`${mark(result.status)} ${result.scenario.id} ${word(result.status)}: ${checkTally(result.checks).text} checks in ${formatMs(result.wallMs)}${impairedBy(result)} ${project}`)
+  const score = result.score ? `, ${result.score.points}/${result.score.max} points${result.score.unseen ? ` (${result.score.unseen} check${result.score.unseen === 1 ? '' : 's'} not shown)` : ''}` : ''
+  lines.push(`${mark(result.status)} ${result.scenario.id} ${word(result.status)}: ${checkTally(result.checks).text} checks${score} in ${formatMs(result.wallMs)}${impairedBy(result)} ${project}`)
   return lines.join('\n')
 }
 
@@ -68,8 +69,15 @@ export function liveLine(running: Map<Scenario, number>, now: number): string {
 
 export function gradeLine(row: GradeRow): string {
   const verdict = row.verdict === 'error' ? 'failed' : row.verdict
-  const score = row.verdict === 'error' ? color.red('error') : `${row.verdict} ${row.checksPassed}/${row.checksTotal}`
+  const weighted = row.score !== row.checksPassed || row.maxScore !== row.checksTotal
+  const score = row.verdict === 'error' ? color.red('error') : `${row.verdict} ${row.checksPassed}/${row.checksTotal}${weighted ? `, ${row.score}/${row.maxScore} points` : ''}`
   return `${mark(verdict)} ${visible(row.student)}: ${score} ${color.dim(`(${row.elapsedS} s)`)}${row.hint ? ` — ${visible(row.hint)}` : ''}`
+}
+
+/** `lab grade`'s progress: a bar, done/total and the time left at the pace so far. */
+export function progressLine({ done, total, etaMs }: Progress, width = 20): string {
+  const filled = Math.round((done / Math.max(1, total)) * width)
+  return `grading [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total}${etaMs === undefined ? '' : `, about ${formatMs(etaMs)} left`}`
 }
 
 export function catalogTable(catalog: Scenario[]): string {
@@ -78,7 +86,7 @@ export function catalogTable(catalog: Scenario[]): string {
 }
 
 // The table and the spinner load after the lab has started coming up, not before: every module loaded before
-// `docker compose up` delays it (about 60 ms each with tsx, which lexes every file it loads).
+// `docker compose up` delays it (tsx lexes every file it loads).
 const loadTable = async () => (await import('cli-table3')).default
 const loadSpinner = async () => (await import('yocto-spinner')).default
 
@@ -97,6 +105,9 @@ export async function summaryTable(results: ScenarioResult[]): Promise<string> {
 export class TerminalReporter implements Reporter {
   readonly #running = new Map<Scenario, number>()
   #spinner: Spinner | undefined
+  /** `lab grade`'s progress line, shown instead of the running scenarios. */
+  #progress: string | undefined
+  #lastTenth = 0
   #ticker: NodeJS.Timeout | undefined
 
   readonly #stream: NodeJS.WritableStream
@@ -132,6 +143,19 @@ export class TerminalReporter implements Reporter {
     this.#write(gradeLine(row))
   }
 
+  /** On a terminal, a redrawn bar; in pipes and CI, a plain line at each tenth of the class. */
+  onProgress(progress: Progress): void {
+    if (progress.done >= progress.total) return this.#stopLiveLine()
+    if (this.#live) {
+      this.#progress = progressLine(progress)
+      this.#startLiveLine()
+      return
+    }
+    const tenth = Math.floor((progress.done * 10) / progress.total)
+    if (tenth > this.#lastTenth) this.onNote(progressLine(progress))
+    this.#lastTenth = tenth
+  }
+
   async onRunEnd(results: ScenarioResult[]): Promise<void> {
     this.#stopLiveLine()
     if (results.length) this.#write(await summaryTable(results))
@@ -144,13 +168,13 @@ export class TerminalReporter implements Reporter {
   #startLiveLine(): void {
     if (this.#ticker) return
     this.#ticker = setInterval(() => {
-      if (this.#spinner) this.#spinner.text = liveLine(this.#running, this.#now())
+      if (this.#spinner) this.#spinner.text = this.#progress ?? liveLine(this.#running, this.#now())
     }, LIVE_REFRESH_MS)
     this.#ticker.unref()
     void loadSpinner().then((yoctoSpinner) => {
       if (!this.#ticker || this.#spinner) return // stopped (or started) while the spinner loaded
       // The lab handles SIGINT itself (teardown first), so the spinner must not exit the process.
-      const text = liveLine(this.#running, this.#now())
+      const text = this.#progress ?? liveLine(this.#running, this.#now())
       this.#spinner = yoctoSpinner({ text, stream: this.#stream as NodeJS.WriteStream, handleSignals: false }).start()
     })
   }

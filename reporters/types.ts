@@ -14,8 +14,17 @@ export interface Reporter {
   onScenarioEnd?(result: ScenarioResult): void
   /** `lab grade`: one student's row is final. Rows arrive in the order of the students. */
   onGrade?(row: GradeRow): void
+  /** `lab grade`: how far the class is, after each student (in the order they finish). */
+  onProgress?(progress: Progress): void
   /** Every scenario ended; results are in the order they were asked for (empty for `lab grade`). */
   onRunEnd?(results: ScenarioResult[]): void | Promise<void>
+}
+
+export interface Progress {
+  done: number
+  total: number
+  /** Milliseconds left at the pace so far; undefined before the first student finished. */
+  etaMs?: number
 }
 
 /** Where a reporter's document goes: a file, or standard output. */

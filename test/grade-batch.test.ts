@@ -27,7 +27,7 @@ describe('npm run lab -- grade', { timeout: 240_000 }, () => {
     expect(Object.fromEntries(rows.map((r) => [r.student, r.verdict]))).toEqual({ ana: 'passed', bruno: 'failed', carla: 'failed', davi: 'passed', elis: 'failed', fabio: 'passed' })
     expect(rows.find((r) => r.student === 'bruno')?.hint).toContain("use bind(('0.0.0.0', 12345))")
     const csv = (await readFile(path.join(dir, 'notas.csv'), 'utf8')).trim().split('\n')
-    expect(csv[0]).toBe('student,verdict,checks_passed,checks_total,hint,elapsed_s,files')
+    expect(csv[0]).toBe('student,verdict,checks_passed,checks_total,score,max_score,hint,elapsed_s,files')
     expect(csv).toHaveLength(7)
 
     const projects = rows.map((r) => r.project!)

@@ -32,7 +32,7 @@ describe('npm run lab', { timeout: 120_000 }, () => {
   it('exits 2 on --output without a reporter that writes a document', async () => {
     const result = await lab(['tcp-basic', '--output', 'results.xml'])
     expect(result.exitCode).toBe(2)
-    expect(result.stderr.trim()).toBe('socket-lab: --output needs --reporter json or --reporter junit (see `npm run lab -- --help`)')
+    expect(result.stderr.trim()).toBe('socket-lab: --output needs --reporter json, junit, gradescope or prairielearn (see `npm run lab -- --help`)')
   })
 
   it('exits 2 on an unknown scenario and lists the known ones', async () => {
@@ -57,8 +57,8 @@ describe('npm run lab', { timeout: 120_000 }, () => {
     const list = await lab(['list', '--report', 'x.html'])
     expect([list.exitCode, list.stderr.trim()]).toEqual([2, 'socket-lab: lab list does not take --report (its options: --scenarios, --help)'])
     const grade = await lab(['grade', 'tcp-basic', '--server', 'x', '--capture', 'd'])
-    expect([grade.exitCode, grade.stderr.trim()]).toEqual([2, 'socket-lab: lab grade does not take --capture (its options: --impl, --param, --server, --client, --host, --lang, --parallel, --grades, --help)'])
+    expect([grade.exitCode, grade.stderr.trim()]).toEqual([2, 'socket-lab: lab grade does not take --capture (its options: --impl, --param, --server, --client, --host, --lang, --parallel, --grades, --exercise, --entry, --report, --resume, --only-failed, --engines, --slice, --help)'])
     const unknown = await lab(['tcp-basic', '--bogus'])
-    expect([unknown.exitCode, unknown.stderr.trim()]).toEqual([2, 'socket-lab: lab <scenario> does not take --bogus (its options: --impl, --param, --server, --client, --host, --lang, --parallel, --capture, --report, --reporter, --scenarios, --shard, --output, --help)'])
+    expect([unknown.exitCode, unknown.stderr.trim()]).toEqual([2, 'socket-lab: lab <scenario> does not take --bogus (its options: --impl, --param, --server, --client, --host, --lang, --parallel, --capture, --report, --reporter, --output, --exercise, --view, --due, --in, --watch, --scenarios, --shard, --help)'])
   })
 })

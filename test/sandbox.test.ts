@@ -90,7 +90,8 @@ describe.concurrent('the program container', { timeout: 90_000 }, () => {
   it('ends a program when its main process exits, even if a detached child still holds its stdout', async () => {
     const result = await grade(tcpBasic, 'servidor-filho-detached.py')
     expect(result.run.hosts.server.exitCode).toBe(3)
-    expect(result.run.hosts.server.elapsedMs).toBeLessThan(3000)
+    // ended by its own exit (code 3), well before the deadline that a stdout held open would have run into
+    expect(result.run.hosts.server.elapsedMs).toBeLessThan(tcpBasic.deadlineMs / 2)
     expect(failedChecks(result)['server kept serving until the end']).toMatch(/^exited with code 3 after [\d.]+ m?s/)
   })
 })

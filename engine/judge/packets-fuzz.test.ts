@@ -1,8 +1,8 @@
 // Captures hold whatever a submitted program sent, so the decoder is fed garbage here: random frames, every
 // truncation of every frame the builder makes, and random pcap files. It must never throw nor hang.
 import { expect, it } from 'vitest'
-import { decodeEthernet, readPcap } from './packets.ts'
-import { ACK, PSH, SYN, arpFrame, fragmentedUdp, fromServer, icmpFrame, ipv6UdpFrame, pcapFile, tcpFrame, udpFrame } from './fixtures/frames.ts'
+import { decodeEthernet, decodeSll2, readPcap } from './packets.ts'
+import { ACK, PSH, SYN, sll2Frame, arpFrame, fragmentedUdp, fromServer, icmpFrame, ipv6UdpFrame, pcapFile, tcpFrame, udpFrame } from './fixtures/frames.ts'
 
 /** A small seeded generator (mulberry32), so that a failing case is the same on the next run. */
 function random(seed: number): () => number {
@@ -30,6 +30,16 @@ it('decodes every prefix of every frame without throwing, and never reads a head
   }
 })
 
+it('decodes every prefix of every LINUX_SLL2 frame (a capture of every interface) without throwing', () => {
+  for (const frame of FRAMES.map((ethernet) => sll2Frame(ethernet, 7))) {
+    for (let length = 0; length <= frame.length; length++) {
+      const packet = decodeSll2(frame.subarray(0, length), 0)
+      if (packet?.sport !== undefined) expect(length).toBeGreaterThanOrEqual(20 + 20 + 8)
+    }
+  }
+  for (let i = 0; i < 20_000; i++) decodeSll2(randomBytes(Math.floor(next() * 80)), 0)
+})
+
 it('decodes random frames, and random IPv4 frames, without throwing', () => {
   for (let i = 0; i < 20_000; i++) {
     const frame = randomBytes(Math.floor(next() * 80))
@@ -55,4 +65,5 @@ it('reads random and truncated pcap files to an end, whatever they hold', async 
     expect(read.packets.length + read.undecodable).toBeLessThanOrEqual(Math.ceil(file.length / 16))
   }
   expect((await readPcap(whole)).packets).toHaveLength(FRAMES.length)
+  for (let length = 0; length <= 200; length++) await readPcap(pcapFile(FRAMES.map((frame) => sll2Frame(frame, 3)), 276).subarray(0, length))
 }, 30_000)

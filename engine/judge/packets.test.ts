@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest'
-import { MAX_PACKETS_DECODED, decodeEthernet, describePacket, readPcap } from './packets.ts'
-import { arpFrame, fragmentedUdp, icmpFrame, ipv6UdpFrame, pcapFile, tcpFrame, udpFrame } from './fixtures/frames.ts'
+import { MAX_PACKETS_DECODED, decodeEthernet, decodeSll2, describePacket, readPcap } from './packets.ts'
+import { arpFrame, sll2Frame, fragmentedUdp, icmpFrame, ipv6UdpFrame, pcapFile, tcpFrame, udpFrame } from './fixtures/frames.ts'
 
 it('decodes TCP flags, sequence numbers and payload', () => {
   const packet = decodeEthernet(tcpFrame(0x18, 4_000_000_000, 7, { payload: 'Olá, servidor!' }), 0)
@@ -64,3 +64,19 @@ it('says why a file that is not a pcap capture could not be read', async () => {
   expect(await readPcap(Buffer.from('this is not a capture at all'))).toEqual({ packets: [], undecodable: 0, notDecoded: 0, unreadable: 'unknown magic number: 74686973' })
 })
 
+
+it('reads the TTL and the source MAC of an IPv4 frame', () => {
+  const frame = tcpFrame(0x02, 1, 0)
+  frame[22] = 63
+  Buffer.from([0x02, 0x42, 0x0a, 0xd5, 0x05, 0x02]).copy(frame, 6)
+  expect(decodeEthernet(frame, 0)).toMatchObject({ ttl: 63, srcMac: '02:42:0a:d5:05:02' })
+  frame.writeUInt16BE(0x4000, 20)
+  expect(decodeEthernet(frame, 0)?.dontFragment).toBe(true)
+})
+
+it('decodes a capture of every interface (LINUX_SLL2): each packet with its interface index and source MAC', async () => {
+  expect(decodeSll2(sll2Frame(udpFrame('oi'), 42, '02:42:0a:00:00:01'), 0)).toMatchObject({ proto: 'udp', length: 2, ttl: 64, ifIndex: 42, srcMac: '02:42:0a:00:00:01' })
+  const { packets, undecodable } = await readPcap(pcapFile([sll2Frame(arpFrame(1), 5), sll2Frame(icmpFrame(11, 0), 6)], 276))
+  expect(undecodable).toBe(0)
+  expect(packets.map((p) => [p.proto, p.ifIndex])).toEqual([['arp', 5], ['icmp', 6]])
+})

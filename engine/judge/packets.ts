@@ -6,6 +6,8 @@ import { Readable } from 'node:stream'
 import type { Packet } from '../model/scenario.ts'
 
 const LINKTYPE_ETHERNET = 1
+/** tcpdump -i any -y LINUX_SLL2: every interface of a host in one file, each frame with its interface's index. */
+const LINKTYPE_LINUX_SLL2 = 276
 const PAYLOAD_KEPT = 256
 /** Packets decoded per capture; a flood past this is counted, not kept (the checks never need that many). */
 export const MAX_PACKETS_DECODED = 50_000
@@ -37,8 +39,9 @@ export async function readPcap(file: Buffer): Promise<PcapRead> {
     parser.on('packet', (raw: { header: { timestampSeconds: number; timestampMicroseconds: number }; data: Buffer }) => {
       try {
         if (read.packets.length >= MAX_PACKETS_DECODED) return void read.notDecoded++
-        const packet = linkType === LINKTYPE_ETHERNET
-          ? decodeEthernet(raw.data, raw.header.timestampSeconds * 1000 + raw.header.timestampMicroseconds / 1000)
+        const at = raw.header.timestampSeconds * 1000 + raw.header.timestampMicroseconds / 1000
+        const packet = linkType === LINKTYPE_ETHERNET ? decodeEthernet(raw.data, at)
+          : linkType === LINKTYPE_LINUX_SLL2 ? decodeSll2(raw.data, at)
           : undefined
         if (packet) read.packets.push(packet)
         else read.undecodable++
@@ -54,6 +57,7 @@ export async function readPcap(file: Buffer): Promise<PcapRead> {
   })
 }
 
+const mac = (buf: Buffer, at: number) => [...buf.subarray(at, at + 6)].map((byte) => byte.toString(16).padStart(2, '0')).join(':')
 const ipv4 = (buf: Buffer, at: number) => `${buf[at]}.${buf[at + 1]}.${buf[at + 2]}.${buf[at + 3]}`
 
 /** tcpdump's flag letters, in tcpdump's order: S F R P then . for ACK. */
@@ -70,14 +74,30 @@ const UDP_HEADER = 8
 /** The packet a frame carries, or undefined when the frame is too short or malformed for its own headers. */
 export function decodeEthernet(frame: Buffer, at: number): Packet | undefined {
   if (frame.length < ETHERNET_HEADER) return undefined
-  const etherType = frame.readUInt16BE(12)
+  return decodeNetwork(frame, frame.readUInt16BE(12), ETHERNET_HEADER, at, mac(frame, 6))
+}
+
+const SLL2_HEADER = 20
+const ARPHRD_ETHER = 1
+
+/** A LINUX_SLL2 frame: the EtherType, the interface index, then (for Ethernet) the source MAC, then the packet. */
+export function decodeSll2(frame: Buffer, at: number): Packet | undefined {
+  if (frame.length < SLL2_HEADER) return undefined
+  const source = frame.readUInt16BE(8) === ARPHRD_ETHER && frame[11] === 6 ? mac(frame, 12) : undefined
+  const packet = decodeNetwork(frame, frame.readUInt16BE(0), SLL2_HEADER, at, source)
+  return packet && { ...packet, ifIndex: frame.readUInt32BE(4) }
+}
+
+function decodeNetwork(frame: Buffer, etherType: number, start: number, at: number, srcMac?: string): Packet | undefined {
+  const link = srcMac ? { srcMac } : {}
   if (etherType === 0x0806) {
-    if (frame.length < ETHERNET_HEADER + ARP_IPV4_LENGTH) return undefined
-    const operation = frame.readUInt16BE(ETHERNET_HEADER + 6) === 1 ? 'request' : 'reply'
-    return { at, proto: 'arp', src: ipv4(frame, ETHERNET_HEADER + 14), dst: ipv4(frame, ETHERNET_HEADER + 24), flags: operation, length: 0 }
+    if (frame.length < start + ARP_IPV4_LENGTH) return undefined
+    const operation = frame.readUInt16BE(start + 6) === 1 ? 'request' : 'reply'
+    return { at, proto: 'arp', src: ipv4(frame, start + 14), dst: ipv4(frame, start + 24), flags: operation, length: 0, ...link }
   }
   if (etherType !== 0x0800) return { at, proto: 'other', src: '', dst: '', length: 0 } // IPv6 (0x86dd) among others
-  return decodeIpv4(frame, ETHERNET_HEADER, at)
+  const packet = decodeIpv4(frame, start, at)
+  return packet && { ...packet, ...link }
 }
 
 function decodeIpv4(frame: Buffer, ip: number, at: number): Packet | undefined {
@@ -90,7 +110,8 @@ function decodeIpv4(frame: Buffer, ip: number, at: number): Packet | undefined {
   const offset = (fragmentField & 0x1fff) * 8
   const more = (fragmentField & 0x2000) !== 0
   const base = {
-    at, src: ipv4(frame, ip + 12), dst: ipv4(frame, ip + 16), ipId: frame.readUInt16BE(ip + 4),
+    at, src: ipv4(frame, ip + 12), dst: ipv4(frame, ip + 16), ipId: frame.readUInt16BE(ip + 4), ttl: frame[ip + 8],
+    ...(fragmentField & 0x4000 ? { dontFragment: true } : {}),
     ...(offset || more ? { fragment: { offset, more } } : {}),
   }
   const l4 = ip + headerLength

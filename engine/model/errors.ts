@@ -41,8 +41,18 @@ export const errors = {
     new LabError(`building the image of host "${host}" failed: ${detail.replace(/^building the lab image failed at /, '')}`),
   unknownOption: (command: string, option: string, known: string[]) =>
     new LabError(`${command} does not take ${option} (its options: ${known.join(', ')})`),
+  badGrading: (where: string, detail: string) => new LabError(`${where}: ${detail}`),
+  engineFailed: (engine: string, detail: string) => new LabError(`grading on engine ${engine} failed: ${detail}`),
   impairMode: (variable: string, value: string, modes: readonly string[]) =>
     new LabError(`${variable}="${value}" is not an impairment engine: use ${modes.join(', ')} (auto: netem where the kernel has it)`),
+  noLiveLab: (name: string | undefined, up: string[]) =>
+    new LabError(name === undefined
+      ? 'no lab is up: start one with `npm run lab -- up <scenario>`'
+      : `no live lab "${name}"; ${up.length ? `labs up: ${up.join(', ')}` : 'none is up (`npm run lab -- up <scenario>`)'}`),
+  noHost: (lab: string, host: string, hosts: string[]) =>
+    new LabError(`lab ${lab} has no host "${host}" (hosts: ${hosts.join(', ')})`),
+  labGone: (lab: string) =>
+    new LabError(`lab ${lab} is no longer running (removed by \`lab clean\`, or by hand): \`npm run lab -- down ${lab}\` forgets it`),
   phaseTimeout: (phase: string, ms: number) =>
     new LabError(`the "${phase}" phase did not finish within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`, EXIT.failed),
 } as const

@@ -25,6 +25,16 @@ export interface Packet {
   /** Set when the IPv4 packet is a fragment: `offset` in bytes of the datagram, `more` when fragments follow.
    * Only the first fragment (offset 0) carries ports and the TCP/UDP header; later ones are data only. */
   fragment?: { offset: number; more: boolean }
+  /** The IPv4 time to live: one lower after each router. */
+  ttl?: number
+  /** The IPv4 Don't Fragment bit, when set. */
+  dontFragment?: boolean
+  /** The frame's source MAC address (aa:bb:…): a routed packet carries its last router's. */
+  srcMac?: string
+  /** The index of the interface it was captured on, in a capture of every interface (a multi-network host). */
+  ifIndex?: number
+  /** The network it crossed, for a host on several networks. */
+  network?: string
 }
 
 export interface Check {
@@ -55,8 +65,10 @@ export interface HostRun {
   elapsedMs: number
   stdout: OutputLine[]
   stderr: OutputLine[]
-  /** The host's address on the lab network. */
+  /** The host's address on the lab network (its first network's, for a host on several). */
   address?: string
+  /** A host on several networks: its address on each. */
+  addresses?: Record<string, string>
   /** Packets on the host's interface, when the scenario captures it. */
   packets?: Packet[]
   /** Sockets listening in the host when the lab ended, as `address:port/proto` (e.g. 127.0.0.1:12345/tcp). */

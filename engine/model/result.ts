@@ -1,5 +1,6 @@
 // What one run of a scenario gives back: the record every reporter, grade row and test reads.
 import type { Hint } from './hints.ts'
+import type { Score } from './points.ts'
 import type { Check, Impl, LabRun, Scenario } from './scenario.ts'
 
 /** passed: every check passed; failed: one did not; skipped: the scenario needs what this machine lacks. */
@@ -18,5 +19,7 @@ export interface ScenarioResult {
   submissions: Record<string, string>
   /** The likely mistakes behind a failure of submitted programs. */
   hints: Hint[]
+  /** Points out of the maximum, set (by engine/model/view.ts) when the scenario has grading. */
+  score?: Score
 }
 

@@ -3,6 +3,7 @@
 
 import type { HintRule } from './hints.ts'
 import type { Check, LabRun } from './observations.ts'
+import type { Grading } from './points.ts'
 
 export type { Check, HostRun, LabRun, OutputLine, Packet } from './observations.ts'
 
@@ -20,6 +21,34 @@ export interface HostSpec extends HostProgram {
   inside?: string
   /** Hosts declared after this one start only once it listens on this port (TCP or UDP). */
   listens?: number
+  /** The scenario's networks this host is attached to (default: the first one), by name, each with its number in
+   * the network's subnet (10 is x.y.z.10; by default the engine numbers hosts from 10 in declaration order). */
+  networks?: string[] | Record<string, { address?: number }>
+  /** Routes its sidecar adds: to a network of the scenario (or 'default'), via a router on a network it shares. */
+  routes?: Route[]
+  /** A router: forwards between its networks (its sidecar sets routes and NAT; its program only idles). */
+  router?: RouterSpec
+}
+
+/** A lab network of a multi-network scenario; internal like the base `lab` network, with no way out of the lab. */
+export interface NetworkSpec {
+  /** An IPv4 /24 such as '10.213.40.0/24'; by default the engine draws one of its pool for every run. */
+  subnet?: string
+  /** The MTU of every interface on the network (1500 by default). */
+  mtu?: number
+}
+
+export interface Route {
+  /** A network of the scenario, or 'default'. */
+  to: string
+  /** A router host that shares a network with this host. */
+  via: string
+}
+
+export interface RouterSpec {
+  /** Network address translation: what leaves through `network` gets the router's address on it (masquerade), and
+   * `forwards` send what arrives there on a port to a host behind the router (a port forward). */
+  nat?: { network: string; forwards?: { port: number; protocol?: 'tcp' | 'udp'; to: string; toPort?: number }[] }
 }
 
 /** What a host runs: exactly one of `program`, `run`, `image` or `build` (engine/plan/host-kinds.ts). Faults,
@@ -77,7 +106,12 @@ export type BurstModel =
  * started, for a partition). Faults are data; engine/plan/faults.ts turns them into nftables rules, tc qdiscs,
  * and impairments (engine/plan/impair.ts) that netem or the sidecar's userspace engine applies.
  */
-export type Fault =
+export type Fault = FaultKind & {
+  /** In a multi-network scenario: only on the host's interface on this network (a lossy uplink, a router port). */
+  network?: string
+}
+
+type FaultKind =
   /** Drops `percent` % of the matching packets at random (nftables numgen; the impairment engine when it has a
    * peer, a time or a correlation). Direction 'in' by default. */
   | ({ kind: 'loss'; percent: number; correlation?: number } & ImpairScope)
@@ -91,8 +125,9 @@ export type Fault =
   | ({ kind: 'corrupt'; percent: number; recomputeChecksum?: boolean; correlation?: number } & ImpairScope)
   /** Loses packets in bursts, as a Markov model says. */
   | ({ kind: 'burst-loss'; model: BurstModel } & ImpairScope)
-  /** Drops everything silently: the host looks unreachable, connections time out. */
-  | { kind: 'blackhole'; host: string }
+  /** Drops everything silently: the host looks unreachable, connections time out; on a router, what it forwards
+   * too. With `atMs` (from the host's program start) and `forMs`, only for that while: a router that goes down. */
+  | { kind: 'blackhole'; host: string; atMs?: number; forMs?: number }
   /** Answers with a TCP reset (or ICMP port unreachable for UDP): the host refuses. */
   | { kind: 'reject'; host: string; protocol?: 'tcp' | 'udp'; port?: number }
   /** Cuts traffic between two hosts, from `atMs` after the first host's program started, for `forMs`. */
@@ -119,6 +154,8 @@ export interface Scenario {
   /** How long the programs may run before the scenario fails as hung. */
   deadlineMs: number
   hosts: Record<string, HostSpec>
+  /** Several networks joined by routers (engine/plan/topology.ts); without them, one network holds every host. */
+  networks?: Record<string, NetworkSpec>
   faults?: Fault[]
   /** Hosts whose packets are captured (a pcap each) for packet checks; `true` for every host. */
   capture?: string[] | true
@@ -127,6 +164,9 @@ export interface Scenario {
   check?: (run: LabRun) => Check[]
   /** The likely mistakes this scenario can name when a submitted program fails it (see engine/hints.ts). */
   hints?: HintRule[]
+  /** Points and visibility of checks, by description (engine/model/points.ts); every check is 1 visible point
+   * otherwise. An exercise's exercise.json may add to it. */
+  grading?: Grading
   /** The parameter values this scenario was declared with, for a parametrized one. */
   params?: Params
 }

@@ -15,11 +15,12 @@ const isScenarioFile = (name: string) => SCENARIO_FILE.test(name) && !/\.(?:test
 export const scenarioId = (file: string) => path.basename(file).replace(SCENARIO_FILE, '')
 
 /** Every scenario, parametrized ones declared with their defaults overridden by `params` where they have them;
- * with `only`, just the scenarios of those names when all exist (a run of one loads one file, not fifteen). */
-export async function loadCatalog(dir = SCENARIOS_DIR, params: Params = {}, only?: string[]): Promise<Scenario[]> {
+ * with `only`, just the scenarios of those names when all exist (a run of one loads one file, not fifteen); `fresh`
+ * reads the files again (`--watch`: a scenario saved since its first import). */
+export async function loadCatalog(dir = SCENARIOS_DIR, params: Params = {}, only?: string[], fresh = false): Promise<Scenario[]> {
   let files = (await readdir(dir).catch(() => { throw errors.usage(`no scenario folder "${dir}"`) })).filter(isScenarioFile).sort()
   if (only && only.every((id) => files.some((name) => scenarioId(name) === id))) files = files.filter((name) => only.includes(scenarioId(name)))
-  return Promise.all(files.map((name) => loadScenario(path.join(dir, name), params)))
+  return Promise.all(files.map((name) => loadScenario(path.join(dir, name), params, fresh)))
 }
 
 /** The scenarios named on a command line, in that order: ids from `dir`'s catalog (`all` for all of it), and
@@ -32,10 +33,10 @@ export async function chooseScenarios(names: string[], params: Params = {}, dir 
     .then((chosen) => chosen.flat())
 }
 
-/** One scenario file, validated, its hosts' relative paths counted from its folder. */
-export async function loadScenario(file: string, params: Params = {}): Promise<Scenario> {
+/** One scenario file, validated, its hosts' relative paths counted from its folder; `fresh` imports it again. */
+export async function loadScenario(file: string, params: Params = {}, fresh = false): Promise<Scenario> {
   const id = scenarioId(file)
-  const module = await import(pathToFileURL(file).href).catch((error: NodeJS.ErrnoException) => {
+  const module = await import(`${pathToFileURL(file).href}${fresh ? `?at=${Date.now()}` : ''}`).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes(file)) throw errors.usage(`no scenario file "${file}"`)
     throw errors.scenarioFileFailed(file, String(error.message).split('\n')[0])
   }) as { default?: ScenarioDef | ParametrizedScenarioDef }

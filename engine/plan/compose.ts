@@ -7,6 +7,7 @@ import type { Impl, Scenario } from '../model/scenario.ts'
 import { captures, type RunPlan } from './run-plan.ts'
 import { OUTPUT_LIMIT_BYTES, SUBMISSION_DIR } from './submission.ts'
 import { foreignServices, isForeign, literal, literalValues, runCommandService } from './host-kinds.ts'
+import { planTopology, topologyNetPlan, topologyNetworks, topologyService } from './topology.ts'
 import { sidecarName, type NetPlan } from '../../services/bin/protocol.ts'
 
 export { sidecarName }
@@ -58,13 +59,18 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
   const labels = { [LABEL.run]: run.runId, [LABEL.scenario]: scenario.id }
   const services: Record<string, ComposeService> = {}
   const plans = netPlans(scenario)
+  // Several networks: subnets drawn afresh for every run (two runs of one scenario at once must not collide).
+  const topology = planTopology(scenario, randomSubnet)
   const hostNames = Object.keys(scenario.hosts)
   const after = (host: string) => scenario.hosts[host].after ?? hostNames.slice(0, hostNames.indexOf(host))
+  // A router is waited for like a server: its sidecar flags it once it routes (NAT included), so no program sends
+  // before the path exists.
+  const awaited = (host: string) => scenario.hosts[host].listens !== undefined || scenario.hosts[host].router !== undefined
   /** The listening hosts a host's program waits for: those it starts after, directly or through another. */
   const listeners = (host: string, seen = new Set<string>()): string[] => after(host).flatMap((earlier) => {
     if (seen.has(earlier)) return []
     seen.add(earlier)
-    return [...(scenario.hosts[earlier].listens !== undefined ? [earlier] : []), ...listeners(earlier, seen)]
+    return [...(awaited(earlier) ? [earlier] : []), ...listeners(earlier, seen)]
   })
 
   for (const [host, spec] of Object.entries(scenario.hosts)) {
@@ -81,7 +87,7 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
     // A program waits in lab-run until the hosts it needs listen (their containers start alongside its own:
     // no health-check polling); a host that listens on nothing is only started first.
     const waitFor = listeners(host)
-    const startAfter = after(host).filter((earlier) => scenario.hosts[earlier].listens === undefined)
+    const startAfter = after(host).filter((earlier) => !awaited(earlier))
     service.environment = { ...baseEnvironment, ...literalValues(spec.env), ...(waitFor.length ? { LAB_WAIT_FOR: waitFor.join(' ') } : {}) }
     if (!Object.keys(service.environment).length) delete service.environment
     if (startAfter.length) service.depends_on = Object.fromEntries(startAfter.map((name) => [name, { condition: 'service_started' }]))
@@ -101,15 +107,17 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
     }
     if (spec.inside) {
       // A second program in another host's network namespace: it shares that host's address, faults and sidecar.
-      const { hostname: _h, networks: _n, sysctls: _s, ...shared } = service
+      const { hostname: _h, networks: _n, sysctls: _s, extra_hosts: _e, ...shared } = service
       services[host] = { ...shared, network_mode: `service:${spec.inside}` }
       continue
     }
-    if (isForeign(spec)) Object.assign(services, foreignServices(host, spec, service, run.hostImages?.[host] ?? spec.image ?? ''))
-    else services[host] = service
+    const placed = topology ? topologyService(scenario, topology, host, service) : service
+    if (isForeign(spec)) Object.assign(services, foreignServices(host, spec, placed, run.hostImages?.[host] ?? spec.image ?? ''))
+    else services[host] = placed
 
     const plan: NetPlan = {
       ...plans[host],
+      ...(topology ? topologyNetPlan(scenario, topology, host) : {}),
       capture: captures({ scenario, captureAll: run.captureAll === true }, host),
       ...(spec.listens !== undefined ? { listens: spec.listens } : {}),
       ...(waitFor.length && plans[host]?.timed ? { waitFor } : {}),
@@ -126,7 +134,8 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
 
   const labelled = (declared: Record<string, Record<string, unknown>> = {}) =>
     Object.fromEntries(Object.entries(declared).map(([name, resource]) => [name, { ...resource, labels }]))
-  return { services, networks: labelled(base.networks), volumes: labelled(base.volumes) }
+  const networks = topology ? topologyNetworks(base.networks.lab, topology) : base.networks
+  return { services, networks: labelled(networks), volumes: labelled(base.volumes) }
 }
 
 /** Docker's default address pools hold about 30 bridge networks, shared by everything on the machine; a lab

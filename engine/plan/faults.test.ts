@@ -67,7 +67,7 @@ describe('netPlans', () => {
     expect(() => plansFor({ kind: 'rate', host: 'server', kbit: 0.5 })).toThrow('rate must be a whole number of kbit/s from 1, not 0.5')
     expect(() => plansFor({ kind: 'delay', host: 'server', ms: -1 })).toThrow('fault delay on server: delay and jitter must be 0 ms or more')
     expect(() => plansFor({ kind: 'partition', between: ['client', 'server'], atMs: -5 })).toThrow('partition must start and last 0 ms or more, not at -5 ms for undefined ms')
-    expect(plansFor({ kind: 'loss', host: 'server', percent: 100 }).server.nft).toContain('numgen random mod 100 < 100 ')
+    expect(plansFor({ kind: 'loss', host: 'server', percent: 100 }).server.nft).toContain('counter drop comment "loss"')
   })
 })
 

@@ -5,19 +5,27 @@ import type { ImpairMode, ImpairRule } from '../../services/bin/protocol.ts'
 import type { NetPlan } from '../../services/bin/protocol.ts'
 import { impairMode, impairPlan, impairRule, isImpairment, validateImpairment, type ImpairFault } from './impair.ts'
 import type { Direction, Fault, Protocol, Scenario } from '../model/scenario.ts'
+import { attachments } from './topology.ts'
 
 /** Placeholder the sidecar replaces with a host's address, resolved inside the lab at apply time. */
 export const addressOf = (host: string) => `{{address:${host}}}`
+/** Placeholder the sidecar replaces with the device of its host's interface on a network (services/bin/routing.ts). */
+export const deviceOf = (network: string) => `{{dev:${network}}}`
 
-function chain(hook: 'input' | 'output', rules: string[], priority = 'filter'): string {
+function chain(hook: 'input' | 'output' | 'forward', rules: string[], priority = 'filter'): string {
   if (!rules.length) return ''
-  const lo = hook === 'input' ? 'iif "lo" accept' : 'oif "lo" accept'
+  const lo = hook === 'input' ? 'iif "lo" accept' : hook === 'output' ? 'oif "lo" accept' : 'iif "lo" accept'
   return `  chain ${hook} {\n    type filter hook ${hook} priority ${priority}; policy accept;\n    ${[lo, ...rules].join('\n    ')}\n  }\n`
 }
 
-function table(name: string, input: string[], output: string[], priority?: string): string {
-  return `table inet ${name} {\n${chain('input', input, priority)}${chain('output', output, priority)}}\n`
+function table(name: string, input: string[], output: string[], priority?: string, forward: string[] = []): string {
+  return `table inet ${name} {\n${chain('input', input, priority)}${chain('output', output, priority)}${chain('forward', forward, priority)}}\n`
 }
+
+/** A fault on one network of a multi-network host matches only that interface: what arrives on it (`iifname`) or
+ * leaves by it (`oifname`); on a router it applies to what it forwards too. */
+const onInterface = (fault: Fault, hook: 'input' | 'output') => (fault.network ? `${hook === 'input' ? 'iifname' : 'oifname'} "${deviceOf(fault.network)}" ` : '')
+const FAULTS_ON_A_NETWORK = ['loss', 'blackhole', 'reject', 'rate', 'disconnect']
 
 const matchProtocol = (protocol: Protocol = 'all') => (protocol === 'all' ? '' : `meta l4proto ${protocol} `)
 const hooks = (direction: Direction = 'in') => ({ input: direction !== 'out', output: direction !== 'in' })
@@ -27,7 +35,7 @@ function hostsOf(fault: Fault): string[] {
 }
 
 /** Fails on a fault that names no host of the scenario or has an impossible value: a scenario bug. */
-export function validateFaults(scenario: Pick<Scenario, 'hosts' | 'faults'>): void {
+export function validateFaults(scenario: Pick<Scenario, 'hosts' | 'faults' | 'networks'>): void {
   for (const fault of scenario.faults ?? []) {
     const named = fault.kind === 'partition' ? fault.between : [fault.host]
     for (const host of named) {
@@ -37,18 +45,26 @@ export function validateFaults(scenario: Pick<Scenario, 'hosts' | 'faults'>): vo
     if (fault.kind === 'loss' && !(Number.isInteger(fault.percent) && fault.percent >= 0 && fault.percent <= 100)) throw new Error(`loss must be a whole number from 0 to 100 %, not ${fault.percent}`)
     if (fault.kind === 'rate' && !(Number.isInteger(fault.kbit) && fault.kbit > 0)) throw new Error(`rate must be a whole number of kbit/s from 1, not ${fault.kbit}`)
     if (fault.kind === 'partition' && !((fault.atMs ?? 0) >= 0 && (fault.forMs ?? 0) >= 0 && Number.isFinite((fault.atMs ?? 0) + (fault.forMs ?? 0)))) throw new Error(`partition must start and last 0 ms or more, not at ${fault.atMs} ms for ${fault.forMs} ms`)
+    if (fault.network !== undefined) validateFaultNetwork(scenario, fault)
     if (isImpairment(fault)) validateImpairment(fault as ImpairFault, scenario.faults ?? [], Object.keys(scenario.hosts))
   }
 }
 
+function validateFaultNetwork(scenario: Pick<Scenario, 'hosts' | 'faults' | 'networks'>, fault: Fault): void {
+  const [host] = hostsOf(fault)
+  if (!FAULTS_ON_A_NETWORK.includes(fault.kind)) throw new Error(`fault ${fault.kind} cannot name a network yet (only ${FAULTS_ON_A_NETWORK.join(', ')} can)`)
+  if (!attachments(scenario, scenario.hosts[host]).some(([name]) => name === fault.network)) throw new Error(`fault ${fault.kind} names network "${fault.network}", which host "${host}" is not attached to`)
+}
+
 /** The network plan of every host that has a fault; hosts without one get the default (isolation only). */
-export function netPlans(scenario: Pick<Scenario, 'hosts' | 'faults'>, mode: ImpairMode = impairMode()): Record<string, NetPlan> {
+export function netPlans(scenario: Pick<Scenario, 'hosts' | 'faults' | 'networks'>, mode: ImpairMode = impairMode()): Record<string, NetPlan> {
   validateFaults(scenario)
   const plans: Record<string, NetPlan> = {}
   const impairments: Record<string, ImpairRule[]> = {}
-  const rules: Record<string, { input: string[]; output: string[] }> = {}
+  const rules: Record<string, { input: string[]; output: string[]; forward: string[] }> = {}
   const planOf = (host: string) => (plans[host] ??= {})
-  const rulesOf = (host: string) => (rules[host] ??= { input: [], output: [] })
+  const rulesOf = (host: string) => (rules[host] ??= { input: [], output: [], forward: [] })
+  const routes = (host: string) => scenario.hosts[host]?.router !== undefined
 
   for (const fault of scenario.faults ?? []) {
     const [host] = hostsOf(fault)
@@ -60,21 +76,35 @@ export function netPlans(scenario: Pick<Scenario, 'hosts' | 'faults'>, mode: Imp
     switch (fault.kind) {
       case 'loss': {
         if (fault.percent === 0) break
-        const rule = `${matchProtocol(fault.protocol)}numgen random mod 100 < ${fault.percent} counter drop comment "loss"`
+        // nft refuses `numgen random mod 100 < 100` (the value is out of the expression's range): all is all
+        const rule = `${matchProtocol(fault.protocol)}${fault.percent === 100 ? '' : `numgen random mod 100 < ${fault.percent} `}counter drop comment "loss"`
         const { input, output } = hooks(fault.direction)
-        if (input) rulesOf(host).input.push(rule)
-        if (output) rulesOf(host).output.push(rule)
+        if (input) rulesOf(host).input.push(onInterface(fault, 'input') + rule)
+        if (output) rulesOf(host).output.push(onInterface(fault, 'output') + rule)
+        if (routes(host) && input) rulesOf(host).forward.push(onInterface(fault, 'input') + rule)
+        if (routes(host) && output) rulesOf(host).forward.push(onInterface(fault, 'output') + rule)
         break
       }
-      case 'blackhole':
-        rulesOf(host).input.push('counter drop comment "blackhole"')
-        rulesOf(host).output.push('counter drop comment "blackhole"')
+      case 'blackhole': {
+        const input = [`${onInterface(fault, 'input')}counter drop comment "blackhole"`]
+        const output = [`${onInterface(fault, 'output')}counter drop comment "blackhole"`]
+        const forward = routes(host) ? [...input, ...(fault.network ? output : [])] : []
+        if (fault.atMs === undefined && fault.forMs === undefined) {
+          rulesOf(host).input.push(...input)
+          rulesOf(host).output.push(...output)
+          rulesOf(host).forward.push(...forward)
+          break
+        }
+        // A host (a router) that goes dark for a while, then comes back: a table of its own, added and deleted.
+        const name = `lab_blackhole_${(plan.timed ??= []).length}`
+        plan.timed.push({ atMs: fault.atMs ?? 0, untilMs: fault.forMs === undefined ? undefined : (fault.atMs ?? 0) + fault.forMs, table: name, nft: table(name, input, output, 'filter - 1', forward) })
         break
+      }
       case 'reject': {
         const protocol = fault.protocol ?? 'tcp'
         const port = fault.port === undefined ? `meta l4proto ${protocol}` : `${protocol} dport ${fault.port}`
         const answer = protocol === 'tcp' ? 'reject with tcp reset' : 'reject with icmpx type port-unreachable'
-        rulesOf(host).input.push(`${port} counter ${answer} comment "reject"`)
+        rulesOf(host).input.push(`${onInterface(fault, 'input')}${port} counter ${answer} comment "reject"`)
         break
       }
       case 'partition': {
@@ -91,15 +121,15 @@ export function netPlans(scenario: Pick<Scenario, 'hosts' | 'faults'>, mode: Imp
         // burst: two full-size frames, or about 10 ms of traffic at high rates, as tbf needs; no more, or a measured
         // transfer would start with a free burst (at 1 Mbit/s, 3000 B is 0.3 % of the 1 MiB rate-limit times)
         const burstBytes = Math.max(3000, Math.round((fault.kbit * 1000) / 8 / 100))
-        ;(plan.tc ??= []).push(['qdisc', 'add', 'dev', 'eth0', 'root', 'tbf', 'rate', `${fault.kbit}kbit`, 'burst', String(burstBytes), 'latency', '200ms'])
+        ;(plan.tc ??= []).push(['qdisc', 'add', 'dev', fault.network ? deviceOf(fault.network) : 'eth0', 'root', 'tbf', 'rate', `${fault.kbit}kbit`, 'burst', String(burstBytes), 'latency', '200ms'])
         break
       }
       case 'disconnect':
-        plan.linkDown = true
+        plan.linkDown = fault.network ? deviceOf(fault.network) : true
         break
     }
   }
-  for (const [host, { input, output }] of Object.entries(rules)) planOf(host).nft = table('lab', input, output)
+  for (const [host, { input, output, forward }] of Object.entries(rules)) planOf(host).nft = table('lab', input, output, undefined, forward)
   for (const [host, hostRules] of Object.entries(impairments)) planOf(host).impair = impairPlan(hostRules, mode)
   return plans
 }

@@ -88,7 +88,7 @@ export function foreignServices(host: string, spec: HostSpec, service: ComposeSe
   const holder: ComposeService = { ...template, entrypoint: ['sleep', 'infinity'], user: 'lab', cap_add: [] }
   const gate: ComposeService = {
     ...template,
-    hostname: undefined, networks: undefined, sysctls: undefined,
+    hostname: undefined, networks: undefined, sysctls: undefined, extra_hosts: undefined,
     network_mode: `service:${host}`,
     command: ['true'],
     ...(environment ? { environment } : {}),

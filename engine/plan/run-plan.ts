@@ -20,6 +20,8 @@ export interface RunOptions {
   impl?: Impl
   /** Programs to run in place of the reference ones, by host: paths to a student's files. */
   submissions?: Record<string, string>
+  /** For a submission that is a folder, by host: the name of its entry point (engine/plan/submission.ts). */
+  entries?: Record<string, string>
   /** Capture every host, and keep each capture as DIR/<scenario>-<host>.pcap. */
   captureDir?: string
   /** Capture every host (for a report's packet diagram), without keeping the files. */
@@ -44,7 +46,9 @@ export interface RunPlan {
   /** Where each host's pcap is kept, when the user asked for them. */
   captureDir?: string
   /** The image of each `image` or `build` host. */
-  hostImages: Record<string, string>
+  hostImages?: Record<string, string>
+  /** Folder submissions' entry points, by host (RunOptions.entries). */
+  entries: Record<string, string>
 }
 
 export function newRunId(): string {
@@ -70,6 +74,7 @@ export async function planRun(scenario: Scenario, options: RunOptions): Promise<
     captureAll: options.captureAll === true || options.captureDir !== undefined || Object.keys(options.submissions ?? {}).length > 0,
     captureDir: options.captureDir,
     hostImages: options.hostImages ?? {},
+    entries: options.entries ?? {},
   }
 }
 
@@ -80,7 +85,7 @@ export async function stageSubmissions(plan: RunPlan, sources: Record<string, st
   const declared = Object.entries(scenario.hosts).flatMap(([host, spec]) => (spec.run && 'file' in spec.run ? [[host, spec.run.file]] : []))
   for (const [host, source] of [...declared.filter(([host]) => !(host in sources)), ...Object.entries(sources)]) {
     if (!(host in scenario.hosts)) throw errors.usage(`${scenario.id} has no host "${host}" to run ${source} in (hosts: ${Object.keys(scenario.hosts).join(', ')})`)
-    plan.submissions[host] = await stageSubmission(host, source, plan.workDir)
+    plan.submissions[host] = await stageSubmission(host, source, plan.workDir, plan.entries[host])
   }
 }
 

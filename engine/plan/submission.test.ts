@@ -1,8 +1,8 @@
-import { chmod, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, expect, it } from 'vitest'
-import { SUBMISSION_DIR, commandFor, stageSubmission } from './submission.ts'
+import { SUBMISSION_DIR, commandFor, entryPoint, stageSubmission } from './submission.ts'
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-submission-'))
 afterAll(() => rm(dir, { recursive: true, force: true }))
@@ -34,8 +34,27 @@ it('refuses a symbolic link, to a file or to anything else, naming it', async ()
 })
 
 it('refuses what is not a regular file, a missing file, and a file it cannot tell how to run', async () => {
-  await expect(commandFor(dir)).rejects.toThrow(`cannot read the program "${dir}": not a regular file`)
+  const empty = path.join(dir, 'vazia')
+  await mkdir(empty)
+  await expect(commandFor(empty)).rejects.toThrow(`no program in "${empty}" (a .py, .js, .mjs, .cjs or .ts file)`)
   await expect(commandFor('/dev/zero')).rejects.toThrow('cannot read the program "/dev/zero": not a regular file')
   await expect(commandFor(path.join(dir, 'nada.py'))).rejects.toThrow(`cannot read the program "${path.join(dir, 'nada.py')}": no such file`)
   await expect(commandFor(await file('servidor', '#!/bin/sh\n'))).rejects.toThrow('cannot tell how to run')
+})
+
+it('stages a folder: its only program, or main.*, as the program, and its other files beside it under their own names', async () => {
+  const folder = path.join(dir, 'ana')
+  await mkdir(folder)
+  await writeFile(path.join(folder, 'servidor.py'), 'import protocolo\n')
+  await writeFile(path.join(folder, 'protocolo.txt'), 'PORTA = 12345\n')
+  await symlink('/etc/passwd', path.join(folder, 'senhas.txt'))
+  const staged = await stageSubmission('server', folder, path.join(dir, 'work-ana'))
+  expect(staged.command).toEqual(['python3', `${SUBMISSION_DIR}/program.py`])
+  expect((await readdir(staged.dir)).sort()).toEqual(['program.py', 'protocolo.txt'])
+  await writeFile(path.join(folder, 'outro.py'), '')
+  await expect(entryPoint(folder)).rejects.toThrow(`several programs in "${folder}" (outro.py, servidor.py): name the entry point main.py (or main.js…), or give grade --entry NAME`)
+  expect((await entryPoint(folder, 'servidor.py')).entry).toBe(path.join(folder, 'servidor.py'))
+  await writeFile(path.join(folder, 'main.py'), '')
+  expect((await entryPoint(folder)).entry).toBe(path.join(folder, 'main.py'))
+  expect(await commandFor(folder)).toEqual(['python3', `${SUBMISSION_DIR}/program.py`])
 })

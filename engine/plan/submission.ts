@@ -4,7 +4,7 @@
 // regular file is read (never what a symbolic link points to), and it is staged under a fixed name, so that
 // its own name never reaches the compose file (where `${SECRET}.py` would be substituted).
 import { constants } from 'node:fs'
-import { chmod, mkdir, open, writeFile, type FileHandle } from 'node:fs/promises'
+import { chmod, lstat, mkdir, open, readdir, writeFile, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import { errors } from '../model/errors.ts'
 import { userPath } from './layout.ts'
@@ -73,15 +73,55 @@ async function readProgram(file: string): Promise<Program> {
   }
 }
 
-/** How a file runs, as the command inside its host; a usage error for a file that cannot run. */
-export async function commandFor(file: string): Promise<string[]> {
-  return (await readProgram(file)).command
+/** A folder holds at most this many files besides its program (a student's modules, a data file). */
+export const FOLDER_FILES_LIMIT = 50
+
+/**
+ * A submission may be a folder (`--server entregas/ana/`, or `grade --server 'entregas/*\/'`): its entry point is
+ * the file named `preferred` (grade's --entry, or the exercise's starter) when the folder has it; else its only
+ * program (a .py, .js, .mjs, .cjs or .ts file); else the one named main (main.py, main.js…); otherwise the
+ * folder is refused, naming the programs. The folder's other regular files are staged beside it,
+ * under their own names, so that the program can import them; links, subfolders and hidden files are not.
+ */
+export async function entryPoint(dir: string, preferred?: string): Promise<{ entry: string; others: string[] }> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => { throw errors.usage(`cannot read the folder "${dir}": ${error.code}`) })
+  const files = entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name).sort()
+  const programs = files.filter((name) => path.extname(name).toLowerCase() in RUNNERS)
+  const entry = (preferred !== undefined && files.includes(preferred) ? preferred : undefined)
+    ?? (programs.length === 1 ? programs[0] : programs.find((name) => path.basename(name, path.extname(name)) === 'main'))
+  if (!entry) {
+    throw errors.usage(programs.length ? `several programs in "${dir}" (${programs.join(', ')}): name the entry point main.py (or main.js…), or give grade --entry NAME` : `no program in "${dir}" (a .py, .js, .mjs, .cjs or .ts file)`)
+  }
+  const others = files.filter((name) => name !== entry)
+  if (others.length > FOLDER_FILES_LIMIT) throw errors.usage(`"${dir}" holds ${others.length + 1} files: a submission folder may hold ${FOLDER_FILES_LIMIT + 1} at most`)
+  return { entry: path.join(dir, entry), others: others.map((name) => path.join(dir, name)) }
 }
 
-export async function stageSubmission(host: string, source: string, workDir: string): Promise<StagedSubmission> {
-  const { command, name, content } = await readProgram(source)
+const isFolder = async (source: string) => (await lstat(source).catch(() => undefined))?.isDirectory() === true
+
+/** How a file (or a folder's entry point) runs, as the command inside its host; a usage error if it cannot run. */
+export async function commandFor(source: string): Promise<string[]> {
+  return (await readProgram(await isFolder(source) ? (await entryPoint(source)).entry : source)).command
+}
+
+export async function stageSubmission(host: string, source: string, workDir: string, entry?: string): Promise<StagedSubmission> {
+  const folder = await isFolder(source) ? await entryPoint(source, entry) : { entry: source, others: [] }
+  const { command, name, content } = await readProgram(folder.entry)
   const dir = path.join(workDir, `submission-${host}`)
   await mkdir(dir, { recursive: true })
+  let bytes = content.length
+  for (const other of folder.others) {
+    if (path.basename(other) === name) throw errors.usage(`"${other}" has the name the lab gives the program: rename it`)
+    const handle = await openRegularFile(other)
+    try {
+      const data = await handle.readFile()
+      bytes += data.length
+      if (bytes > PROGRAM_LIMIT_BYTES) throw errors.usage(`"${source}" holds more than 10 MiB`)
+      await writeFile(path.join(dir, path.basename(other)), data, { mode: 0o644 })
+    } finally {
+      await handle.close()
+    }
+  }
   const staged = path.join(dir, name)
   await writeFile(staged, content)
   await chmod(dir, 0o755)

@@ -68,7 +68,7 @@ function readCliConfig(): Promise<CliConfig> {
   return cliConfig
 }
 
-/** The endpoint of the CLI's current context; '' for the default one. Asks the CLI (about 50 ms) only when a
+/** The endpoint of the CLI's current context; '' for the default one. Asks the CLI (a process start) only when a
  * context other than the default is selected, which is rare on Linux and usual with Docker Desktop. */
 async function contextHost(): Promise<string> {
   const config = await readCliConfig()
@@ -84,7 +84,7 @@ const SYSTEM_PLUGIN_DIRS = ['/usr/local/lib/docker/cli-plugins', '/usr/local/lib
 let composeCommand: Promise<string[]> | undefined
 /** The command that runs Compose: the plugin's own binary where the docker CLI would find it, else
  * `docker compose`. Running the binary directly skips the CLI asking the plugin for its metadata before
- * running it, about 75 ms a command; the binary works standalone with the same options. */
+ * running it (docs/BENCHMARKS.md has the cost); the binary works standalone with the same options. */
 export function compose(): Promise<string[]> {
   composeCommand ??= (async () => {
     const dirs = [...((await readCliConfig()).cliPluginsExtraDirs ?? []), path.join(cliConfigDir(), 'cli-plugins'), ...SYSTEM_PLUGIN_DIRS]
@@ -98,7 +98,7 @@ export function compose(): Promise<string[]> {
 }
 
 /** Fails with a one-line fix when Docker, its daemon or Compose v2 is not usable. The checks are three CLI
- * commands at once (about 0.1 s); their failures are reported in the order a person fixes them. */
+ * commands at once; their failures are reported in the order a person fixes them. */
 export async function preflight(): Promise<void> {
   const [cli, daemon, composeVersion] = await Promise.all([
     which('docker', { nothrow: true }),

@@ -14,8 +14,9 @@ import { onInterrupt } from './teardown.ts'
  * with different programs never run each other's image. */
 export const LAB_IMAGE = 'socket-lab-host'
 export const ONLINE_BASE = 'node:24-bookworm-slim'
-/** iptables: its legacy backend is the only way to NFQUEUE on kernels without nft's queue (services/bin/lab-impair.py). */
-const OFFLINE_PACKAGES = ['libstdc++6', 'iproute2', 'nftables', 'iptables', 'tcpdump', 'python3', 'passwd']
+/** netcat-openbsd, wget, conntrack, procps: what a person uses inside a live lab (`lab shell`), and the reset of a
+ * warm rerun (conntrack -F). iptables: its legacy backend is the only way to NFQUEUE on kernels without nft's queue (services/bin/lab-impair.py). */
+const OFFLINE_PACKAGES = ['libstdc++6', 'iproute2', 'nftables', 'iptables', 'tcpdump', 'python3', 'passwd', 'netcat-openbsd', 'wget', 'conntrack', 'procps']
 /** Tagged with the Node version copied into it and its package list, so a Node upgrade on the host or a new
  * package builds a new base (an older base would lack the package, and the image build has no network). */
 export const OFFLINE_BASE = `socket-lab-base:bookworm-node${process.versions.node}-${createHash('sha256').update(OFFLINE_PACKAGES.join(',')).digest('hex').slice(0, 8)}`

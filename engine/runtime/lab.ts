@@ -2,7 +2,7 @@
 // asks things of (logs, exits, files) instead of keeping a map of ids and a naming convention.
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { parseEvent, sidecarName, type SidecarEvent } from '../../services/bin/protocol.ts'
-import { composeText, labCompose, parseCompose, randomSubnet, withSubnet } from '../plan/compose.ts'
+import { composeText, labCompose, parseCompose, randomSubnet, withSubnet, type ComposeFile } from '../plan/compose.ts'
 import { COMPOSE_FILE, ROOT } from '../plan/layout.ts'
 import { foreignProgramName, gateName, isForeign } from '../plan/host-kinds.ts'
 import type { RunPlan } from '../plan/run-plan.ts'
@@ -103,9 +103,10 @@ export async function own(plan: RunPlan): Promise<{ down: () => Promise<string[]
   return { down, release: forget }
 }
 
-/** Writes the run's compose file and brings it up; what did not come up is in `lab.problems`. */
-export async function up(plan: RunPlan, down: () => Promise<string[]>): Promise<Lab> {
-  const compose = labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), plan.scenario, plan)
+/** Writes the run's compose file and brings it up; what did not come up is in `lab.problems`. `shape` changes the
+ * compose file first (a live lab's, engine/plan/live-lab.ts). */
+export async function up(plan: RunPlan, down: () => Promise<string[]>, shape: (compose: ComposeFile) => ComposeFile = (c) => c): Promise<Lab> {
+  const compose = shape(labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), plan.scenario, plan))
   await writeFile(plan.composeFile, composeText(compose))
   const problems: string[] = []
   for (let attempt = 1; ; attempt++) {
@@ -117,7 +118,11 @@ export async function up(plan: RunPlan, down: () => Promise<string[]>): Promise<
       // Docker's own address pools are used up (a class of labs at once): the lab picks a subnet itself; another
       // lab may take the same one first, hence a few tries.
       if (POOL_EXHAUSTED.test(message) && attempt <= SUBNET_TRIES) {
-        await writeFile(plan.composeFile, composeText(withSubnet(parseCompose(await readFile(plan.composeFile, 'utf8')), randomSubnet())))
+        // A lab of several networks draws all its subnets again (one subnet for all would join them).
+        const redrawn = plan.scenario.networks
+          ? labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), plan.scenario, plan)
+          : withSubnet(parseCompose(await readFile(plan.composeFile, 'utf8')), randomSubnet())
+        await writeFile(plan.composeFile, composeText(redrawn))
         continue
       }
       problems.push(`the lab did not come up: ${message}`)

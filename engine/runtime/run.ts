@@ -8,7 +8,7 @@ import { checkScenario } from '../judge/checks.ts'
 import { hintsFor } from '../judge/hints.ts'
 import { readPcap } from '../judge/packets.ts'
 import type { ScenarioResult } from '../model/result.ts'
-import type { HostRun, LabRun, Scenario } from '../model/scenario.ts'
+import type { HostRun, LabRun, Packet, Scenario } from '../model/scenario.ts'
 import { captures, planRun, stageSubmissions, type RunOptions, type RunPlan } from '../plan/run-plan.ts'
 import { withDeadline } from './deadline.ts'
 import { ensureHostImages } from './host-images.ts'
@@ -57,7 +57,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   return judge(plan, run, options.submissions ?? {}, performance.now() - started)
 }
 
-function judge(plan: RunPlan, run: LabRun, submissions: Record<string, string>, wallMs: number): ScenarioResult {
+export function judge(plan: RunPlan, run: LabRun, submissions: Record<string, string>, wallMs: number): ScenarioResult {
   const { scenario, impl, project } = plan
   const checks = checkScenario(scenario, run)
   const status = run.skipped ? 'skipped' : checks.every((check) => check.passed) ? 'passed' : 'failed'
@@ -148,13 +148,17 @@ async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ 
   run.impairedBy = net.impairedBy
   run.address ??= net.address
   run.listening = net.listening
+  if (net.interfaces) {
+    run.addresses = Object.fromEntries(Object.entries(net.interfaces).map(([network, { address }]) => [network, address]))
+    run.address = Object.values(run.addresses)[0]
+  }
   if (sidecar.exitCode !== null && sidecar.exitCode !== 0 && !net.counters) {
     problems.push(`the network sidecar of ${host.name} failed: ${net.failed ?? sidecar.stderr.at(-1)?.text ?? `exit code ${sidecar.exitCode}`}`)
   }
   const pcap = captures(lab.plan, host.name) ? await host.sidecar.readFile(`/capture/${host.name}.pcap`) : undefined
   if (pcap) {
     const read = await readPcap(pcap)
-    run.packets = read.packets
+    run.packets = net.interfaces ? onNetworks(read.packets, net.interfaces) : read.packets
     if (read.notDecoded) notes.push(`${read.notDecoded} packets of ${host.name}'s capture were not decoded: the checks read the first ${read.packets.length}`)
     if (read.undecodable) notes.push(`${read.undecodable} frames of ${host.name}'s capture could not be decoded`)
     if (read.unreadable) problems.push(`the capture of ${host.name} could not be read to its end: ${read.unreadable}`)
@@ -164,6 +168,16 @@ async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ 
   // A capped capture stopped on purpose: what it did not write was never meant to be kept.
   if (net.captureLost && !net.captureCapped) problems.push(`the capture of ${host.name} missed ${net.captureLost} packets`)
   return { run, problems, notes, skipped: net.skipped }
+}
+
+/** A capture of every interface, each packet named by the network it crossed; what crossed no lab network (the
+ * loopback, the sidecar's own ready link) is left out. */
+export function onNetworks(packets: Packet[], interfaces: Record<string, { index: number }>): Packet[] {
+  const networkOf = new Map(Object.entries(interfaces).map(([network, { index }]) => [index, network]))
+  return packets.flatMap((packet) => {
+    const network = packet.ifIndex === undefined ? undefined : networkOf.get(packet.ifIndex)
+    return network ? [{ ...packet, network }] : []
+  })
 }
 
 /** Re-bases a container's output on the moment its program started (the lab-run mark). */

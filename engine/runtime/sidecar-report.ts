@@ -15,6 +15,8 @@ export interface SidecarReport {
   impairedBy?: 'netem' | 'userspace'
   /** Why its setup failed, when it did. */
   failed?: string
+  /** A host on several networks: its interface on each, in its networks' order. */
+  interfaces?: Record<string, { device: string; index: number; address: string }>
 }
 
 export function readSidecarReport(lines: string[]): SidecarReport {
@@ -24,6 +26,9 @@ export function readSidecarReport(lines: string[]): SidecarReport {
     switch (event?.kind) {
       case 'address':
         report.address ??= event.address
+        break
+      case 'interfaces':
+        report.interfaces ??= event.networks
         break
       case 'listening':
         report.listening = event.sockets

@@ -39,8 +39,8 @@ export interface LabIdentity {
 }
 
 /** Removes everything of one run: stops an `up` still running, removes what carries the run's label through the
- * Engine API (all containers at once, then the network and volume: 0.3 s where `docker compose down` took 0.47 s),
- * and falls back on `docker compose down` for anything that resists. Returns what remains, in words. */
+ * Engine API (all containers at once, then the network and volume: faster than `docker compose down`, see
+ * docs/BENCHMARKS.md), and falls back on `docker compose down` for anything that resists. Returns what remains, in words. */
 export async function tearDownLab(lab: LabIdentity): Promise<string[]> {
   try {
     await docker.stopComposeUp(lab.project)

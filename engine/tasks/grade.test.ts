@@ -31,6 +31,12 @@ describe('findSubmissions', () => {
     expect((await findSubmissions({ server: '**/servidor.py' }, dir)).map((s) => s.student)).toEqual(['ana', 'bruno', 'carla'])
   })
 
+  it('matches folders with a glob that ends with /, never a link to one', async () => {
+    const found = await findSubmissions({ server: '*/' }, dir)
+    expect(found.map((s) => [s.student, s.files.server])).toEqual(['ana', 'bruno', 'carla', 'davi'].map((s) => [s, path.join(dir, s)]))
+    await expect(findSubmissions({ server: 'nada/*/' }, dir)).rejects.toThrow('no folder matches nada/*/ (symbolic links are not followed)')
+  })
+
   it('says so when nothing matches', async () => {
     await expect(findSubmissions({ server: '*/nada.py' }, dir)).rejects.toThrow('no file matches */nada.py (symbolic links are not followed)')
   })

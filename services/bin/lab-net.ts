@@ -2,80 +2,27 @@
 // and is the only container of the lab with network capabilities, so a program under test can neither undo
 // a fault nor reach past the lab: the program containers have none. What it applies comes from the engine
 // (engine/plan/faults.ts) as JSON in LAB_NET; it reports on stdout, one event a line (services/bin/protocol.ts).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { lookup } from 'node:dns/promises'
-import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, statSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { listeningSockets } from './proc-sockets.ts'
+import { GATEWAY_TABLE, NOBODYS_MAC, announceListening, counters, flagListening, run, withAddresses } from './net-ops.ts'
 import { startImpairments, type Impairments } from './impair.ts'
+import { setUpRouting, withDevices } from './routing.ts'
 import { FAILED_LINK, READY_LINK, formatEvent, listeningFlag, tcpdumpStats, type ImpairPlan, type NetPlan, type SidecarEvent } from './protocol.ts'
 
 const plan: NetPlan = JSON.parse(process.env.LAB_NET || '{}')
 const host = process.env.LAB_HOST ?? 'host'
 const emit = (event: SidecarEvent) => console.log(formatEvent(host, event))
 const note = (text: string) => emit({ kind: 'note', text })
-const run = (cmd: string, args: string[], input?: string) =>
-  execFileSync(cmd, args, { input, stdio: ['pipe', 'pipe', 'pipe'], encoding: 'utf8' })
-
-/** How long a host named in a fault may take to appear in Docker's DNS (every container of a lab starts at once,
- * so another host's may still be starting). */
-const LOOKUP_DEADLINE_MS = 20_000
-
-/** Replaces {{address:<host>}} with that host's lab address (Docker's DNS answers inside the lab). */
-async function withAddresses(nft: string): Promise<string> {
-  let out = nft
-  for (const [placeholder, name] of nft.matchAll(/\{\{address:([\w-]+)\}\}/g)) {
-    out = out.replaceAll(placeholder, await addressOf(name))
-  }
-  return out
-}
-
-async function addressOf(name: string): Promise<string> {
-  const deadline = Date.now() + LOOKUP_DEADLINE_MS
-  for (;;) {
-    try {
-      return (await lookup(name, { family: 4 })).address
-    } catch (error) {
-      if (Date.now() > deadline) throw error
-      await sleep(50)
-    }
-  }
-}
+/** A host on several networks: its device on each (services/bin/routing.ts). */
+let devices: Record<string, string> = {}
 
 /** Resolves once every host in `hosts` listens (their sidecars wrote /lab-sync/<host>.listening). */
 async function untilListening(hosts: string[]): Promise<void> {
   while (!hosts.every((peer) => existsSync(listeningFlag(peer)))) await sleep(10)
 }
 
-/** Packets counted by every rule with a comment, summed by comment (the fault kind), in one table or all. */
-function counters(table?: string, totals: Record<string, number> = {}): Record<string, number> {
-  const ruleset = JSON.parse(run('nft', ['-j', 'list', ...(table ? ['table', 'inet', table] : ['ruleset'])])) as { nftables: { rule?: { comment?: string; expr: { counter?: { packets: number } }[] } }[] }
-  for (const { rule } of ruleset.nftables) {
-    const packets = rule?.expr.find((e) => e.counter)?.counter?.packets
-    if (rule?.comment && packets !== undefined) totals[rule.comment] = (totals[rule.comment] ?? 0) + packets
-  }
-  return totals
-}
-/** How often the host's sockets are read while its program has not opened its port yet. */
-const LISTEN_POLL_MS = 20
-
-/** Announces, once the program listens on `port`, that it does: to the engine on stdout, and to the programs
- * of the other hosts (services/bin/lab-run) as /lab-sync/<host>.listening. */
-function announceListening(port: number): void {
-  const open = () => listeningSockets().some((socket) => socket.endsWith(`:${port}/tcp`) || socket.endsWith(`:${port}/udp`))
-  const poll = setInterval(() => {
-    if (!open()) return
-    clearInterval(poll)
-    // Written whole, then renamed: a waiting program never sees half a file.
-    const flag = listeningFlag(host)
-    writeFileSync(`${flag}.part`, `${port}\n`)
-    renameSync(`${flag}.part`, flag)
-    emit({ kind: 'port-open', port })
-  }, LISTEN_POLL_MS)
-}
-
-/** A locally administered unicast address that no lab interface has. */
-const NOBODYS_MAC = '02:00:00:00:00:01'
 /** What timed tables counted before they were deleted. */
 const removedCounts: Record<string, number> = {}
 
@@ -96,7 +43,9 @@ const CAPTURE_SIZE_POLL_MS = 100
 
 async function startCapture(): Promise<void> {
   const file = `/capture/${host}.pcap`
-  tcpdump = spawn('tcpdump', ['-i', 'eth0', '-n', '--immediate-mode', '-U', '-s', '0', '-B', String(CAPTURE_BUFFER_KIB),
+  // A host on several networks: every interface in one file, each frame naming its interface (LINUX_SLL2).
+  const interfaces = plan.interfaces ? ['-i', 'any', '-y', 'LINUX_SLL2'] : ['-i', 'eth0']
+  tcpdump = spawn('tcpdump', [...interfaces, '-n', '--immediate-mode', '-U', '-s', '0', '-B', String(CAPTURE_BUFFER_KIB),
     '-c', String(CAPTURE_MAX_PACKETS), '-Z', 'root', '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] })
   tcpdump.stderr!.on('data', (chunk: Buffer) => (tcpdumpSaid += chunk.toString()))
   await new Promise<void>((resolve, reject) => {
@@ -128,43 +77,50 @@ async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
   note('default route removed')
   if (gateway) {
     run('ip', ['route', 'add', 'prohibit', `${gateway}/32`])
-    run('nft', ['-f', '-'], `table inet lab-gateway {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    ip daddr ${gateway} drop\n  }\n}\n`)
+    run('nft', ['-f', '-'], `table inet ${GATEWAY_TABLE} {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    ip daddr ${gateway} drop\n  }\n}\n`)
     emit({ kind: 'gateway-blocked', gateway })
   }
   // Docker forgets a container's address once it exits; the engine reads it here instead.
   const address = run('ip', ['-4', '-o', 'addr', 'show', 'dev', 'eth0']).match(/inet ([\d.]+)/)?.[1]
   if (address) emit({ kind: 'address', address })
+  if (plan.interfaces) {
+    const found = setUpRouting(plan, run)
+    devices = found.devices
+    emit({ kind: 'interfaces', networks: Object.fromEntries(plan.interfaces.map(({ network, address }) => [network, { device: found.devices[network], index: found.indexes[network], address }])) })
+  }
 
   if (plan.nft) {
-    run('nft', ['-f', '-'], await withAddresses(plan.nft))
+    run('nft', ['-f', '-'], await withAddresses(plan.nft, devices))
     note('faults applied')
   }
   for (const args of plan.tc ?? []) {
-    run('tc', args)
+    run('tc', args.map((arg) => withDevices(arg, devices)))
     note(`tc ${args.join(' ')}`)
   }
-  if (plan.impair) impairments = await startImpairments(JSON.parse(await withAddresses(JSON.stringify(plan.impair))) as ImpairPlan, emit)
+  if (plan.impair) impairments = await startImpairments(JSON.parse(await withAddresses(JSON.stringify(plan.impair), devices)) as ImpairPlan, emit)
 
   if (plan.capture) {
     await startCapture()
-    note('capturing eth0')
+    note(plan.interfaces ? 'capturing every interface' : 'capturing eth0')
   }
 
   const timed = await Promise.all((plan.timed ?? []).map(async (event) => ({
     ...event,
-    nft: await withAddresses(event.nft),
-    misdirect: event.misdirect && await withAddresses(event.misdirect),
+    nft: await withAddresses(event.nft, devices),
+    misdirect: event.misdirect && await withAddresses(event.misdirect, devices),
   })))
 
   if (plan.linkDown) {
-    run('ip', ['link', 'set', 'eth0', 'down'])
-    note('eth0 down: nobody answers for this address')
+    const device = typeof plan.linkDown === 'string' ? withDevices(plan.linkDown, devices) : 'eth0'
+    run('ip', ['link', 'set', device, 'down'])
+    note(`${device} down: nobody answers for this address`)
   }
 
   // The last step: the program container waits for this link before it starts (services/bin/lab-run).
   run('ip', ['link', 'add', READY_LINK, 'type', 'veth', 'peer', 'name', `${READY_LINK}-peer`])
   emit({ kind: 'ready' })
-  if (plan.listens !== undefined) announceListening(plan.listens)
+  if (plan.listens !== undefined) void announceListening(host, plan.listens, emit)
+  else if (plan.forward) flagListening(host, 'routing')
   return timed
 }
 

@@ -17,13 +17,30 @@ export interface NetPlan {
   impair?: ImpairPlan
   /** Write every packet of eth0 to /capture/<host>.pcap. */
   capture?: boolean
-  /** Take eth0 down once set up: the host's address then belongs to nobody. */
-  linkDown?: boolean
+  /** Take eth0 (or this device, a placeholder of one network's interface) down once set up: the host's address then
+   * belongs to nobody. */
+  linkDown?: boolean | string
   /** The port (TCP listening, or UDP bound) whose opening this sidecar announces to the lab's other hosts. */
   listens?: number
   /** The hosts whose listening the program waits for (LAB_WAIT_FOR): timed faults count from then, its start. */
   waitFor?: string[]
+  /** A host of a multi-network lab (services/bin/routing.ts): its interface on each network, found by address,
+   * with the network's gateway (the bridge's address on the machine, blocked like the base lab's). A capture then
+   * writes one pcap per interface, /capture/<host>.<network>.pcap. */
+  interfaces?: { network: string; address: string; gateway: string }[]
+  /** Every subnet of the lab: what a host sends or forwards anywhere else is dropped (the lab's bridges are not
+   * Docker-internal, see engine/plan/topology.ts). */
+  labSubnets?: string[]
+  /** Routes to add once the default route is gone: `to` a subnet or 'default', `via` a router's address. */
+  routes?: { to: string; via: string }[]
+  /** A router: forwarding is on (a sysctl Docker sets); what it forwards to a gateway is dropped too. */
+  forward?: boolean
+  /** Masquerade out of `network`; port forwards from it to hosts behind the router. */
+  nat?: { network: string; forwards: { port: number; protocol: 'tcp' | 'udp'; to: string; toPort: number }[] }
 }
+
+/** The pcap of one interface of a multi-network host. */
+export const interfaceCapture = (host: string, network: string) => `/capture/${host}.${network}.pcap`
 
 /** SOCKET_LAB_IMPAIR: auto (netem if the qdisc can be added, else userspace), or one of them by force. */
 export type ImpairMode = 'auto' | 'netem' | 'userspace'
@@ -55,6 +72,9 @@ export interface ImpairPlan {
 export type SidecarEvent =
   | { kind: 'note'; text: string }
   | { kind: 'address'; address: string }
+  /** A multi-network host's interfaces, in its networks' order: the device holding its address on each, and the
+   * device's index (which names its frames in a capture of every interface). */
+  | { kind: 'interfaces'; networks: Record<string, { device: string; index: number; address: string }> }
   | { kind: 'gateway-blocked'; gateway: string }
   | { kind: 'ready' }
   | { kind: 'port-open'; port: number }

@@ -1,0 +1,43 @@
+// `lab fault <host> loss 30` (rate, blackhole, reject, disconnect, partition A B, clear): changes a live lab's
+// faults while its programs run. Each host's sidecar is reset and given its new plan, from the same fault
+// vocabulary and planner (engine/plan/faults.ts) as scenario files; `lab ps -v` shows the counters.
+import { netPlans } from '../engine/plan/faults.ts'
+import { changeFaults, parseFaultWords } from '../engine/plan/live-faults.ts'
+import { chooseLiveLab, saveLiveLab } from '../engine/plan/live-lab.ts'
+import * as docker from '../engine/runtime/docker.ts'
+import { liveHosts, sidecarControl } from '../engine/runtime/live.ts'
+import { LAB, hostNamesOf } from './live.ts'
+import { say } from './shared.ts'
+import type { Command } from './table.ts'
+
+const command: Command = {
+  name: 'fault',
+  synopsis: 'fault <host> loss N|rate KBIT|blackhole|reject|disconnect|clear, fault partition A B, fault clear',
+  summary: 'change a live lab\'s faults while its programs run (the scenario files\' vocabulary)',
+  positionals: true,
+  options: { lab: LAB },
+  async run(values, words) {
+    const lab = await chooseLiveLab(values.lab as string | undefined)
+    const names = await hostNamesOf(lab)
+    const faults = changeFaults(lab.faults, parseFaultWords(words, names), names)
+    await docker.preflight()
+    const hosts = await liveHosts(lab, names)
+    const plans = netPlans({ hosts: Object.fromEntries(names.map((h) => [h, { program: '' }])), faults })
+    // Every host is reset: a fault cleared from one host leaves nothing behind, and the others keep theirs.
+    await Promise.all([...hosts.values()].filter((host) => host.sidecar).map((host) => sidecarControl(host, ['reset', JSON.stringify(plans[host.name] ?? {})])))
+    await saveLiveLab({ ...lab, faults })
+    say(faults.length ? `lab ${lab.name} now has: ${faults.map(describeFault).join('; ')}` : `lab ${lab.name} has no fault now`)
+    return 0
+  },
+}
+
+function describeFault(fault: import('../engine/model/scenario.ts').Fault): string {
+  switch (fault.kind) {
+    case 'loss': return `${fault.host} loses ${fault.percent} %${fault.protocol ? ` of ${fault.protocol}` : ''} (${fault.direction ?? 'in'})`
+    case 'rate': return `${fault.host} sends at most ${fault.kbit} kbit/s`
+    case 'partition': return `${fault.between[0]} and ${fault.between[1]} cut apart`
+    default: return `${'host' in fault ? fault.host : ''} ${fault.kind}`
+  }
+}
+
+export default command

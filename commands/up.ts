@@ -1,0 +1,57 @@
+// `lab up <scenario>`: brings a scenario's lab up and leaves it up, its programs idle (or started with --start),
+// for a person to look inside (`lab shell`, `lab capture`, `lab fault`) and to rerun in warm (`lab run --in`).
+import { loadCatalog, parseParams, selectScenarios } from '../engine/plan/catalog.ts'
+import { errors } from '../engine/model/errors.ts'
+import { freeLabName } from '../engine/plan/live-lab.ts'
+import { submissionsFromOptions } from '../engine/plan/submission.ts'
+import * as docker from '../engine/runtime/docker.ts'
+import { ensureLabImage } from '../engine/runtime/image.ts'
+import { liveHosts, upLiveLab } from '../engine/runtime/live.ts'
+import { IMPL, PARAM, hostOptions, parseImpl, say } from './shared.ts'
+import type { Command } from './table.ts'
+
+const command: Command = {
+  name: 'up',
+  synopsis: 'up <scenario> [--server FILE] [--start]',
+  summary: 'bring a scenario\'s lab up and leave it up, to explore and rerun (`lab ps`, `lab down`)',
+  positionals: true,
+  options: {
+    impl: IMPL,
+    param: PARAM,
+    ...hostOptions('FILE'),
+    start: { type: 'boolean', help: 'also start the programs (idle otherwise: start them yourself with `lab exec`)' },
+  },
+  async run(values, names) {
+    if (names.length !== 1) throw errors.usage('lab up takes one scenario')
+    const impl = parseImpl(values.impl as string | undefined)
+    const dockerReady = docker.preflight()
+    dockerReady.catch(() => undefined)
+    const params = parseParams(values.param as string[], selectScenarios(await loadCatalog(undefined, {}, names), names))
+    const [scenario] = selectScenarios(await loadCatalog(undefined, params, names), names)
+    const submissions = await submissionsFromOptions(values as { server?: string; client?: string; host?: string[] })
+    const image = await ensureLabImage(say, {}, dockerReady)
+    const lab = await upLiveLab(scenario, { name: await freeLabName(scenario.id), image, impl, submissions })
+    const hosts = await liveHosts(lab, Object.keys(scenario.hosts))
+    if (values.start) {
+      const { startWarm } = await import('../engine/runtime/warm-run.ts')
+      const { planOfLiveLab } = await import('../engine/plan/live-lab.ts')
+      const started = await startWarm(planOfLiveLab(lab, scenario), hosts, submissions)
+      for (const { running } of started.programs.values()) running.release()
+      for (const running of [...started.announces.values(), ...started.captures.values()]) running.release()
+    }
+    say(`lab ${lab.name} is up (${scenario.id}): ${[...hosts.values()].map((h) => `${h.name} ${h.address ?? '(shares a namespace)'}`).join(', ')}`)
+    say(values.start ? 'its programs run; a host is yours to look inside:' : 'its programs are idle; a host is yours to look inside:')
+    const [first, second = first] = [...hosts.keys()].reverse()
+    for (const line of [
+      `npm run lab -- shell ${first}                  a shell in ${first} (ss, ip, nc, python3, node, wget)`,
+      `npm run lab -- exec ${second} -- ss -tlnp          one command, its exit code passed through`,
+      `npm run lab -- capture ${second}                 ${second}'s packets, decoded, as they pass (--write f.pcap)`,
+      `npm run lab -- fault ${first} loss 30            at run time: loss N, rate KBIT, partition A B, clear`,
+      `npm run lab -- run ${scenario.id} --in ${lab.name}     the scenario's programs and checks, warm`,
+      `npm run lab -- down ${lab.name}`,
+    ]) console.log(`    ${line}`)
+    return 0
+  },
+}
+
+export default command

@@ -1,0 +1,83 @@
+// Live labs in Docker: bringing one up so that it outlives this process, finding its containers again from another
+// process (`lab shell`, `lab fault`...), asking its sidecars through lab-ctl, and taking it down.
+import { LabError, EXIT, errors } from '../model/errors.ts'
+import type { Scenario } from '../model/scenario.ts'
+import { liveCompose, planLiveLab, saveLiveLab, forgetLiveLab, type LiveLab } from '../plan/live-lab.ts'
+import { stageSubmissions } from '../plan/run-plan.ts'
+import { parseEvent, sidecarName } from '../../services/bin/protocol.ts'
+import * as docker from './docker.ts'
+import { own, up } from './lab.ts'
+import { tearDownLab } from './teardown.ts'
+
+const COMPOSE_PROJECT = 'com.docker.compose.project'
+const COMPOSE_SERVICE = 'com.docker.compose.service'
+
+/** The containers of one host of a live lab. */
+export interface LiveHost {
+  name: string
+  program: string
+  /** Absent for a host inside another's namespace. */
+  sidecar?: string
+  /** Its address on the lab's network. */
+  address?: string
+}
+
+/** Brings a scenario's lab up with idle programs and records it; an interruption or a failure meanwhile removes it. */
+export async function upLiveLab(scenario: Scenario, options: { name: string; image: string; impl: LiveLab['impl']; submissions: Record<string, string> }): Promise<LiveLab> {
+  const plan = await planLiveLab(scenario, { ...options, captureAll: false })
+  const { down, release } = await own(plan)
+  try {
+    await stageSubmissions(plan, options.submissions)
+    const lab = await up(plan, down, (compose) => liveCompose(compose, Object.keys(scenario.hosts), options.name))
+    if (lab.problems.length) throw new LabError(lab.problems.join('; '), EXIT.failed)
+    const record: LiveLab = {
+      name: options.name, project: plan.project, runId: plan.runId, scenario: scenario.id, impl: options.impl,
+      params: scenario.params ?? {}, image: options.image, submissions: options.submissions, faults: scenario.faults ?? [], createdAt: Date.now(),
+    }
+    await saveLiveLab(record)
+    return record
+  } catch (error) {
+    await down()
+    throw error
+  } finally {
+    release()
+  }
+}
+
+/** The hosts of a live lab, by name, as its containers are now; a lab whose containers are gone is an error. */
+export async function liveHosts(lab: LiveLab, hostNames: string[]): Promise<Map<string, LiveHost>> {
+  const containers = await (await docker.api()).listContainers({ all: true, filters: { label: [`${COMPOSE_PROJECT}=${lab.project}`] } })
+  if (!containers.length) throw errors.labGone(lab.name)
+  const of = (service: string) => containers.find((c) => c.Labels[COMPOSE_SERVICE] === service)
+  return new Map(hostNames.filter((name) => of(name)).map((name) => [name, {
+    name,
+    program: of(name)!.Id,
+    sidecar: of(sidecarName(name))?.Id,
+    address: Object.values(of(name)!.NetworkSettings?.Networks ?? {})[0]?.IPAddress || undefined,
+  }]))
+}
+
+/** Whether the lab's containers still run, for `lab ps`. */
+export async function liveState(lab: LiveLab): Promise<'up' | 'gone' | 'partly down'> {
+  const containers = await (await docker.api()).listContainers({ all: true, filters: { label: [`${COMPOSE_PROJECT}=${lab.project}`] } })
+  if (!containers.length) return 'gone'
+  return containers.every((c) => c.State === 'running') ? 'up' : 'partly down'
+}
+
+/** Runs the sidecar's control script (services/bin/lab-ctl.ts); its events, or the failure it reported. */
+export async function sidecarControl(host: LiveHost, args: string[]): Promise<string[]> {
+  if (!host.sidecar) throw errors.usage(`host ${host.name} shares another host's network: change that host instead`)
+  const result = await docker.execToEnd(host.sidecar, ['node', '/usr/local/bin/lab-ctl.ts', ...args])
+  if (result.exitCode !== 0) {
+    const failed = result.stdout.map(parseEvent).find((event) => event?.kind === 'failed')
+    throw new LabError(`${host.name}: ${failed?.kind === 'failed' ? failed.error : result.stderr.at(-1) ?? `lab-ctl exited with ${result.exitCode}`}`, EXIT.failed)
+  }
+  return result.stdout
+}
+
+/** Removes a live lab and forgets it; what could not be removed, in words. */
+export async function downLiveLab(lab: LiveLab): Promise<string[]> {
+  const left = await tearDownLab({ project: lab.project, runId: lab.runId })
+  if (!left.length) await forgetLiveLab(lab.name)
+  return left
+}

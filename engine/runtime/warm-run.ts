@@ -1,0 +1,158 @@
+// A scenario run again in a live lab that is already up (`--watch`, `lab run --in`): its programs start with
+// `docker exec` in the idle program containers, after every host is put back as a cold lab would find it (the
+// last run's programs killed, faults, counters, conntrack and the listening flag reset by lab-ctl), so its
+// verdict is a cold run's. No container starts or stops: the run costs a few execs.
+import { readFile } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { readPcap } from '../judge/packets.ts'
+import type { ScenarioResult } from '../model/result.ts'
+import type { HostRun, LabRun, Scenario } from '../model/scenario.ts'
+import { labCompose, parseCompose, type ComposeFile } from '../plan/compose.ts'
+import { netPlans } from '../plan/faults.ts'
+import { COMPOSE_FILE } from '../plan/layout.ts'
+import { planOfLiveLab, type LiveLab } from '../plan/live-lab.ts'
+import { captures, stageSubmissions, type RunPlan } from '../plan/run-plan.ts'
+import { START_MARK } from '../../services/bin/protocol.ts'
+import * as docker from './docker.ts'
+import { liveHosts, sidecarControl, type LiveHost } from './live.ts'
+import { hostRun, judge, LISTEN_DEADLINE_MS } from './run.ts'
+import { readSidecarReport } from './sidecar-report.ts'
+
+const LAB_CTL = ['node', '/usr/local/bin/lab-ctl.ts']
+/** The warm run's capture: its pid, so that it alone is stopped (a person's `lab capture` goes on). */
+const CAPTURE_PID = '/run/lab-warm-capture.pid'
+const TRAILING_PACKETS_MS = 300
+const CAPTURE_STOP_MS = 3000
+
+/** A deadline that does not keep the process alive once the run is over. */
+const later = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(resolve, ms, value).unref())
+
+/** Why a scenario cannot run in a warm lab, when it cannot: what lab-ctl cannot set up at run time. */
+export function whyNotWarm(scenario: Scenario): string | undefined {
+  for (const [host, plan] of Object.entries(netPlans(scenario))) {
+    if (plan.impair) return `its impairments on ${host} (delay, reorder, duplicate, corrupt, burst loss) start with the sidecar: run it cold`
+    if (plan.timed?.some((event) => event.atMs > 0 || event.untilMs !== undefined)) return `its partition on ${host} is timed from the programs' start: run it cold`
+  }
+  return undefined
+}
+
+/** A scenario's programs started in a live lab (for `lab up --start`, and a warm run). */
+interface Started {
+  /** `end` is set once the program ended. */
+  programs: Map<string, { running: docker.Running; end?: { code: number | null; at: number } }>
+  announces: Map<string, docker.Running>
+  captures: Map<string, docker.Running>
+}
+
+let baseCompose: ComposeFile | undefined
+
+/** Resets every host and starts the scenario's programs, servers announcing once they listen. */
+export async function startWarm(plan: RunPlan, hosts: Map<string, LiveHost>, submissions: Record<string, string>): Promise<Started> {
+  await stageSubmissions(plan, submissions) // read again: a rerun runs what was saved last
+  baseCompose ??= parseCompose(await readFile(COMPOSE_FILE, 'utf8'))
+  const services = labCompose(baseCompose, plan.scenario, plan).services
+  const plans = netPlans(plan.scenario)
+  await Promise.all([...hosts.values()].flatMap((host) => [
+    // As the program's user, which may signal only its own processes: every program of the last run, not init.
+    docker.execToEnd(host.program, ['sh', '-c', 'kill -9 -1 2>/dev/null; true'], { user: 'lab' }),
+    ...(host.sidecar ? [sidecarControl(host, ['fresh', JSON.stringify(plans[host.name] ?? {})])] : []),
+  ]))
+  const started: Started = { programs: new Map(), announces: new Map(), captures: new Map() }
+  await Promise.all([...hosts.values()].filter((host) => host.sidecar && captures(plan, host.name)).map(async (host) => {
+    const capture = await docker.execIn(host.sidecar!, ['sh', '-c', `echo $$ > ${CAPTURE_PID}; exec tcpdump -i eth0 -n --immediate-mode -U -s 0 -Z root -w -`], { raw: true })
+    while (!capture.stderr.some((line) => line.text.includes('listening on'))) {
+      if (await Promise.race([capture.ended.then(() => true), sleep(5, false)])) break
+    }
+    started.captures.set(host.name, capture)
+  }))
+  await Promise.all([...hosts.values()].map(async (host) => {
+    const spec = plan.scenario.hosts[host.name]
+    if (spec.listens !== undefined && host.sidecar) started.announces.set(host.name, await docker.execIn(host.sidecar, [...LAB_CTL, 'announce', String(spec.listens)]))
+    const service = services[host.name]
+    const running = await docker.execIn(host.program, ['lab-run', ...(service.command ?? [])], { env: service.environment })
+    const program: { running: docker.Running; end?: { code: number | null; at: number } } = { running }
+    void running.ended.then((code) => (program.end ??= { code, at: Date.now() }))
+    started.programs.set(host.name, program)
+  }))
+  return started
+}
+
+/** Runs a scenario in a live lab and judges it as a cold run would. */
+export async function warmRun(lab: LiveLab, scenario: Scenario): Promise<ScenarioResult> {
+  const startedAt = performance.now()
+  const plan = planOfLiveLab(lab, scenario)
+  const blocker = whyNotWarm(scenario)
+  if (blocker) return judge(plan, { hosts: {}, problems: [], skipped: `cannot run warm: ${blocker}` }, lab.submissions, 0)
+  const hosts = await liveHosts(lab, Object.keys(scenario.hosts))
+  const missing = Object.keys(scenario.hosts).filter((name) => !hosts.has(name))
+  if (missing.length) return judge(plan, { hosts: {}, problems: [`lab ${lab.name} has no host ${missing.join(', ')}`] }, lab.submissions, 0)
+  const started = await startWarm(plan, hosts, lab.submissions)
+  const problems = await untilDone(plan, started)
+  const endedAt = Date.now()
+  if (scenario.faults?.length || started.captures.size) await sleep(TRAILING_PACKETS_MS)
+  const run = await collect(plan, hosts, started, endedAt)
+  run.problems.unshift(...problems)
+  return judge(plan, run, lab.submissions, performance.now() - startedAt)
+}
+
+/** The cold run's waits (run.ts): servers listen within 20 s, then every program expected to exit does so within
+ * the scenario's deadline from its start. */
+async function untilDone(plan: RunPlan, started: Started): Promise<string[]> {
+  const problems: string[] = []
+  await Promise.all([...started.announces].map(async ([name, announce]) => {
+    const program = started.programs.get(name)!.running
+    const port = plan.scenario.hosts[name].listens
+    const outcome = await Promise.race([
+      announce.ended.then((code) => (code === 0 ? 'listening' : 'deadline')),
+      program.ended.then(() => 'exited'),
+      later(LISTEN_DEADLINE_MS, 'deadline' as const),
+    ])
+    if (outcome === 'exited') problems.push(`${name} exited before it listened on port ${port}`)
+    if (outcome === 'deadline') problems.push(`${name} was not listening on port ${port} after ${LISTEN_DEADLINE_MS / 1000} s`)
+  }))
+  if (problems.length) return problems
+  const { scenario } = plan
+  await Promise.all([...started.programs].filter(([name]) => typeof scenario.expect[name]?.exit === 'number').map(async ([name, { running }]) => {
+    const deadline = later(scenario.deadlineMs, 'deadline' as const)
+    if (await Promise.race([running.ended.then(() => 'ended'), deadline]) === 'deadline') problems.push(`${name} was still running at the ${scenario.deadlineMs / 1000} s deadline`)
+  }))
+  return problems
+}
+
+async function collect(plan: RunPlan, hosts: Map<string, LiveHost>, started: Started, endedAt: number): Promise<LabRun> {
+  const run: LabRun = { hosts: {}, problems: [] }
+  const notes: string[] = []
+  await Promise.all([...hosts.values()].map(async (host) => {
+    const program = started.programs.get(host.name)!
+    const ended = program.end
+    if (!ended) program.running.release() // a server serves on until the next run kills it
+    started.announces.get(host.name)?.release()
+    const output: docker.ContainerOutput = {
+      address: host.address,
+      started: true,
+      exitCode: ended ? ended.code : null,
+      finishedAt: ended ? ended.at : null,
+      stdout: program.running.stdout,
+      stderr: program.running.stderr,
+    }
+    const result: HostRun = hostRun(host.name, output, endedAt)
+    if (!program.running.stderr.some((line) => line.text.startsWith(START_MARK))) result.started = result.exitCode !== null
+    run.hosts[host.name] = result
+    if (!host.sidecar) return
+    const report = readSidecarReport(await sidecarControl(host, ['counters']).catch((error: Error) => (run.problems.push(error.message), [])))
+    result.faultCounters = report.counters
+    result.listening = report.listening
+    const capture = started.captures.get(host.name)
+    if (!capture) return
+    await docker.execToEnd(host.sidecar, ['sh', '-c', `kill -INT $(cat ${CAPTURE_PID})`])
+    // tcpdump flushes and ends on SIGINT; one that does not within the deadline is let go of with what it wrote.
+    await Promise.race([capture.ended, later(CAPTURE_STOP_MS, undefined)])
+    capture.release()
+    const read = await readPcap(Buffer.concat(capture.bytes))
+    result.packets = read.packets
+    if (read.unreadable) run.problems.push(`the capture of ${host.name} could not be read to its end: ${read.unreadable}`)
+    if (read.undecodable) notes.push(`${read.undecodable} frames of ${host.name}'s capture could not be decoded`)
+  }))
+  if (notes.length) run.notes = notes
+  return run
+}

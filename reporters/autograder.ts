@@ -1,0 +1,35 @@
+// What the autograder formats (Gradescope, PrairieLearn) share: every check of every scenario as one scored
+// test, named by its description (prefixed by the scenario when a run has several), and whether the student's
+// program never ran at all, which PrairieLearn does not count as an attempt.
+import type { Lang } from '../engine/model/hints.ts'
+import { scoreChecks, type ScoredCheck } from '../engine/model/points.ts'
+import type { ScenarioResult } from '../engine/model/result.ts'
+import { visible } from '../engine/model/visible.ts'
+
+export interface AutograderTest {
+  name: string
+  check: ScoredCheck
+  /** The observed value and its evidence, a line each. */
+  output: string
+}
+
+export function autograderTests(results: ScenarioResult[]): AutograderTest[] {
+  return results.flatMap((result) => scoreChecks(result.checks, result.scenario.grading).map((check) => ({
+    name: visible(results.length > 1 ? `${result.scenario.id}: ${check.description}` : check.description),
+    check,
+    output: [check.reason, ...(check.details ?? [])].map(visible).join('\n'),
+  })))
+}
+
+/** A submitted program that never started, or stopped at a syntax error before doing anything. */
+export function neverRan(result: ScenarioResult): boolean {
+  return Object.keys(result.submissions).some((host) => !result.run.hosts[host]?.started) || result.hints.some((hint) => hint.id === 'syntax-error')
+}
+
+/** The run as a whole, in the student's language: what was skipped and the likely mistakes. */
+export function summaryText(results: ScenarioResult[], lang: Lang): string {
+  return results.flatMap((r) => [
+    ...(r.status === 'skipped' ? [`${r.scenario.id}: skipped (${r.run.skipped})`] : []),
+    ...r.hints.map((hint) => visible(hint.text[lang])),
+  ]).join('\n')
+}

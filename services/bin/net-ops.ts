@@ -1,0 +1,80 @@
+// What both the network sidecar (lab-net.ts, at a host's start) and its control script (lab-ctl.ts, in a live
+// lab) do to a host's network: run a command, put lab addresses into a plan, read the fault counters.
+import { execFileSync } from 'node:child_process'
+import { renameSync, writeFileSync } from 'node:fs'
+import { lookup } from 'node:dns/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { listeningSockets } from './proc-sockets.ts'
+import { listeningFlag, type SidecarEvent } from './protocol.ts'
+import { withDevices } from './routing.ts'
+
+export const run = (cmd: string, args: string[], input?: string) =>
+  execFileSync(cmd, args, { input, stdio: ['pipe', 'pipe', 'pipe'], encoding: 'utf8' })
+
+/** How long a host named in a fault may take to appear in Docker's DNS (every container of a lab starts at once,
+ * so another host's may still be starting). */
+const LOOKUP_DEADLINE_MS = 20_000
+
+/** Replaces {{address:<host>}} with that host's lab address (Docker's DNS answers inside the lab). */
+/** Replaces {{address:<host>}} with that host's lab address (Docker's DNS answers inside the lab), and
+ * {{dev:<network>}} with this host's device on that network (services/bin/routing.ts). */
+export async function withAddresses(nft: string, devices: Record<string, string> = {}): Promise<string> {
+  let out = withDevices(nft, devices)
+  for (const [placeholder, name] of nft.matchAll(/\{\{address:([\w-]+)\}\}/g)) {
+    out = out.replaceAll(placeholder, await addressOf(name))
+  }
+  return out
+}
+
+async function addressOf(name: string): Promise<string> {
+  const deadline = Date.now() + LOOKUP_DEADLINE_MS
+  for (;;) {
+    try {
+      return (await lookup(name, { family: 4 })).address
+    } catch (error) {
+      if (Date.now() > deadline) throw error
+      await sleep(50)
+    }
+  }
+}
+
+/** Packets counted by every rule with a comment, summed by comment (the fault kind), in one table or all. */
+export function counters(table?: string, totals: Record<string, number> = {}): Record<string, number> {
+  const ruleset = JSON.parse(run('nft', ['-j', 'list', ...(table ? ['table', 'inet', table] : ['ruleset'])])) as { nftables: { rule?: { comment?: string; expr: { counter?: { packets: number } }[] } }[] }
+  for (const { rule } of ruleset.nftables) {
+    const packets = rule?.expr.find((e) => e.counter)?.counter?.packets
+    if (rule?.comment && packets !== undefined) totals[rule.comment] = (totals[rule.comment] ?? 0) + packets
+  }
+  return totals
+}
+
+/** A locally administered unicast address that no lab interface has (see NetPlan.timed's misdirect). */
+export const NOBODYS_MAC = '02:00:00:00:00:01'
+/** The table that keeps the machine's gateway out of reach: set once by lab-net.ts, never reset. */
+export const GATEWAY_TABLE = 'lab-gateway'
+
+/** How often the host's sockets are read while its program has not opened its port yet. */
+const LISTEN_POLL_MS = 20
+
+/** Resolves once the program listens on `port`, having said so: to the engine (a port-open event), and to the
+ * programs of the other hosts (services/bin/lab-run) as /lab-sync/<host>.listening. */
+/** Tells the programs waiting for this host that it is there (a server: that it listens; a router: that it routes). */
+export function flagListening(host: string, what: string): void {
+  // Written whole, then renamed: a waiting program never sees half a file.
+  const flag = listeningFlag(host)
+  writeFileSync(`${flag}.part`, `${what}\n`)
+  renameSync(`${flag}.part`, flag)
+}
+
+export function announceListening(host: string, port: number, emit: (event: SidecarEvent) => void): Promise<void> {
+  const open = () => listeningSockets().some((socket) => socket.endsWith(`:${port}/tcp`) || socket.endsWith(`:${port}/udp`))
+  return new Promise((resolve) => {
+    const poll = setInterval(() => {
+      if (!open()) return
+      clearInterval(poll)
+      flagListening(host, String(port))
+      emit({ kind: 'port-open', port })
+      resolve()
+    }, LISTEN_POLL_MS)
+  })
+}

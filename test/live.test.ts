@@ -1,0 +1,74 @@
+// Live labs end to end (issue 15): `lab up`, a command inside a host, faults changed while a program runs, a
+// warm run, `lab down` leaving nothing; `--watch` rerunning on a save (fail, then pass); a shell in tmux.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import os from 'node:os'
+import path from 'node:path'
+import { $ } from 'zx'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ROOT } from '../engine/plan/layout.ts'
+import { labResources, waitFor } from './lab-process.ts'
+
+const state = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-live-test-'))
+const env = { SOCKET_LAB_STATE: state, SOCKET_LAB_SCENARIOS: path.join(ROOT, 'scenarios') }
+const lab = async (...args: string[]) => $({ cwd: ROOT, quiet: true, nothrow: true, env: { ...process.env, ...env, NO_COLOR: '1' } })`node --import tsx lab.ts ${args}`
+
+const ECHO_SERVER = 'import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(("0.0.0.0",12345))\nwhile True:\n    d,a=s.recvfrom(100); s.sendto(d,a)'
+const ECHO_CLIENT = 'import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.settimeout(0.05); n=0\nfor i in range(200):\n    s.sendto(b"x",("server",12345))\n    try: s.recvfrom(10); n+=1\n    except socket.timeout: pass\nprint("answered", n)'
+const answered = async () => Number((await lab('exec', 'client', '--', 'python3', '-c', ECHO_CLIENT)).stdout.match(/answered (\d+)/)?.[1])
+
+afterAll(async () => {
+  await lab('down')
+  await rm(state, { recursive: true, force: true })
+})
+
+describe('a live lab', { timeout: 240_000 }, () => {
+  it('stays up, runs commands inside, takes faults at run time, reruns warm, and goes without a trace', async () => {
+    const up = await lab('up', 'udp-loss')
+    expect(up.exitCode, up.stderr).toBe(0)
+    expect(up.stdout).toMatch(/lab udp-loss is up/)
+    expect((await lab('ps')).stdout).toMatch(/^udp-loss {2}up {2}udp-loss/m)
+    // exit codes pass through
+    expect((await lab('exec', 'server', '--', 'sh', '-c', 'exit 7')).exitCode).toBe(7)
+    expect((await lab('exec', 'server', '--', 'id', '-un')).stdout.trim()).toBe('lab')
+    // a UDP echo server runs in the host while the faults change under the client
+    expect((await lab('fault', 'clear')).exitCode).toBe(0)
+    const server = spawn('node', ['--import', 'tsx', 'lab.ts', 'exec', 'server', '--', 'python3', '-c', ECHO_SERVER], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' })
+    await waitFor('the echo server', async () => (await lab('exec', 'server', '--', 'ss', '-uln')).stdout.includes(':12345'))
+    expect(await answered()).toBe(200)
+    expect((await lab('fault', 'server', 'loss', '100')).exitCode).toBe(0)
+    expect(await answered()).toBe(0)
+    expect((await lab('ps', '-v')).stdout).toMatch(/server: loss [1-9]\d*/)
+    expect((await lab('fault', 'server', 'loss', '130')).stderr).toMatch(/loss must be a whole number from 0 to 100/)
+    expect((await lab('fault', 'clear')).exitCode).toBe(0)
+    expect(await answered()).toBe(200)
+    server.kill()
+    // the scenario's own programs and checks, warm: its fault (30 % loss) is back for the run
+    const warm = await lab('run', 'udp-loss', '--in', 'udp-loss')
+    expect(warm.stdout + warm.stderr).toMatch(/udp-loss passed/)
+    expect((await lab('down', 'udp-loss')).exitCode).toBe(0)
+    expect(await labResources('udp-loss')).toEqual([])
+    expect((await lab('ps')).stdout).toMatch(/no live lab/)
+  })
+
+  it('--watch reruns on a save of the submission: fail, then pass, and Ctrl-C takes its lab down', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-watch-'))
+    const file = path.join(dir, 'servidor.py')
+    const good = await readFile(path.join(ROOT, 'services/programs/python/tcp-server.py'), 'utf8')
+    await writeFile(file, good.replace('Bem-vindo ao servidor!', 'Oi!'))
+    const watching = spawn(process.execPath, ['--import', 'tsx', 'lab.ts', 'tcp-basic', '--server', file, '--watch'], { cwd: ROOT, detached: true, env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    watching.stdout.on('data', (chunk: Buffer) => (out += chunk))
+    watching.stderr.on('data', (chunk: Buffer) => (out += chunk))
+    const exited = new Promise<number | null>((resolve) => watching.on('close', (code) => resolve(code)))
+    const seen = (pattern: RegExp) => waitFor(`${pattern}`, async () => pattern.test(out), 180_000)
+    await seen(/tcp-basic FAILED[\s\S]*watching/)
+    await writeFile(file, good)
+    await seen(/tcp-basic FAILED[\s\S]*watching[\s\S]*tcp-basic passed[\s\S]*watching/)
+    process.kill(-watching.pid!, 'SIGINT')
+    expect(await exited).toBe(130)
+    expect(out).toMatch(/torn down, nothing left behind/)
+    expect(await labResources('tcp-basic')).toEqual([])
+    await rm(dir, { recursive: true, force: true })
+  })
+})
