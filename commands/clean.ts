@@ -10,7 +10,7 @@ const command: Command = {
   summary: 'remove what interrupted runs (of these scenarios) left behind',
   positionals: true,
   options: {
-    images: { type: 'boolean', help: 'also remove lab images of older services/ versions that no container uses' },
+    images: { type: 'boolean', help: 'also remove lab images of older services/ versions, and images built from scenarios\' build folders, that no container uses' },
   },
   async run(values, scenarios) {
     const { clean, describeClean } = await import('../engine/tasks/clean.ts')

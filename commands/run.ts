@@ -1,30 +1,31 @@
 // `lab <scenario>...`: runs scenarios (`all` for the catalog), a few labs at a time, and reports each as one
 // block in the order asked for. What only some runs need (a reporter, the HTML page) is loaded by them.
 import { prepareCaptureDir } from '../engine/plan/capture-dir.ts'
-import { loadCatalog, parseParams, selectScenarios } from '../engine/plan/catalog.ts'
+import { chooseScenarios, parseParams } from '../engine/plan/catalog.ts'
 import * as docker from '../engine/runtime/docker.ts'
 import { EXIT, errors } from '../engine/model/errors.ts'
 import { ensureLabImage } from '../engine/runtime/image.ts'
 import { runScenario } from '../engine/runtime/run.ts'
 import type { ScenarioResult } from '../engine/model/result.ts'
 import { submissionsFromOptions } from '../engine/plan/submission.ts'
+import { inShard, parseShard } from '../engine/plan/shard.ts'
 import { userPath } from '../engine/plan/layout.ts'
 import { inOrder, runPool } from '../engine/tasks/pool.ts'
 import { longestFirst, readDurations, recordDurations } from '../engine/tasks/durations.ts'
 import { REPORTERS, createReporters } from '../reporters/index.ts'
 import { loadExercise, withGrading } from '../engine/plan/exercise.ts'
-import { DUE, EXERCISE, IMPL, LANG, PARALLEL, PARAM, VIEW, hostOptions, parseImpl, parseLang, parseParallel, parseView } from './shared.ts'
+import { DUE, EXERCISE, IMPL, LANG, PARALLEL, PARAM, SCENARIOS, VIEW, hostOptions, parseImpl, parseLang, parseParallel, parseView } from './shared.ts'
 import type { Command } from './table.ts'
 
 interface RunValues {
   impl?: string; param: string[]; server?: string; client?: string; host: string[]; lang?: string; parallel?: string
   capture?: string; report?: string; reporter: string[]; output?: string; exercise?: string; view?: string; due?: string
-  in?: string; watch?: boolean
+  in?: string; watch?: boolean; shard?: string; scenarios?: string
 }
 
 const command: Command = {
   name: '',
-  synopsis: '<scenario> [<scenario>...]',
+  synopsis: '<scenario|file> [<scenario|file>...]',
   summary: 'run scenarios in real containers and assert their outcome (`all` runs the whole catalog)',
   positionals: true,
   options: {
@@ -42,6 +43,8 @@ const command: Command = {
     due: DUE,
     in: { type: 'string', value: 'LAB', help: 'run warm in a live lab (`lab up`), with its programs' },
     watch: { type: 'boolean', help: 'keep a lab up and run again on every save of the programs or the scenario file; Ctrl-C ends' },
+    scenarios: SCENARIOS,
+    shard: { type: 'string', value: 'i/n', help: 'run only the i-th of n stable parts of the chosen scenarios (CI matrices)' },
   },
   async run(raw, given) {
     const values = raw as unknown as RunValues
@@ -53,8 +56,10 @@ const command: Command = {
     // Docker is checked while the scenarios load; its verdict counts only after theirs (usage errors come first).
     const dockerReady = docker.preflight()
     dockerReady.catch(() => undefined)
-    const params = parseParams(values.param, selectScenarios(await loadCatalog(undefined, {}, names), names))
-    const scenarios = selectScenarios(await loadCatalog(undefined, params, names), names).map((s) => (s.id === exercise?.scenario ? withGrading(s, exercise.grading) : s))
+    const dir = values.scenarios === undefined ? undefined : userPath(values.scenarios)
+    const params = parseParams(values.param, await chooseScenarios(names, {}, dir))
+    const chosen = (await chooseScenarios(names, params, dir)).map((s) => (s.id === exercise?.scenario ? withGrading(s, exercise.grading) : s))
+    const scenarios = values.shard === undefined ? chosen : inShard(chosen, parseShard(values.shard))
     const submissions = await submissionsFromOptions(values)
     const lang = parseLang(values.lang)
     const parallel = parseParallel(values.parallel)

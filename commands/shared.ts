@@ -10,6 +10,7 @@ import type { OptionSpec } from './table.ts'
 export const IMPL: OptionSpec = { type: 'string', value: IMPLS.join('|'), help: 'which reference programs run (default: ts)' }
 export const PARAM: OptionSpec = { type: 'string', multiple: true, value: 'name=N', help: 'change a scenario parameter (e.g. loss=10 for udp-loss); repeatable' }
 export const LANG: OptionSpec = { type: 'string', value: LANGS.join('|'), help: 'language of the hints (default: from LANG)' }
+export const SCENARIOS: OptionSpec = { type: 'string', value: 'DIR', help: 'the scenario folder (default: the lab\'s own catalog); a scenario may also be named by its file' }
 export const EXERCISE: OptionSpec = { type: 'string', value: 'DIR', help: "an exercise folder: its exercise.json names the scenario and gives the checks' points" }
 export const VIEW: OptionSpec = { type: 'string', value: VIEWS.join('|'), help: 'whose report: the student sees no hidden check (their points still count); default: teacher' }
 export const DUE: OptionSpec = { type: 'string', value: 'DATE', help: 'the due date (ISO 8601); after it, students also see after_due_date checks' }

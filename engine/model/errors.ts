@@ -23,12 +23,22 @@ export const errors = {
     new LabError('the Docker daemon is not running: start it (`sudo systemctl start docker`, or `sudo dockerd &`, or open Docker Desktop)'),
   socketPermission: (socket: string) =>
     new LabError(`permission denied on the Docker socket ${socket}: add yourself to the docker group (\`sudo usermod -aG docker $USER\`, then log in again) or run as root`),
+  daemonAddress: (host: string) =>
+    new LabError(`cannot reach the Docker daemon at "${host}": DOCKER_HOST takes unix://, tcp:// or ssh:// addresses`),
   composeMissing: () =>
     new LabError('Docker Compose v2 is missing: install the compose plugin so that `docker compose version` prints v2 or later'),
   mmdebstrapMissing: (base: string) =>
     new LabError(`cannot pull ${base} and cannot build an offline base without mmdebstrap: install it (\`sudo apt-get install mmdebstrap\`) or give the lab registry access`),
   imageBuildFailed: (step: string, detail: string) =>
     new LabError(`building the lab image failed at "${step}": ${detail}`),
+  /** A mistake in a scenario file (the lab's own are held to it by their tests): the author's to fix. */
+  badScenario: (detail: string) => new LabError(detail),
+  scenarioFileFailed: (file: string, detail: string) =>
+    new LabError(`cannot load the scenario file "${file}": ${detail}`),
+  hostImageMissing: (host: string, image: string) =>
+    new LabError(`host "${host}" runs the image "${image}", which is not on this Docker engine and could not be pulled: build or pull it first`),
+  hostBuildFailed: (host: string, detail: string) =>
+    new LabError(`building the image of host "${host}" failed: ${detail.replace(/^building the lab image failed at /, '')}`),
   unknownOption: (command: string, option: string, known: string[]) =>
     new LabError(`${command} does not take ${option} (its options: ${known.join(', ')})`),
   badGrading: (where: string, detail: string) => new LabError(`${where}: ${detail}`),

@@ -11,9 +11,7 @@ export type { Check, HostRun, LabRun, OutputLine, Packet } from './observations.
 export type Impl = 'ts' | 'python'
 export const IMPLS: readonly Impl[] = ['ts', 'python']
 
-export interface HostSpec {
-  /** A reference program in services/programs/<impl>/ (e.g. 'tcp-server'). */
-  program: string
+export interface HostSpec extends HostProgram {
   args?: string[]
   /** Extra environment for the program (LAB_SERVER_HOST and LAB_PORT are always set). */
   env?: Record<string, string>
@@ -51,6 +49,28 @@ export interface RouterSpec {
   /** Network address translation: what leaves through `network` gets the router's address on it (masquerade), and
    * `forwards` send what arrives there on a port to a host behind the router (a port forward). */
   nat?: { network: string; forwards?: { port: number; protocol?: 'tcp' | 'udp'; to: string; toPort?: number }[] }
+}
+
+/** What a host runs: exactly one of `program`, `run`, `image` or `build` (engine/plan/host-kinds.ts). Faults,
+ * captures, `listens` and checks are the same for every kind: the network sidecar joins the host's namespace
+ * whatever image its program uses. Relative paths count from the scenario file's folder. */
+export interface HostProgram {
+  /** A reference program in services/programs/<impl>/ (e.g. 'tcp-server'). */
+  program?: string
+  /** A program of your own in the lab's image: a file (run by its extension or #! line, as a submission), or a
+   * command with files or folders mounted read-only in /opt/lab/files (its working folder). */
+  run?: { file: string } | { command: string[]; files?: string[] }
+  /** Any image on this machine (pulled when missing); its own entrypoint runs, with `command`, `env` and `user`. */
+  image?: string
+  /** A folder with a Dockerfile, built once and cached by its content, then run as `image` is. */
+  build?: string | { context: string; dockerfile?: string; args?: Record<string, string> }
+  /** The command of an `image` or `build` host (default: the image's own). */
+  command?: string[]
+  /** The user of an `image` or `build` host (default: the image's own). */
+  user?: string
+  /** `false` runs an `image` or `build` host with Docker's defaults (its capabilities, no limits), for a team's
+   * own trusted service. Sandboxed by default: no capabilities, no new privileges, bounded pids, memory and CPU. */
+  sandbox?: boolean
 }
 
 /** Which packets a fault applies to. */

@@ -23,6 +23,7 @@ it('has every program a scenario runs in both implementations', async () => {
   const { SERVICES_DIR } = await import('./layout.ts')
   for (const scenario of catalog) {
     for (const { program } of Object.values(scenario.hosts)) {
+      if (program === undefined) continue
       expect(existsSync(`${SERVICES_DIR}/programs/ts/${program}.ts`), `${scenario.id}: ${program}.ts`).toBe(true)
       if (!program.startsWith('fixtures/')) expect(existsSync(`${SERVICES_DIR}/programs/python/${program}.py`), `${scenario.id}: ${program}.py`).toBe(true)
     }
@@ -66,5 +67,28 @@ describe('validateScenario', () => {
   it('refuses expectations and faults about undeclared hosts', () => {
     expect(() => validateScenario({ ...base, hosts: {}, expect: { server: { exit: 0 } } })).toThrow('scenario x: expects something of "server", which it does not declare')
     expect(() => validateScenario({ ...base, hosts: {}, faults: [{ kind: 'blackhole', host: 'server' }] })).toThrow('scenario x: fault blackhole names host "server"')
+  })
+})
+
+describe('scenario files outside the catalog', () => {
+  it('load by path beside catalog ids, in the order named; their mistakes are usage errors (exit 2)', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises')
+    const os = await import('node:os')
+    const path = await import('node:path')
+    const { chooseScenarios } = await import('./catalog.ts')
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-files-'))
+    try {
+      await writeFile(path.join(dir, 'mine.mjs'), "export default { title: 't', teaches: 't', deadlineMs: 1000, hosts: { server: { build: '../svc' } }, expect: {} }\n")
+      await writeFile(path.join(dir, 'bad.mjs'), "export default { title: 't', teaches: 't', deadlineMs: 1, hosts: { server: {} }, expect: {} }\n")
+      await writeFile(path.join(dir, 'boom.mjs'), "throw new Error('boom')\n")
+      const chosen = await chooseScenarios([path.join(dir, 'mine.mjs'), 'tcp-basic'])
+      expect(chosen.map((s) => s.id)).toEqual(['mine', 'tcp-basic'])
+      expect(chosen[0].hosts.server.build).toEqual({ context: path.join(path.dirname(dir), 'svc') })
+      await expect(chooseScenarios([path.join(dir, 'bad.mjs')])).rejects.toMatchObject({ exitCode: 2, message: 'scenario bad: host "server" must say what it runs with exactly one of program, run, image or build' })
+      await expect(chooseScenarios([path.join(dir, 'boom.mjs')])).rejects.toMatchObject({ exitCode: 2, message: `cannot load the scenario file "${path.join(dir, 'boom.mjs')}": boom` })
+      await expect(chooseScenarios([path.join(dir, 'none.ts')])).rejects.toThrow(`no scenario file "${path.join(dir, 'none.ts')}"`)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })

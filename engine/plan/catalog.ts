@@ -3,38 +3,65 @@ import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { errors } from '../model/errors.ts'
-import { SCENARIOS_DIR } from './layout.ts'
+import { SCENARIOS_DIR, userPath } from './layout.ts'
+import { hostKindProblem, resolveHostPaths } from './host-kinds.ts'
 import type { Params, ParametrizedScenarioDef, Scenario, ScenarioDef } from '../model/scenario.ts'
 import { validateFaults } from './faults.ts'
+
+/** Scenario files: TypeScript or JavaScript (a compiled package ships .js), never tests or declarations. */
+const SCENARIO_FILE = /\.(?:[mc]?ts|[mc]?js)$/
+const isScenarioFile = (name: string) => SCENARIO_FILE.test(name) && !/\.(?:test|d)\.[mc]?[tj]s$/.test(name)
+/** A scenario's id is its file name without the extension. */
+export const scenarioId = (file: string) => path.basename(file).replace(SCENARIO_FILE, '')
 
 /** Every scenario, parametrized ones declared with their defaults overridden by `params` where they have them;
  * with `only`, just the scenarios of those names when all exist (a run of one loads one file, not fifteen); `fresh`
  * reads the files again (`--watch`: a scenario saved since its first import). */
 export async function loadCatalog(dir = SCENARIOS_DIR, params: Params = {}, only?: string[], fresh = false): Promise<Scenario[]> {
-  let files = (await readdir(dir)).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts')).sort()
-  const wanted = only?.map((id) => `${id}.ts`)
-  if (wanted && wanted.every((name) => files.includes(name))) files = files.filter((name) => wanted.includes(name))
-  return Promise.all(files.map(async (name) => {
-    const source = ((await import(`${pathToFileURL(path.join(dir, name)).href}${fresh ? `?at=${Date.now()}` : ''}`)) as { default: ScenarioDef | ParametrizedScenarioDef }).default
-    const id = path.basename(name, '.ts')
-    if (!('define' in source)) {
-      const scenario: Scenario = { id, ...source }
-      validateScenario(scenario)
-      return scenario
-    }
-    const chosen = withOverrides(source.params, params)
+  let files = (await readdir(dir).catch(() => { throw errors.usage(`no scenario folder "${dir}"`) })).filter(isScenarioFile).sort()
+  if (only && only.every((id) => files.some((name) => scenarioId(name) === id))) files = files.filter((name) => only.includes(scenarioId(name)))
+  return Promise.all(files.map((name) => loadScenario(path.join(dir, name), params, fresh)))
+}
+
+/** The scenarios named on a command line, in that order: ids from `dir`'s catalog (`all` for all of it), and
+ * paths of scenario files anywhere (`./labs/retry.ts`), resolved against the user's folder. */
+export async function chooseScenarios(names: string[], params: Params = {}, dir = SCENARIOS_DIR): Promise<Scenario[]> {
+  const isPath = (name: string) => name.includes('/') || SCENARIO_FILE.test(name)
+  const ids = names.filter((name) => !isPath(name))
+  const catalog = ids.length ? selectScenarios(await loadCatalog(dir, params, ids), ids) : []
+  return Promise.all(names.map((name) => (isPath(name) ? loadScenario(userPath(name), params) : catalog.find((s) => s.id === name) ?? catalog)))
+    .then((chosen) => chosen.flat())
+}
+
+/** One scenario file, validated, its hosts' relative paths counted from its folder; `fresh` imports it again. */
+export async function loadScenario(file: string, params: Params = {}, fresh = false): Promise<Scenario> {
+  const id = scenarioId(file)
+  const module = await import(`${pathToFileURL(file).href}${fresh ? `?at=${Date.now()}` : ''}`).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes(file)) throw errors.usage(`no scenario file "${file}"`)
+    throw errors.scenarioFileFailed(file, String(error.message).split('\n')[0])
+  }) as { default?: ScenarioDef | ParametrizedScenarioDef }
+  const source = module.default
+  if (!source || typeof source !== 'object') throw errors.usage(`${file} has no scenario: its default export must be defineScenario({ ... })`)
+  const finish = (def: ScenarioDef, chosen?: Params) => {
+    const scenario = resolveHostPaths({ id, ...def, ...(chosen ? { params: chosen } : {}) }, path.dirname(file))
     try {
-      const scenario: Scenario = { id, ...source.define(chosen), params: chosen }
       validateScenario(scenario)
-      return scenario
     } catch (error) {
-      // with the defaults, a scenario that fails is a bug in its file; with values from --param, it is the user's
-      const given = Object.keys(source.params).filter((param) => param in params)
-      if (!given.length) throw error
-      const message = (error as Error).message.replace(`scenario ${id}: `, '')
-      throw errors.usage(`--param ${given.map((param) => `${param}=${params[param]}`).join(' ')} cannot run scenario ${id}: ${message}`)
+      throw errors.badScenario((error as Error).message)
     }
-  }))
+    return scenario
+  }
+  if (!('define' in source)) return finish(source)
+  const chosen = withOverrides(source.params, params)
+  try {
+    return finish(source.define(chosen), chosen)
+  } catch (error) {
+    // with the defaults, a scenario that fails is a bug in its file; with values from --param, it is the user's
+    const given = Object.keys(source.params).filter((param) => param in params)
+    if (!given.length) throw error
+    const message = (error as Error).message.replace(`scenario ${id}: `, '')
+    throw errors.usage(`--param ${given.map((param) => `${param}=${params[param]}`).join(' ')} cannot run scenario ${id}: ${message}`)
+  }
 }
 
 function withOverrides(defaults: Params, overrides: Params): Params {
@@ -50,6 +77,8 @@ export function validateScenario(scenario: Scenario): void {
   for (const host of Object.keys(scenario.expect)) if (!hosts.includes(host)) fail(`expects something of "${host}", which it does not declare`)
   hosts.forEach((host, index) => {
     const spec = scenario.hosts[host]
+    const kindProblem = hostKindProblem(host, spec)
+    if (kindProblem) fail(kindProblem)
     const earlier = hosts.slice(0, index)
     for (const name of [...(spec.after ?? []), ...(spec.inside ? [spec.inside] : [])]) {
       if (!earlier.includes(name)) fail(`host "${host}" waits for "${name}", which is not declared before it`)

@@ -6,6 +6,7 @@ import { netPlans } from './faults.ts'
 import type { Impl, Scenario } from '../model/scenario.ts'
 import { captures, type RunPlan } from './run-plan.ts'
 import { OUTPUT_LIMIT_BYTES, SUBMISSION_DIR } from './submission.ts'
+import { foreignServices, isForeign, literal, literalValues, runCommandService } from './host-kinds.ts'
 import { planTopology, topologyNetPlan, topologyNetworks, topologyService } from './topology.ts'
 import { sidecarName, type NetPlan } from '../../services/bin/protocol.ts'
 
@@ -29,7 +30,7 @@ export interface ComposeFile {
 }
 
 /** What of a run's plan its compose file depends on. */
-export type RunIdentity = Pick<RunPlan, 'runId' | 'image' | 'impl'> & Partial<Pick<RunPlan, 'captureAll' | 'submissions'>>
+export type RunIdentity = Pick<RunPlan, 'runId' | 'image' | 'impl'> & Partial<Pick<RunPlan, 'captureAll' | 'submissions' | 'hostImages'>>
 
 /** YAML 1.2, as compose reads it, plus the merge keys (`<<: *program`) of docker-compose.yml. */
 const COMPOSE_YAML = CORE_SCHEMA.withTags(mergeTag)
@@ -75,11 +76,11 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
   for (const [host, spec] of Object.entries(scenario.hosts)) {
     const template = structuredClone(base.services[host] ?? base.services.client)
     const { depends_on: _unused, ...rest } = template
-    const service: ComposeService = {
+    let service: ComposeService = {
       ...rest,
       image: run.image,
       hostname: host,
-      command: programCommand(spec.program, run.impl, spec.args),
+      command: spec.program === undefined ? [] : programCommand(spec.program, run.impl, spec.args?.map(literal)),
       labels,
     }
     const { LAB_WAIT_FOR: _baseWait, ...baseEnvironment } = template.environment ?? {}
@@ -87,7 +88,7 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
     // no health-check polling); a host that listens on nothing is only started first.
     const waitFor = listeners(host)
     const startAfter = after(host).filter((earlier) => !awaited(earlier))
-    service.environment = { ...baseEnvironment, ...spec.env, ...(waitFor.length ? { LAB_WAIT_FOR: waitFor.join(' ') } : {}) }
+    service.environment = { ...baseEnvironment, ...literalValues(spec.env), ...(waitFor.length ? { LAB_WAIT_FOR: waitFor.join(' ') } : {}) }
     if (!Object.keys(service.environment).length) delete service.environment
     if (startAfter.length) service.depends_on = Object.fromEntries(startAfter.map((name) => [name, { condition: 'service_started' }]))
     const submission = run.submissions?.[host]
@@ -98,13 +99,21 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
       service.tmpfs = [...(template.tmpfs as string[] ?? []), ...HIDDEN_FROM_SUBMISSIONS.map((dir) => `${dir}:size=1m,mode=0755`)]
       service.environment = { ...service.environment, LAB_OUTPUT_LIMIT: String(OUTPUT_LIMIT_BYTES) }
     }
+    // A command of one's own runs like a submission: its output bounded, the reference programs out of sight.
+    if (spec.run && 'command' in spec.run) {
+      service = runCommandService(spec, service)
+      service.tmpfs = [...(template.tmpfs as string[] ?? []), ...HIDDEN_FROM_SUBMISSIONS.map((dir) => `${dir}:size=1m,mode=0755`)]
+      service.environment = { ...service.environment, LAB_OUTPUT_LIMIT: String(OUTPUT_LIMIT_BYTES) }
+    }
     if (spec.inside) {
       // A second program in another host's network namespace: it shares that host's address, faults and sidecar.
       const { hostname: _h, networks: _n, sysctls: _s, extra_hosts: _e, ...shared } = service
       services[host] = { ...shared, network_mode: `service:${spec.inside}` }
       continue
     }
-    services[host] = topology ? topologyService(scenario, topology, host, service) : service
+    const placed = topology ? topologyService(scenario, topology, host, service) : service
+    if (isForeign(spec)) Object.assign(services, foreignServices(host, spec, placed, run.hostImages?.[host] ?? spec.image ?? ''))
+    else services[host] = placed
 
     const plan: NetPlan = {
       ...plans[host],

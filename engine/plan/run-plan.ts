@@ -26,6 +26,8 @@ export interface RunOptions {
   captureDir?: string
   /** Capture every host (for a report's packet diagram), without keeping the files. */
   captureAll?: boolean
+  /** The image of each `image` or `build` host, as engine/runtime/host-images.ts made sure it exists. */
+  hostImages?: Record<string, string>
 }
 
 export interface RunPlan {
@@ -43,6 +45,8 @@ export interface RunPlan {
   captureAll: boolean
   /** Where each host's pcap is kept, when the user asked for them. */
   captureDir?: string
+  /** The image of each `image` or `build` host. */
+  hostImages?: Record<string, string>
   /** Folder submissions' entry points, by host (RunOptions.entries). */
   entries: Record<string, string>
 }
@@ -69,6 +73,7 @@ export async function planRun(scenario: Scenario, options: RunOptions): Promise<
     // Submissions are captured too: the hints tell a wrong host from a wrong port by what reached the wire.
     captureAll: options.captureAll === true || options.captureDir !== undefined || Object.keys(options.submissions ?? {}).length > 0,
     captureDir: options.captureDir,
+    hostImages: options.hostImages ?? {},
     entries: options.entries ?? {},
   }
 }
@@ -76,7 +81,9 @@ export async function planRun(scenario: Scenario, options: RunOptions): Promise<
 /** Copies each submitted program into the run's folder; a host the scenario lacks is a usage error. */
 export async function stageSubmissions(plan: RunPlan, sources: Record<string, string>): Promise<void> {
   const { scenario } = plan
-  for (const [host, source] of Object.entries(sources)) {
+  // A scenario's own `run: { file }` hosts are staged as submissions are; a file given for the host wins.
+  const declared = Object.entries(scenario.hosts).flatMap(([host, spec]) => (spec.run && 'file' in spec.run ? [[host, spec.run.file]] : []))
+  for (const [host, source] of [...declared.filter(([host]) => !(host in sources)), ...Object.entries(sources)]) {
     if (!(host in scenario.hosts)) throw errors.usage(`${scenario.id} has no host "${host}" to run ${source} in (hosts: ${Object.keys(scenario.hosts).join(', ')})`)
     plan.submissions[host] = await stageSubmission(host, source, plan.workDir, plan.entries[host])
   }

@@ -51,6 +51,8 @@ export interface ContainerOutput {
   address?: string
   /** false for a container that was created but never started (the lab stopped coming up before it). */
   started: boolean
+  /** Epoch milliseconds at which it started, by the daemon's clock (its log's). */
+  startedAt?: number
   exitCode: number | null
   /** Epoch milliseconds; null while running. */
   finishedAt: number | null
@@ -107,6 +109,7 @@ export async function containerOutput(id: string, cap = LOG_READ_CAP_BYTES): Pro
   return {
     address: networks[0]?.IPAddress || undefined,
     started: !info.State.StartedAt.startsWith('0001-'),
+    startedAt: info.State.StartedAt.startsWith('0001-') ? undefined : Date.parse(info.State.StartedAt),
     exitCode: running ? null : info.State.ExitCode,
     finishedAt: running ? null : Date.parse(info.State.FinishedAt),
     stdout: timedLines(stdout),

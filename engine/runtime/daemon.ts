@@ -18,20 +18,37 @@ let client: Promise<Docker> | undefined
 export function api(): Promise<Docker> {
   client ??= (async () => {
     const [{ default: Docker }, host] = await Promise.all([import('dockerode'), daemonHost()])
-    const socket = socketPath(host)
-    return socket
-      ? new Docker({ socketPath: socket })
-      : new Docker({ host: new URL(host).hostname, port: Number(new URL(host).port || 2375) })
+    return new Docker(await clientOptions(host))
   })()
   return client
 }
 
-/** The daemon's address as DOCKER_HOST spells it; '' for the default socket. */
-async function daemonHost(): Promise<string> {
-  return process.env.DOCKER_HOST ?? (await contextHost())
+/** How dockerode reaches a daemon address as DOCKER_HOST (or a context's endpoint) spells it: a Unix socket,
+ * tcp:// (https with DOCKER_TLS_VERIFY=1 and the certificates of DOCKER_CERT_PATH, as the CLI), or ssh://user@host,
+ * which dockerode tunnels itself (through the ssh agent of SSH_AUTH_SOCK). The compose CLI inherits the same
+ * environment, so every command of the lab talks to one daemon. */
+export async function clientOptions(host: string, env: NodeJS.ProcessEnv = process.env): Promise<Docker.DockerOptions> {
+  const socket = socketPath(host)
+  if (socket) return { socketPath: socket }
+  const url = new URL(host.includes('//') ? host : `tcp://${host}`)
+  if (url.protocol === 'ssh:') {
+    return { protocol: 'ssh', host: url.hostname, port: Number(url.port || 22), username: decodeURIComponent(url.username) || undefined, sshOptions: { agent: env.SSH_AUTH_SOCK } }
+  }
+  if (url.protocol !== 'tcp:' && url.protocol !== 'http:' && url.protocol !== 'https:') throw errors.daemonAddress(host)
+  const tls = env.DOCKER_TLS_VERIFY === '1' || url.protocol === 'https:'
+  if (!tls) return { protocol: 'http', host: url.hostname, port: Number(url.port || 2375) }
+  const certs = env.DOCKER_CERT_PATH ?? cliConfigDir()
+  const read = (name: string) => readFile(path.join(certs, name))
+  const [ca, cert, key] = await Promise.all([read('ca.pem'), read('cert.pem'), read('key.pem')])
+  return { protocol: 'https', host: url.hostname, port: Number(url.port || 2376), ca, cert, key }
 }
 
-/** The Unix socket of a daemon address ('' is the default one); undefined for a TCP address. */
+/** The daemon's address as DOCKER_HOST spells it (an empty one is unset, as for the CLI); '' for the default socket. */
+async function daemonHost(): Promise<string> {
+  return process.env.DOCKER_HOST || (await contextHost())
+}
+
+/** The Unix socket of a daemon address ('' is the default one); undefined for a TCP or SSH address. */
 function socketPath(host: string): string | undefined {
   if (!host) return '/var/run/docker.sock'
   return host.startsWith('unix://') ? host.slice('unix://'.length) : undefined

@@ -11,8 +11,9 @@ export async function pullImage(image: string): Promise<boolean> {
   return (await sh({ nothrow: true, timeout: 600_000 })`docker pull -q ${image}`).ok
 }
 
-export async function buildImage(context: string, tags: string[], buildArgs: Record<string, string>, labels: Record<string, string>, timeoutMs: number, network?: 'none'): Promise<void> {
+export async function buildImage(context: string, tags: string[], buildArgs: Record<string, string>, labels: Record<string, string>, timeoutMs: number, network?: 'none', dockerfile?: string): Promise<void> {
   const args = [
+    ...(dockerfile ? ['--file', dockerfile] : []),
     ...(network ? ['--network', network] : []),
     ...Object.entries(buildArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
     ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),

@@ -4,6 +4,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises'
 import { parseEvent, sidecarName, type SidecarEvent } from '../../services/bin/protocol.ts'
 import { composeText, labCompose, parseCompose, randomSubnet, withSubnet, type ComposeFile } from '../plan/compose.ts'
 import { COMPOSE_FILE, ROOT } from '../plan/layout.ts'
+import { foreignProgramName, gateName, isForeign } from '../plan/host-kinds.ts'
 import type { RunPlan } from '../plan/run-plan.ts'
 import type { HostSpec } from '../model/scenario.ts'
 import * as docker from './docker.ts'
@@ -59,6 +60,8 @@ export interface LabHost {
   program?: Container
   /** Absent for a host that runs inside another's namespace (`inside`), or that was never created. */
   sidecar?: Container
+  /** For an `image` or `build` host: the lab-run that waited for the lab before its program started (host-kinds.ts). */
+  gate?: Container
 }
 
 export class Lab {
@@ -131,8 +134,9 @@ export async function up(plan: RunPlan, down: () => Promise<string[]>, shape: (c
   const hosts = Object.entries(plan.scenario.hosts).map(([name, spec]) => ({
     name,
     spec,
-    program: container(name),
+    program: container(isForeign(spec) ? foreignProgramName(name) : name),
     sidecar: container(sidecarName(name)),
+    gate: container(gateName(name)),
   }))
   return new Lab(plan, hosts, problems, down)
 }

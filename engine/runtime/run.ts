@@ -11,6 +11,7 @@ import type { ScenarioResult } from '../model/result.ts'
 import type { HostRun, LabRun, Packet, Scenario } from '../model/scenario.ts'
 import { captures, planRun, stageSubmissions, type RunOptions, type RunPlan } from '../plan/run-plan.ts'
 import { withDeadline } from './deadline.ts'
+import { ensureHostImages } from './host-images.ts'
 import type * as docker from './docker.ts'
 import { own, up, type Lab, type LabHost } from './lab.ts'
 import { Wait } from './waits.ts'
@@ -37,7 +38,9 @@ const TRAILING_PACKETS_MS = 300
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioResult> {
   const started = performance.now()
-  const plan = await planRun(scenario, options)
+  // Before the run owns anything: a missing image or a failed build is the user's error, with nothing to tear down.
+  const hostImages = await ensureHostImages(scenario)
+  const plan = await planRun(scenario, { ...options, hostImages })
   const { down, release } = await own(plan)
   let run: LabRun
   let leftBehind: string[] = []
@@ -105,7 +108,8 @@ async function untilProgramsEnd(lab: Lab): Promise<string[]> {
   const { scenario } = lab.plan
   const finishers = lab.hosts.filter((host) => typeof scenario.expect[host.name]?.exit === 'number' && host.program)
   const problems = await Promise.all(finishers.map(async (host) => {
-    const start = await Wait.forLogLine(START_MARK, 'program').withDeadline(PROGRAM_START_WAIT_MS).waitUntilReady(host)
+    // A foreign image has no lab-run: its gate says when the lab let it start.
+    const start = await Wait.forLogLine(START_MARK, host.gate ? 'gate' : 'program').withDeadline(PROGRAM_START_WAIT_MS).waitUntilReady(host)
     const startedAt = start.ok ? start.at : Date.now()
     const exit = await Wait.forExit().withDeadline(Math.max(0, startedAt + scenario.deadlineMs - Date.now())).waitUntilReady(host)
     return exit.ok ? undefined : `${host.name} was still running at the ${scenario.deadlineMs / 1000} s deadline`
@@ -132,7 +136,9 @@ async function stopSidecars(lab: Lab): Promise<void> {
 /** What one host did: its program's output re-based on its start, and what its sidecar reported and captured. */
 async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ run: HostRun; problems: string[]; notes: string[]; skipped?: string } | undefined> {
   if (!host.program) return undefined
-  const run = hostRun(host.name, await host.program.output(), endedAt)
+  const output = await host.program.output()
+  // A foreign image prints no start mark (its gate did, before Compose started it): its times count from its start.
+  const run = hostRun(host.name, output, endedAt, host.gate ? output.startedAt : undefined)
   const problems: string[] = []
   const notes: string[] = []
   if (!host.sidecar) return { run, problems, notes }
@@ -176,9 +182,9 @@ export function onNetworks(packets: Packet[], interfaces: Record<string, { index
 }
 
 /** Re-bases a container's output on the moment its program started (the lab-run mark). */
-export function hostRun(host: string, output: docker.ContainerOutput, endedAt: number): HostRun {
+export function hostRun(host: string, output: docker.ContainerOutput, endedAt: number, startedAt?: number): HostRun {
   const mark = output.stderr.find((line) => line.text.startsWith(START_MARK))
-  const zero = mark?.at ?? output.stdout[0]?.at ?? endedAt
+  const zero = mark?.at ?? startedAt ?? output.stdout[0]?.at ?? endedAt
   const rebase = (lines: docker.TimedLine[]) => lines.map((line) => ({ atMs: Math.max(0, line.at - zero), text: line.text }))
   return {
     host,

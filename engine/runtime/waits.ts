@@ -31,8 +31,8 @@ const missing = (host: LabHost, what: string): WaitOutcome => ({ ok: false, reas
 /** A line on the program's output (or its sidecar's) that starts with `prefix`. */
 class LogLineWait extends BaseWait {
   readonly prefix: string
-  readonly of: 'program' | 'sidecar'
-  constructor(prefix: string, of: 'program' | 'sidecar') {
+  readonly of: 'program' | 'sidecar' | 'gate'
+  constructor(prefix: string, of: 'program' | 'sidecar' | 'gate') {
     super()
     this.prefix = prefix
     this.of = of
@@ -98,7 +98,7 @@ class ListeningWait extends BaseWait {
 }
 
 export const Wait = {
-  forLogLine: (prefix: string, of: 'program' | 'sidecar' = 'program') => new LogLineWait(prefix, of),
+  forLogLine: (prefix: string, of: 'program' | 'sidecar' | 'gate' = 'program') => new LogLineWait(prefix, of),
   forExit: () => new ExitWait(),
   forListening: (port: number) => new ListeningWait(port),
 }

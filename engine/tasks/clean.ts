@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import * as docker from '../runtime/docker.ts'
 import { LAB_IMAGE, servicesHash } from '../runtime/image.ts'
+import { BUILD_IMAGE } from '../plan/host-kinds.ts'
 import { liveRunIds } from '../runtime/live-runs.ts'
 import { describeLeftovers } from '../runtime/teardown.ts'
 
@@ -40,6 +41,11 @@ export async function clean(options: { images?: boolean; scenarios?: string[] } 
   }
   if (options.images) {
     for (const tag of staleLabImages(await docker.imageTags(LAB_IMAGE), await servicesHash())) {
+      if (await docker.removeImageTag(tag)) report.removedImages.push(tag)
+      else report.keptImages.push(tag)
+    }
+    // Images built from scenarios' `build` folders: cached by content, rebuilt on the next run that needs one.
+    for (const tag of await docker.imageTags(BUILD_IMAGE)) {
       if (await docker.removeImageTag(tag)) report.removedImages.push(tag)
       else report.keptImages.push(tag)
     }

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { longestFirst, readDurations, recordDurations } from './durations.ts'
 
 it('starts the longest known scenarios first, never-run ones before them, ties in catalog order', () => {
@@ -19,4 +19,10 @@ it('keeps the last wall time of each scenario, merged with what the file held', 
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
+})
+
+describe('a cache that cannot be written', () => {
+  it('is no failure: an installed package may be read-only, and so may the project', async () => {
+    await expect(recordDurations([{ id: 'tcp-basic', wallMs: 1000 }], '/dev/null/socket-lab/durations.json')).resolves.toBeUndefined()
+  })
 })

@@ -1,11 +1,12 @@
 // How long each scenario took last time, so that `lab all --parallel N` starts the longest ones first (as test
 // runners order their files): the catalog then ends with the longest scenario, not with it started last.
-// Kept in node_modules/.cache, where tools keep their caches: inside the project, never committed.
+// Kept in the user's node_modules/.cache, where tools keep their caches (never in the installed package); a cache
+// that cannot be written is no failure.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { ROOT } from '../plan/layout.ts'
+import { CACHE_DIR } from '../plan/layout.ts'
 
-export const DURATIONS_FILE = path.join(ROOT, 'node_modules', '.cache', 'socket-lab', 'durations.json')
+export const DURATIONS_FILE = path.join(CACHE_DIR, 'durations.json')
 
 type Durations = Record<string, number>
 
@@ -17,10 +18,11 @@ export async function readDurations(file = DURATIONS_FILE): Promise<Durations> {
 export async function recordDurations(runs: { id: string; wallMs: number }[], file = DURATIONS_FILE): Promise<void> {
   if (!runs.length) return
   const durations = { ...(await readDurations(file)), ...Object.fromEntries(runs.map((run) => [run.id, Math.round(run.wallMs)])) }
-  await mkdir(path.dirname(file), { recursive: true })
   const partial = `${file}.${process.pid}`
-  await writeFile(partial, `${JSON.stringify(durations, null, 2)}\n`)
-  await rename(partial, file)
+  await mkdir(path.dirname(file), { recursive: true })
+    .then(() => writeFile(partial, `${JSON.stringify(durations, null, 2)}\n`))
+    .then(() => rename(partial, file))
+    .catch(() => undefined)
 }
 
 /** The indices of `ids` with the longest known first; unknown ones (never run here) first of all, in order. */
