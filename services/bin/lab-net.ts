@@ -52,8 +52,14 @@ async function startCapture(): Promise<void> {
     tcpdump!.stderr!.on('data', () => tcpdumpSaid.includes('listening on') && resolve())
     tcpdump!.once('exit', (code) => reject(new Error(`tcpdump exited with ${code}: ${tcpdumpSaid.trim()}`)))
   })
-  // Before the lab stops it, tcpdump ends by itself only at its -c count.
-  tcpdump.once('exit', () => captureStopping || (captureCapped ??= `${CAPTURE_MAX_PACKETS} packets`))
+  // Before the lab stops it, tcpdump ends by itself at its -c count, or when the host's interface goes away (the
+  // program's container, which holds the namespace, exited): only the first is a cap.
+  // 'close', not 'exit': its closing statistics may still be on their way from its standard error.
+  tcpdump.once('close', () => {
+    if (captureStopping) return
+    if ((tcpdumpStats(tcpdumpSaid)?.captured ?? 0) >= CAPTURE_MAX_PACKETS) captureCapped ??= `${CAPTURE_MAX_PACKETS} packets`
+    else note(`tcpdump ended before the lab stopped it: ${tcpdumpSaid.split('\n').filter(Boolean).at(-1) ?? 'no word'}`)
+  })
   const watch = setInterval(() => {
     if (tcpdump!.exitCode !== null) return clearInterval(watch)
     if ((statSync(file, { throwIfNoEntry: false })?.size ?? 0) <= CAPTURE_MAX_BYTES) return
