@@ -82,8 +82,16 @@ class ListeningWait extends BaseWait {
     try {
       const opened = host.sidecar.event((event) => event.kind === 'port-open' && event.port === this.port, this.deadlineMs, signal)
       const exited = host.program.exited(this.deadlineMs, signal)
-      const first = await Promise.race([opened.then((at) => ({ open: at })), exited.then((gone) => ({ gone }))])
+      // The sidecar says so when the program listens on other ports only: a wrong port fails in seconds, not at the deadline.
+      let elsewhere: string[] = []
+      const wrongPort = host.sidecar.event((event) => event.kind === 'port-elsewhere' && event.port === this.port && (elsewhere = event.sockets, true), this.deadlineMs, signal)
+      const first = await Promise.race([
+        opened.then((at) => ({ open: at })),
+        exited.then((gone) => ({ gone })),
+        wrongPort.then((at) => (at === undefined ? new Promise<never>(() => {}) : { elsewhere: at })),
+      ])
       if ('open' in first && first.open !== undefined) return { ok: true, at: first.open }
+      if ('elsewhere' in first) return { ok: false, reason: 'ended', message: `${host.name} listens on ${elsewhere.join(', ')}, not on port ${this.port}` }
       if ('gone' in first && first.gone) {
         // It may have opened the port just before it exited: its sidecar looks every 20 ms.
         const late = await Promise.race([opened, sleep(250).then(() => undefined)])

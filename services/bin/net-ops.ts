@@ -56,8 +56,6 @@ export const GATEWAY_TABLE = 'lab-gateway'
 /** How often the host's sockets are read while its program has not opened its port yet. */
 const LISTEN_POLL_MS = 20
 
-/** Resolves once the program listens on `port`, having said so: to the engine (a port-open event), and to the
- * programs of the other hosts (services/bin/lab-run) as /lab-sync/<host>.listening. */
 /** Tells the programs waiting for this host that it is there (a server: that it listens; a router: that it routes). */
 export function flagListening(host: string, what: string): void {
   // Written whole, then renamed: a waiting program never sees half a file.
@@ -66,15 +64,34 @@ export function flagListening(host: string, what: string): void {
   renameSync(`${flag}.part`, flag)
 }
 
+/** How long a program may listen on other ports only before the lab is told it does (a server that opens an
+ * admin port first, then the exercise's, has this long). */
+export const ELSEWHERE_GRACE_MS = 2000
+/** Docker's own DNS resolver listens in every host: never the program's socket. */
+const DOCKER_RESOLVER = '127.0.0.11:'
+
+/** Resolves once the program listens on `port`, having said so: to the engine (a port-open event), and to the
+ * programs of the other hosts (services/bin/lab-run) as /lab-sync/<host>.listening. A program that listens on
+ * other ports only, for ELSEWHERE_GRACE_MS, is reported once (a port-elsewhere event): the lab need not wait for
+ * its deadline to fail a server on the wrong port. */
 export function announceListening(host: string, port: number, emit: (event: SidecarEvent) => void): Promise<void> {
-  const open = () => listeningSockets().some((socket) => socket.endsWith(`:${port}/tcp`) || socket.endsWith(`:${port}/udp`))
+  let elsewhereSince: number | undefined
+  let toldElsewhere = false
   return new Promise((resolve) => {
     const poll = setInterval(() => {
-      if (!open()) return
-      clearInterval(poll)
-      flagListening(host, String(port))
-      emit({ kind: 'port-open', port })
-      resolve()
+      const sockets = listeningSockets().filter((socket) => !socket.startsWith(DOCKER_RESOLVER))
+      if (sockets.some((socket) => socket.endsWith(`:${port}/tcp`) || socket.endsWith(`:${port}/udp`))) {
+        clearInterval(poll)
+        flagListening(host, String(port))
+        emit({ kind: 'port-open', port })
+        return resolve()
+      }
+      if (!sockets.length) elsewhereSince = undefined // a socket that came and went (a lookup) is no server
+      if (!sockets.length || toldElsewhere) return
+      elsewhereSince ??= Date.now()
+      if (Date.now() - elsewhereSince < ELSEWHERE_GRACE_MS) return
+      toldElsewhere = true
+      emit({ kind: 'port-elsewhere', port, sockets })
     }, LISTEN_POLL_MS)
   })
 }

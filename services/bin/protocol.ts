@@ -78,6 +78,8 @@ export type SidecarEvent =
   | { kind: 'gateway-blocked'; gateway: string }
   | { kind: 'ready' }
   | { kind: 'port-open'; port: number }
+  /** The program listens, but on other sockets than `port`, and has for a while (a wrong port). */
+  | { kind: 'port-elsewhere'; port: number; sockets: string[] }
   | { kind: 'listening'; sockets: string[] }
   | { kind: 'counters'; counters: Record<string, number> }
   | { kind: 'skip'; reason: string }
