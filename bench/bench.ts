@@ -12,10 +12,11 @@ import { ROOT } from '../engine/plan/layout.ts'
 import { formatMs } from '../engine/judge/checks.ts'
 import { classSection } from './class.ts'
 import { machineTable, median, replaceBenchSection, summarize, type Samples } from './figures.ts'
+import { topologySection } from './topology.ts'
 
 const BENCH_FILE = path.join(ROOT, 'docs', 'BENCHMARKS.md')
 const SCENARIO = 'tcp-basic'
-const SECTIONS = ['warm', 'load', 'cold', 'catalog', 'class'] as const
+const SECTIONS = ['warm', 'load', 'cold', 'catalog', 'class', 'topology'] as const
 type Section = (typeof SECTIONS)[number]
 /** How often the classroom load samples the memory of the labs' containers. */
 const MEMORY_SAMPLE_MS = 500
@@ -326,6 +327,7 @@ async function main(): Promise<void> {
     cold: () => cold(),
     catalog: () => catalog(),
     class: () => classSection(),
+    topology: () => topologySection(Number(values.runs)),
   }
   for (const section of chosen) {
     await settle(section)
