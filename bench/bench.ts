@@ -13,10 +13,11 @@ import { formatMs } from '../engine/judge/checks.ts'
 import { classSection } from './class.ts'
 import { wrongPortSection } from './wrong-port.ts'
 import { machineTable, median, replaceBenchSection, summarize, type Samples } from './figures.ts'
+import { topologySection } from './topology.ts'
 
 const BENCH_FILE = path.join(ROOT, 'docs', 'BENCHMARKS.md')
 const SCENARIO = 'tcp-basic'
-const SECTIONS = ['warm', 'load', 'cold', 'catalog', 'class', 'wrong-port'] as const
+const SECTIONS = ['warm', 'load', 'cold', 'catalog', 'class', 'wrong-port', 'topology'] as const
 type Section = (typeof SECTIONS)[number]
 /** How often the classroom load samples the memory of the labs' containers. */
 const MEMORY_SAMPLE_MS = 500
@@ -328,6 +329,7 @@ async function main(): Promise<void> {
     catalog: () => catalog(),
     class: () => classSection(),
     'wrong-port': () => wrongPortSection(Number(values.runs)),
+    topology: () => topologySection(Number(values.runs)),
   }
   for (const section of chosen) {
     await settle(section)

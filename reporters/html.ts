@@ -4,6 +4,7 @@ import { checkTally, formatMs } from '../engine/model/describe.ts'
 import type { ScenarioResult } from '../engine/model/result.ts'
 import type { HostRun, Packet } from '../engine/model/scenario.ts'
 import { visible } from '../engine/model/visible.ts'
+import { interfaceLanes, interfaceSegments, onSeveralNetworks } from './html-lanes.ts'
 import type { Reporter, Sink } from './types.ts'
 
 /** Diagrams longer than this show their first packets and say how many more there were. */
@@ -25,6 +26,8 @@ export interface Arrow {
   flags: string
   /** Seen leaving the sender, never seen arriving at a receiver whose interface was captured. */
   dropped: boolean
+  /** The network it crossed, in a lab of several (lanes are then host interfaces: 'router@servers'). */
+  network?: string
 }
 
 /** Sequence numbers relative to each direction's SYN, as Wireshark shows them: 0, 1, 23… instead of 757299694. */
@@ -46,8 +49,14 @@ function arrowLabel(p: Packet, numbers: { seq?: number; ack?: number }): string 
   }
 }
 
-/** Merges every host's capture into arrows: a packet seen at both ends is drawn once, at the sender's time. */
+/** Merges every host's capture into arrows: a packet seen at both ends is drawn once, at the sender's time; in a
+ * lab of several networks, once per network it crossed (html-lanes.ts). */
 export function arrowsOf(hosts: HostRun[]): Arrow[] {
+  if (onSeveralNetworks(hosts)) {
+    const packets = hosts.flatMap((h) => h.packets ?? []).sort((a, b) => a.at - b.at)
+    const numbers = relativeSequences(packets)
+    return interfaceSegments(hosts).map(({ packet, network, from, to, dropped }) => ({ at: packet.at, from, to, label: arrowLabel(packet, numbers(packet)), flags: packet.flags ?? packet.proto, dropped, network }))
+  }
   const nameOf = new Map(hosts.filter((h) => h.address).map((h) => [h.address!, h.host]))
   const captured = new Set(hosts.filter((h) => h.packets).map((h) => h.host))
   const seen = new Map<string, { packet: Packet; at: Set<string> }>()
@@ -75,13 +84,15 @@ export function sequenceDiagram(hosts: HostRun[]): string {
   const all = arrowsOf(hosts)
   if (all.length === 0) return '<p class="none">No packets were captured for this scenario.</p>'
   const arrows = all.slice(0, MAX_ARROWS)
-  const lanes = [...new Set([...hosts.filter((h) => h.address).map((h) => h.host), ...arrows.flatMap((a) => [a.from, a.to])])]
+  const interfaces = onSeveralNetworks(hosts) ? interfaceLanes(hosts) : []
+  const lanes = [...new Set([...(interfaces.length ? interfaces.map((l) => l.id) : hosts.filter((h) => h.address).map((h) => h.host)), ...arrows.flatMap((a) => [a.from, a.to])])]
   const x = (lane: string) => 120 + lanes.indexOf(lane) * COLUMN
   const height = TOP + arrows.length * ROW + 30
   const width = 120 + lanes.length * COLUMN
   const zero = arrows[0].at
-  const address = (lane: string) => hosts.find((h) => h.host === lane)?.address ?? ''
-  const parts = lanes.map((lane) => `<g class="lane"><text x="${x(lane)}" y="20" text-anchor="middle" class="host">${escape(lane)}</text>` +
+  const iface = (lane: string) => interfaces.find((l) => l.id === lane)
+  const address = (lane: string) => (iface(lane) ? `${iface(lane)!.network} ${iface(lane)!.address}` : hosts.find((h) => h.host === lane)?.address ?? '')
+  const parts = lanes.map((lane) => `<g class="lane"${iface(lane) ? ` data-network="${escape(iface(lane)!.network)}"` : ''}><text x="${x(lane)}" y="20" text-anchor="middle" class="host">${escape(iface(lane)?.host ?? lane)}</text>` +
     `<text x="${x(lane)}" y="36" text-anchor="middle" class="address">${escape(address(lane))}</text>` +
     `<line x1="${x(lane)}" y1="44" x2="${x(lane)}" y2="${height - 10}"/></g>`)
   arrows.forEach((arrow, i) => {
@@ -89,10 +100,11 @@ export function sequenceDiagram(hosts: HostRun[]): string {
     const [x1, x2] = [x(arrow.from), x(arrow.to)]
     const end = arrow.dropped ? (x1 + x2) / 2 : x2
     const cls = `arrow${arrow.dropped ? ' dropped' : ''}`
-    parts.push(`<g class="${cls}" data-flags="${escape(arrow.flags)}" data-from="${escape(arrow.from)}" data-to="${escape(arrow.to)}">` +
+    const network = arrow.network ? ` data-network="${escape(arrow.network)}"` : ''
+    parts.push(`<g class="${cls}" data-flags="${escape(arrow.flags)}" data-from="${escape(arrow.from)}" data-to="${escape(arrow.to)}"${network}>` +
       `<text x="8" y="${y + 4}" class="time">+${Math.round(arrow.at - zero)} ms</text>` +
       `<line x1="${x1}" y1="${y}" x2="${end}" y2="${y}" marker-end="url(#${arrow.dropped ? 'cross' : 'head'})"/>` +
-      `<text x="${(x1 + end) / 2}" y="${y - 5}" text-anchor="middle" class="label" paint-order="stroke" stroke="#fcfcfc" stroke-width="4">${escape(arrow.label)}${arrow.dropped ? ' (dropped)' : ''}</text></g>`)
+      `<text x="${(x1 + end) / 2}" y="${y - 5}" text-anchor="middle" class="label" paint-order="stroke" stroke="#fcfcfc" stroke-width="4">${escape(arrow.label)}${arrow.network ? ` · ${escape(arrow.network)}` : ''}${arrow.dropped ? ' (dropped)' : ''}</text></g>`)
   })
   const more = all.length > arrows.length ? `<p class="none">… and ${all.length - arrows.length} more packets.</p>` : ''
   return `<svg class="sequence" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="packet sequence diagram">` +

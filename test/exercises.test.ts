@@ -28,4 +28,16 @@ describe('exercises', () => {
     const result = await runScenario(scenario, { image: inject('labImage'), submissions: { [exercise.host]: path.join(ROOT, exercise.reference) } })
     expect(result.checks.filter((c) => !c.passed)).toEqual([])
   })
+
+  // The mistakes the new exercises' statements warn about, each caught by its scenario.
+  const FIXTURES = path.join(ROOT, 'test/fixtures/submissions')
+  it.each([
+    { name: '06-mtu', file: 'servidor-udp-1024.py', failed: "client's 3000-byte datagram crossed the 1280-byte MTU link in IP fragments and arrived whole", reason: /server never printed receiving 3000 bytes$/ },
+    { name: '07-sala-de-chat', file: 'servidor-sala-eco.py', failed: 'nobody got its own messages back', reason: /^alice heard itself 8 times, bob heard itself 8 times, carol heard itself [12] times$/ },
+  ])('$name: $file fails on "$failed"', { timeout: 90_000 }, async ({ name, file, failed, reason }) => {
+    const exercise = exercises.find((e) => e.name === name)!
+    const [scenario] = selectScenarios(catalog, [exercise.scenario])
+    const result = await runScenario(scenario, { image: inject('labImage'), submissions: { [exercise.host]: path.join(FIXTURES, file) } })
+    expect(result.checks.find((c) => c.description === failed)).toMatchObject({ passed: false, reason: expect.stringMatching(reason) })
+  })
 })

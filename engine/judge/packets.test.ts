@@ -80,3 +80,11 @@ it('decodes a capture of every interface (LINUX_SLL2): each packet with its inte
   expect(undecodable).toBe(0)
   expect(packets.map((p) => [p.proto, p.ifIndex])).toEqual([['arp', 5], ['icmp', 6]])
 })
+
+it('reads the MSS option of a SYN after other options, and none from a segment without it', () => {
+  const syn = tcpFrame(0x02, 1, 0, { payload: '12345678' })
+  Buffer.from([1, 1, 2, 4, 0x04, 0xd8, 0, 0]).copy(syn, 54) // NOP, NOP, MSS 1240, end of options
+  syn[46] = 7 << 4
+  expect(decodeEthernet(syn, 0)).toMatchObject({ flags: 'S', mss: 1240, length: 0 })
+  expect(decodeEthernet(tcpFrame(0x02, 1, 0), 0)?.mss).toBeUndefined()
+})

@@ -128,6 +128,7 @@ function decodeIpv4(frame: Buffer, ip: number, at: number): Packet | undefined {
       ...base, proto: 'tcp', sport: frame.readUInt16BE(l4), dport: frame.readUInt16BE(l4 + 2),
       seq: frame.readUInt32BE(l4 + 4), ack: frame.readUInt32BE(l4 + 8), flags: tcpFlags(frame[l4 + 13]),
       length: datagramEnd - (l4 + dataOffset), payload: Buffer.from(frame.subarray(l4 + dataOffset, end).subarray(0, PAYLOAD_KEPT)),
+      ...mssOption(frame, l4 + TCP_MIN_HEADER, Math.min(end, l4 + dataOffset)),
     }
   }
   if (name === 'udp') {
@@ -164,4 +165,18 @@ export function describePacket(packet: Packet, zero: number, names: Record<strin
     default:
       return `${time} ${route} ${packet.proto}`
   }
+}
+
+/** The MSS option of a SYN (kind 2, length 4): what the sender can take per segment, its MTU less 40. */
+function mssOption(frame: Buffer, start: number, end: number): { mss?: number } {
+  for (let at = start; at < end;) {
+    const kind = frame[at]
+    if (kind === 0) break
+    if (kind === 1) { at++; continue }
+    const length = frame[at + 1]
+    if (!length || length < 2 || at + length > end) break
+    if (kind === 2 && length === 4) return { mss: frame.readUInt16BE(at + 2) }
+    at += length
+  }
+  return {}
 }

@@ -25,6 +25,8 @@ export interface Packet {
   /** Set when the IPv4 packet is a fragment: `offset` in bytes of the datagram, `more` when fragments follow.
    * Only the first fragment (offset 0) carries ports and the TCP/UDP header; later ones are data only. */
   fragment?: { offset: number; more: boolean }
+  /** The TCP MSS option a SYN carries: the largest segment its sender takes (its interface's MTU less 40). */
+  mss?: number
   /** The IPv4 time to live: one lower after each router. */
   ttl?: number
   /** The IPv4 Don't Fragment bit, when set. */

@@ -1,0 +1,28 @@
+// chat-room: three clients through one server, in both implementations; the seed's one-client-at-a-time server
+// never fills the room, and every client gives up.
+import { describe, expect, inject, it } from 'vitest'
+import { loadCatalog, selectScenarios } from '../../engine/plan/catalog.ts'
+import { runScenario } from '../../engine/runtime/run.ts'
+import { failedChecks } from './failed-checks.ts'
+
+const [chatRoom] = selectScenarios(await loadCatalog(), ['chat-room'])
+const image = inject('labImage')
+
+describe('chat-room', { timeout: 180_000 }, () => {
+  it.each(['ts', 'python'] as const)('passes with the %s reference programs', async (impl) => {
+    const result = await runScenario(chatRoom, { image, impl })
+    expect(failedChecks(result.checks)).toEqual({})
+    expect(result.checks.find((c) => c.description === 'alice got every message of bob and carol, in order')?.reason).toBe('from bob: 1, 2, 3, 4, 5, 6, 7, 8 of 8; from carol: 1, 2 of 2')
+  })
+
+  it("fails on the seed's one-client server: the room never fills", async () => {
+    const server = { ...chatRoom.hosts.server, program: 'tcp-chat-server' }
+    const result = await runScenario({ ...chatRoom, hosts: { ...chatRoom.hosts, server } }, { image })
+    const failed = failedChecks(result.checks)
+    for (const name of ['alice', 'bob', 'carol']) expect(failed[`${name} printed "A sala está cheia"`]).toMatch(/"A sala não encheu: a conexão expirou\."/)
+    expect(failed).toMatchObject({
+      'alice got every message of bob and carol, in order': 'from bob: nothing of 8; from carol: nothing of 2',
+      'after carol left, alice and bob still heard each other': 'carol never left the room',
+    })
+  })
+})
