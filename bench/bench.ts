@@ -15,7 +15,7 @@ import { machineTable, median, replaceBenchSection, summarize, type Samples } fr
 
 const BENCH_FILE = path.join(ROOT, 'docs', 'BENCHMARKS.md')
 const SCENARIO = 'tcp-basic'
-const SECTIONS = ['warm', 'load', 'cold', 'catalog', 'class', 'warm-rerun'] as const
+const SECTIONS = ['warm', 'load', 'cold', 'catalog', 'class', 'warm-rerun', 'mininet'] as const
 type Section = (typeof SECTIONS)[number]
 /** How often the classroom load samples the memory of the labs' containers. */
 const MEMORY_SAMPLE_MS = 500
@@ -327,6 +327,7 @@ async function main(): Promise<void> {
     catalog: () => catalog(),
     class: () => classSection(),
     'warm-rerun': async () => (await import('./warm-rerun.ts')).warmRerun(Number(values.runs)),
+    mininet: async () => (await import('./mininet.ts')).mininet(Number(values.runs)),
   }
   for (const section of chosen) {
     await settle(section)
