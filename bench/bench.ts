@@ -17,7 +17,7 @@ import { topologySection } from './topology.ts'
 
 const BENCH_FILE = path.join(ROOT, 'docs', 'BENCHMARKS.md')
 const SCENARIO = 'tcp-basic'
-const SECTIONS = ['warm', 'load', 'cold', 'catalog', 'class', 'wrong-port', 'topology'] as const
+const SECTIONS = ['warm', 'load', 'cold', 'catalog', 'class', 'wrong-port', 'topology', 'warm-rerun', 'mininet'] as const
 type Section = (typeof SECTIONS)[number]
 /** How often the classroom load samples the memory of the labs' containers. */
 const MEMORY_SAMPLE_MS = 500
@@ -330,6 +330,8 @@ async function main(): Promise<void> {
     class: () => classSection(),
     'wrong-port': () => wrongPortSection(Number(values.runs)),
     topology: () => topologySection(Number(values.runs)),
+    'warm-rerun': async () => (await import('./warm-rerun.ts')).warmRerun(Number(values.runs)),
+    mininet: async () => (await import('./mininet.ts')).mininet(Number(values.runs)),
   }
   for (const section of chosen) {
     await settle(section)

@@ -23,12 +23,18 @@ const LAB_CTL = ['node', '/usr/local/bin/lab-ctl.ts']
 const CAPTURE_PID = '/run/lab-warm-capture.pid'
 const TRAILING_PACKETS_MS = 300
 const CAPTURE_STOP_MS = 3000
+/** A running program's output is whole once it has said nothing for QUIET_MS (at most OUTPUT_SETTLE_MS). */
+const QUIET_MS = 60
+const OUTPUT_SETTLE_MS = 500
 
 /** A deadline that does not keep the process alive once the run is over. */
 const later = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(resolve, ms, value).unref())
 
 /** Why a scenario cannot run in a warm lab, when it cannot: what lab-ctl cannot set up at run time. */
 export function whyNotWarm(scenario: Scenario): string | undefined {
+  // A warm run captures eth0 alone, and the checks that follow a packet through a router need every network's
+  // interface as lab-net.ts reports it at start: nat and routed were judged differently warm (test/warm-cold.test.ts).
+  if (Object.keys(scenario.networks ?? {}).length > 1) return 'its hosts on several networks are captured and judged as a cold run does only: run it cold'
   for (const [host, plan] of Object.entries(netPlans(scenario))) {
     if (plan.impair) return `its impairments on ${host} (delay, reorder, duplicate, corrupt, burst loss) start with the sidecar: run it cold`
     if (plan.timed?.some((event) => event.atMs > 0 || event.untilMs !== undefined)) return `its partition on ${host} is timed from the programs' start: run it cold`
@@ -119,11 +125,27 @@ async function untilDone(plan: RunPlan, started: Started): Promise<string[]> {
   return problems
 }
 
+/** Resolves once a running program has printed nothing for QUIET_MS, or OUTPUT_SETTLE_MS passed, or it ended. */
+async function quiet(running: docker.Running): Promise<void> {
+  const lines = () => running.stdout.length + running.stderr.length
+  const until = Date.now() + OUTPUT_SETTLE_MS
+  for (let seen = lines(); Date.now() < until; seen = lines()) {
+    if (await Promise.race([running.ended.then(() => true), sleep(QUIET_MS, false)])) return
+    if (lines() === seen) return
+  }
+}
+
 async function collect(plan: RunPlan, hosts: Map<string, LiveHost>, started: Started, endedAt: number): Promise<LabRun> {
   const run: LabRun = { hosts: {}, problems: [] }
   const notes: string[] = []
   await Promise.all([...hosts.values()].map(async (host) => {
     const program = started.programs.get(host.name)!
+    // A cold run reads a server's output once the lab is stopped; a line the server prints just after its
+    // client ended ("Mensagem recebida...") is in it. Here the server runs on: its output is read once it has
+    // been quiet a moment, while the sidecar's counters are asked for (the verdict of a warm run differed
+    // from a cold run's once for want of this).
+    const counted = host.sidecar ? sidecarControl(host, ['counters']).catch((error: Error) => (run.problems.push(error.message), [])) : undefined
+    if (!program.end) await quiet(program.running)
     const ended = program.end
     if (!ended) program.running.release() // a server serves on until the next run kills it
     started.announces.get(host.name)?.release()
@@ -139,7 +161,7 @@ async function collect(plan: RunPlan, hosts: Map<string, LiveHost>, started: Sta
     if (!program.running.stderr.some((line) => line.text.startsWith(START_MARK))) result.started = result.exitCode !== null
     run.hosts[host.name] = result
     if (!host.sidecar) return
-    const report = readSidecarReport(await sidecarControl(host, ['counters']).catch((error: Error) => (run.problems.push(error.message), [])))
+    const report = readSidecarReport(await counted!)
     result.faultCounters = report.counters
     result.listening = report.listening
     const capture = started.captures.get(host.name)

@@ -2,10 +2,11 @@
 // with NET_ADMIN): `reset [PLAN]` undoes every fault and applies a new plan (`lab fault`); `fresh [PLAN]` also
 // flushes conntrack and the host's listening flag, as a warm rerun needs; `announce PORT` says when the program listens, as lab-net.ts
 // does at start; `counters` prints the fault counters and listening sockets. It speaks the sidecar's events.
-import { rmSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { listeningSockets } from './proc-sockets.ts'
 import { GATEWAY_TABLE, NOBODYS_MAC, announceListening, counters, run, withAddresses } from './net-ops.ts'
 import { formatEvent, listeningFlag, type NetPlan, type SidecarEvent } from './protocol.ts'
+import { TOPOLOGY_TABLE } from './routing.ts'
 
 const host = process.env.LAB_HOST ?? 'host'
 const emit = (event: SidecarEvent) => console.log(formatEvent(host, event))
@@ -15,8 +16,9 @@ const ANNOUNCE_DEADLINE_MS = 25_000
 function reset(fresh: boolean): void {
   const { nftables } = JSON.parse(run('nft', ['-j', 'list', 'tables'])) as { nftables: { table?: { family: string; name: string } }[] }
   for (const { table } of nftables) {
-    // The lab's own tables are inet ones; Docker's (its DNS's NAT, as ip nat through iptables-nft) stay.
-    if (table?.family === 'inet' && table.name !== GATEWAY_TABLE) run('nft', ['delete', 'table', 'inet', table.name])
+    // The faults' tables are inet ones; Docker's (its DNS's NAT, as ip nat through iptables-nft) stay, and so do
+    // the lab's walls: the gateway's, and a multi-network host's (deleting it let a router forward out of the lab).
+    if (table?.family === 'inet' && table.name !== GATEWAY_TABLE && table.name !== TOPOLOGY_TABLE) run('nft', ['delete', 'table', 'inet', table.name])
   }
   try { run('tc', ['qdisc', 'del', 'dev', 'eth0', 'root']) } catch { /* none was there */ }
   run('ip', ['link', 'set', 'eth0', 'up'])
@@ -27,7 +29,9 @@ function reset(fresh: boolean): void {
   // What the last run's connections left (TIME-WAIT above all) would refuse the next server its port: the
   // guide's server binds without SO_REUSEADDR, and a cold lab has none of them.
   try { run('ss', ['-K', ...['time-wait', 'fin-wait-1', 'fin-wait-2', 'last-ack', 'closing', 'close-wait'].flatMap((state) => ['state', state])]) } catch { /* a kernel without sock_destroy */ }
-  rmSync(listeningFlag(host), { force: true })
+  // A router's flag says it forwards (lab-net.ts sets it at start, and its hosts' programs wait for it): it stays.
+  const flag = listeningFlag(host)
+  if (!existsSync(flag) || readFileSync(flag, 'utf8').trim() !== 'routing') rmSync(flag, { force: true })
 }
 
 /** Applies what can be applied at once; a fault that needs the sidecar's start (a timed one, an impairment)

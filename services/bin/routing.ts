@@ -13,6 +13,9 @@ export interface Interfaces {
   indexes: Record<string, number>
 }
 
+/** The table that keeps a host on several networks inside the lab: no fault, and no `lab fault clear`, lifts it. */
+export const TOPOLOGY_TABLE = 'lab-topology'
+
 /** Sets up interfaces, gateways, routes and NAT; called once the default route is gone, before any fault. */
 export function setUpRouting(plan: NetPlan, run: Run): Interfaces {
   const interfaces = findInterfaces(plan, run)
@@ -21,7 +24,7 @@ export function setUpRouting(plan: NetPlan, run: Run): Interfaces {
   // A router must not forward to a gateway either: what it forwards does not pass the output hook.
   const outside = plan.labSubnets?.length ? [`ip daddr != { ${plan.labSubnets.join(', ')} } counter drop comment "out-of-lab"`] : []
   const drops = [...gateways.map((gateway) => `ip daddr ${gateway} drop`), ...outside].join('\n    ')
-  if (drops) run('nft', ['-f', '-'], `table inet lab-topology {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    ${drops}\n  }\n  chain forward {\n    type filter hook forward priority 0; policy accept;\n    ${drops}\n  }\n}\n`)
+  if (drops) run('nft', ['-f', '-'], `table inet ${TOPOLOGY_TABLE} {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    ${drops}\n  }\n  chain forward {\n    type filter hook forward priority 0; policy accept;\n    ${drops}\n  }\n}\n`)
   for (const route of plan.routes ?? []) run('ip', ['route', 'replace', route.to, 'via', route.via])
   if (plan.nat) run('nft', ['-f', '-'], natRuleset(plan.nat, interfaces.devices))
   return interfaces
