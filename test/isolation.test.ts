@@ -26,7 +26,9 @@ function bridgesWhile<T>(run: () => Promise<T>): { results: Promise<T>; seen: Pr
         const name = `br-${id.slice(0, 12)}`
         const addresses = networkInterfaces()[name]
         if (!addresses) continue // not up yet, or gone
-        const inhibit = (await $({ quiet: true, nothrow: true })`docker network inspect -f ${'{{index .Options "com.docker.network.bridge.inhibit_ipv4"}}'} ${id}`).stdout.trim()
+        const inspected = await $({ quiet: true, nothrow: true })`docker network inspect -f ${'{{index .Options "com.docker.network.bridge.inhibit_ipv4"}}'} ${id}`
+        if (inspected.exitCode !== 0) continue // removed between the listing and now: its lab is being torn down
+        const inhibit = inspected.stdout.trim()
         seen.set(name, { name, inhibit, ipv4: addresses.filter((a) => a.family === 'IPv4').map((a) => a.address) })
       }
       await sleep(100)
