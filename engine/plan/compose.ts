@@ -3,7 +3,7 @@
 import { CORE_SCHEMA, dump, load, mergeTag } from 'js-yaml'
 import { LABEL } from '../model/labels.ts'
 import { netPlans } from './faults.ts'
-import type { Impl, Scenario } from '../model/scenario.ts'
+import type { HostSpec, Impl, Scenario } from '../model/scenario.ts'
 import { captures, type RunPlan } from './run-plan.ts'
 import { OUTPUT_LIMIT_BYTES, SUBMISSION_DIR } from './submission.ts'
 import { foreignServices, isForeign, literal, literalValues, runCommandService } from './host-kinds.ts'
@@ -55,56 +55,81 @@ export function programCommand(program: string, impl: Impl, args: string[] = [])
 /** Folders of the image that a host running a submission sees empty (an empty tmpfs over each). */
 export const HIDDEN_FROM_SUBMISSIONS = ['/opt/lab/programs', '/opt/lab/node-cache']
 
+/** Which hosts a host's program waits for, and which it only starts after. A program waits in lab-run until the hosts
+ * it needs listen (their containers start alongside its own: no health-check polling); a router is waited for like a
+ * server (its sidecar flags it once it routes, so no program sends before the path exists); a host that listens on
+ * nothing is only started first. */
+function startOrder(scenario: Scenario): (host: string) => { waitFor: string[]; startAfter: string[] } {
+  const hostNames = Object.keys(scenario.hosts)
+  const after = (host: string) => scenario.hosts[host].after ?? hostNames.slice(0, hostNames.indexOf(host))
+  const awaited = (host: string) => scenario.hosts[host].listens !== undefined || scenario.hosts[host].router !== undefined
+  /** The awaited hosts a host starts after, directly or through another. */
+  const listeners = (host: string, seen = new Set<string>()): string[] => after(host).flatMap((earlier) => {
+    if (seen.has(earlier)) return []
+    seen.add(earlier)
+    return [...(awaited(earlier) ? [earlier] : []), ...listeners(earlier, seen)]
+  })
+  return (host) => ({ waitFor: listeners(host), startAfter: after(host).filter((earlier) => !awaited(earlier)) })
+}
+
+/** A program whose author the lab does not vouch for (a submission, a command of one's own): its output bounded,
+ * and the reference solutions and their type-stripped copies in Node's cache out of its sight. */
+function bounded(service: ComposeService, template: ComposeService): ComposeService {
+  return {
+    ...service,
+    tmpfs: [...(template.tmpfs as string[] ?? []), ...HIDDEN_FROM_SUBMISSIONS.map((dir) => `${dir}:size=1m,mode=0755`)],
+    environment: { ...service.environment, LAB_OUTPUT_LIMIT: String(OUTPUT_LIMIT_BYTES) },
+  }
+}
+
+/** The program container of one host, before it is placed on the lab's networks. */
+function programService(base: ComposeFile, host: string, spec: HostSpec, run: RunIdentity, labels: Record<string, string>, order: { waitFor: string[]; startAfter: string[] }): ComposeService {
+  const template = structuredClone(base.services[host] ?? base.services.client)
+  const { depends_on: _unused, ...rest } = template
+  let service: ComposeService = {
+    ...rest,
+    image: run.image,
+    hostname: host,
+    command: spec.program === undefined ? [] : programCommand(spec.program, run.impl, spec.args?.map(literal)),
+    labels,
+  }
+  const { LAB_WAIT_FOR: _baseWait, ...baseEnvironment } = template.environment ?? {}
+  service.environment = { ...baseEnvironment, ...literalValues(spec.env), ...(order.waitFor.length ? { LAB_WAIT_FOR: order.waitFor.join(' ') } : {}) }
+  if (!Object.keys(service.environment).length) delete service.environment
+  if (order.startAfter.length) service.depends_on = Object.fromEntries(order.startAfter.map((name) => [name, { condition: 'service_started' }]))
+  const submission = run.submissions?.[host]
+  if (submission) {
+    service.command = submission.command
+    service.volumes = [...(template.volumes as string[] ?? []), `${submission.dir}:${SUBMISSION_DIR}:ro`]
+    service = bounded(service, template)
+  }
+  if (spec.run && 'command' in spec.run) service = bounded(runCommandService(spec, service), template)
+  return service
+}
+
+/** The network sidecar of one host, in its namespace, with the plan it applies. */
+function sidecarService(base: ComposeFile, host: string, plan: NetPlan, run: RunIdentity, labels: Record<string, string>): ComposeService {
+  const sidecar = structuredClone(base.services[sidecarName(host)] ?? base.services[sidecarName('client')])
+  return {
+    ...sidecar,
+    image: run.image,
+    network_mode: `service:${host}`,
+    environment: { ...sidecar.environment, LAB_HOST: host, LAB_NET: JSON.stringify(plan) },
+    labels,
+  }
+}
+
 export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdentity): ComposeFile {
   const labels = { [LABEL.run]: run.runId, [LABEL.scenario]: scenario.id }
   const services: Record<string, ComposeService> = {}
   const plans = netPlans(scenario)
   // Several networks: subnets drawn afresh for every run (two runs of one scenario at once must not collide).
   const topology = planTopology(scenario, randomSubnet)
-  const hostNames = Object.keys(scenario.hosts)
-  const after = (host: string) => scenario.hosts[host].after ?? hostNames.slice(0, hostNames.indexOf(host))
-  // A router is waited for like a server: its sidecar flags it once it routes (NAT included), so no program sends
-  // before the path exists.
-  const awaited = (host: string) => scenario.hosts[host].listens !== undefined || scenario.hosts[host].router !== undefined
-  /** The listening hosts a host's program waits for: those it starts after, directly or through another. */
-  const listeners = (host: string, seen = new Set<string>()): string[] => after(host).flatMap((earlier) => {
-    if (seen.has(earlier)) return []
-    seen.add(earlier)
-    return [...(awaited(earlier) ? [earlier] : []), ...listeners(earlier, seen)]
-  })
+  const orderOf = startOrder(scenario)
 
   for (const [host, spec] of Object.entries(scenario.hosts)) {
-    const template = structuredClone(base.services[host] ?? base.services.client)
-    const { depends_on: _unused, ...rest } = template
-    let service: ComposeService = {
-      ...rest,
-      image: run.image,
-      hostname: host,
-      command: spec.program === undefined ? [] : programCommand(spec.program, run.impl, spec.args?.map(literal)),
-      labels,
-    }
-    const { LAB_WAIT_FOR: _baseWait, ...baseEnvironment } = template.environment ?? {}
-    // A program waits in lab-run until the hosts it needs listen (their containers start alongside its own:
-    // no health-check polling); a host that listens on nothing is only started first.
-    const waitFor = listeners(host)
-    const startAfter = after(host).filter((earlier) => !awaited(earlier))
-    service.environment = { ...baseEnvironment, ...literalValues(spec.env), ...(waitFor.length ? { LAB_WAIT_FOR: waitFor.join(' ') } : {}) }
-    if (!Object.keys(service.environment).length) delete service.environment
-    if (startAfter.length) service.depends_on = Object.fromEntries(startAfter.map((name) => [name, { condition: 'service_started' }]))
-    const submission = run.submissions?.[host]
-    if (submission) {
-      service.command = submission.command
-      service.volumes = [...(template.volumes as string[] ?? []), `${submission.dir}:${SUBMISSION_DIR}:ro`]
-      // A submission must not read the reference solutions, nor their type-stripped copies in Node's cache.
-      service.tmpfs = [...(template.tmpfs as string[] ?? []), ...HIDDEN_FROM_SUBMISSIONS.map((dir) => `${dir}:size=1m,mode=0755`)]
-      service.environment = { ...service.environment, LAB_OUTPUT_LIMIT: String(OUTPUT_LIMIT_BYTES) }
-    }
-    // A command of one's own runs like a submission: its output bounded, the reference programs out of sight.
-    if (spec.run && 'command' in spec.run) {
-      service = runCommandService(spec, service)
-      service.tmpfs = [...(template.tmpfs as string[] ?? []), ...HIDDEN_FROM_SUBMISSIONS.map((dir) => `${dir}:size=1m,mode=0755`)]
-      service.environment = { ...service.environment, LAB_OUTPUT_LIMIT: String(OUTPUT_LIMIT_BYTES) }
-    }
+    const order = orderOf(host)
+    const service = programService(base, host, spec, run, labels, order)
     if (spec.inside) {
       // A second program in another host's network namespace: it shares that host's address, faults and sidecar.
       const { hostname: _h, networks: _n, sysctls: _s, extra_hosts: _e, ...shared } = service
@@ -114,22 +139,13 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
     const placed = topology ? topologyService(scenario, topology, host, service) : service
     if (isForeign(spec)) Object.assign(services, foreignServices(host, spec, placed, run.hostImages?.[host] ?? spec.image ?? ''))
     else services[host] = placed
-
-    const plan: NetPlan = {
+    services[sidecarName(host)] = sidecarService(base, host, {
       ...plans[host],
       ...(topology ? topologyNetPlan(scenario, topology, host) : {}),
       capture: captures({ scenario, captureAll: run.captureAll === true }, host),
       ...(spec.listens !== undefined ? { listens: spec.listens } : {}),
-      ...(waitFor.length && plans[host]?.timed ? { waitFor } : {}),
-    }
-    const sidecar = structuredClone(base.services[sidecarName(host)] ?? base.services[sidecarName('client')])
-    services[sidecarName(host)] = {
-      ...sidecar,
-      image: run.image,
-      network_mode: `service:${host}`,
-      environment: { ...sidecar.environment, LAB_HOST: host, LAB_NET: JSON.stringify(plan) },
-      labels,
-    }
+      ...(order.waitFor.length && plans[host]?.timed ? { waitFor: order.waitFor } : {}),
+    }, run, labels)
   }
 
   const labelled = (declared: Record<string, Record<string, unknown>> = {}) =>
