@@ -9,7 +9,8 @@ import { $ } from 'zx'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLab } from './lab-process.ts'
 
-const ENGINE_SOCKET = '/var/run/docker.sock'
+/** The engine this test run uses (CI's second pass points DOCKER_HOST at another daemon's socket). */
+const ENGINE_SOCKET = process.env.DOCKER_HOST?.startsWith('unix://') ? process.env.DOCKER_HOST.slice('unix://'.length) : '/var/run/docker.sock'
 
 let relay: net.Server
 let connections = 0

@@ -70,13 +70,21 @@ async function startCapture(): Promise<void> {
 }
 let impairments: Impairments | undefined
 
+/** The first host address of the first subnet route in `routes` (`172.18.0.0/16 dev eth0 …` gives 172.18.0.1). */
+function firstAddress(routes: string): string | undefined {
+  const found = routes.match(/^(\d+)\.(\d+)\.(\d+)\.(\d+)\/\d+ /m)
+  return found ? `${found[1]}.${found[2]}.${found[3]}.${Number(found[4]) + 1}` : undefined
+}
+
 /** Applies the plan up to `lab-ready`; returns the timed faults, with their addresses, for scheduleTimed. */
 async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
   // Docker gives containers on an internal network a default route via the bridge all the same; without it
   // nothing can leave the lab subnet, whatever a program tries.
   // The gateway is the bridge's address on the machine that runs the lab, inside the lab subnet's own route:
   // it is made unreachable from this host too (a route that refuses it, and a firewall rule that drops it).
-  const gateway = run('ip', ['-4', 'route', 'show', 'default']).match(/default via ([\d.]+)/)?.[1]
+  // Docker 26 gives a container on an internal network no default route: its gateway is then Docker's usual one,
+  // the first address of the lab subnet.
+  const gateway = run('ip', ['-4', 'route', 'show', 'default']).match(/default via ([\d.]+)/)?.[1] ?? firstAddress(run('ip', ['-4', 'route', 'show', 'dev', 'eth0', 'proto', 'kernel']))
   for (const family of ['-4', '-6']) {
     while (run('ip', [family, 'route', 'show', 'default']).trim() !== '') run('ip', [family, 'route', 'del', 'default'])
   }

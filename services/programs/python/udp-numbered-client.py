@@ -21,4 +21,6 @@ print(f"Enviados {total} datagramas")
 fim = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 fim.connect(servidor)
 fim.sendall(f"fim {total}".encode('utf-8'))
+# Espera o servidor fechar: um atraso na rede pode segurar o aviso, e ele se perderia com o fim deste host
+fim.recv(1)
 fim.close()

@@ -14,7 +14,9 @@ function enviar(texto: string, exceto?: net.Socket): void {
 const servidor = net.createServer((conexao) => {
   conexao.on('error', () => {}) // quem saiu de repente sai da sala no 'close'
   let nome: string | undefined
-  readline.createInterface({ input: conexao, crlfDelay: Infinity }).on('line', (linha) => {
+  const linhas = readline.createInterface({ input: conexao, crlfDelay: Infinity })
+  linhas.on('error', () => {}) // o readline repassa o erro da conexão (ECONNRESET): o 'close' cuida da saída
+  linhas.on('line', (linha) => {
     if (nome === undefined) {
       nome = linha.trim()
       clientes.set(conexao, nome)

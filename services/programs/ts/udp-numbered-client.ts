@@ -2,7 +2,7 @@
 import { lookup } from 'node:dns/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { crc32 } from 'node:zlib'
-import { PORT, SERVER_HOST, connect, send } from './sock.ts'
+import { PORT, SERVER_HOST, connect, recv, send } from './sock.ts'
 import { sendto, udpSocket } from './udp.ts'
 
 const total = Number(process.argv[2] ?? 1000)
@@ -22,4 +22,6 @@ console.log(`Enviados ${total} datagramas`)
 // The end marker goes over TCP: datagram loss does not reach it
 const fim = await connect(servidor, PORT)
 await send(fim, `fim ${total}`)
+// Waits for the server to close: a delay on the way may still hold the marker, which would die with this host
+await recv(fim, 1)
 fim.end()
