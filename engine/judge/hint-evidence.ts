@@ -2,14 +2,13 @@
 // who played server and client, what the captures show between them. Pure functions over a LabRun.
 import type { HintEvidence } from '../model/hints.ts'
 import type { HostRun, Packet } from '../model/scenario.ts'
+import { DOCKER_RESOLVER } from '../../services/bin/protocol.ts'
 import { isLoopback, parseSocket, type ListeningSocket } from './sockets.ts'
 
 export { isLoopback }
 
 /** The port of the exercise when the scenario names none (LAB_PORT's default). */
 export const DEFAULT_PORT = 12345
-/** Docker's own DNS resolver listens in every host; it is never the student's socket. */
-const DOCKER_RESOLVER = '127.0.0.11'
 
 /** The sockets the program itself opened (Docker's resolver left out). */
 export function listenersOf(host: HostRun): ListeningSocket[] {

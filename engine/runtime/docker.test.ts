@@ -1,13 +1,7 @@
 import { expect, it } from 'vitest'
 import { demuxLogs, failedBuildStep, timedLines } from './docker.ts'
+import { logFrame as frame } from './fixtures/log-frames.ts'
 
-const frame = (stream: number, text: string) => {
-  const payload = Buffer.from(text)
-  const header = Buffer.alloc(8)
-  header[0] = stream
-  header.writeUInt32BE(payload.length, 4)
-  return Buffer.concat([header, payload])
-}
 
 it('splits the multiplexed log stream into stdout and stderr', () => {
   const buffer = Buffer.concat([frame(1, 'olá\n'), frame(2, 'erro\n'), frame(1, 'fim\n')])

@@ -1,13 +1,7 @@
 import { expect, it } from 'vitest'
 import { frameReader, splitFrames } from './log-frames.ts'
+import { logFrame as frame } from './fixtures/log-frames.ts'
 
-const frame = (stream: number, text: string) => {
-  const payload = Buffer.from(text)
-  const header = Buffer.alloc(8)
-  header[0] = stream
-  header.writeUInt32BE(payload.length, 4)
-  return Buffer.concat([header, payload])
-}
 const LOG = Buffer.concat([frame(1, 'Servidor esperando por conexões...\n'), frame(2, 'erro\n'), frame(1, 'fim\n')])
 
 it('splits complete frames by stream and keeps an incomplete last frame as the rest', () => {

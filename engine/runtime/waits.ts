@@ -2,7 +2,7 @@
 // (testcontainers' WaitStrategy is the model): until a host listens, until its program printed a line, until it
 // exited, and the first of several.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { formatMs } from '../judge/checks.ts'
+import { formatMs } from '../model/describe.ts'
 import type { Container, LabHost } from './lab.ts'
 
 export type WaitOutcome =

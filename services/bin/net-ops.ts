@@ -5,7 +5,7 @@ import { renameSync, writeFileSync } from 'node:fs'
 import { lookup } from 'node:dns/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { listeningSockets } from './proc-sockets.ts'
-import { listeningFlag, type SidecarEvent } from './protocol.ts'
+import { DOCKER_RESOLVER, listeningFlag, type SidecarEvent } from './protocol.ts'
 import { withDevices } from './routing.ts'
 
 export const run = (cmd: string, args: string[], input?: string) =>
@@ -67,8 +67,6 @@ export function flagListening(host: string, what: string): void {
 /** How long a program may listen on other ports only before the lab is told it does (a server that opens an
  * admin port first, then the exercise's, has this long). */
 export const ELSEWHERE_GRACE_MS = 2000
-/** Docker's own DNS resolver listens in every host: never the program's socket. */
-const DOCKER_RESOLVER = '127.0.0.11:'
 
 /** Resolves once the program listens on `port`, having said so: to the engine (a port-open event), and to the
  * programs of the other hosts (services/bin/lab-run) as /lab-sync/<host>.listening. A program that listens on
@@ -79,7 +77,7 @@ export function announceListening(host: string, port: number, emit: (event: Side
   let toldElsewhere = false
   return new Promise((resolve) => {
     const poll = setInterval(() => {
-      const sockets = listeningSockets().filter((socket) => !socket.startsWith(DOCKER_RESOLVER))
+      const sockets = listeningSockets().filter((socket) => !socket.startsWith(`${DOCKER_RESOLVER}:`))
       if (sockets.some((socket) => socket.endsWith(`:${port}/tcp`) || socket.endsWith(`:${port}/udp`))) {
         clearInterval(poll)
         flagListening(host, String(port))

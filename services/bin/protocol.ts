@@ -132,5 +132,8 @@ export const FAILED_LINK = 'lab-failed'
 export const SYNC_DIR = '/lab-sync'
 export const listeningFlag = (host: string) => `${SYNC_DIR}/${host}.listening`
 
+/** Docker's own DNS resolver listens in every host: never a program's socket. */
+export const DOCKER_RESOLVER = '127.0.0.11'
+
 /** The compose service of a host's network sidecar. */
 export const sidecarName = (host: string) => `${host}-net`
