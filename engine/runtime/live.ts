@@ -6,11 +6,13 @@ import { liveCompose, planLiveLab, saveLiveLab, forgetLiveLab, type LiveLab } fr
 import { stageSubmissions } from '../plan/run-plan.ts'
 import { parseEvent, sidecarName } from '../../services/bin/protocol.ts'
 import * as docker from './docker.ts'
-import { own, up } from './lab.ts'
+import { own, up, type Lab } from './lab.ts'
 import { tearDownLab } from './teardown.ts'
 
 const COMPOSE_PROJECT = 'com.docker.compose.project'
 const COMPOSE_SERVICE = 'com.docker.compose.service'
+/** How long a sidecar may take to set its host's network up once its container started. */
+const SIDECAR_READY_MS = 30_000
 
 /** The containers of one host of a live lab. */
 export interface LiveHost {
@@ -30,6 +32,8 @@ export async function upLiveLab(scenario: Scenario, options: { name: string; ima
     await stageSubmissions(plan, options.submissions)
     const lab = await up(plan, down, (compose) => liveCompose(compose, Object.keys(scenario.hosts), options.name))
     if (lab.problems.length) throw new LabError(lab.problems.join('; '), EXIT.failed)
+    const unready = await untilSidecarsReady(lab)
+    if (unready.length) throw new LabError(unready.join('; '), EXIT.failed)
     const record: LiveLab = {
       name: options.name, project: plan.project, runId: plan.runId, scenario: scenario.id, impl: options.impl,
       params: scenario.params ?? {}, image: options.image, submissions: options.submissions, faults: scenario.faults ?? [], createdAt: Date.now(),
@@ -42,6 +46,20 @@ export async function upLiveLab(scenario: Scenario, options: { name: string; ima
   } finally {
     release()
   }
+}
+
+/** Until every sidecar has set its host's network up (its `ready`): `compose up` returns once the containers
+ * started, and a warm run's reset that came before lab-net.ts applied the faults would find them applied twice
+ * (a second loss rule: udp-loss's warm run lost far more than 30 % in CI once). What went wrong, in words. */
+async function untilSidecarsReady(lab: Lab): Promise<string[]> {
+  const problems: string[] = []
+  await Promise.all(lab.hosts.filter((host) => host.sidecar).map(async (host) => {
+    let failed: string | undefined
+    const at = await host.sidecar!.event((event) => event.kind === 'ready' || (event.kind === 'failed' && (failed = event.error, true)), SIDECAR_READY_MS)
+    if (failed !== undefined) problems.push(`${host.name}'s network could not be set up: ${failed}`)
+    else if (at === undefined) problems.push(`${host.name}'s network was not set up after ${SIDECAR_READY_MS / 1000} s`)
+  }))
+  return problems
 }
 
 /** The hosts of a live lab, by name, as its containers are now; a lab whose containers are gone is an error. */
