@@ -1,6 +1,7 @@
 // Live labs end to end (issue 15): `lab up`, a command inside a host, faults changed while a program runs, a
 // warm run, `lab down` leaving nothing; `--watch` rerunning on a save (fail, then pass); a shell in tmux.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import net from 'node:net'
 import { spawn } from 'node:child_process'
 import os from 'node:os'
 import path from 'node:path'
@@ -15,6 +16,14 @@ const lab = async (...args: string[]) => $({ cwd: ROOT, quiet: true, nothrow: tr
 
 const ECHO_SERVER = 'import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(("0.0.0.0",12345))\nwhile True:\n    d,a=s.recvfrom(100); s.sendto(d,a)'
 const ECHO_CLIENT = 'import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.settimeout(0.05); n=0\nfor i in range(200):\n    s.sendto(b"x",("server",12345))\n    try: s.recvfrom(10); n+=1\n    except socket.timeout: pass\nprint("answered", n)'
+/** What a sidecar's control socket answers to `request`. */
+const ask = (socket: string, request: string) => new Promise<string>((resolve, reject) => {
+  let said = ''
+  const connection = net.createConnection(socket, () => connection.end(request))
+  connection.on('data', (chunk: Buffer) => (said += chunk))
+  connection.on('close', () => resolve(said))
+  connection.on('error', reject)
+})
 const answered = async () => Number((await lab('exec', 'client', '--', 'python3', '-c', ECHO_CLIENT)).stdout.match(/answered (\d+)/)?.[1])
 
 afterAll(async () => {
@@ -31,6 +40,12 @@ describe('a live lab', { timeout: 240_000 }, () => {
     // exit codes pass through
     expect((await lab('exec', 'server', '--', 'sh', '-c', 'exit 7')).exitCode).toBe(7)
     expect((await lab('exec', 'server', '--', 'id', '-un')).stdout.trim()).toBe('lab')
+    // the sidecars take their commands on a socket in the lab's folder, which the program containers do not see
+    const socket = path.join(state, 'udp-loss', 'control', 'server', 'ctl.sock')
+    expect((await stat(socket)).isSocket()).toBe(true)
+    expect((await lab('exec', 'server', '--', 'ls', '/run/lab-control')).exitCode).not.toBe(0)
+    expect(await ask(socket, 'not json\n')).toMatch(/"kind":"failed","error":"lab-ctl: a request is one JSON line/)
+    expect(await ask(socket, '{"args":["counters"]}\n')).toMatch(/"kind":"counters"/)
     // a UDP echo server runs in the host while the faults change under the client
     expect((await lab('fault', 'clear')).exitCode).toBe(0)
     const server = spawn('node', ['--import', 'tsx', 'lab.ts', 'exec', 'server', '--', 'python3', '-c', ECHO_SERVER], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' })
@@ -42,6 +57,12 @@ describe('a live lab', { timeout: 240_000 }, () => {
     expect((await lab('fault', 'server', 'loss', '130')).stderr).toMatch(/loss must be a whole number from 0 to 100/)
     expect((await lab('fault', 'clear')).exitCode).toBe(0)
     expect(await answered()).toBe(200)
+    // without the socket (an engine on another machine), the same commands go through `docker exec`
+    await rename(socket, `${socket}.away`)
+    expect((await lab('fault', 'server', 'loss', '100')).exitCode).toBe(0)
+    expect(await answered()).toBe(0)
+    await rename(`${socket}.away`, socket)
+    expect((await lab('fault', 'clear')).exitCode).toBe(0)
     server.kill()
     // the scenario's own programs and checks, warm: its fault (30 % loss) is back for the run
     const warm = await lab('run', 'udp-loss', '--in', 'udp-loss')

@@ -1,7 +1,7 @@
 // A live lab (`lab up`): a lab that outlives the command that brought it up, to explore (`lab shell`, `lab fault`)
 // and to rerun programs in warm (`--watch`, `lab run --in`). What it is lives in a state folder, not in /tmp,
 // whose run folders `lab clean` removes: its compose file, its staged submissions and lab.json.
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { LABEL } from '../model/labels.ts'
@@ -32,6 +32,12 @@ export interface LiveLab {
 }
 
 const labDir = (name: string) => path.join(LIVE_STATE_DIR, name)
+/** Where a host's sidecar serves its control commands (services/bin/control.ts): a folder of the lab's own, bound
+ * into that sidecar alone. */
+export const controlDir = (name: string, host: string) => path.join(labDir(name), 'control', host)
+export const controlSocket = (name: string, host: string) => path.join(controlDir(name, host), CONTROL_SOCKET)
+const CONTROL_SOCKET = 'ctl.sock'
+const CONTROL_DIR_INSIDE = '/run/lab-control'
 const recordFile = (name: string) => path.join(labDir(name), 'lab.json')
 
 export async function saveLiveLab(lab: LiveLab): Promise<void> {
@@ -71,7 +77,13 @@ export async function freeLabName(scenario: string): Promise<string> {
 export async function planLiveLab(scenario: Scenario, options: { name: string; image: string; impl: Impl; captureAll?: boolean }): Promise<RunPlan> {
   const runId = newRunId()
   const workDir = labDir(options.name)
-  await mkdir(workDir, { recursive: true })
+  // The lab's folder is its owner's alone; its sidecars' control folders inside it are open to them, whose root
+  // may hold no right over a folder of this user's (no CAP_DAC_OVERRIDE), to make their socket in.
+  await mkdir(workDir, { recursive: true, mode: 0o700 })
+  await Promise.all(Object.keys(scenario.hosts).map(async (host) => {
+    await mkdir(controlDir(options.name, host), { recursive: true })
+    await chmod(controlDir(options.name, host), 0o777)
+  }))
   return {
     scenario, impl: options.impl, image: options.image, runId, project: `${PROJECT_PREFIX}${scenario.id}-${runId}`,
     workDir, composeFile: path.join(workDir, 'compose.yml'), submissions: {}, entries: {}, captureAll: options.captureAll ?? false,
@@ -90,8 +102,9 @@ export function planOfLiveLab(lab: LiveLab, scenario: Scenario): RunPlan {
 
 /** A run's compose file made live: every program container idles (`sleep infinity`, as PID 2 under init) so that
  * programs start and stop with `docker exec` while the host's network namespace, owned by that container, stays;
- * sidecars capture nothing (`lab capture` and warm runs capture on demand) and announce nothing (lab-ctl does);
- * everything carries the live label with the lab's name. */
+ * sidecars capture nothing (`lab capture` and warm runs capture on demand), announce nothing (their control
+ * commands do) and serve those commands on a socket in the lab's folder; everything carries the live label with
+ * the lab's name. */
 export function liveCompose(compose: ComposeFile, hosts: string[], name: string): ComposeFile {
   const services = Object.fromEntries(Object.entries(compose.services).map(([service, spec]) => {
     const labels = { ...spec.labels, [LABEL.live]: name }
@@ -99,7 +112,12 @@ export function liveCompose(compose: ComposeFile, hosts: string[], name: string)
     const host = hosts.find((h) => sidecarName(h) === service)
     if (!host || !spec.environment?.LAB_NET) return [service, { ...spec, labels }]
     const { capture: _capture, listens: _listens, waitFor: _waitFor, ...plan } = JSON.parse(spec.environment.LAB_NET) as NetPlan
-    return [service, { ...spec, environment: { ...spec.environment, LAB_NET: JSON.stringify(plan) }, labels }]
+    return [service, {
+      ...spec,
+      environment: { ...spec.environment, LAB_NET: JSON.stringify(plan), LAB_CTL_SOCKET: `${CONTROL_DIR_INSIDE}/${CONTROL_SOCKET}` },
+      volumes: [...(spec.volumes as string[] | undefined ?? []), `${controlDir(name, host)}:${CONTROL_DIR_INSIDE}`],
+      labels,
+    }]
   }))
   const labelled = (declared: Record<string, Record<string, unknown>> = {}) =>
     Object.fromEntries(Object.entries(declared).map(([key, resource]) => [key, { ...resource, labels: { ...(resource.labels as object), [LABEL.live]: name } }]))

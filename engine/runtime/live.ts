@@ -1,10 +1,12 @@
 // Live labs in Docker: bringing one up so that it outlives this process, finding its containers again from another
-// process (`lab shell`, `lab fault`...), asking its sidecars through lab-ctl, and taking it down.
+// process (`lab shell`, `lab fault`...), asking its sidecars (services/bin/control.ts), and taking it down.
+import { existsSync } from 'node:fs'
 import { LabError, EXIT, errors } from '../model/errors.ts'
 import type { Scenario } from '../model/scenario.ts'
-import { liveCompose, planLiveLab, saveLiveLab, forgetLiveLab, type LiveLab } from '../plan/live-lab.ts'
+import { controlSocket, liveCompose, planLiveLab, saveLiveLab, forgetLiveLab, type LiveLab } from '../plan/live-lab.ts'
 import { stageSubmissions } from '../plan/run-plan.ts'
 import { parseEvent, sidecarName } from '../../services/bin/protocol.ts'
+import { controlCommand } from './control.ts'
 import * as docker from './docker.ts'
 import { own, up, type Lab } from './lab.ts'
 import { tearDownLab } from './teardown.ts'
@@ -22,6 +24,8 @@ export interface LiveHost {
   sidecar?: string
   /** Its address on the lab's network. */
   address?: string
+  /** Its sidecar's control socket, when this machine has it (services/bin/control.ts). */
+  control?: string
 }
 
 /** Brings a scenario's lab up with idle programs and records it; an interruption or a failure meanwhile removes it. */
@@ -72,6 +76,7 @@ export async function liveHosts(lab: LiveLab, hostNames: string[]): Promise<Map<
     program: of(name)!.Id,
     sidecar: of(sidecarName(name))?.Id,
     address: Object.values(of(name)!.NetworkSettings?.Networks ?? {})[0]?.IPAddress || undefined,
+    control: existsSync(controlSocket(lab.name, name)) ? controlSocket(lab.name, name) : undefined,
   }]))
 }
 
@@ -82,15 +87,22 @@ export async function liveState(lab: LiveLab): Promise<'up' | 'gone' | 'partly d
   return containers.every((c) => c.State === 'running') ? 'up' : 'partly down'
 }
 
-/** Runs the sidecar's control script (services/bin/lab-ctl.ts); its events, or the failure it reported. */
-export async function sidecarControl(host: LiveHost, args: string[]): Promise<string[]> {
+/** Starts one of the sidecar's control commands (services/bin/control.ts) and follows its events. */
+export async function sidecarCommand(host: LiveHost, args: string[]): Promise<docker.Running> {
   if (!host.sidecar) throw errors.usage(`host ${host.name} shares another host's network: change that host instead`)
-  const result = await docker.execToEnd(host.sidecar, ['node', '/usr/local/bin/lab-ctl.ts', ...args])
-  if (result.exitCode !== 0) {
-    const failed = result.stdout.map(parseEvent).find((event) => event?.kind === 'failed')
-    throw new LabError(`${host.name}: ${failed?.kind === 'failed' ? failed.error : result.stderr.at(-1) ?? `lab-ctl exited with ${result.exitCode}`}`, EXIT.failed)
+  return controlCommand(host.sidecar, host.control, args)
+}
+
+/** Runs one of the sidecar's control commands to its end; its events, or the failure it reported. */
+export async function sidecarControl(host: LiveHost, args: string[]): Promise<string[]> {
+  const running = await sidecarCommand(host, args)
+  const exitCode = await running.ended
+  const stdout = running.stdout.map((line) => line.text)
+  if (exitCode !== 0) {
+    const failed = stdout.map(parseEvent).find((event) => event?.kind === 'failed')
+    throw new LabError(`${host.name}: ${failed?.kind === 'failed' ? failed.error : running.stderr.at(-1)?.text ?? `lab-ctl exited with ${exitCode}`}`, EXIT.failed)
   }
-  return result.stdout
+  return stdout
 }
 
 /** Removes a live lab and forgets it; what could not be removed, in words. */

@@ -1,6 +1,6 @@
 // A scenario run again in a live lab that is already up (`--watch`, `lab run --in`): its programs start with
 // `docker exec` in the idle program containers, after every host is put back as a cold lab would find it (the
-// last run's programs killed, faults, counters, conntrack and the listening flag reset by lab-ctl), so its
+// last run's programs killed, faults, counters, conntrack and the listening flag reset by its sidecar, services/bin/control.ts), so its
 // verdict is a cold run's. No container starts or stops: the run costs a few execs.
 import { readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -14,11 +14,10 @@ import { planOfLiveLab, type LiveLab } from '../plan/live-lab.ts'
 import { captures, stageSubmissions, type RunPlan } from '../plan/run-plan.ts'
 import { START_MARK } from '../../services/bin/protocol.ts'
 import * as docker from './docker.ts'
-import { liveHosts, sidecarControl, type LiveHost } from './live.ts'
+import { liveHosts, sidecarCommand, sidecarControl, type LiveHost } from './live.ts'
 import { hostRun, judge, LISTEN_DEADLINE_MS } from './run.ts'
 import { readSidecarReport } from './sidecar-report.ts'
 
-const LAB_CTL = ['node', '/usr/local/bin/lab-ctl.ts']
 /** The warm run's capture: its pid, so that it alone is stopped (a person's `lab capture` goes on). */
 const CAPTURE_PID = '/run/lab-warm-capture.pid'
 const TRAILING_PACKETS_MS = 300
@@ -73,7 +72,7 @@ export async function startWarm(plan: RunPlan, hosts: Map<string, LiveHost>, sub
   }))
   await Promise.all([...hosts.values()].map(async (host) => {
     const spec = plan.scenario.hosts[host.name]
-    if (spec.listens !== undefined && host.sidecar) started.announces.set(host.name, await docker.execIn(host.sidecar, [...LAB_CTL, 'announce', String(spec.listens)]))
+    if (spec.listens !== undefined && host.sidecar) started.announces.set(host.name, await sidecarCommand(host, ['announce', String(spec.listens)]))
     const service = services[host.name]
     const running = await docker.execIn(host.program, ['lab-run', ...(service.command ?? [])], { env: service.environment })
     const program: { running: docker.Running; end?: { code: number | null; at: number } } = { running }

@@ -3,12 +3,14 @@
 // a fault nor reach past the lab: the program containers have none. What it applies comes from the engine
 // (engine/plan/faults.ts) as JSON in LAB_NET; it reports on stdout, one event a line (services/bin/protocol.ts).
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, rmSync, statSync } from 'node:fs'
+import type { Server } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { listeningSockets } from './proc-sockets.ts'
 import { GATEWAY_TABLE, NOBODYS_MAC, announceListening, counters, flagListening, run, withAddresses } from './net-ops.ts'
 import { startImpairments, type Impairments } from './impair.ts'
 import { setUpRouting, withDevices } from './routing.ts'
+import { serveControl } from './control.ts'
 import { FAILED_LINK, READY_LINK, formatEvent, listeningFlag, tcpdumpStats, type ImpairPlan, type NetPlan, type SidecarEvent } from './protocol.ts'
 
 const plan: NetPlan = JSON.parse(process.env.LAB_NET || '{}')
@@ -69,6 +71,7 @@ async function startCapture(): Promise<void> {
   }, CAPTURE_SIZE_POLL_MS)
 }
 let impairments: Impairments | undefined
+let control: Server | undefined
 
 /** The first host address of the first subnet route in `routes` (`172.18.0.0/16 dev eth0 …` gives 172.18.0.1). */
 function firstAddress(routes: string): string | undefined {
@@ -130,6 +133,8 @@ async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
     note(`${device} down: nobody answers for this address`)
   }
 
+  // A live lab's sidecar takes the engine's commands (a warm rerun's reset, `lab fault`) on a socket.
+  if (process.env.LAB_CTL_SOCKET) control = await serveControl(host, process.env.LAB_CTL_SOCKET)
   // The last step: the program container waits for this link before it starts (services/bin/lab-run).
   run('ip', ['link', 'add', READY_LINK, 'type', 'veth', 'peer', 'name', `${READY_LINK}-peer`])
   emit({ kind: 'ready' })
@@ -169,6 +174,8 @@ try {
 }
 
 const stop = async () => {
+  control?.close()
+  if (process.env.LAB_CTL_SOCKET) rmSync(process.env.LAB_CTL_SOCKET, { force: true })
   const totals = counters(undefined, { ...removedCounts, ...(await impairments?.stop()) })
   emit({ kind: 'listening', sockets: listeningSockets() })
   emit({ kind: 'counters', counters: totals })

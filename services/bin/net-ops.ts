@@ -1,4 +1,4 @@
-// What both the network sidecar (lab-net.ts, at a host's start) and its control script (lab-ctl.ts, in a live
+// What both the network sidecar (lab-net.ts, at a host's start) and its control commands (control.ts, in a live
 // lab) do to a host's network: run a command, put lab addresses into a plan, read the fault counters.
 import { execFileSync } from 'node:child_process'
 import { renameSync, writeFileSync } from 'node:fs'
@@ -71,18 +71,20 @@ export const ELSEWHERE_GRACE_MS = 2000
 /** Resolves once the program listens on `port`, having said so: to the engine (a port-open event), and to the
  * programs of the other hosts (services/bin/lab-run) as /lab-sync/<host>.listening. A program that listens on
  * other ports only, for ELSEWHERE_GRACE_MS, is reported once (a port-elsewhere event): the lab need not wait for
- * its deadline to fail a server on the wrong port. */
-export function announceListening(host: string, port: number, emit: (event: SidecarEvent) => void): Promise<void> {
+ * its deadline to fail a server on the wrong port. False when `signal` aborted first. */
+export function announceListening(host: string, port: number, emit: (event: SidecarEvent) => void, signal?: AbortSignal): Promise<boolean> {
   let elsewhereSince: number | undefined
   let toldElsewhere = false
   return new Promise((resolve) => {
-    const poll = setInterval(() => {
+    const stop = () => (clearInterval(poll), resolve(false))
+    const look = () => {
       const sockets = listeningSockets().filter((socket) => !socket.startsWith(`${DOCKER_RESOLVER}:`))
       if (sockets.some((socket) => socket.endsWith(`:${port}/tcp`) || socket.endsWith(`:${port}/udp`))) {
         clearInterval(poll)
+        signal?.removeEventListener('abort', stop)
         flagListening(host, String(port))
         emit({ kind: 'port-open', port })
-        return resolve()
+        return resolve(true)
       }
       if (!sockets.length) elsewhereSince = undefined // a socket that came and went (a lookup) is no server
       if (!sockets.length || toldElsewhere) return
@@ -90,6 +92,10 @@ export function announceListening(host: string, port: number, emit: (event: Side
       if (Date.now() - elsewhereSince < ELSEWHERE_GRACE_MS) return
       toldElsewhere = true
       emit({ kind: 'port-elsewhere', port, sockets })
-    }, LISTEN_POLL_MS)
+    }
+    const poll = setInterval(look, LISTEN_POLL_MS)
+    if (signal?.aborted) return stop()
+    signal?.addEventListener('abort', stop, { once: true })
+    look() // a program that listens already (a warm rerun's announce may come after it) is told at once
   })
 }
