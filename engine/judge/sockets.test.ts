@@ -29,6 +29,12 @@ describe('the listening sockets a sidecar reads from /proc/net', () => {
     expect(listeningSockets(read)).toEqual(['127.0.0.11:39457/tcp', '127.0.0.11:35556/udp', '[::]:12345/tcp'])
     expect(listeningIn(header, 'tcp')).toEqual([])
   })
+
+  it("names each socket's inode: a rerun's new server is told from the last run's dying one on the same port", () => {
+    const row = (inode: number) => `   0: 00000000:3039 00000000:0000 0A 00000000:00000000 00:00000000 00000000 10001        0 ${inode} 1 0000000000000000 100 0 0 10 0\n`
+    const text = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n${row(4711)}${row(4712)}`
+    expect(listeningIn(text, 'tcp')).toEqual([{ socket: '0.0.0.0:12345/tcp', inode: '4711' }, { socket: '0.0.0.0:12345/tcp', inode: '4712' }])
+  })
 })
 
 describe('what a listening socket serves', () => {

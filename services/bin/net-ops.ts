@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { renameSync, writeFileSync } from 'node:fs'
 import { lookup } from 'node:dns/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { listeningSockets } from './proc-sockets.ts'
+import { listeningEntries } from './proc-sockets.ts'
 import { DOCKER_RESOLVER, listeningFlag, type SidecarEvent } from './protocol.ts'
 import { withDevices } from './routing.ts'
 
@@ -71,14 +71,17 @@ export const ELSEWHERE_GRACE_MS = 2000
 /** Resolves once the program listens on `port`, having said so: to the engine (a port-open event), and to the
  * programs of the other hosts (services/bin/lab-run) as /lab-sync/<host>.listening. A program that listens on
  * other ports only, for ELSEWHERE_GRACE_MS, is reported once (a port-elsewhere event): the lab need not wait for
- * its deadline to fail a server on the wrong port. False when `signal` aborted first. */
+ * its deadline to fail a server on the wrong port. False when `signal` aborted first.
+ * A socket that listens already when it starts is not the program's: in a warm rerun it is the last run's
+ * server, killed but maybe not gone yet (its clients were refused, 3 warm runs in 25, before this). */
 export function announceListening(host: string, port: number, emit: (event: SidecarEvent) => void, signal?: AbortSignal): Promise<boolean> {
   let elsewhereSince: number | undefined
   let toldElsewhere = false
+  const before = new Set(listeningEntries().map((entry) => entry.inode))
   return new Promise((resolve) => {
     const stop = () => (clearInterval(poll), resolve(false))
     const look = () => {
-      const sockets = listeningSockets().filter((socket) => !socket.startsWith(`${DOCKER_RESOLVER}:`))
+      const sockets = listeningEntries().filter((entry) => !before.has(entry.inode) && !entry.socket.startsWith(`${DOCKER_RESOLVER}:`)).map((entry) => entry.socket)
       if (sockets.some((socket) => socket.endsWith(`:${port}/tcp`) || socket.endsWith(`:${port}/udp`))) {
         clearInterval(poll)
         signal?.removeEventListener('abort', stop)

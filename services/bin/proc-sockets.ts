@@ -40,22 +40,34 @@ export function procEntry(local: string, proto: 'tcp' | 'udp'): string {
   return bytes.length === 4 ? `${bytes.join('.')}:${port}/${proto}` : `[${ipv6Text(bytes)}]:${port}/${proto}`
 }
 
+/** A listening socket, and its inode: which socket it is (another program's socket on the same port has another). */
+export interface Listening {
+  socket: string
+  inode: string
+}
+
 /** The listening entries of one table's text. */
-export function listeningIn(table: string, proto: 'tcp' | 'udp'): string[] {
-  const found: string[] = []
+export function listeningIn(table: string, proto: 'tcp' | 'udp'): Listening[] {
+  const found: Listening[] = []
   for (const row of table.split('\n').slice(1)) {
-    const [, local, , state] = row.trim().split(/\s+/)
+    const [, local, , state, , , , , , inode] = row.trim().split(/\s+/)
     if (!local || (proto === 'tcp' && state !== TCP_LISTEN)) continue
-    found.push(procEntry(local, proto))
+    found.push({ socket: procEntry(local, proto), inode: inode ?? '' })
   }
   return found
 }
 
-/** Sockets listening in this network namespace (TCP LISTEN, bound UDP), IPv4 and IPv6. */
-export function listeningSockets(read = (file: string) => readFileSync(file, 'utf8')): string[] {
+type Read = (file: string) => string
+const readProc: Read = (file) => readFileSync(file, 'utf8')
+
+/** Sockets listening in this network namespace (TCP LISTEN, bound UDP), IPv4 and IPv6, with their inodes. */
+export function listeningEntries(read = readProc): Listening[] {
   return TABLES.flatMap((table) => {
     let text = ''
     try { text = read(`/proc/net/${table}`) } catch { return [] } // no IPv6 in this kernel: no tcp6
     return listeningIn(text, table.startsWith('tcp') ? 'tcp' : 'udp')
   })
 }
+
+/** Sockets listening in this network namespace, as `address:port/proto`. */
+export const listeningSockets = (read = readProc): string[] => listeningEntries(read).map((entry) => entry.socket)
