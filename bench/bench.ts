@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
 import { ROOT } from '../engine/plan/layout.ts'
 import { formatMs } from '../engine/judge/checks.ts'
@@ -84,8 +85,20 @@ async function rawCompose(): Promise<number> {
   return up.ms + down.ms
 }
 
+/** Runs one way of starting the lab; its wall time, and the CPU time of the lab's own process. */
+async function labWay(command: string, args: readonly string[]): Promise<{ result: Awaited<ReturnType<typeof timed>>; cpuMs?: number }> {
+  const file = path.join(os.tmpdir(), `socket-lab-bench-cpu-${process.pid}`)
+  await rm(file, { force: true })
+  const options = `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(path.join(ROOT, 'bench/cpu-report.mjs')).href}`.trim()
+  const result = await timed(command, [...args], { NODE_OPTIONS: options, SOCKET_LAB_CPU_FILE: file })
+  const cpuMs = Number((await readFile(file, 'utf8').catch(() => '')).trim().split('\n').at(-1)) || undefined
+  await rm(file, { force: true })
+  return { result, cpuMs }
+}
+
 async function warm(runs: number): Promise<string> {
   const samples: Samples = { 'raw compose up + down': [], ...Object.fromEntries(Object.keys(LAB_WAYS).map((k) => [k, []])) }
+  const cpu: Samples = Object.fromEntries(Object.keys(LAB_WAYS).map((k) => [k, []]))
   const others = new Set<string>()
   const loads = [load()]
   // One warm-up of each, not counted: the image exists, caches are filled.
@@ -94,9 +107,10 @@ async function warm(runs: number): Promise<string> {
   for (let i = 0; i < runs; i++) {
     samples['raw compose up + down'].push(await rawCompose())
     for (const [name, [command, args]] of Object.entries(LAB_WAYS)) {
-      const result = await timed(command, [...args])
+      const { result, cpuMs } = await labWay(command, args)
       if (result.code !== 0) throw new Error(`${name} ${SCENARIO} failed (exit ${result.code}):\n${result.stdout}${result.stderr}`)
       samples[name].push(result.ms)
+      if (cpuMs !== undefined) cpu[name].push(cpuMs)
     }
     for (const project of await otherProjects((p) => p.startsWith('socketlab-bench-raw-'))) others.add(project)
     loads.push(load())
@@ -104,12 +118,22 @@ async function warm(runs: number): Promise<string> {
   }
   const raw = median(samples['raw compose up + down'])
   const ratios = Object.keys(LAB_WAYS).map((name) => `- **${name}** / raw compose: **${(median(samples[name]) / raw).toFixed(2)}×** (target ≤ 1.25×)`)
+  const cpuSeconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+  const cpuLines = Object.entries(cpu).filter(([, values]) => values.length).map(([name, values]) =>
+    `| ${name} | **${cpuSeconds(median(values))}** | ${cpuSeconds(Math.min(...values))} | ${cpuSeconds(Math.max(...values))} | ${values.map(cpuSeconds).join(', ')} |`)
   return [
     `Alternated in one run, ${runs} runs each after one warm-up run each, ${SCENARIO}, lab image present.`,
     '',
     summarize(samples),
     '',
     ...ratios,
+    '',
+    'CPU time of the lab\'s own process (user + system, `process.cpuUsage()` at its exit; not the compose and docker',
+    'commands it starts, nor npm\'s process). Target ≤ 0.6 s.',
+    '',
+    '| variant | median | min | max | runs |',
+    '|---|---|---|---|---|',
+    ...cpuLines,
     '',
     `Load average (1/5/15 min) before and after each round: ${loads.join('; ')}.`,
     `Other compose projects seen running meanwhile: ${others.size ? [...others].join(', ') : 'none'}.`,

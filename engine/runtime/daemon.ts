@@ -7,6 +7,7 @@ import path from 'node:path'
 import type Docker from 'dockerode'
 import { $, which } from 'zx/core'
 import { errors } from '../model/errors.ts'
+import { deferUnusedModules } from './lazy-modules.ts'
 
 /** Every command the runtime runs is quiet: what it prints is read, and reported in the lab's own words. */
 export const sh = $({ quiet: true })
@@ -17,6 +18,7 @@ let client: Promise<Docker> | undefined
  * dockerode is loaded on first use (about 230 modules): a run asks for it while `docker compose up` works. */
 export function api(): Promise<Docker> {
   client ??= (async () => {
+    deferUnusedModules()
     const [{ default: Docker }, host] = await Promise.all([import('dockerode'), daemonHost()])
     return new Docker(await clientOptions(host))
   })()
