@@ -51,6 +51,17 @@ interface Started {
 
 let baseCompose: ComposeFile | undefined
 
+/** What a live lab's program container runs when nothing of a run is left in it (live-lab.ts's liveCompose). */
+const IDLE = ['/sbin/docker-init -- sleep infinity', 'sleep infinity']
+
+/** Ends whatever the last run left running in a program container (services/bin/lab-clear); when nothing was
+ * left (the programs ended), asking the Engine's process list costs less than an exec. */
+async function clearPrograms(container: string): Promise<void> {
+  const running = await docker.processesIn(container).catch(() => undefined)
+  if (running && running.length === IDLE.length && running.every((command, i) => command === IDLE[i])) return
+  await docker.execToEnd(container, ['lab-clear'])
+}
+
 /** Resets every host and starts the scenario's programs, servers announcing once they listen. */
 export async function startWarm(plan: RunPlan, hosts: Map<string, LiveHost>, submissions: Record<string, string>): Promise<Started> {
   await stageSubmissions(plan, submissions) // read again: a rerun runs what was saved last
@@ -58,8 +69,7 @@ export async function startWarm(plan: RunPlan, hosts: Map<string, LiveHost>, sub
   const services = labCompose(baseCompose, plan.scenario, plan).services
   const plans = netPlans(plan.scenario)
   await Promise.all([...hosts.values()].flatMap((host) => [
-    // As the program's user, which may signal only its own processes: every program of the last run, not init.
-    docker.execToEnd(host.program, ['sh', '-c', 'kill -9 -1 2>/dev/null; true'], { user: 'lab' }),
+    clearPrograms(host.program),
     ...(host.sidecar ? [sidecarControl(host, ['fresh', JSON.stringify(plans[host.name] ?? {})])] : []),
   ]))
   const started: Started = { programs: new Map(), announces: new Map(), captures: new Map() }
