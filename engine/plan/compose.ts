@@ -44,8 +44,13 @@ export function composeText(file: ComposeFile): string {
   return dump(file, { lineWidth: -1 })
 }
 
-/** The command that runs a reference program of the chosen implementation inside a host. */
+/** The program of a host that only holds its address or routes: the same in both implementations. */
+export const IDLE_PROGRAM = 'idle'
+
+/** The command that runs a reference program of the chosen implementation inside a host. An idle host sleeps: a
+ * Node or Python process that does nothing costs every router tens of milliseconds of CPU while its lab comes up. */
 export function programCommand(program: string, impl: Impl, args: string[] = []): string[] {
+  if (program === IDLE_PROGRAM && !args.length) return ['sleep', 'infinity']
   return impl === 'python'
     ? ['python3', `/opt/lab/programs/python/${program}.py`, ...args]
     : ['node', `/opt/lab/programs/ts/${program}.ts`, ...args]
@@ -58,8 +63,11 @@ export const HIDDEN_FROM_SUBMISSIONS = ['/opt/lab/programs', '/opt/lab/node-cach
 /** Which hosts a host's program waits for, and which it only starts after. A program waits in lab-run until the hosts
  * it needs listen (their containers start alongside its own: no health-check polling); a router is waited for like a
  * server (its sidecar flags it once it routes, so no program sends before the path exists); a host that listens on
- * nothing is only started first. */
-function startOrder(scenario: Scenario): (host: string) => { waitFor: string[]; startAfter: string[] } {
+ * nothing is only started first: lab-run waits until its sidecar is set up (LAB_START_AFTER), so Compose starts every
+ * container at once (a chain of `depends_on` made a lab of five hosts come up about a second later on two cores).
+ * Only a host inside another's namespace has no sidecar of its own to say so: Compose starts it first. */
+interface StartOrder { waitFor: string[]; startAfter: string[]; composeAfter: string[] }
+function startOrder(scenario: Scenario): (host: string) => StartOrder {
   const hostNames = Object.keys(scenario.hosts)
   const after = (host: string) => scenario.hosts[host].after ?? hostNames.slice(0, hostNames.indexOf(host))
   const awaited = (host: string) => scenario.hosts[host].listens !== undefined || scenario.hosts[host].router !== undefined
@@ -69,7 +77,14 @@ function startOrder(scenario: Scenario): (host: string) => { waitFor: string[]; 
     seen.add(earlier)
     return [...(awaited(earlier) ? [earlier] : []), ...listeners(earlier, seen)]
   })
-  return (host) => ({ waitFor: listeners(host), startAfter: after(host).filter((earlier) => !awaited(earlier)) })
+  return (host) => {
+    const first = after(host).filter((earlier) => !awaited(earlier))
+    return {
+      waitFor: listeners(host),
+      startAfter: first.filter((earlier) => !scenario.hosts[earlier].inside),
+      composeAfter: first.filter((earlier) => scenario.hosts[earlier].inside),
+    }
+  }
 }
 
 /** A program whose author the lab does not vouch for (a submission, a command of one's own): its output bounded,
@@ -83,7 +98,7 @@ function bounded(service: ComposeService, template: ComposeService): ComposeServ
 }
 
 /** The program container of one host, before it is placed on the lab's networks. */
-function programService(base: ComposeFile, host: string, spec: HostSpec, run: RunIdentity, labels: Record<string, string>, order: { waitFor: string[]; startAfter: string[] }): ComposeService {
+function programService(base: ComposeFile, host: string, spec: HostSpec, run: RunIdentity, labels: Record<string, string>, order: StartOrder): ComposeService {
   const template = structuredClone(base.services[host] ?? base.services.client)
   const { depends_on: _unused, ...rest } = template
   let service: ComposeService = {
@@ -94,9 +109,14 @@ function programService(base: ComposeFile, host: string, spec: HostSpec, run: Ru
     labels,
   }
   const { LAB_WAIT_FOR: _baseWait, ...baseEnvironment } = template.environment ?? {}
-  service.environment = { ...baseEnvironment, ...literalValues(spec.env), ...(order.waitFor.length ? { LAB_WAIT_FOR: order.waitFor.join(' ') } : {}) }
+  service.environment = {
+    ...baseEnvironment,
+    ...literalValues(spec.env),
+    ...(order.waitFor.length ? { LAB_WAIT_FOR: order.waitFor.join(' ') } : {}),
+    ...(order.startAfter.length ? { LAB_START_AFTER: order.startAfter.join(' ') } : {}),
+  }
   if (!Object.keys(service.environment).length) delete service.environment
-  if (order.startAfter.length) service.depends_on = Object.fromEntries(order.startAfter.map((name) => [name, { condition: 'service_started' }]))
+  if (order.composeAfter.length) service.depends_on = Object.fromEntries(order.composeAfter.map((name) => [name, { condition: 'service_started' }]))
   const submission = run.submissions?.[host]
   if (submission) {
     service.command = submission.command

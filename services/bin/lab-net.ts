@@ -6,10 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { listeningSockets } from './proc-sockets.ts'
-import { GATEWAY_TABLE, NOBODYS_MAC, announceListening, counters, flagListening, run, withAddresses } from './net-ops.ts'
+import { GATEWAY_TABLE, NOBODYS_MAC, announceListening, counters, flagListening, run, withAddresses, writeFlag } from './net-ops.ts'
 import { startImpairments, type Impairments } from './impair.ts'
 import { setUpRouting, withDevices } from './routing.ts'
-import { FAILED_LINK, READY_LINK, formatEvent, listeningFlag, tcpdumpStats, type ImpairPlan, type NetPlan, type SidecarEvent } from './protocol.ts'
+import { FAILED_LINK, READY_LINK, formatEvent, listeningFlag, readyFlag, tcpdumpStats, type ImpairPlan, type NetPlan, type SidecarEvent } from './protocol.ts'
 
 const plan: NetPlan = JSON.parse(process.env.LAB_NET || '{}')
 const host = process.env.LAB_HOST ?? 'host'
@@ -133,6 +133,7 @@ async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
   // The last step: the program container waits for this link before it starts (services/bin/lab-run).
   run('ip', ['link', 'add', READY_LINK, 'type', 'veth', 'peer', 'name', `${READY_LINK}-peer`])
   emit({ kind: 'ready' })
+  writeFlag(readyFlag(host), 'ready')
   if (plan.listens !== undefined) void announceListening(host, plan.listens, emit)
   else if (plan.forward) flagListening(host, 'routing')
   return timed
@@ -165,6 +166,8 @@ try {
   // The program container is waiting for lab-ready; lab-failed tells it to give up at once.
   emit({ kind: 'failed', error: (error as Error).message.split('\n')[0] })
   try { run('ip', ['link', 'add', FAILED_LINK, 'type', 'veth', 'peer', 'name', `${FAILED_LINK}-peer`]) } catch { /* nothing more to do */ }
+  // The hosts that start after this one are not held up by it: this lab fails on its own problem, at once.
+  try { writeFlag(readyFlag(host), 'failed') } catch { /* nothing more to do */ }
   process.exit(1)
 }
 
