@@ -30,7 +30,7 @@ export interface ComposeFile {
 }
 
 /** What of a run's plan its compose file depends on. */
-export type RunIdentity = Pick<RunPlan, 'runId' | 'image' | 'impl'> & Partial<Pick<RunPlan, 'captureAll' | 'submissions' | 'hostImages'>>
+export type RunIdentity = Pick<RunPlan, 'runId' | 'image' | 'impl'> & Partial<Pick<RunPlan, 'captureAll' | 'submissions' | 'hostImages' | 'live'>>
 
 /** YAML 1.2, as compose reads it, plus the merge keys (`<<: *program`) of docker-compose.yml. */
 const COMPOSE_YAML = CORE_SCHEMA.withTags(mergeTag)
@@ -139,6 +139,15 @@ function sidecarService(base: ComposeFile, host: string, plan: NetPlan, run: Run
   }
 }
 
+/** A router whose program only idles, in a run that is not live: its sidecar holds its namespace, one container
+ * instead of two (a lab of two routers came up and went about half a second sooner on two cores). A live lab keeps
+ * the program container: `lab shell`, `lab exec` and warm runs go there. */
+export function routesOnly(scenario: Scenario, host: string, run: RunIdentity): boolean {
+  const spec = scenario.hosts[host]
+  return spec.router !== undefined && spec.program === IDLE_PROGRAM && !spec.args?.length && !spec.run && !isForeign(spec)
+    && !run.submissions?.[host] && !run.live && !Object.values(scenario.hosts).some((other) => other.inside === host)
+}
+
 export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdentity): ComposeFile {
   const labels = { [LABEL.run]: run.runId, [LABEL.scenario]: scenario.id }
   const services: Record<string, ComposeService> = {}
@@ -157,15 +166,23 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
       continue
     }
     const placed = topology ? topologyService(scenario, topology, host, service) : service
+    const alone = routesOnly(scenario, host, run)
     if (isForeign(spec)) Object.assign(services, foreignServices(host, spec, placed, run.hostImages?.[host] ?? spec.image ?? ''))
-    else services[host] = placed
-    services[sidecarName(host)] = sidecarService(base, host, {
+    else if (!alone) services[host] = placed
+    const sidecar = sidecarService(base, host, {
       ...plans[host],
       ...(topology ? topologyNetPlan(scenario, topology, host) : {}),
       capture: captures({ scenario, captureAll: run.captureAll === true }, host),
       ...(spec.listens !== undefined ? { listens: spec.listens } : {}),
       ...(order.waitFor.length && plans[host]?.timed ? { waitFor: order.waitFor } : {}),
     }, run, labels)
+    if (!alone) {
+      services[sidecarName(host)] = sidecar
+      continue
+    }
+    const { network_mode: _joins, ...own } = sidecar
+    const { hostname, networks, extra_hosts, sysctls } = placed
+    services[sidecarName(host)] = { ...own, hostname: hostname as string | undefined, networks, extra_hosts, sysctls }
   }
 
   const labelled = (declared: Record<string, Record<string, unknown>> = {}) =>

@@ -193,5 +193,11 @@ process.on('SIGTERM', stop)
 process.on('SIGINT', stop)
 // Timed faults count from the program's start: lab-run starts it once this host is ready and the hosts it waits
 // for listen (within its 50 ms poll).
-if (timed.length || impairments) untilListening(plan.waitFor ?? []).then(() => { scheduleTimed(timed); impairments?.programStarted() }, () => undefined)
+if (timed.length || impairments) {
+  untilListening(plan.waitFor ?? []).then(() => {
+    emit({ kind: 'timed-start' })
+    scheduleTimed(timed)
+    impairments?.programStarted()
+  }, () => undefined)
+}
 setInterval(() => {}, 1 << 30)

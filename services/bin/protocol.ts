@@ -77,6 +77,9 @@ export type SidecarEvent =
   | { kind: 'interfaces'; networks: Record<string, { device: string; index: number; address: string }> }
   | { kind: 'gateway-blocked'; gateway: string }
   | { kind: 'ready' }
+  /** Timed faults count from here: the hosts this one waits for listen, so its program starts about now (a router
+   * with no program container has no other start to count its run from). */
+  | { kind: 'timed-start' }
   | { kind: 'port-open'; port: number }
   /** The program listens, but on other sockets than `port`, and has for a while (a wrong port). */
   | { kind: 'port-elsewhere'; port: number; sockets: string[] }
