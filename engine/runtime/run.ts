@@ -146,7 +146,7 @@ async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ 
   const problems: string[] = []
   const notes: string[] = []
   if (!host.sidecar) return { run, problems, notes }
-  const sidecar = await host.sidecar.output()
+  const sidecar = alone ?? await host.sidecar.output()
   const net = readSidecarReport(sidecar.stdout.map((line) => line.text))
   run.faultCounters = net.counters
   run.impairedBy = net.impairedBy
