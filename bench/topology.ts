@@ -1,5 +1,6 @@
-// `npm run bench -- --only topology`: a lab of 5 hosts on 3 networks joined by 2 routers (10 containers) against
-// tcp-basic (2 hosts, 4 containers), alternated, each through the engine's own runScenario: up, run, down.
+// `npm run bench -- --only topology`: a lab of 5 hosts on 3 networks joined by 2 routers (8 containers: an idle
+// router is its sidecar alone) against tcp-basic (2 hosts, 4 containers), alternated, each through the engine's own
+// runScenario: up, run, down.
 // Target: at most 2× tcp-basic. Neither captures: a capture adds tcpdump's start to every host's readiness and
 // a pcap to read and decode afterwards, which tcp-basic does not pay either.
 import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'

@@ -4,7 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'
+import { loadCatalog } from '../engine/plan/catalog.ts'
 import * as docker from '../engine/runtime/docker.ts'
 import { VERDICTS } from '../engine/model/describe.ts'
 import { EXIT, positiveInteger } from '../engine/model/errors.ts'
@@ -12,7 +12,7 @@ import { ensureLabImage } from '../engine/runtime/image.ts'
 import { ROOT } from '../engine/plan/layout.ts'
 import { runPool } from '../engine/tasks/pool.ts'
 import { runScenario } from '../engine/runtime/run.ts'
-import { soakMarkdown, soakRows, withSoakSection, type SoakRun } from '../engine/tasks/soak.ts'
+import { soakMarkdown, soakRows, soakScenarios, withSoakSection, type SoakRun } from '../engine/tasks/soak.ts'
 import { PARALLEL, parseParallel, say } from './shared.ts'
 import type { Command, Values } from './table.ts'
 
@@ -36,7 +36,7 @@ export default command
 async function soak(values: Values, positionals: string[]): Promise<number> {
   const runs = positiveInteger('runs', (values.runs as string | undefined) ?? '50')
   const parallel = parseParallel(values.parallel as string | undefined)
-  const scenarios = selectScenarios(await loadCatalog(), positionals.length ? positionals : ['all'])
+  const scenarios = soakScenarios(await loadCatalog(), positionals)
   const image = await ensureLabImage(say, {}, docker.preflight())
 
   // Round-robin, so every scenario runs next to every other and none waits for the end.

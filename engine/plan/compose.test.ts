@@ -85,6 +85,11 @@ it('runs the python reference programs with python3', () => {
   expect(programCommand('tcp-server', 'python')).toEqual(['python3', '/opt/lab/programs/python/tcp-server.py'])
 })
 
+it('lets an idle host sleep in either implementation', () => {
+  expect(programCommand('idle', 'ts')).toEqual(['sleep', 'infinity'])
+  expect(programCommand('idle', 'python')).toEqual(['sleep', 'infinity'])
+})
+
 it('runs a host declared inside another in that host\'s network namespace, without a sidecar of its own', () => {
   const compose = labCompose(base, {
     ...scenario,
@@ -97,10 +102,21 @@ it('runs a host declared inside another in that host\'s network namespace, witho
   expect(compose.services.local.environment).toMatchObject({ LAB_SERVER_HOST: 'localhost' })
 })
 
-it('starts a host after an earlier one that does not listen once that one has started', () => {
+it('starts a host after an earlier one that does not listen once that one is set up, all containers at once', () => {
   const compose = labCompose(base, { ...scenario, hosts: { server: { program: 'idle' }, client: { program: 'tcp-client' } } }, run)
-  expect(compose.services.client.depends_on).toEqual({ server: { condition: 'service_started' } })
+  expect(compose.services.client.environment).toMatchObject({ LAB_START_AFTER: 'server' })
   expect(compose.services.client.environment?.LAB_WAIT_FOR).toBeUndefined()
+  expect(Object.values(compose.services).filter((service) => service.depends_on)).toEqual([])
+})
+
+it('leaves Compose to start a host after one inside another host, which has no sidecar to say it is set up', () => {
+  const compose = labCompose(base, {
+    ...scenario,
+    hosts: { server: { program: 'tcp-server', listens: 12345 }, local: { program: 'idle', inside: 'server' }, client: { program: 'tcp-client' } },
+  }, run)
+  expect(compose.services.client.depends_on).toEqual({ local: { condition: 'service_started' } })
+  expect(compose.services.client.environment).toMatchObject({ LAB_WAIT_FOR: 'server' })
+  expect(compose.services.client.environment?.LAB_START_AFTER).toBeUndefined()
 })
 
 it('makes a program wait for the listening hosts that the hosts it starts after wait for', () => {
@@ -108,7 +124,7 @@ it('makes a program wait for the listening hosts that the hosts it starts after 
     ...scenario,
     hosts: { server: { program: 'tcp-server', listens: 12345 }, relay: { program: 'idle', after: ['server'] }, client: { program: 'tcp-client', after: ['relay'] } },
   }, run)
-  expect(compose.services.client).toMatchObject({ depends_on: { relay: { condition: 'service_started' } }, environment: { LAB_WAIT_FOR: 'server' } })
+  expect(compose.services.client).toMatchObject({ environment: { LAB_WAIT_FOR: 'server', LAB_START_AFTER: 'relay' } })
 })
 
 describe('subnets of its own', () => {

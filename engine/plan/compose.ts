@@ -30,7 +30,7 @@ export interface ComposeFile {
 }
 
 /** What of a run's plan its compose file depends on. */
-export type RunIdentity = Pick<RunPlan, 'runId' | 'image' | 'impl'> & Partial<Pick<RunPlan, 'captureAll' | 'submissions' | 'hostImages'>>
+export type RunIdentity = Pick<RunPlan, 'runId' | 'image' | 'impl'> & Partial<Pick<RunPlan, 'captureAll' | 'submissions' | 'hostImages' | 'live'>>
 
 /** YAML 1.2, as compose reads it, plus the merge keys (`<<: *program`) of docker-compose.yml. */
 const COMPOSE_YAML = CORE_SCHEMA.withTags(mergeTag)
@@ -44,8 +44,13 @@ export function composeText(file: ComposeFile): string {
   return dump(file, { lineWidth: -1 })
 }
 
-/** The command that runs a reference program of the chosen implementation inside a host. */
+/** The program of a host that only holds its address or routes: the same in both implementations. */
+export const IDLE_PROGRAM = 'idle'
+
+/** The command that runs a reference program of the chosen implementation inside a host. An idle host sleeps: a
+ * Node or Python process that does nothing costs every router tens of milliseconds of CPU while its lab comes up. */
 export function programCommand(program: string, impl: Impl, args: string[] = []): string[] {
+  if (program === IDLE_PROGRAM && !args.length) return ['sleep', 'infinity']
   return impl === 'python'
     ? ['python3', `/opt/lab/programs/python/${program}.py`, ...args]
     : ['node', `/opt/lab/programs/ts/${program}.ts`, ...args]
@@ -58,8 +63,11 @@ export const HIDDEN_FROM_SUBMISSIONS = ['/opt/lab/programs', '/opt/lab/node-cach
 /** Which hosts a host's program waits for, and which it only starts after. A program waits in lab-run until the hosts
  * it needs listen (their containers start alongside its own: no health-check polling); a router is waited for like a
  * server (its sidecar flags it once it routes, so no program sends before the path exists); a host that listens on
- * nothing is only started first. */
-function startOrder(scenario: Scenario): (host: string) => { waitFor: string[]; startAfter: string[] } {
+ * nothing is only started first: lab-run waits until its sidecar is set up (LAB_START_AFTER), so Compose starts every
+ * container at once (a chain of `depends_on` made a lab of five hosts come up about a second later on two cores).
+ * Only a host inside another's namespace has no sidecar of its own to say so: Compose starts it first. */
+interface StartOrder { waitFor: string[]; startAfter: string[]; composeAfter: string[] }
+function startOrder(scenario: Scenario): (host: string) => StartOrder {
   const hostNames = Object.keys(scenario.hosts)
   const after = (host: string) => scenario.hosts[host].after ?? hostNames.slice(0, hostNames.indexOf(host))
   const awaited = (host: string) => scenario.hosts[host].listens !== undefined || scenario.hosts[host].router !== undefined
@@ -69,7 +77,14 @@ function startOrder(scenario: Scenario): (host: string) => { waitFor: string[]; 
     seen.add(earlier)
     return [...(awaited(earlier) ? [earlier] : []), ...listeners(earlier, seen)]
   })
-  return (host) => ({ waitFor: listeners(host), startAfter: after(host).filter((earlier) => !awaited(earlier)) })
+  return (host) => {
+    const first = after(host).filter((earlier) => !awaited(earlier))
+    return {
+      waitFor: listeners(host),
+      startAfter: first.filter((earlier) => !scenario.hosts[earlier].inside),
+      composeAfter: first.filter((earlier) => scenario.hosts[earlier].inside),
+    }
+  }
 }
 
 /** A program whose author the lab does not vouch for (a submission, a command of one's own): its output bounded,
@@ -83,7 +98,7 @@ function bounded(service: ComposeService, template: ComposeService): ComposeServ
 }
 
 /** The program container of one host, before it is placed on the lab's networks. */
-function programService(base: ComposeFile, host: string, spec: HostSpec, run: RunIdentity, labels: Record<string, string>, order: { waitFor: string[]; startAfter: string[] }): ComposeService {
+function programService(base: ComposeFile, host: string, spec: HostSpec, run: RunIdentity, labels: Record<string, string>, order: StartOrder): ComposeService {
   const template = structuredClone(base.services[host] ?? base.services.client)
   const { depends_on: _unused, ...rest } = template
   let service: ComposeService = {
@@ -94,9 +109,14 @@ function programService(base: ComposeFile, host: string, spec: HostSpec, run: Ru
     labels,
   }
   const { LAB_WAIT_FOR: _baseWait, ...baseEnvironment } = template.environment ?? {}
-  service.environment = { ...baseEnvironment, ...literalValues(spec.env), ...(order.waitFor.length ? { LAB_WAIT_FOR: order.waitFor.join(' ') } : {}) }
+  service.environment = {
+    ...baseEnvironment,
+    ...literalValues(spec.env),
+    ...(order.waitFor.length ? { LAB_WAIT_FOR: order.waitFor.join(' ') } : {}),
+    ...(order.startAfter.length ? { LAB_START_AFTER: order.startAfter.join(' ') } : {}),
+  }
   if (!Object.keys(service.environment).length) delete service.environment
-  if (order.startAfter.length) service.depends_on = Object.fromEntries(order.startAfter.map((name) => [name, { condition: 'service_started' }]))
+  if (order.composeAfter.length) service.depends_on = Object.fromEntries(order.composeAfter.map((name) => [name, { condition: 'service_started' }]))
   const submission = run.submissions?.[host]
   if (submission) {
     service.command = submission.command
@@ -119,6 +139,15 @@ function sidecarService(base: ComposeFile, host: string, plan: NetPlan, run: Run
   }
 }
 
+/** A router whose program only idles, in a run that is not live: its sidecar holds its namespace, one container
+ * instead of two (a lab of two routers came up and went about half a second sooner on two cores). A live lab keeps
+ * the program container: `lab shell`, `lab exec` and warm runs go there. */
+export function routesOnly(scenario: Scenario, host: string, run: RunIdentity): boolean {
+  const spec = scenario.hosts[host]
+  return spec.router !== undefined && spec.program === IDLE_PROGRAM && !spec.args?.length && !spec.run && !isForeign(spec)
+    && !run.submissions?.[host] && !run.live && !Object.values(scenario.hosts).some((other) => other.inside === host)
+}
+
 export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdentity): ComposeFile {
   const labels = { [LABEL.run]: run.runId, [LABEL.scenario]: scenario.id }
   const services: Record<string, ComposeService> = {}
@@ -137,15 +166,23 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
       continue
     }
     const placed = topology ? topologyService(scenario, topology, host, service) : service
+    const alone = routesOnly(scenario, host, run)
     if (isForeign(spec)) Object.assign(services, foreignServices(host, spec, placed, run.hostImages?.[host] ?? spec.image ?? ''))
-    else services[host] = placed
-    services[sidecarName(host)] = sidecarService(base, host, {
+    else if (!alone) services[host] = placed
+    const sidecar = sidecarService(base, host, {
       ...plans[host],
       ...(topology ? topologyNetPlan(scenario, topology, host) : {}),
       capture: captures({ scenario, captureAll: run.captureAll === true }, host),
       ...(spec.listens !== undefined ? { listens: spec.listens } : {}),
       ...(order.waitFor.length && plans[host]?.timed ? { waitFor: order.waitFor } : {}),
     }, run, labels)
+    if (!alone) {
+      services[sidecarName(host)] = sidecar
+      continue
+    }
+    const { network_mode: _joins, ...own } = sidecar
+    const { hostname, networks, extra_hosts, sysctls } = placed
+    services[sidecarName(host)] = { ...own, hostname: hostname as string | undefined, networks, extra_hosts, sysctls }
   }
 
   const labelled = (declared: Record<string, Record<string, unknown>> = {}) =>

@@ -86,7 +86,7 @@ export async function planLiveLab(scenario: Scenario, options: { name: string; i
   }))
   return {
     scenario, impl: options.impl, image: options.image, runId, project: `${PROJECT_PREFIX}${scenario.id}-${runId}`,
-    workDir, composeFile: path.join(workDir, 'compose.yml'), submissions: {}, entries: {}, captureAll: options.captureAll ?? false,
+    workDir, composeFile: path.join(workDir, 'compose.yml'), submissions: {}, entries: {}, captureAll: options.captureAll ?? false, live: true,
   }
 }
 
@@ -95,7 +95,7 @@ export function planOfLiveLab(lab: LiveLab, scenario: Scenario): RunPlan {
   const workDir = labDir(lab.name)
   return {
     scenario, impl: lab.impl, image: lab.image, runId: lab.runId, project: lab.project, workDir,
-    composeFile: path.join(workDir, 'compose.yml'), submissions: {}, entries: {},
+    composeFile: path.join(workDir, 'compose.yml'), submissions: {}, entries: {}, live: true,
     captureAll: Object.keys(lab.submissions).length > 0,
   }
 }

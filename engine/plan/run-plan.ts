@@ -49,6 +49,8 @@ export interface RunPlan {
   hostImages?: Record<string, string>
   /** Folder submissions' entry points, by host (RunOptions.entries). */
   entries: Record<string, string>
+  /** A live lab's (`lab up`): every host keeps a program container, where `lab shell`, `lab exec` and warm runs go. */
+  live?: boolean
 }
 
 export function newRunId(): string {

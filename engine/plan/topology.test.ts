@@ -38,7 +38,16 @@ describe('topology', () => {
     })
     expect(compose.services.client.networks).toEqual({ clients: { ipv4_address: '10.99.1.10' } })
     expect(compose.services.client.extra_hosts).toEqual(['server:10.99.2.10', 'router:10.99.1.254'])
-    expect(compose.services.router.sysctls).toMatchObject({ 'net.ipv4.ip_forward': 1 })
+    // an idle router is its sidecar alone, which holds its namespace: forwarding on, on both networks
+    expect(compose.services.router).toBeUndefined()
+    expect(compose.services['router-net']).not.toHaveProperty('network_mode')
+    expect(compose.services['router-net']).toMatchObject({
+      hostname: 'router',
+      sysctls: { 'net.ipv4.ip_forward': 1 },
+      networks: { clients: { ipv4_address: '10.99.1.254' }, servers: { ipv4_address: '10.99.2.254' } },
+      cap_add: ['NET_ADMIN', 'NET_RAW', 'SETUID', 'SETGID'],
+    })
+    expect(compose.services['router-net'].extra_hosts).toEqual(['server:10.99.2.10', 'client:10.99.1.10'])
     expect(compose.services.client.sysctls).not.toHaveProperty('net.ipv4.ip_forward')
     // a router is waited for like a server
     expect(compose.services.client.environment?.LAB_WAIT_FOR).toBe('server router')
@@ -51,6 +60,18 @@ describe('topology', () => {
     })
     expect(JSON.parse(compose.services['client-net'].environment!.LAB_NET).routes).toEqual([{ to: 'default', via: '10.99.1.254' }])
     expect(JSON.parse(compose.services['server-net'].environment!.LAB_NET).routes).toEqual([{ to: '10.99.1.0/24', via: '10.99.2.254' }])
+  })
+
+  it('keeps the program container of a router in a live lab, or that runs a submission, or a program of its own', () => {
+    const base = parseCompose(readFileSync(COMPOSE_FILE, 'utf8'))
+    const run = { runId: 'r1', image: 'img', impl: 'ts' as const }
+    const kept = (compose: ReturnType<typeof labCompose>) => {
+      expect(compose.services.router).toMatchObject({ sysctls: { 'net.ipv4.ip_forward': 1 } })
+      expect(compose.services['router-net'].network_mode).toBe('service:router')
+    }
+    kept(labCompose(base, routed, { ...run, live: true }))
+    kept(labCompose(base, routed, { ...run, submissions: { router: { source: '/tmp/router.py', dir: '/tmp/x', command: ['python3', 'router.py'] } } }))
+    kept(labCompose(base, { ...routed, hosts: { ...routed.hosts, router: { ...routed.hosts.router, program: 'tcp-server' } } }, run))
   })
 
   it('says what is wrong with a topology, in one line', () => {

@@ -56,7 +56,8 @@ export class Container {
 export interface LabHost {
   name: string
   spec: HostSpec
-  /** Absent when the lab stopped coming up before it was created. */
+  /** Absent when the lab stopped coming up before it was created, and for a router that only routes (its sidecar
+   * holds its namespace: engine/plan/compose.ts routesOnly). */
   program?: Container
   /** Absent for a host that runs inside another's namespace (`inside`), or that was never created. */
   sidecar?: Container

@@ -16,7 +16,7 @@ import type * as docker from './docker.ts'
 import { own, up, type Lab, type LabHost } from './lab.ts'
 import { Wait } from './waits.ts'
 import { readSidecarReport } from './sidecar-report.ts'
-import { OUTPUT_CUT_MARK, START_MARK } from '../../services/bin/protocol.ts'
+import { OUTPUT_CUT_MARK, START_MARK, parseEvent } from '../../services/bin/protocol.ts'
 
 export type { RunOptions } from '../plan/run-plan.ts'
 
@@ -135,14 +135,18 @@ async function stopSidecars(lab: Lab): Promise<void> {
 
 /** What one host did: its program's output re-based on its start, and what its sidecar reported and captured. */
 async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ run: HostRun; problems: string[]; notes: string[]; skipped?: string } | undefined> {
-  if (!host.program) return undefined
-  const output = await host.program.output()
+  // A router that only routes has no program container: it ran, quiet, until the lab ended (compose.ts routesOnly).
+  const alone = host.program ? undefined : await host.sidecar?.output()
+  const output = host.program ? await host.program.output() : alone && quiet(alone)
+  if (!output) return undefined
   // A foreign image prints no start mark (its gate did, before Compose started it): its times count from its start.
-  const run = hostRun(host.name, output, endedAt, host.gate ? output.startedAt : undefined)
+  // A router with no program counts from where its timed faults do, else from its sidecar's start.
+  const zero = host.gate ? output.startedAt : alone ? timedStart(alone) ?? alone.startedAt : undefined
+  const run = hostRun(host.name, output, endedAt, zero)
   const problems: string[] = []
   const notes: string[] = []
   if (!host.sidecar) return { run, problems, notes }
-  const sidecar = await host.sidecar.output()
+  const sidecar = alone ?? await host.sidecar.output()
   const net = readSidecarReport(sidecar.stdout.map((line) => line.text))
   run.faultCounters = net.counters
   run.impairedBy = net.impairedBy
@@ -169,6 +173,17 @@ async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ 
   // checks judge what they need from it, and say what they did not find. A capped capture stopped on purpose.
   if (net.captureLost && !net.captureCapped) notes.push(`the capture of ${host.name} missed ${net.captureLost} packets`)
   return { run, problems, notes, skipped: net.skipped }
+}
+
+/** What a host with no program of its own did, from its sidecar's container: it ran, printed nothing, and had not
+ * exited before the lab stopped its sidecar. */
+function quiet(sidecar: docker.ContainerOutput): docker.ContainerOutput {
+  return { ...sidecar, exitCode: null, finishedAt: null, stdout: [], stderr: [], logTruncated: false }
+}
+
+/** When a sidecar started its timed faults (epoch ms), if it has any. */
+function timedStart(sidecar: docker.ContainerOutput): number | undefined {
+  return sidecar.stdout.find((line) => parseEvent(line.text)?.kind === 'timed-start')?.at
 }
 
 /** A capture of every interface, each packet named by the network it crossed; what crossed no lab network (the

@@ -1,5 +1,19 @@
 import { expect, it } from 'vitest'
-import { percentile, soakMarkdown, soakRows, withSoakSection, SOAK_BEGIN, SOAK_END } from './soak.ts'
+import { loadCatalog } from '../plan/catalog.ts'
+import { percentile, soakMarkdown, soakRows, soakScenarios, withSoakSection, SOAK_BEGIN, SOAK_END } from './soak.ts'
+
+/** Issue 13's labs of several networks: the soak must run them with the rest. */
+const TOPOLOGY_SCENARIOS = ['routed', 'nat', 'mtu-fragmentation', 'router-down', 'chat-room', 'traceroute']
+
+it('soaks the whole catalog by default, the multi-network labs included, and only the named ones otherwise', async () => {
+  const catalog = await loadCatalog()
+  const soaked = soakScenarios(catalog, []).map((scenario) => scenario.id)
+  expect(soaked).toEqual(catalog.map((scenario) => scenario.id))
+  for (const id of TOPOLOGY_SCENARIOS) expect(soaked).toContain(id)
+  // every scenario of several networks, whatever its name, not only these six
+  expect(catalog.filter((scenario) => scenario.networks).map((scenario) => scenario.id).every((id) => soaked.includes(id))).toBe(true)
+  expect(soakScenarios(catalog, ['nat', 'routed']).map((scenario) => scenario.id)).toEqual(['nat', 'routed'])
+})
 
 it('takes nearest-rank percentiles', () => {
   const values = [5, 1, 4, 2, 3, 6, 7, 8, 9, 10]

@@ -1,5 +1,7 @@
 // The soak's arithmetic and its section of docs/RELIABILITY.md. Pure: results in, numbers and text out.
 import { formatMs } from '../model/describe.ts'
+import type { Scenario } from '../model/scenario.ts'
+import { selectScenarios } from '../plan/catalog.ts'
 import { replaceSection } from './markdown-section.ts'
 
 export interface SoakRun {
@@ -32,6 +34,11 @@ export interface SoakReport {
   /** What the soak's runs left in Docker afterwards, as "kind name"; should be empty. */
   leftBehind: string[]
   failures: string[]
+}
+
+/** What a soak runs: the scenarios named, or the whole catalog, the multi-network labs (routers, NAT, MTU) with the rest. */
+export function soakScenarios(catalog: Scenario[], names: string[]): Scenario[] {
+  return selectScenarios(catalog, names.length ? names : ['all'])
 }
 
 /** The nearest-rank percentile: the smallest value with at least p % of the values at or below it. */

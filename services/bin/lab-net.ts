@@ -7,11 +7,11 @@ import { existsSync, rmSync, statSync } from 'node:fs'
 import type { Server } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { listeningSockets } from './proc-sockets.ts'
-import { GATEWAY_TABLE, NOBODYS_MAC, announceListening, counters, flagListening, run, withAddresses } from './net-ops.ts'
+import { GATEWAY_TABLE, NOBODYS_MAC, announceListening, counters, flagListening, run, withAddresses, writeFlag } from './net-ops.ts'
 import { startImpairments, type Impairments } from './impair.ts'
 import { setUpRouting, withDevices } from './routing.ts'
 import { serveControl } from './control.ts'
-import { FAILED_LINK, READY_LINK, formatEvent, listeningFlag, tcpdumpStats, type ImpairPlan, type NetPlan, type SidecarEvent } from './protocol.ts'
+import { FAILED_LINK, READY_LINK, formatEvent, listeningFlag, readyFlag, tcpdumpStats, type ImpairPlan, type NetPlan, type SidecarEvent } from './protocol.ts'
 
 const plan: NetPlan = JSON.parse(process.env.LAB_NET || '{}')
 const host = process.env.LAB_HOST ?? 'host'
@@ -138,6 +138,7 @@ async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
   // The last step: the program container waits for this link before it starts (services/bin/lab-run).
   run('ip', ['link', 'add', READY_LINK, 'type', 'veth', 'peer', 'name', `${READY_LINK}-peer`])
   emit({ kind: 'ready' })
+  writeFlag(readyFlag(host), 'ready')
   if (plan.listens !== undefined) void announceListening(host, plan.listens, emit)
   else if (plan.forward) flagListening(host, 'routing')
   return timed
@@ -170,6 +171,8 @@ try {
   // The program container is waiting for lab-ready; lab-failed tells it to give up at once.
   emit({ kind: 'failed', error: (error as Error).message.split('\n')[0] })
   try { run('ip', ['link', 'add', FAILED_LINK, 'type', 'veth', 'peer', 'name', `${FAILED_LINK}-peer`]) } catch { /* nothing more to do */ }
+  // The hosts that start after this one are not held up by it: this lab fails on its own problem, at once.
+  try { writeFlag(readyFlag(host), 'failed') } catch { /* nothing more to do */ }
   process.exit(1)
 }
 
@@ -197,5 +200,11 @@ process.on('SIGTERM', stop)
 process.on('SIGINT', stop)
 // Timed faults count from the program's start: lab-run starts it once this host is ready and the hosts it waits
 // for listen (within its 50 ms poll).
-if (timed.length || impairments) untilListening(plan.waitFor ?? []).then(() => { scheduleTimed(timed); impairments?.programStarted() }, () => undefined)
+if (timed.length || impairments) {
+  untilListening(plan.waitFor ?? []).then(() => {
+    emit({ kind: 'timed-start' })
+    scheduleTimed(timed)
+    impairments?.programStarted()
+  }, () => undefined)
+}
 setInterval(() => {}, 1 << 30)

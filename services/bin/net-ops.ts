@@ -58,8 +58,11 @@ const LISTEN_POLL_MS = 20
 
 /** Tells the programs waiting for this host that it is there (a server: that it listens; a router: that it routes). */
 export function flagListening(host: string, what: string): void {
-  // Written whole, then renamed: a waiting program never sees half a file.
-  const flag = listeningFlag(host)
+  writeFlag(listeningFlag(host), what)
+}
+
+/** Writes a flag of /lab-sync whole, then renames it: a waiting program never sees half a file. */
+export function writeFlag(flag: string, what: string): void {
   writeFileSync(`${flag}.part`, `${what}\n`)
   renameSync(`${flag}.part`, flag)
 }

@@ -1,13 +1,15 @@
 // The protocol's names are spelled a second time in lab-run, a shell script that cannot import them.
 import { readFile } from 'node:fs/promises'
 import { expect, it } from 'vitest'
-import { FAILED_LINK, READY_LINK, START_MARK, SYNC_DIR, formatEvent, parseEvent, tcpdumpStats } from './protocol.ts'
+import { FAILED_LINK, READY_LINK, START_MARK, SYNC_DIR, formatEvent, parseEvent, readyFlag, tcpdumpStats } from './protocol.ts'
 
 it('lab-run waits for the links and flags the sidecars make, and prints the start mark', async () => {
   const script = await readFile(new URL('./lab-run', import.meta.url), 'utf8')
   expect(script).toContain(`grep -q '${READY_LINK}' /proc/net/dev`)
   expect(script).toContain(`grep -q '${FAILED_LINK}' /proc/net/dev`)
   expect(script).toContain(`[ -e "${SYNC_DIR}/$peer.listening" ]`)
+  expect(script).toContain(`[ -e "${SYNC_DIR}/$peer.ready" ]`)
+  expect(readyFlag('relay')).toBe(`${SYNC_DIR}/relay.ready`)
   expect(script).toContain(`echo "${START_MARK} $*" >&2`)
 })
 

@@ -77,6 +77,9 @@ export type SidecarEvent =
   | { kind: 'interfaces'; networks: Record<string, { device: string; index: number; address: string }> }
   | { kind: 'gateway-blocked'; gateway: string }
   | { kind: 'ready' }
+  /** Timed faults count from here: the hosts this one waits for listen, so its program starts about now (a router
+   * with no program container has no other start to count its run from). */
+  | { kind: 'timed-start' }
   | { kind: 'port-open'; port: number }
   /** The program listens, but on other sockets than `port`, and has for a while (a wrong port). */
   | { kind: 'port-elsewhere'; port: number; sockets: string[] }
@@ -131,6 +134,9 @@ export const FAILED_LINK = 'lab-failed'
 /** The lab's shared tmpfs, where each sidecar says its host listens (read-only in program containers). */
 export const SYNC_DIR = '/lab-sync'
 export const listeningFlag = (host: string) => `${SYNC_DIR}/${host}.listening`
+/** Written by a sidecar once its setup is over (done or failed): the programs that start after this host wait for
+ * it (LAB_START_AFTER in lab-run) instead of Compose starting their containers one after another. */
+export const readyFlag = (host: string) => `${SYNC_DIR}/${host}.ready`
 
 /** Docker's own DNS resolver listens in every host: never a program's socket. */
 export const DOCKER_RESOLVER = '127.0.0.11'
