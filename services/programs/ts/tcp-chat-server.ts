@@ -11,9 +11,15 @@ console.log('Servidor esperando por conexões...')
 
 for await (const cliente of accept(servidor)) {
   console.log(`Conexão estabelecida com ${pythonAddress(cliente)}`)
-  for await (const linha of readline.createInterface({ input: cliente, crlfDelay: Infinity })) {
-    console.log(`Cliente: ${linha}`)
-    await send(cliente, 'Mensagem recebida!\n')
+  // Um cliente que cai de repente (ECONNRESET) encerra só a conversa com ele: o servidor segue para o próximo.
+  // Sem isso, o erro repassado pelo readline derrubava o servidor, e com ele a conexão de quem esperava na fila.
+  try {
+    for await (const linha of readline.createInterface({ input: cliente, crlfDelay: Infinity })) {
+      console.log(`Cliente: ${linha}`)
+      await send(cliente, 'Mensagem recebida!\n')
+    }
+  } catch {
+    // a conexão caiu: nada mais a ler dela
   }
   cliente.destroy()
 }
