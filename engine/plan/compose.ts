@@ -6,7 +6,7 @@ import { netPlans } from './faults.ts'
 import type { HostSpec, Impl, Scenario } from '../model/scenario.ts'
 import { captures, type RunPlan } from './run-plan.ts'
 import { OUTPUT_LIMIT_BYTES, SUBMISSION_DIR } from './submission.ts'
-import { foreignServices, isForeign, literal, literalValues, runCommandService } from './host-kinds.ts'
+import { foreignServices, IDLE_COMMAND, isForeign, literal, literalValues, runCommandService } from './host-kinds.ts'
 import { planTopology, topologyNetPlan, topologyNetworks, topologyService } from './topology.ts'
 import { sidecarName, type NetPlan } from '../../services/bin/protocol.ts'
 
@@ -50,7 +50,7 @@ export const IDLE_PROGRAM = 'idle'
 /** The command that runs a reference program of the chosen implementation inside a host. An idle host sleeps: a
  * Node or Python process that does nothing costs every router tens of milliseconds of CPU while its lab comes up. */
 export function programCommand(program: string, impl: Impl, args: string[] = []): string[] {
-  if (program === IDLE_PROGRAM && !args.length) return ['sleep', 'infinity']
+  if (program === IDLE_PROGRAM && !args.length) return [...IDLE_COMMAND]
   return impl === 'python'
     ? ['python3', `/opt/lab/programs/python/${program}.py`, ...args]
     : ['node', `/opt/lab/programs/ts/${program}.ts`, ...args]

@@ -17,6 +17,9 @@ export type HostKind = 'program' | 'run-file' | 'run-command' | 'image' | 'build
 
 /** Where a `run: { command, files }` host finds its files, and works. */
 export const FILES_DIR = '/opt/lab/files'
+/** What a container that only holds a host's namespace runs: a foreign image's holder, an idle host, a live lab's
+ * program container. */
+export const IDLE_COMMAND: readonly string[] = ['sleep', 'infinity']
 /** The services of a foreign host besides `<host>` and its sidecar. */
 export const gateName = (host: string) => `${host}-gate`
 export const foreignProgramName = (host: string) => `${host}-program`
@@ -85,7 +88,7 @@ export function runCommandService(spec: HostSpec, service: ComposeService): Comp
 export function foreignServices(host: string, spec: HostSpec, service: ComposeService, image: string): Record<string, ComposeService> {
   const { command: _c, environment, depends_on, ...template } = service
   const labels = service.labels
-  const holder: ComposeService = { ...template, entrypoint: ['sleep', 'infinity'], user: 'lab', cap_add: [] }
+  const holder: ComposeService = { ...template, entrypoint: [...IDLE_COMMAND], user: 'lab', cap_add: [] }
   const gate: ComposeService = {
     ...template,
     hostname: undefined, networks: undefined, sysctls: undefined, extra_hosts: undefined,

@@ -8,6 +8,7 @@ import { LABEL } from '../model/labels.ts'
 import { errors } from '../model/errors.ts'
 import type { Fault, Impl, Params, Scenario } from '../model/scenario.ts'
 import type { ComposeFile } from './compose.ts'
+import { IDLE_COMMAND } from './host-kinds.ts'
 import { newRunId, PROJECT_PREFIX, type RunPlan } from './run-plan.ts'
 import { sidecarName, type NetPlan } from '../../services/bin/protocol.ts'
 
@@ -108,7 +109,7 @@ export function planOfLiveLab(lab: LiveLab, scenario: Scenario): RunPlan {
 export function liveCompose(compose: ComposeFile, hosts: string[], name: string): ComposeFile {
   const services = Object.fromEntries(Object.entries(compose.services).map(([service, spec]) => {
     const labels = { ...spec.labels, [LABEL.live]: name }
-    if (hosts.includes(service)) return [service, { ...spec, entrypoint: ['sleep'], command: ['infinity'], labels }]
+    if (hosts.includes(service)) return [service, { ...spec, entrypoint: IDLE_COMMAND.slice(0, 1), command: IDLE_COMMAND.slice(1), labels }]
     const host = hosts.find((h) => sidecarName(h) === service)
     if (!host || !spec.environment?.LAB_NET) return [service, { ...spec, labels }]
     const { capture: _capture, listens: _listens, waitFor: _waitFor, ...plan } = JSON.parse(spec.environment.LAB_NET) as NetPlan

@@ -9,6 +9,7 @@ import type { ScenarioResult } from '../model/result.ts'
 import type { HostRun, LabRun, Scenario } from '../model/scenario.ts'
 import { labCompose, parseCompose, type ComposeFile } from '../plan/compose.ts'
 import { netPlans } from '../plan/faults.ts'
+import { IDLE_COMMAND } from '../plan/host-kinds.ts'
 import { COMPOSE_FILE } from '../plan/layout.ts'
 import { planOfLiveLab, type LiveLab } from '../plan/live-lab.ts'
 import { captures, stageSubmissions, type RunPlan } from '../plan/run-plan.ts'
@@ -52,7 +53,7 @@ interface Started {
 let baseCompose: ComposeFile | undefined
 
 /** What a live lab's program container runs when nothing of a run is left in it (live-lab.ts's liveCompose). */
-const IDLE = ['/sbin/docker-init -- sleep infinity', 'sleep infinity']
+const IDLE = [`/sbin/docker-init -- ${IDLE_COMMAND.join(' ')}`, IDLE_COMMAND.join(' ')]
 
 /** Ends whatever the last run left running in a program container (services/bin/lab-clear); when nothing was
  * left (the programs ended), asking the Engine's process list costs less than an exec. */
