@@ -64,15 +64,15 @@ const load = () => os.loadavg().map((n) => n.toFixed(2)).join(' / ')
 
 // ---- warm: the lab against the same containers by hand ----
 
-/** What `npm run lab` runs: one Node process with tsx's loader (no tsx CLI, which would start a second one). */
+/** The sources through tsx's loader, as `npm run lab` ran them until it ran them compiled (bin/compile.mjs). */
 const LAB = ['--import', 'tsx', 'lab.ts']
 
 const LAB_WAYS = {
   'npm run lab': ['npm', ['run', '--silent', 'lab', '--', SCENARIO]],
-  // the same without npm's own start-up: what the lab script runs
+  // the same without npm's own start-up: what the lab script runs (the sources compiled once per change)
+  'node bin/socket-lab.mjs': [process.execPath, ['bin/socket-lab.mjs', SCENARIO]],
+  // the sources through tsx, to show what compiling them saves
   'node --import tsx lab.ts': [process.execPath, [...LAB, SCENARIO]],
-  // the same without tsx: Node's own type stripping (Node >= 22.18), to show what tsx itself costs
-  'node lab.ts': [process.execPath, ['lab.ts', SCENARIO]],
 } as const satisfies Record<string, readonly [string, readonly string[]]>
 
 async function rawCompose(): Promise<number> {

@@ -3,7 +3,7 @@
 // gets the same NODE_OPTIONS, is not the lab's and says nothing.
 import { appendFileSync } from 'node:fs'
 
-if (process.env.SOCKET_LAB_CPU_FILE && process.argv[1]?.endsWith('lab.ts')) {
+if (process.env.SOCKET_LAB_CPU_FILE && /(?:lab\.ts|socket-lab\.mjs)$/.test(process.argv[1] ?? '')) {
   process.on('exit', () => {
     const { user, system } = process.cpuUsage()
     appendFileSync(process.env.SOCKET_LAB_CPU_FILE, `${(user + system) / 1000}\n`)

@@ -1,11 +1,27 @@
 #!/usr/bin/env node
-// The `socket-lab` command of an installed package. The engine ships compiled (dist/, built by `npm pack`), so
-// it runs on the consumer's own Node; tsx is registered first for the scenario files a project writes in
-// TypeScript (Node 22.12 to 22.17 does not strip types by default, and no Node strips enums or namespaces).
-// From a checkout without dist/, the sources run through the same loader.
+// The `socket-lab` command, and `npm run lab` in a checkout. It runs the lab as JavaScript: the installed package's
+// dist/ (compiled by tsc when packed), or a checkout's sources compiled when they changed (bin/compile.mjs). No
+// TypeScript loader starts unless a scenario file written in TypeScript is loaded (engine/plan/catalog.ts).
+// Where the checkout cannot be compiled (esbuild missing), its sources run through tsx, as `node --import tsx lab.ts`.
 import { existsSync } from 'node:fs'
-import { register } from 'tsx/esm/api'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
-register()
-const compiled = new URL('../dist/lab.js', import.meta.url)
-await import(existsSync(compiled) ? compiled.href : new URL('../lab.ts', import.meta.url).href)
+const root = fileURLToPath(new URL('..', import.meta.url))
+const checkout = existsSync(new URL('../lab.ts', import.meta.url))
+
+async function entry() {
+  if (!checkout) return new URL('../dist/lab.js', import.meta.url).href
+  try {
+    const { compiledLab } = await import('./compile.mjs')
+    return pathToFileURL(await compiledLab(root)).href
+  } catch {
+    await globalThis[Symbol.for('socket-lab.typescript')]()
+    return new URL('../lab.ts', import.meta.url).href
+  }
+}
+
+// What engine/plan/catalog.ts calls before it loads a scenario file written in TypeScript: tsx, started once.
+let typeScript
+globalThis[Symbol.for('socket-lab.typescript')] = () => (typeScript ??= import('tsx/esm/api').then(({ register }) => void register()))
+
+await import(await entry())

@@ -1,6 +1,9 @@
 // An error nobody expected, anywhere in the process (a rejected promise no one awaits, a throw in a timer):
 // every lab of the process is torn down first, then the process exits 70 with the cause on one line. Without
 // this, Node would print a stack and exit with the labs still up.
+import { readFileSync } from 'node:fs'
+import { SourceMap } from 'node:module'
+import { fileURLToPath } from 'node:url'
 import { EXIT } from '../engine/model/errors.ts'
 import { visible } from '../engine/model/visible.ts'
 import { runInterruptCleanups } from '../engine/runtime/teardown.ts'
@@ -11,7 +14,23 @@ let crashing = false
 export function oneLineCause(error: unknown): string {
   if (!(error instanceof Error)) return visible(String(error))
   const where = error.stack?.split('\n').find((line) => line.trim().startsWith('at '))?.trim()
-  return visible(`${error.name}: ${error.message}${where ? ` (${where})` : ''}`)
+  return visible(`${error.name}: ${error.message}${where ? ` (${inSources(where)})` : ''}`)
+}
+
+/** A stack frame in the compiled copy of a checkout (bin/compile.mjs) named by its source file and line, from the
+ * copy's source map: read here, on a crash only, since Node's own source map support costs every run. */
+export function inSources(frame: string): string {
+  const at = frame.match(/(file:\/\/\S+?\.js):(\d+):(\d+)/)
+  if (!at) return frame
+  try {
+    const map = new SourceMap(JSON.parse(readFileSync(`${fileURLToPath(at[1])}.map`, 'utf8')))
+    const entry = map.findEntry(Number(at[2]) - 1, Number(at[3]) - 1)
+    if (!('originalSource' in entry)) return frame
+    const source = fileURLToPath(new URL(entry.originalSource, at[1]))
+    return frame.replace(at[0], `${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}`)
+  } catch {
+    return frame // no map beside it: dist/, as tsc compiled it
+  }
 }
 
 /** Tears down every lab, says what could not be removed, and exits 70. Only the first call does anything. */

@@ -6,7 +6,7 @@ import { EXIT, errors } from '../engine/model/errors.ts'
 import type { ScenarioResult } from '../engine/model/result.ts'
 import type { Scenario } from '../engine/model/scenario.ts'
 import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'
-import { SCENARIOS_DIR } from '../engine/plan/layout.ts'
+import { SCENARIO_SOURCES_DIR } from '../engine/plan/layout.ts'
 import { chooseLiveLab, freeLabName, type LiveLab } from '../engine/plan/live-lab.ts'
 import * as docker from '../engine/runtime/docker.ts'
 import { ensureLabImage } from '../engine/runtime/image.ts'
@@ -41,7 +41,7 @@ export async function runWatching(scenario: Scenario, options: { impl: LiveLab['
   const lab = await upLiveLab(scenario, { name: await freeLabName(scenario.id), image, impl: options.impl, submissions: options.submissions })
   // Ctrl-C (lab.ts's signal handling) runs the registered teardowns: this lab goes with the watch.
   onInterrupt(() => downLiveLab(lab), `lab ${lab.name}`)
-  const scenarioFile = path.join(SCENARIOS_DIR, `${scenario.id}.ts`)
+  const scenarioFile = path.join(SCENARIO_SOURCES_DIR, `${scenario.id}.ts`)
   const files = [...Object.values(options.submissions), scenarioFile]
   let current = scenario
   for (;;) {
@@ -59,7 +59,7 @@ export async function runWatching(scenario: Scenario, options: { impl: LiveLab['
 }
 
 async function reload(scenario: Scenario): Promise<Scenario> {
-  return selectScenarios(await loadCatalog(undefined, scenario.params ?? {}, [scenario.id], true), [scenario.id])[0]
+  return selectScenarios(await loadCatalog(SCENARIO_SOURCES_DIR, scenario.params ?? {}, [scenario.id], true), [scenario.id])[0]
 }
 
 /** Resolves with the file that was saved, once its saves settled. Watches each file's folder: an editor that

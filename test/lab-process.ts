@@ -21,10 +21,10 @@ export interface LabProcess {
   exited: Promise<LabExit>
 }
 
-/** `npm run lab -- <args>`, or the lab's own process that npm starts, `node --import tsx lab.ts <args>` (which
+/** `npm run lab -- <args>`, or the lab's own process that npm starts, `node bin/socket-lab.mjs <args>` (which
  * reports the lab's exit code itself). */
 export function startLab(args: string[], options: { via?: 'npm' | 'node'; env?: Record<string, string> } = {}): LabProcess {
-  const [command, ...prefix] = options.via === 'node' ? [process.execPath, '--import', 'tsx', 'lab.ts'] : ['npm', 'run', '--silent', 'lab', '--']
+  const [command, ...prefix] = options.via === 'node' ? [process.execPath, 'bin/socket-lab.mjs'] : ['npm', 'run', '--silent', 'lab', '--']
   const child = spawn(command, [...prefix, ...args], {
     cwd: ROOT,
     detached: true,
@@ -40,8 +40,10 @@ export function startLab(args: string[], options: { via?: 'npm' | 'node'; env?: 
 }
 
 /** Every container, network and volume of a scenario's runs, as "kind name" lines. */
-export async function labResources(scenario: string): Promise<string[]> {
-  const filter = `label=socket-lab.scenario=${scenario}`
+/** What is left of a scenario's labs: of every run of it, or of one run (`runId`), since other test files may be
+ * running the same scenario meanwhile. */
+export async function labResources(scenario: string, runId?: string): Promise<string[]> {
+  const filter = runId ? `label=socket-lab.run=${runId}` : `label=socket-lab.scenario=${scenario}`
   const [containers, networks, volumes] = await Promise.all([
     $({ quiet: true })`docker ps -a --filter ${filter} --format {{.Names}}`,
     $({ quiet: true })`docker network ls --filter ${filter} --format {{.Name}}`,

@@ -1,6 +1,6 @@
 // Live labs end to end (issue 15): `lab up`, a command inside a host, faults changed while a program runs, a
 // warm run, `lab down` leaving nothing; `--watch` rerunning on a save (fail, then pass); a shell in tmux.
-import { mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import { spawn } from 'node:child_process'
 import os from 'node:os'
@@ -83,6 +83,7 @@ describe('a live lab', { timeout: 240_000 }, () => {
     const file = path.join(dir, 'servidor.py')
     const good = await readFile(path.join(ROOT, 'services/programs/python/tcp-server.py'), 'utf8')
     await writeFile(file, good.replace('Bem-vindo ao servidor!', 'Oi!'))
+    const before = new Set(await readdir(state))
     const watching = spawn(process.execPath, ['--import', 'tsx', 'lab.ts', 'tcp-basic', '--server', file, '--watch'], { cwd: ROOT, detached: true, env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     watching.stdout.on('data', (chunk: Buffer) => (out += chunk))
@@ -90,12 +91,15 @@ describe('a live lab', { timeout: 240_000 }, () => {
     const exited = new Promise<number | null>((resolve) => watching.on('close', (code) => resolve(code)))
     const seen = (pattern: RegExp) => waitFor(`${pattern}`, async () => pattern.test(out), 180_000)
     await seen(/tcp-basic FAILED[\s\S]*watching/)
+    // The watch's own lab: other test files may run tcp-basic labs of their own meanwhile.
+    const [name] = (await readdir(state)).filter((entry) => !before.has(entry))
+    const { runId } = JSON.parse(await readFile(path.join(state, name, 'lab.json'), 'utf8')) as { runId: string }
     await writeFile(file, good)
     await seen(/tcp-basic FAILED[\s\S]*watching[\s\S]*tcp-basic passed[\s\S]*watching/)
     process.kill(-watching.pid!, 'SIGINT')
     expect(await exited).toBe(130)
     expect(out).toMatch(/torn down, nothing left behind/)
-    expect(await labResources('tcp-basic')).toEqual([])
+    expect(await labResources('tcp-basic', runId)).toEqual([])
     await rm(dir, { recursive: true, force: true })
   })
 })

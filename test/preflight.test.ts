@@ -1,7 +1,7 @@
 // Each environment problem ends in one line saying how to fix it, and exit code 2. Real conditions, no mocks:
 // a PATH without docker, a docker whose compose plugin is missing, a user without access to the socket.
 import { randomBytes } from 'node:crypto'
-import { chmod, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -11,9 +11,9 @@ import { ROOT } from '../engine/plan/layout.ts'
 
 let bin: string
 
-/** `node --import tsx lab.ts tcp-basic` (what `npm run lab` runs) with only the given PATH (npm needs more of it). */
-const labWithPath = (PATH: string, prefix: string[] = []) =>
-  $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, NO_COLOR: '1', PATH } })`${prefix} ${process.execPath} --import tsx lab.ts tcp-basic`
+/** `node bin/socket-lab.mjs tcp-basic` (what `npm run lab` runs) with only the given PATH (npm needs more of it). */
+const labWithPath = (PATH: string, prefix: string[] = [], env: Record<string, string> = {}) =>
+  $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, NO_COLOR: '1', PATH, ...env } })`${prefix} ${process.execPath} bin/socket-lab.mjs tcp-basic`
 
 beforeAll(async () => {
   // A bin folder with a shell but no docker; tests add a fake docker to it where they need one.
@@ -30,13 +30,16 @@ describe('preflight', { timeout: 60_000 }, () => {
     expect(result.stderr.trim()).toBe('socket-lab: the docker command was not found: install Docker Engine or Docker Desktop and make sure `docker` is on PATH')
   })
 
-  it('says Compose v2 is missing when `docker compose` fails', async () => {
+  it('says Compose v2 is missing when the compose plugin is not v2', async () => {
     const realDocker = (await which('docker'))!
     const withShim = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-shim-'))
     try {
-      // The real docker for everything, except that it has no compose plugin.
-      await writeFile(path.join(withShim, 'docker'), `#!/bin/sh\nif [ "$1" = compose ]; then echo "docker: 'compose' is not a docker command." >&2; exit 1; fi\nexec ${realDocker} "$@"\n`, { mode: 0o755 })
-      const result = await labWithPath(`${withShim}:${bin}`)
+      // The real docker for everything, except that its compose is v1: `docker compose`, and the plugin's binary
+      // in the CLI's config folder, which the lab runs directly (it comes before the system's plugin folders).
+      await writeFile(path.join(withShim, 'docker'), `#!/bin/sh\nif [ "$1" = compose ]; then echo 1.29.2; exit 0; fi\nexec ${realDocker} "$@"\n`, { mode: 0o755 })
+      await mkdir(path.join(withShim, 'config', 'cli-plugins'), { recursive: true })
+      await writeFile(path.join(withShim, 'config', 'cli-plugins', 'docker-compose'), '#!/bin/sh\necho 1.29.2\n', { mode: 0o755 })
+      const result = await labWithPath(`${withShim}:${bin}`, [], { DOCKER_CONFIG: path.join(withShim, 'config') })
       expect(result.exitCode).toBe(2)
       expect(result.stderr.trim()).toBe('socket-lab: Docker Compose v2 is missing: install the compose plugin so that `docker compose version` prints v2 or later')
     } finally {

@@ -29,7 +29,7 @@ describe('teardown', { timeout: 180_000 }, () => {
     expect(await labResources('slow-up')).toEqual([])
   })
 
-  it('Ctrl-C to `node --import tsx lab.ts` during the run exits 130 and leaves nothing behind', async () => {
+  it('Ctrl-C to `node bin/socket-lab.mjs` during the run exits 130 and leaves nothing behind', async () => {
     const lab = startLab(['slow-run'], { via: 'node' })
     await waitFor('the slow-run client to start', () => containerPrinted('slow-run', 'client', 'dormindo'))
     process.kill(-lab.pid, 'SIGINT')

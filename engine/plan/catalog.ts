@@ -14,6 +14,10 @@ const isScenarioFile = (name: string) => SCENARIO_FILE.test(name) && !/\.(?:test
 /** A scenario's id is its file name without the extension. */
 export const scenarioId = (file: string) => path.basename(file).replace(SCENARIO_FILE, '')
 
+/** The command line runs compiled (bin/socket-lab.mjs) and starts a TypeScript loader only when a scenario file in
+ * TypeScript is loaded: it leaves here the function that does. Elsewhere (tsx, vitest) TypeScript loads already. */
+const typeScriptLoader = () => (globalThis as { [key: symbol]: (() => Promise<void>) | undefined })[Symbol.for('socket-lab.typescript')]
+
 /** Every scenario, parametrized ones declared with their defaults overridden by `params` where they have them;
  * with `only`, just the scenarios of those names when all exist (a run of one loads one file, not fifteen); `fresh`
  * reads the files again (`--watch`: a scenario saved since its first import). */
@@ -36,11 +40,13 @@ export async function chooseScenarios(names: string[], params: Params = {}, dir 
 /** One scenario file, validated, its hosts' relative paths counted from its folder; `fresh` imports it again. */
 export async function loadScenario(file: string, params: Params = {}, fresh = false): Promise<Scenario> {
   const id = scenarioId(file)
+  if (/\.[mc]?ts$/.test(file)) await typeScriptLoader()?.()
   const module = await import(`${pathToFileURL(file).href}${fresh ? `?at=${Date.now()}` : ''}`).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes(file)) throw errors.usage(`no scenario file "${file}"`)
     throw errors.scenarioFileFailed(file, String(error.message).split('\n')[0])
-  }) as { default?: ScenarioDef | ParametrizedScenarioDef }
-  const source = module.default
+  }) as { default?: ScenarioDef | ParametrizedScenarioDef | { default?: ScenarioDef | ParametrizedScenarioDef }; 'module.exports'?: unknown }
+  // A file tsx compiled to CommonJS (in a package without "type": "module") gives its exports as the default.
+  const source = 'module.exports' in module && module.default && 'default' in module.default ? module.default.default : module.default as ScenarioDef | ParametrizedScenarioDef | undefined
   if (!source || typeof source !== 'object') throw errors.usage(`${file} has no scenario: its default export must be defineScenario({ ... })`)
   const finish = (def: ScenarioDef, chosen?: Params) => {
     const scenario = resolveHostPaths({ id, ...def, ...(chosen ? { params: chosen } : {}) }, path.dirname(file))

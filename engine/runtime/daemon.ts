@@ -99,14 +99,14 @@ export function compose(): Promise<string[]> {
   return composeCommand
 }
 
-/** Fails with a one-line fix when Docker, its daemon or Compose v2 is not usable. The checks are three CLI
- * commands at once; their failures are reported in the order a person fixes them. */
+/** Fails with a one-line fix when Docker, its daemon or Compose v2 is not usable. The checks run at once; their
+ * failures are reported in the order a person fixes them. */
 export async function preflight(): Promise<void> {
   const [cli, daemon, composeVersion] = await Promise.all([
     which('docker', { nothrow: true }),
     (async () => sh`docker version --format {{.Server.Version}}`.nothrow())().catch(() => undefined),
-    (async () => sh`docker compose version --short`.nothrow())().catch(() => undefined),
-    compose(), // found now, so that bringing the lab up does not wait for it
+    // The plugin's own binary where there is one (compose()): it answers in a tenth of the time `docker compose` takes.
+    (async () => sh`${await compose()} version --short`.nothrow())().catch(() => undefined),
   ])
   if (!cli) throw errors.dockerCliMissing()
   if (!daemon?.ok) {

@@ -32,7 +32,8 @@ export async function servicesHash(dir = SERVICES_DIR): Promise<string> {
   const hash = createHash('sha256')
   const entries = await readdir(dir, { recursive: true, withFileTypes: true })
   const files = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort()
-  for (const file of files) hash.update(path.relative(dir, file)).update('\0').update(await readFile(file)).update('\0')
+  const contents = await Promise.all(files.map((file) => readFile(file)))
+  files.forEach((file, i) => hash.update(path.relative(dir, file)).update('\0').update(contents[i]).update('\0'))
   return hash.digest('hex').slice(0, 16)
 }
 
