@@ -29,13 +29,6 @@ export async function stopContainers(ids: string[], graceSeconds: number): Promi
 }
 
 /** One file out of a container, running or stopped; undefined when it does not exist. */
-/** The command lines of the processes running in a container, as the Engine's `top` lists them. */
-export async function processesIn(id: string): Promise<string[]> {
-  const top = await (await api()).getContainer(id).top() as { Titles: string[]; Processes: string[][] }
-  const column = top.Titles.indexOf('CMD')
-  return top.Processes.map((row) => row[column] ?? row.at(-1) ?? '')
-}
-
 export async function readFileFrom(id: string, file: string): Promise<Buffer | undefined> {
   const archive = await (await api()).getContainer(id).getArchive({ path: file }).catch(() => undefined)
   if (!archive) return undefined

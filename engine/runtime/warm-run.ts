@@ -2,18 +2,19 @@
 // `docker exec` in the idle program containers, after every host is put back as a cold lab would find it (the
 // last run's programs killed, faults, counters, conntrack and the listening flag reset by its sidecar, services/bin/control.ts), so its
 // verdict is a cold run's. No container starts or stops: the run costs a few execs.
+import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { readPcap } from '../judge/packets.ts'
+import { EXIT, LabError } from '../model/errors.ts'
 import type { ScenarioResult } from '../model/result.ts'
 import type { HostRun, LabRun, Scenario } from '../model/scenario.ts'
 import { labCompose, parseCompose, type ComposeFile } from '../plan/compose.ts'
 import { netPlans } from '../plan/faults.ts'
-import { IDLE_COMMAND } from '../plan/host-kinds.ts'
 import { COMPOSE_FILE } from '../plan/layout.ts'
 import { planOfLiveLab, type LiveLab } from '../plan/live-lab.ts'
 import { captures, stageSubmissions, type RunPlan } from '../plan/run-plan.ts'
-import { START_MARK } from '../../services/bin/protocol.ts'
+import { CLEARED_MARK, START_MARK, goFlag } from '../../services/bin/protocol.ts'
 import * as docker from './docker.ts'
 import { liveHosts, sidecarCommand, sidecarControl, type LiveHost } from './live.ts'
 import { hostRun, judge, LISTEN_DEADLINE_MS } from './run.ts'
@@ -22,6 +23,8 @@ import { readSidecarReport } from './sidecar-report.ts'
 /** The warm run's capture: its pid, so that it alone is stopped (a person's `lab capture` goes on). */
 const CAPTURE_PID = '/run/lab-warm-capture.pid'
 const TRAILING_PACKETS_MS = 300
+/** lab-clear ends the last run's processes and waits at most a second for them to be gone. */
+const CLEAR_DEADLINE_MS = 5000
 const CAPTURE_STOP_MS = 3000
 /** A running program's output is whole once it has said nothing for QUIET_MS (at most OUTPUT_SETTLE_MS). */
 const QUIET_MS = 60
@@ -52,45 +55,61 @@ interface Started {
 
 let baseCompose: ComposeFile | undefined
 
-/** What a live lab's program container runs when nothing of a run is left in it (live-lab.ts's liveCompose). */
-const IDLE = [`/sbin/docker-init -- ${IDLE_COMMAND.join(' ')}`, IDLE_COMMAND.join(' ')]
-
-/** Ends whatever the last run left running in a program container (services/bin/lab-clear); when nothing was
- * left (the programs ended), asking the Engine's process list costs less than an exec. */
-async function clearPrograms(container: string): Promise<void> {
-  const running = await docker.processesIn(container).catch(() => undefined)
-  if (running && running.length === IDLE.length && running.every((command, i) => command === IDLE[i])) return
-  await docker.execToEnd(container, ['lab-clear'])
-}
-
-/** Resets every host and starts the scenario's programs, servers announcing once they listen. */
+/** Resets every host and starts the scenario's programs, servers announcing once they listen. Each program's entry
+ * point starts at once, alongside its host's reset: it ends what the last run left in its container
+ * (services/bin/lab-clear), then waits for the go (LAB_GO in services/bin/lab-run). The go comes once every host
+ * is reset (a client must not find the last run's listening flag of its server) and its capture runs; a server's
+ * comes from its announce, which has then read the sockets that listened before it. */
 export async function startWarm(plan: RunPlan, hosts: Map<string, LiveHost>, submissions: Record<string, string>): Promise<Started> {
   await stageSubmissions(plan, submissions) // read again: a rerun runs what was saved last
   baseCompose ??= parseCompose(await readFile(COMPOSE_FILE, 'utf8'))
   const services = labCompose(baseCompose, plan.scenario, plan).services
   const plans = netPlans(plan.scenario)
-  await Promise.all([...hosts.values()].flatMap((host) => [
-    clearPrograms(host.program),
-    ...(host.sidecar ? [sidecarControl(host, ['fresh', JSON.stringify(plans[host.name] ?? {})])] : []),
-  ]))
+  const go = randomBytes(8).toString('hex')
+  // A host in another's namespace has no sidecar of its own: any sidecar of the lab writes its go.
+  const anySidecar = [...hosts.values()].find((host) => host.sidecar)
   const started: Started = { programs: new Map(), announces: new Map(), captures: new Map() }
-  await Promise.all([...hosts.values()].filter((host) => host.sidecar && captures(plan, host.name)).map(async (host) => {
-    const capture = await docker.execIn(host.sidecar!, ['sh', '-c', `echo $$ > ${CAPTURE_PID}; exec tcpdump -i eth0 -n --immediate-mode -U -s 0 -Z root -w -`], { raw: true })
-    while (!capture.stderr.some((line) => line.text.includes('listening on'))) {
-      if (await Promise.race([capture.ended.then(() => true), sleep(5, false)])) break
-    }
-    started.captures.set(host.name, capture)
-  }))
-  await Promise.all([...hosts.values()].map(async (host) => {
-    const spec = plan.scenario.hosts[host.name]
-    if (spec.listens !== undefined && host.sidecar) started.announces.set(host.name, await sidecarCommand(host, ['announce', String(spec.listens)]))
+  const reset = Promise.all([...hosts.values()].map((host) => host.sidecar && sidecarControl(host, ['fresh', JSON.stringify(plans[host.name] ?? {})])))
+  const programs = Promise.all([...hosts.values()].map(async (host) => {
     const service = services[host.name]
-    const running = await docker.execIn(host.program, ['lab-run', ...(service.command ?? [])], { env: service.environment })
+    const env = { ...service.environment, LAB_GO: go, LAB_GO_FLAG: goFlag(host.name) }
+    const running = await docker.execIn(host.program, ['lab-run', ...(service.command ?? [])], { env })
     const program: { running: docker.Running; end?: { code: number | null; at: number } } = { running }
     void running.ended.then((code) => (program.end ??= { code, at: Date.now() }))
     started.programs.set(host.name, program)
+    // An entry point that says nothing of it is older than this engine (a lab left up since): it would start at once.
+    if (!(await until(running, CLEARED_MARK, CLEAR_DEADLINE_MS)) && !program.end) {
+      throw new LabError(`this live lab's programs cannot be restarted by this version of socket-lab: bring it up again (lab down, then lab up)`, EXIT.failed)
+    }
+  }))
+  // Every entry point is started before the first go, and every host reset: a failure ends neither half-way.
+  const [resetDone] = await Promise.allSettled([reset, programs])
+  if (resetDone.status === 'rejected') {
+    for (const { running } of started.programs.values()) running.release()
+    throw resetDone.reason
+  }
+  await programs
+  await Promise.all([...hosts.values()].filter((host) => host.sidecar && captures(plan, host.name)).map(async (host) => {
+    const capture = await docker.execIn(host.sidecar!, ['sh', '-c', `echo $$ > ${CAPTURE_PID}; exec tcpdump -i eth0 -n --immediate-mode -U -s 0 -Z root -w -`], { raw: true })
+    await until(capture, 'listening on')
+    started.captures.set(host.name, capture)
+  }))
+  await Promise.all([...hosts.values()].map(async (host) => {
+    const port = plan.scenario.hosts[host.name].listens
+    if (port !== undefined && host.sidecar) started.announces.set(host.name, await sidecarCommand(host, ['announce', String(port), go]))
+    else await sidecarControl(host.sidecar ? host : anySidecar!, ['go', host.name, go])
   }))
   return started
+}
+
+/** Resolves true once a command printed a line holding `text` on standard error; false once it ended, or after
+ * `deadlineMs`. */
+async function until(running: docker.Running, text: string, deadlineMs = Infinity): Promise<boolean> {
+  const deadline = performance.now() + deadlineMs
+  while (!running.stderr.some((line) => line.text.includes(text))) {
+    if (performance.now() > deadline || await Promise.race([running.ended.then(() => true), sleep(2, false)])) return false
+  }
+  return true
 }
 
 /** Runs a scenario in a live lab and judges it as a cold run would. */
@@ -165,7 +184,7 @@ async function collect(plan: RunPlan, hosts: Map<string, LiveHost>, started: Sta
       exitCode: ended ? ended.code : null,
       finishedAt: ended ? ended.at : null,
       stdout: program.running.stdout,
-      stderr: program.running.stderr,
+      stderr: program.running.stderr.filter((line) => !line.text.startsWith(CLEARED_MARK)),
     }
     const result: HostRun = hostRun(host.name, output, endedAt)
     if (!program.running.stderr.some((line) => line.text.startsWith(START_MARK))) result.started = result.exitCode !== null

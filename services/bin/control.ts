@@ -1,37 +1,53 @@
 // A live lab's hand on a host's network, in its sidecar: `reset [PLAN]` undoes every fault and applies a new plan
 // (`lab fault`); `fresh [PLAN]` also flushes conntrack and the host's listening flag, as a warm rerun needs;
-// `announce PORT` says when the program listens, as lab-net.ts does at start; `counters` reports the fault
+// `announce PORT [GO]` says when the program listens, as lab-net.ts does at start; `go HOST GO` lets a warm
+// rerun's program start (services/bin/lab-run), and so does an announce given GO; `counters` reports the fault
 // counters and listening sockets. It speaks the sidecar's events. Two ways in: the sidecar of a live lab serves
 // it on a Unix socket in the lab's state folder (serveControl, one command a connection: a warm rerun asks it a
 // few times and pays no process start), and lab-ctl.ts runs it through `docker exec` where that socket cannot be
 // reached (an engine on another machine, a lab brought up before the socket existed).
+import { execFile } from 'node:child_process'
 import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs'
 import net from 'node:net'
 import readline from 'node:readline'
+import { promisify } from 'node:util'
 import { listeningSockets } from './proc-sockets.ts'
-import { GATEWAY_TABLE, NOBODYS_MAC, announceListening, counters, run, withAddresses } from './net-ops.ts'
-import { formatEvent, listeningFlag, type NetPlan, type SidecarEvent } from './protocol.ts'
+import { GATEWAY_TABLE, NOBODYS_MAC, announceListening, counters, run, withAddresses, writeFlag } from './net-ops.ts'
+import { formatEvent, goFlag, listeningFlag, type NetPlan, type SidecarEvent } from './protocol.ts'
 import { TOPOLOGY_TABLE } from './routing.ts'
 
 /** A program that never listens: the engine gives up at 20 s (LISTEN_DEADLINE_MS); the announce ends soon after. */
 const ANNOUNCE_DEADLINE_MS = 25_000
 
-function reset(host: string, fresh: boolean): void {
+const runAsync = promisify(execFile)
+/** A reset's commands are independent of one another: run at once, they take the longest one's time, not the sum
+ * (a warm rerun waits for them). `mayFail` ones have nothing to undo on a host that is already clean. */
+const runAll = (commands: { cmd: string; args: string[]; mayFail?: boolean }[]) =>
+  Promise.all(commands.map(({ cmd, args, mayFail }) => runAsync(cmd, args).catch((error: unknown) => {
+    if (!mayFail) throw error
+  })))
+
+async function reset(host: string, fresh: boolean): Promise<void> {
   const { nftables } = JSON.parse(run('nft', ['-j', 'list', 'tables'])) as { nftables: { table?: { family: string; name: string } }[] }
-  for (const { table } of nftables) {
-    // The faults' tables are inet ones; Docker's (its DNS's NAT, as ip nat through iptables-nft) stay, and so do
-    // the lab's walls: the gateway's, and a multi-network host's (deleting it let a router forward out of the lab).
-    if (table?.family === 'inet' && table.name !== GATEWAY_TABLE && table.name !== TOPOLOGY_TABLE) run('nft', ['delete', 'table', 'inet', table.name])
-  }
-  try { run('tc', ['qdisc', 'del', 'dev', 'eth0', 'root']) } catch { /* none was there */ }
-  run('ip', ['link', 'set', 'eth0', 'up'])
-  run('ip', ['neigh', 'flush', 'dev', 'eth0', 'nud', 'permanent'])
+  // The faults' tables are inet ones; Docker's (its DNS's NAT, as ip nat through iptables-nft) stay, and so do
+  // the lab's walls: the gateway's, and a multi-network host's (deleting it let a router forward out of the lab).
+  const faultTables = nftables.flatMap(({ table }) => table?.family === 'inet' && table.name !== GATEWAY_TABLE && table.name !== TOPOLOGY_TABLE ? [table.name] : [])
+  await runAll([
+    ...faultTables.map((name) => ({ cmd: 'nft', args: ['delete', 'table', 'inet', name] })),
+    { cmd: 'tc', args: ['qdisc', 'del', 'dev', 'eth0', 'root'], mayFail: true }, // none was there
+    { cmd: 'ip', args: ['link', 'set', 'eth0', 'up'] },
+    { cmd: 'ip', args: ['neigh', 'flush', 'dev', 'eth0', 'nud', 'permanent'] },
+    ...(fresh ? [
+      // Connections of the last run would otherwise still be tracked (an established flow skips new-flow rules);
+      // an empty table, or an image without conntrack, is fine.
+      { cmd: 'conntrack', args: ['-F'], mayFail: true },
+      // What the last run's connections left (TIME-WAIT above all) would refuse the next server its port: the
+      // guide's server binds without SO_REUSEADDR, and a cold lab has none of them. A kernel without sock_destroy
+      // cannot.
+      { cmd: 'ss', args: ['-K', ...['time-wait', 'fin-wait-1', 'fin-wait-2', 'last-ack', 'closing', 'close-wait'].flatMap((state) => ['state', state])], mayFail: true },
+    ] : []),
+  ])
   if (!fresh) return
-  // Connections of the last run would otherwise still be tracked (an established flow skips new-flow rules).
-  try { run('conntrack', ['-F']) } catch { /* an empty table, or an image without conntrack */ }
-  // What the last run's connections left (TIME-WAIT above all) would refuse the next server its port: the
-  // guide's server binds without SO_REUSEADDR, and a cold lab has none of them.
-  try { run('ss', ['-K', ...['time-wait', 'fin-wait-1', 'fin-wait-2', 'last-ack', 'closing', 'close-wait'].flatMap((state) => ['state', state])]) } catch { /* a kernel without sock_destroy */ }
   // A router's flag says it forwards (lab-net.ts sets it at start, and its hosts' programs wait for it): it stays.
   const flag = listeningFlag(host)
   if (!existsSync(flag) || readFileSync(flag, 'utf8').trim() !== 'routing') rmSync(flag, { force: true })
@@ -58,22 +74,31 @@ export async function control(host: string, args: string[], emit: (event: Sideca
     switch (verb) {
       case 'reset':
       case 'fresh':
-        reset(host, verb === 'fresh')
+        await reset(host, verb === 'fresh')
         if (argument) await apply(JSON.parse(argument) as NetPlan)
         emit({ kind: 'ready' })
         return true
       case 'announce': {
         const deadline = AbortSignal.timeout(ANNOUNCE_DEADLINE_MS)
-        const opened = await announceListening(host, Number(argument), emit, signal ? AbortSignal.any([signal, deadline]) : deadline)
-        if (!opened) emit({ kind: 'failed', error: `nothing listened on port ${argument}` })
-        return opened
+        // Which sockets listen already is read as it starts: the go (a warm rerun's) may follow at once.
+        const opened = announceListening(host, Number(argument), emit, signal ? AbortSignal.any([signal, deadline]) : deadline)
+        if (args[2]) writeFlag(goFlag(host), args[2])
+        if (!(await opened)) {
+          emit({ kind: 'failed', error: `nothing listened on port ${argument}` })
+          return false
+        }
+        return true
       }
+      case 'go':
+        if (!/^[\w-]+$/.test(argument ?? '') || !args[2]) throw new Error('lab-ctl: go HOST GO')
+        writeFlag(goFlag(argument), args[2])
+        return true
       case 'counters':
         emit({ kind: 'listening', sockets: listeningSockets() })
         emit({ kind: 'counters', counters: counters() })
         return true
       default:
-        throw new Error(`lab-ctl: reset [PLAN] | fresh [PLAN] | announce PORT | counters, not "${verb ?? ''}"`)
+        throw new Error(`lab-ctl: reset [PLAN] | fresh [PLAN] | announce PORT [GO] | go HOST GO | counters, not "${verb ?? ''}"`)
     }
   } catch (error) {
     // A command's own complaint (nft's, tc's) says more than "Command failed".

@@ -53,8 +53,10 @@ export const NOBODYS_MAC = '02:00:00:00:00:01'
 /** The table that keeps the machine's gateway out of reach: set once by lab-net.ts, never reset. */
 export const GATEWAY_TABLE = 'lab-gateway'
 
-/** How often the host's sockets are read while its program has not opened its port yet. */
-const LISTEN_POLL_MS = 20
+/** How often the host's sockets are read while its program has not opened its port yet: often in the first
+ * second, when a server usually opens it (its clients wait for the flag), then less. */
+const LISTEN_POLL_MS = [5, 20] as const
+const LISTEN_POLL_FAST_MS = 1000
 
 /** Tells the programs waiting for this host that it is there (a server: that it listens; a router: that it routes). */
 export function flagListening(host: string, what: string): void {
@@ -82,10 +84,22 @@ export function announceListening(host: string, port: number, emit: (event: Side
   let toldElsewhere = false
   const before = new Set(listeningEntries().map((entry) => entry.inode))
   return new Promise((resolve) => {
-    const stop = () => (clearInterval(poll), resolve(false))
+    const started = Date.now()
+    let poll: NodeJS.Timeout | undefined
+    let done = false
+    const every = (ms: number) => {
+      clearInterval(poll)
+      poll = setInterval(() => {
+        look()
+        if (!done && ms === LISTEN_POLL_MS[0] && Date.now() - started > LISTEN_POLL_FAST_MS) every(LISTEN_POLL_MS[1])
+      }, ms)
+    }
+    const stop = () => (done = true, clearInterval(poll), resolve(false))
     const look = () => {
+      if (done) return
       const sockets = listeningEntries().filter((entry) => !before.has(entry.inode) && !entry.socket.startsWith(`${DOCKER_RESOLVER}:`)).map((entry) => entry.socket)
       if (sockets.some((socket) => socket.endsWith(`:${port}/tcp`) || socket.endsWith(`:${port}/udp`))) {
+        done = true
         clearInterval(poll)
         signal?.removeEventListener('abort', stop)
         flagListening(host, String(port))
@@ -99,7 +113,7 @@ export function announceListening(host: string, port: number, emit: (event: Side
       toldElsewhere = true
       emit({ kind: 'port-elsewhere', port, sockets })
     }
-    const poll = setInterval(look, LISTEN_POLL_MS)
+    every(LISTEN_POLL_MS[0])
     if (signal?.aborted) return stop()
     signal?.addEventListener('abort', stop, { once: true })
     look() // a program that listens already (a warm rerun's announce may come after it) is told at once

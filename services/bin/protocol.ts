@@ -124,6 +124,8 @@ export function tcpdumpStats(text: string): { captured: number; received: number
 
 /** Printed on standard error by lab-run just before the program starts: the zero of every timing. */
 export const START_MARK = 'lab-run: start'
+/** Printed on standard error by lab-run in a warm rerun once the last run's processes are gone (before its go). */
+export const CLEARED_MARK = 'lab-run: cleared'
 /** Printed on standard error by lab-limit.ts when a submitted program wrote past its output limit. */
 export const OUTPUT_CUT_MARK = 'lab-run: output cut after'
 
@@ -137,6 +139,10 @@ export const listeningFlag = (host: string) => `${SYNC_DIR}/${host}.listening`
 /** Written by a sidecar once its setup is over (done or failed): the programs that start after this host wait for
  * it (LAB_START_AFTER in lab-run) instead of Compose starting their containers one after another. */
 export const readyFlag = (host: string) => `${SYNC_DIR}/${host}.ready`
+
+/** A warm rerun's go for a host's program (services/bin/lab-run's LAB_GO): written by a sidecar once every host of
+ * the lab is reset, holding the run's token. */
+export const goFlag = (host: string) => `${SYNC_DIR}/${host}.go`
 
 /** Docker's own DNS resolver listens in every host: never a program's socket. */
 export const DOCKER_RESOLVER = '127.0.0.11'
