@@ -68,6 +68,7 @@ export async function startWarm(plan: RunPlan, hosts: Map<string, LiveHost>, sub
   const go = randomBytes(8).toString('hex')
   // A host in another's namespace has no sidecar of its own: any sidecar of the lab writes its go.
   const anySidecar = [...hosts.values()].find((host) => host.sidecar)
+  if (!anySidecar) throw new LabError('this live lab has no network sidecar to start its programs: bring it up again (lab down, then lab up)', EXIT.failed)
   const started: Started = { programs: new Map(), announces: new Map(), captures: new Map() }
   const reset = Promise.all([...hosts.values()].map((host) => host.sidecar && sidecarControl(host, ['fresh', JSON.stringify(plans[host.name] ?? {})])))
   const programs = Promise.all([...hosts.values()].map(async (host) => {
@@ -82,13 +83,13 @@ export async function startWarm(plan: RunPlan, hosts: Map<string, LiveHost>, sub
       throw new LabError(`this live lab's programs cannot be restarted by this version of socket-lab: bring it up again (lab down, then lab up)`, EXIT.failed)
     }
   }))
-  // Every entry point is started before the first go, and every host reset: a failure ends neither half-way.
-  const [resetDone] = await Promise.allSettled([reset, programs])
-  if (resetDone.status === 'rejected') {
+  // Every entry point is started before the first go, and every host reset: a failure ends neither half-way. The
+  // entry points of a run that fails here give up waiting for their go (lab-run), or the next run clears them.
+  const failed = (await Promise.allSettled([reset, programs])).find((outcome) => outcome.status === 'rejected')
+  if (failed) {
     for (const { running } of started.programs.values()) running.release()
-    throw resetDone.reason
+    throw failed.reason
   }
-  await programs
   await Promise.all([...hosts.values()].filter((host) => host.sidecar && captures(plan, host.name)).map(async (host) => {
     const capture = await docker.execIn(host.sidecar!, ['sh', '-c', `echo $$ > ${CAPTURE_PID}; exec tcpdump -i eth0 -n --immediate-mode -U -s 0 -Z root -w -`], { raw: true })
     await until(capture, 'listening on')
@@ -97,7 +98,7 @@ export async function startWarm(plan: RunPlan, hosts: Map<string, LiveHost>, sub
   await Promise.all([...hosts.values()].map(async (host) => {
     const port = plan.scenario.hosts[host.name].listens
     if (port !== undefined && host.sidecar) started.announces.set(host.name, await sidecarCommand(host, ['announce', String(port), go]))
-    else await sidecarControl(host.sidecar ? host : anySidecar!, ['go', host.name, go])
+    else await sidecarControl(host.sidecar ? host : anySidecar, ['go', host.name, go])
   }))
   return started
 }
