@@ -4,7 +4,7 @@ import { prepareCaptureDir } from '../engine/plan/capture-dir.ts'
 import { chooseScenarios, parseParams } from '../engine/plan/catalog.ts'
 import * as docker from '../engine/runtime/docker.ts'
 import { EXIT, errors } from '../engine/model/errors.ts'
-import { ensureLabImage } from '../engine/runtime/image.ts'
+import { ensureLabImage, lookForLabImage } from '../engine/runtime/image.ts'
 import { runScenario } from '../engine/runtime/run.ts'
 import type { ScenarioResult } from '../engine/model/result.ts'
 import { submissionsFromOptions } from '../engine/plan/submission.ts'
@@ -56,6 +56,7 @@ const command: Command = {
     // Docker is checked while the scenarios load; its verdict counts only after theirs (usage errors come first).
     const dockerReady = docker.preflight()
     dockerReady.catch(() => undefined)
+    lookForLabImage()
     const dir = values.scenarios === undefined ? undefined : userPath(values.scenarios)
     const params = parseParams(values.param, await chooseScenarios(names, {}, dir))
     const chosen = (await chooseScenarios(names, params, dir)).map((s) => (s.id === exercise?.scenario ? withGrading(s, exercise.grading) : s))

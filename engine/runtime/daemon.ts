@@ -45,6 +45,11 @@ export async function clientOptions(host: string, env: NodeJS.ProcessEnv = proce
   return { protocol: 'https', host: url.hostname, port: Number(url.port || 2376), ca, cert, key }
 }
 
+/** The daemon's Unix socket, when that is how it is reached (the usual case); undefined for TCP or SSH. */
+export async function daemonSocket(): Promise<string | undefined> {
+  return socketPath(await daemonHost())
+}
+
 /** The daemon's address as DOCKER_HOST spells it (an empty one is unset, as for the CLI); '' for the default socket. */
 async function daemonHost(): Promise<string> {
   return process.env.DOCKER_HOST || (await contextHost())

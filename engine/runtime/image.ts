@@ -37,12 +37,28 @@ export async function servicesHash(dir = SERVICES_DIR): Promise<string> {
   return hash.digest('hex').slice(0, 16)
 }
 
+/** The lab image of this checkout's services/, and whether the engine has it (`look` false: not asked). */
+async function labImage(look: boolean): Promise<{ hash: string; image: string; present: boolean }> {
+  const hash = await servicesHash()
+  const image = `${LAB_IMAGE}:${hash}`
+  return { hash, image, present: look && (await docker.imageExists(image)) }
+}
+
+let lookedFor: ReturnType<typeof labImage> | undefined
+/** Starts looking for the lab image at once, for a command about to bring a lab up (`lab <scenario>`): the next
+ * ensureLabImage takes the answer instead of asking again. The `docker image inspect` it costs (60–70 ms, mostly the
+ * CLI's start) then runs while the preflight and the scenarios do, not after them. */
+export function lookForLabImage(): void {
+  lookedFor ??= labImage(true)
+  lookedFor.catch(() => undefined) // a daemon that is down is the preflight's to report
+}
+
 /** Builds the lab image unless an up-to-date one exists, and returns its reference. One build at a time.
  * `dockerReady` (the preflight) runs alongside the first look for the image, and its failure comes first. */
 export async function ensureLabImage(say: Say, options: { force?: boolean; offline?: boolean } = {}, dockerReady: Promise<void> = Promise.resolve()): Promise<string> {
-  const hash = await servicesHash()
-  const image = `${LAB_IMAGE}:${hash}`
-  const [, present] = await Promise.all([dockerReady, !options.force && docker.imageExists(image)])
+  const early = options.force ? undefined : lookedFor
+  lookedFor = undefined
+  const [, { hash, image, present }] = await Promise.all([dockerReady, early ?? labImage(!options.force)])
   if (present) return image
   // Missing: build it, unless another run is building it already (then it exists once the lock is ours).
   const { default: lockfile } = await import('proper-lockfile') // only when the image must be built

@@ -1,10 +1,37 @@
 // Lab images: whether one exists, building, importing, listing and removing tags.
 import { errors, lastLine } from '../model/errors.ts'
-import { api, sh } from './daemon.ts'
+import net from 'node:net'
+import { api, daemonSocket, sh } from './daemon.ts'
 
-/** Asks the CLI, not the Engine API: before a run, that spares loading the API client ahead of `up`. */
+/** Asks the Engine with one plain request on its socket, or the CLI where it is reached otherwise: before a run,
+ * either spares loading the API client (dockerode) ahead of `up`, and the request spares the CLI's start (60 ms). */
 export async function imageExists(image: string): Promise<boolean> {
-  return (await sh({ nothrow: true })`docker image inspect --format {{.Id}} ${image}`).ok
+  const cli = async () => (await sh({ nothrow: true })`docker image inspect --format {{.Id}} ${image}`).ok
+  const socket = await daemonSocket()
+  if (!socket) return cli()
+  // No daemon there, or no permission: the CLI answers as before, and the preflight says why in its words.
+  return engineStatus(socket, `/images/${encodeURIComponent(image)}/json`).then((status) => status === 200, cli)
+}
+
+/** The status code of one GET on the Engine's Unix socket. Through node:net, which the lab has loaded already:
+ * node:http takes 40–50 ms to load, and its only user (dockerode) loads while `compose up` works. */
+function engineStatus(socket: string, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const connection = net.connect(socket, () => connection.write(`GET ${path} HTTP/1.0\r\nHost: docker\r\n\r\n`))
+    let head = ''
+    connection.setEncoding('latin1')
+    connection.setTimeout(10_000, () => connection.destroy(new Error('the Engine did not answer')))
+    connection.on('data', (chunk: string) => {
+      head += chunk
+      const status = /^HTTP\/1\.[01] (\d{3})/.exec(head)
+      if (status || head.length > 64) {
+        connection.destroy()
+        status ? resolve(Number(status[1])) : reject(new Error('not an HTTP answer'))
+      }
+    })
+    connection.on('error', reject)
+    connection.on('close', () => reject(new Error('the Engine closed the connection')))
+  })
 }
 
 export async function pullImage(image: string): Promise<boolean> {
