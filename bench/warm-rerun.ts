@@ -30,10 +30,10 @@ export async function warmRerun(runs: number): Promise<string> {
       const lab = await upLiveLab(scenario, { name: `bench-warm-${impl}`, image, impl, submissions: {} })
       const row: number[] = (samples[`warm rerun, ${impl} programs`] = [])
       try {
-        await warmRun(lab, scenario) // one warm-up run, not counted
+        await warmRun(lab, scenario, { again: true }) // one warm-up run, not counted
         for (let i = 0; i < runs; i++) {
           const started = performance.now()
-          const result = await warmRun(lab, scenario)
+          const result = await warmRun(lab, scenario, { again: true })
           row.push(performance.now() - started)
           if (result.status !== 'passed') throw new Error(`warm run ${i + 1} of ${SCENARIO} (${impl}) ${result.status}: ${result.checks.filter((c) => !c.passed).map((c) => `${c.description}: ${c.reason}`).join('; ')}`)
           console.error(`warm-rerun ${impl} ${i + 1}/${runs}: ${formatMs(row.at(-1)!)}`)

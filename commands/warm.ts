@@ -25,9 +25,9 @@ export async function runIn(labName: string, scenarios: Scenario[], submissions:
   const lab = await chooseLiveLab(labName)
   await docker.preflight()
   const results: ScenarioResult[] = []
-  for (const scenario of scenarios) {
+  for (const [i, scenario] of scenarios.entries()) {
     report.onScenarioStart(scenario)
-    const result = await warmRun(lab, scenario)
+    const result = await warmRun(lab, scenario, { again: i < scenarios.length - 1 })
     report.onScenarioEnd(result)
     results.push(result)
   }
@@ -46,7 +46,7 @@ export async function runWatching(scenario: Scenario, options: { impl: LiveLab['
   let current = scenario
   for (;;) {
     options.report.onScenarioStart(current)
-    options.report.onScenarioEnd(await warmRun(lab, current))
+    options.report.onScenarioEnd(await warmRun(lab, current, { again: true }))
     say(`watching ${files.map((f) => (f.startsWith(`${process.cwd()}/`) ? path.relative(process.cwd(), f) : f)).join(', ')}: save to run again, Ctrl-C to stop (and take the lab down)`)
     const changed = await nextSave(files)
     if (changed === scenarioFile) {

@@ -9,11 +9,13 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { $ } from 'zx'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import type { ScenarioResult } from '../engine/model/result.ts'
 import type { Scenario } from '../engine/model/scenario.ts'
 import { loadCatalog } from '../engine/plan/catalog.ts'
 import { ROOT } from '../engine/plan/layout.ts'
+import { waitFor } from './lab-process.ts'
 
 const SUBSET = ['tcp-basic', 'udp-loss', 'connection-refused', 'host-unreachable', 'server-crash']
 const image = inject('labImage')
@@ -22,7 +24,7 @@ const state = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-warm-cold-'))
 // runtime modules import it: they are imported after this).
 process.env.SOCKET_LAB_STATE = state
 const { runScenario } = await import('../engine/runtime/run.ts')
-const { downLiveLab, upLiveLab } = await import('../engine/runtime/live.ts')
+const { downLiveLab, liveHosts, upLiveLab } = await import('../engine/runtime/live.ts')
 const { warmRun, whyNotWarm } = await import('../engine/runtime/warm-run.ts')
 const catalog = await loadCatalog()
 const all = process.env.SOCKET_LAB_WARM_ALL === '1'
@@ -39,7 +41,8 @@ async function coldAndWarm(scenario: Scenario, submissions: Record<string, strin
   const cold = await runScenario(scenario, { image, submissions })
   const lab = await upLiveLab(scenario, { name: `wc-${scenario.id}-${process.pid}`, image, impl: 'ts', submissions })
   try {
-    const warm = [await warmRun(lab, scenario), await warmRun(lab, scenario)]
+    // The second run as a watch's rerun: its entry points were started armed during the first.
+    const warm = [await warmRun(lab, scenario, { again: true }), await warmRun(lab, scenario)]
     return { cold, warm }
   } finally {
     expect(await downLiveLab(lab)).toEqual([])
@@ -47,6 +50,7 @@ async function coldAndWarm(scenario: Scenario, submissions: Record<string, strin
 }
 
 afterAll(() => rm(state, { recursive: true, force: true }))
+
 
 describe('warm and cold runs agree', { timeout: 600_000 }, () => {
   const cannot = catalog.map((s) => [s.id, whyNotWarm(s)] as const).filter(([, why]) => why)
@@ -59,6 +63,33 @@ describe('warm and cold runs agree', { timeout: 600_000 }, () => {
     const { cold, warm } = await coldAndWarm(scenario)
     expect(cold.status).toBe('passed')
     for (const run of warm) expect(verdict(run)).toEqual(verdict(cold))
+  })
+
+  it('a watch\'s rerun starts its programs armed: no docker exec in a program container, and no program can open the FIFO', async () => {
+    const scenario = catalog.find((s) => s.id === 'tcp-basic')!
+    const lab = await upLiveLab(scenario, { name: `wc-armed-${process.pid}`, image, impl: 'ts', submissions: {} })
+    try {
+      const first = await warmRun(lab, scenario, { again: true })
+      expect(first.status).toBe('passed')
+      const { program: client } = (await liveHosts(lab, ['client'])).get('client')!
+      const { program: server } = (await liveHosts(lab, ['server'])).get('server')!
+      await waitFor('the armed entry point', async () => (await $`docker top ${client} -o pid,args`).stdout.includes('lab-run'), 10_000)
+      expect((await $`docker exec ${client} stat -c ${'%F %a %U'} /lab-sync/client.arm`).stdout.trim()).toBe('fifo 600 root')
+      // as the program's user: refused at once (a reader that got in would block, and `timeout` would say 124)
+      const stolen = await $`docker exec -u lab ${client} timeout 2 sh -c ${'read -r go < /lab-sync/client.arm'}`.nothrow()
+      expect(stolen.exitCode).not.toBe(124)
+      expect(stolen.stderr).toMatch(/Permission denied/)
+      const since = Date.now() / 1000
+      const second = await warmRun(lab, scenario)
+      const until = Date.now() / 1000 + 1
+      expect(verdict(second)).toEqual(verdict(first))
+      const events = await $`docker events --since ${since.toFixed(3)} --until ${until.toFixed(3)} --filter container=${client} --filter container=${server} --format ${'{{.Action}}'}`
+      expect(events.stdout.split('\n').filter((action) => action.startsWith('exec_create'))).toEqual([])
+      // without `again`, nothing waits after the run: only the server it started serves on
+      expect((await $`docker top ${client} -o pid,args`).stdout).not.toMatch(/lab-run/)
+    } finally {
+      expect(await downLiveLab(lab)).toEqual([])
+    }
   })
 
   it('tcp-basic with a wrong greeting fails the same checks both ways', async () => {

@@ -14,7 +14,7 @@ import { netPlans } from '../plan/faults.ts'
 import { COMPOSE_FILE } from '../plan/layout.ts'
 import { planOfLiveLab, type LiveLab } from '../plan/live-lab.ts'
 import { captures, stageSubmissions, type RunPlan } from '../plan/run-plan.ts'
-import { CLEARED_MARK, START_MARK, goFlag } from '../../services/bin/protocol.ts'
+import { ARMED_MARK, CLEARED_MARK, START_MARK, armFifo, goFlag } from '../../services/bin/protocol.ts'
 import * as docker from './docker.ts'
 import { liveHosts, sidecarCommand, sidecarControl, type LiveHost } from './live.ts'
 import { hostRun, judge, LISTEN_DEADLINE_MS } from './run.ts'
@@ -25,6 +25,8 @@ const CAPTURE_PID = '/run/lab-warm-capture.pid'
 const TRAILING_PACKETS_MS = 300
 /** lab-clear ends the last run's processes and waits at most a second for them to be gone. */
 const CLEAR_DEADLINE_MS = 5000
+/** An armed entry point says so within this, or the run starts its own. */
+const ARMED_DEADLINE_MS = 5000
 const CAPTURE_STOP_MS = 3000
 /** A running program's output is whole once it has said nothing for QUIET_MS (at most OUTPUT_SETTLE_MS). */
 const QUIET_MS = 60
@@ -47,6 +49,8 @@ export function whyNotWarm(scenario: Scenario): string | undefined {
 
 /** A scenario's programs started in a live lab (for `lab up --start`, and a warm run). */
 interface Started {
+  /** Each host's entry point, as lab-run is given it. */
+  entries: Map<string, Entry>
   /** `end` is set once the program ended. */
   programs: Map<string, { running: docker.Running; end?: { code: number | null; at: number } }>
   announces: Map<string, docker.Running>
@@ -55,12 +59,62 @@ interface Started {
 
 let baseCompose: ComposeFile | undefined
 
+/** A host's entry point: lab-run, the program's command, and its environment but the run's token. */
+interface Entry {
+  command: string[]
+  env: Record<string, string>
+}
+
+/** The next run's entry points, started armed while the last run was judged (warmRun's `again`), by project and
+ * host. One is used when the next run gives its host the same entry; any other is let go of, and ends at the
+ * next run's clear. */
+const armed = new Map<string, Armed>()
+interface Armed {
+  /** The Entry, as JSON. */
+  entry: string
+  /** Undefined when it could not start. */
+  running: Promise<docker.Running | undefined>
+  ended?: boolean
+}
+
+/** Starts the next run's entry points, armed: they wait for a token from a sidecar and have started by the time
+ * it comes, so a rerun costs no `docker exec` before its programs start (about 60 ms each, and the CPU of runc). A
+ * sidecar that knows no `arm` (a lab brought up by an older version) arms nothing. */
+function armNext(plan: RunPlan, hosts: Map<string, LiveHost>, started: Started, anySidecar: LiveHost): void {
+  for (const host of hosts.values()) {
+    const entry = started.entries.get(host.name)!
+    const next: Armed = { entry: JSON.stringify(entry), running: Promise.resolve(undefined) }
+    next.running = (async () => {
+      await sidecarControl(host.sidecar ? host : anySidecar, ['arm', host.name])
+      const running = await docker.execIn(host.program, entry.command, { env: { ...entry.env, LAB_ARM: armFifo(host.name) } })
+      void running.ended.then(() => (next.ended = true))
+      return running
+    })().catch(() => undefined)
+    armed.set(`${plan.project}/${host.name}`, next)
+  }
+}
+
+/** The armed entry point of this host, handed the run's token, when one waits with this entry. */
+async function takeArmed(plan: RunPlan, host: LiveHost, entry: Entry, go: string, anySidecar: LiveHost): Promise<docker.Running | undefined> {
+  const key = `${plan.project}/${host.name}`
+  const waiting = armed.get(key)
+  armed.delete(key)
+  const running = await waiting?.running
+  if (!running) return undefined
+  // One ended meanwhile (another engine's run cleared it) has nobody to arm.
+  const armedNow = waiting!.entry === JSON.stringify(entry) && (await until(running, ARMED_MARK, ARMED_DEADLINE_MS)) && !waiting!.ended &&
+    (await sidecarControl(host.sidecar ? host : anySidecar, ['arm', host.name, go]).then(() => true, () => false))
+  if (armedNow) return running
+  running.release()
+  return undefined
+}
+
 /** Resets every host and starts the scenario's programs, servers announcing once they listen. Each program's entry
  * point starts at once, alongside its host's reset: it ends what the last run left in its container
  * (services/bin/lab-clear), then waits for the go (LAB_GO in services/bin/lab-run). The go comes once every host
  * is reset (a client must not find the last run's listening flag of its server) and its capture runs; a server's
  * comes from its announce, which has then read the sockets that listened before it. */
-export async function startWarm(plan: RunPlan, hosts: Map<string, LiveHost>, submissions: Record<string, string>): Promise<Started> {
+export async function startWarm(plan: RunPlan, hosts: Map<string, LiveHost>, submissions: Record<string, string>): Promise<Started & { anySidecar: LiveHost }> {
   await stageSubmissions(plan, submissions) // read again: a rerun runs what was saved last
   baseCompose ??= parseCompose(await readFile(COMPOSE_FILE, 'utf8'))
   const services = labCompose(baseCompose, plan.scenario, plan).services
@@ -69,12 +123,15 @@ export async function startWarm(plan: RunPlan, hosts: Map<string, LiveHost>, sub
   // A host in another's namespace has no sidecar of its own: any sidecar of the lab writes its go.
   const anySidecar = [...hosts.values()].find((host) => host.sidecar)
   if (!anySidecar) throw new LabError('this live lab has no network sidecar to start its programs: bring it up again (lab down, then lab up)', EXIT.failed)
-  const started: Started = { programs: new Map(), announces: new Map(), captures: new Map() }
+  const entries = new Map([...hosts.values()].map((host) => {
+    const service = services[host.name]
+    return [host.name, { command: ['lab-run', ...(service.command ?? [])], env: { ...service.environment, LAB_GO_FLAG: goFlag(host.name) } }]
+  }))
+  const started: Started = { entries, programs: new Map(), announces: new Map(), captures: new Map() }
   const reset = Promise.all([...hosts.values()].map((host) => host.sidecar && sidecarControl(host, ['fresh', JSON.stringify(plans[host.name] ?? {})])))
   const programs = Promise.all([...hosts.values()].map(async (host) => {
-    const service = services[host.name]
-    const env = { ...service.environment, LAB_GO: go, LAB_GO_FLAG: goFlag(host.name) }
-    const running = await docker.execIn(host.program, ['lab-run', ...(service.command ?? [])], { env })
+    const entry = entries.get(host.name)!
+    const running = await takeArmed(plan, host, entry, go, anySidecar) ?? await docker.execIn(host.program, entry.command, { env: { ...entry.env, LAB_GO: go } })
     const program: { running: docker.Running; end?: { code: number | null; at: number } } = { running }
     void running.ended.then((code) => (program.end ??= { code, at: Date.now() }))
     started.programs.set(host.name, program)
@@ -100,7 +157,7 @@ export async function startWarm(plan: RunPlan, hosts: Map<string, LiveHost>, sub
     if (port !== undefined && host.sidecar) started.announces.set(host.name, await sidecarCommand(host, ['announce', String(port), go]))
     else await sidecarControl(host.sidecar ? host : anySidecar, ['go', host.name, go])
   }))
-  return started
+  return { ...started, anySidecar }
 }
 
 /** Resolves true once a command printed a line holding `text` on standard error; false once it ended, or after
@@ -113,8 +170,9 @@ async function until(running: docker.Running, text: string, deadlineMs = Infinit
   return true
 }
 
-/** Runs a scenario in a live lab and judges it as a cold run would. */
-export async function warmRun(lab: LiveLab, scenario: Scenario): Promise<ScenarioResult> {
+/** Runs a scenario in a live lab and judges it as a cold run would. `again`: this process runs the lab again (a
+ * watch): the next run's entry points start armed while this one is judged. */
+export async function warmRun(lab: LiveLab, scenario: Scenario, options: { again?: boolean } = {}): Promise<ScenarioResult> {
   const startedAt = performance.now()
   const plan = planOfLiveLab(lab, scenario)
   const blocker = whyNotWarm(scenario)
@@ -125,6 +183,7 @@ export async function warmRun(lab: LiveLab, scenario: Scenario): Promise<Scenari
   const started = await startWarm(plan, hosts, lab.submissions)
   const problems = await untilDone(plan, started)
   const endedAt = Date.now()
+  if (options.again) armNext(plan, hosts, started, started.anySidecar)
   if (scenario.faults?.length || started.captures.size) await sleep(TRAILING_PACKETS_MS)
   const run = await collect(plan, hosts, started, endedAt)
   run.problems.unshift(...problems)
@@ -185,7 +244,7 @@ async function collect(plan: RunPlan, hosts: Map<string, LiveHost>, started: Sta
       exitCode: ended ? ended.code : null,
       finishedAt: ended ? ended.at : null,
       stdout: program.running.stdout,
-      stderr: program.running.stderr.filter((line) => !line.text.startsWith(CLEARED_MARK)),
+      stderr: program.running.stderr.filter((line) => !line.text.startsWith(CLEARED_MARK) && !line.text.startsWith(ARMED_MARK)),
     }
     const result: HostRun = hostRun(host.name, output, endedAt)
     if (!program.running.stderr.some((line) => line.text.startsWith(START_MARK))) result.started = result.exitCode !== null

@@ -1,20 +1,46 @@
 // A live lab's hand on a host's network, in its sidecar: `reset [PLAN]` undoes every fault and applies a new plan
 // (`lab fault`); `fresh [PLAN]` also flushes conntrack and the host's listening flag, as a warm rerun needs;
 // `announce PORT [GO]` says when the program listens, as lab-net.ts does at start; `go HOST GO` lets a warm
-// rerun's program start (services/bin/lab-run), and so does an announce given GO; `counters` reports the fault
-// counters and listening sockets. It speaks the sidecar's events. Two ways in: the sidecar of a live lab serves
+// rerun's program start (services/bin/lab-run), and so does an announce given GO; `arm HOST` makes the FIFO an
+// armed lab-run waits on, and `arm HOST GO` hands it the run's token; `counters` reports the fault counters and
+// listening sockets. It speaks the sidecar's events. Two ways in: the sidecar of a live lab serves
 // it on a Unix socket in the lab's state folder (serveControl, one command a connection: a warm rerun asks it a
 // few times and pays no process start), and lab-ctl.ts runs it through `docker exec` where that socket cannot be
 // reached (an engine on another machine, a lab brought up before the socket existed).
 import { execFile } from 'node:child_process'
-import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs'
+import { chmodSync, closeSync, constants, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import net from 'node:net'
 import readline from 'node:readline'
 import { promisify } from 'node:util'
 import { listeningSockets } from './proc-sockets.ts'
 import { GATEWAY_TABLE, NOBODYS_MAC, announceListening, counters, run, withAddresses, writeFlag } from './net-ops.ts'
-import { formatEvent, goFlag, listeningFlag, type NetPlan, type SidecarEvent } from './protocol.ts'
+import { armFifo, formatEvent, goFlag, listeningFlag, type NetPlan, type SidecarEvent } from './protocol.ts'
 import { TOPOLOGY_TABLE } from './routing.ts'
+
+/** How long `arm HOST GO` waits for the armed lab-run to open its FIFO (it says `armed` just before). */
+const ARM_DEADLINE_MS = 1000
+
+/** Hands an armed lab-run (services/bin/lab-run, LAB_ARM) its run's token: once it has the FIFO open, as it does
+ * right after saying it is armed. Without a reader, no open for writing succeeds (ENXIO), and none blocks. */
+async function arm(host: string, go: string): Promise<void> {
+  const deadline = Date.now() + ARM_DEADLINE_MS
+  for (;;) {
+    let fd: number
+    try {
+      fd = openSync(armFifo(host), constants.O_WRONLY | constants.O_NONBLOCK)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || Date.now() > deadline) throw new Error(`no entry point of ${host} is armed`)
+      await new Promise((resolve) => setTimeout(resolve, 2))
+      continue
+    }
+    try {
+      writeSync(fd, `${go}\n`)
+    } finally {
+      closeSync(fd)
+    }
+    return
+  }
+}
 
 /** A program that never listens: the engine gives up at 20 s (LISTEN_DEADLINE_MS); the announce ends soon after. */
 const ANNOUNCE_DEADLINE_MS = 25_000
@@ -93,12 +119,18 @@ export async function control(host: string, args: string[], emit: (event: Sideca
         if (!/^[\w-]+$/.test(argument ?? '') || !args[2]) throw new Error('lab-ctl: go HOST GO')
         writeFlag(goFlag(argument), args[2])
         return true
+      case 'arm':
+        if (!/^[\w-]+$/.test(argument ?? '')) throw new Error('lab-ctl: arm HOST [GO]')
+        // root's alone: a program container opens it as root (lab-run), never as the program's user
+        if (args[2]) await arm(argument, args[2])
+        else if (!existsSync(armFifo(argument))) run('mkfifo', ['-m', '600', armFifo(argument)])
+        return true
       case 'counters':
         emit({ kind: 'listening', sockets: listeningSockets() })
         emit({ kind: 'counters', counters: counters() })
         return true
       default:
-        throw new Error(`lab-ctl: reset [PLAN] | fresh [PLAN] | announce PORT [GO] | go HOST GO | counters, not "${verb ?? ''}"`)
+        throw new Error(`lab-ctl: reset [PLAN] | fresh [PLAN] | announce PORT [GO] | go HOST GO | arm HOST [GO] | counters, not "${verb ?? ''}"`)
     }
   } catch (error) {
     // A command's own complaint (nft's, tc's) says more than "Command failed".

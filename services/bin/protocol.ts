@@ -126,6 +126,10 @@ export function tcpdumpStats(text: string): { captured: number; received: number
 export const START_MARK = 'lab-run: start'
 /** Printed on standard error by lab-run in a warm rerun once the last run's processes are gone (before its go). */
 export const CLEARED_MARK = 'lab-run: cleared'
+/** Printed on standard error by an armed lab-run (LAB_ARM) before it waits for its token. */
+export const ARMED_MARK = 'lab-run: armed'
+/** An armed lab-run's FIFO: the sidecar writes the run's token into it (control.ts `arm`). */
+export const armFifo = (host: string) => `${SYNC_DIR}/${host}.arm`
 /** Printed on standard error by lab-limit.ts when a submitted program wrote past its output limit. */
 export const OUTPUT_CUT_MARK = 'lab-run: output cut after'
 
