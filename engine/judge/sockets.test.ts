@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isLoopback, isLoopbackOnly, parseSocket, servesIPv4, socketsOn } from './sockets.ts'
-import { ipv6Text, listeningIn, listeningSockets, procEntry } from '../../services/bin/proc-sockets.ts'
+import { ipv6Text, leftBehindStates, listeningIn, listeningSockets, procEntry } from '../../services/bin/proc-sockets.ts'
 
 const socket = (entry: string) => parseSocket(entry)!
 
@@ -28,6 +28,16 @@ describe('the listening sockets a sidecar reads from /proc/net', () => {
     const read = (file: string) => { if (!(file in tables)) throw new Error('ENOENT'); return tables[file] }
     expect(listeningSockets(read)).toEqual(['127.0.0.11:39457/tcp', '127.0.0.11:35556/udp', '[::]:12345/tcp'])
     expect(listeningIn(header, 'tcp')).toEqual([])
+  })
+
+  it('names the states closed connections left, which a warm reset ends, and none on a clean host', () => {
+    const header = '  sl  local_address rem_address   st tx_queue rx_queue\n'
+    const tables: Record<string, string> = {
+      '/proc/net/tcp': `${header}   0: 00000000:3039 00000000:0000 0A 0\n   1: 0200A8C0:3039 0300A8C0:D431 06 0\n   2: 0200A8C0:3039 0300A8C0:D432 06 0\n`,
+      '/proc/net/tcp6': `${header}   0: 00000000000000000000000000000000:3039 00000000000000000000000000000000:0000 08 0\n`,
+    }
+    expect(leftBehindStates((file) => tables[file])).toEqual(['time-wait', 'close-wait'])
+    expect(leftBehindStates((file) => { if (file.endsWith('6')) throw new Error('ENOENT'); return `${header}   0: 00000000:3039 00000000:0000 0A 0\n   1: 0200A8C0:3039 0300A8C0:D431 01 0\n` })).toEqual([])
   })
 
   it("names each socket's inode: a rerun's new server is told from the last run's dying one on the same port", () => {

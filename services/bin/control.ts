@@ -12,7 +12,7 @@ import { chmodSync, closeSync, constants, existsSync, openSync, readFileSync, rm
 import net from 'node:net'
 import readline from 'node:readline'
 import { promisify } from 'node:util'
-import { listeningSockets } from './proc-sockets.ts'
+import { leftBehindStates, listeningSockets } from './proc-sockets.ts'
 import { GATEWAY_TABLE, NOBODYS_MAC, announceListening, counters, run, withAddresses, writeFlag } from './net-ops.ts'
 import { armFifo, formatEvent, goFlag, listeningFlag, type NetPlan, type SidecarEvent } from './protocol.ts'
 import { TOPOLOGY_TABLE } from './routing.ts'
@@ -53,16 +53,30 @@ const runAll = (commands: { cmd: string; args: string[]; mayFail?: boolean }[]) 
     if (!mayFail) throw error
   })))
 
+/** Whether a link is up (IFF_UP in its flags). */
+const isUp = (link: string) => (Number(readFileSync(`/sys/class/net/${link}/flags`, 'utf8')) & 1) === 1
+
+/** Whether a link has a permanent neighbor entry (a misdirect's, ATF_PERM in /proc/net/arp). */
+const hasPermanentNeighbor = (link: string) => readFileSync('/proc/net/arp', 'utf8').split('\n').slice(1)
+  .some((row) => {
+    const [, , flags, , , device] = row.trim().split(/\s+/)
+    return device === link && (Number(flags) & 0x4) !== 0
+  })
+
 async function reset(host: string, fresh: boolean): Promise<void> {
-  const { nftables } = JSON.parse(run('nft', ['-j', 'list', 'tables'])) as { nftables: { table?: { family: string; name: string } }[] }
-  // The faults' tables are inet ones; Docker's (its DNS's NAT, as ip nat through iptables-nft) stay, and so do
-  // the lab's walls: the gateway's, and a multi-network host's (deleting it let a router forward out of the lab).
-  const faultTables = nftables.flatMap(({ table }) => table?.family === 'inet' && table.name !== GATEWAY_TABLE && table.name !== TOPOLOGY_TABLE ? [table.name] : [])
-  await runAll([
-    ...faultTables.map((name) => ({ cmd: 'nft', args: ['delete', 'table', 'inet', name] })),
+  // What a cold host has already is not done again: each command is a process start in a rerun's few ms.
+  const left = fresh ? leftBehindStates() : []
+  const listed = runAsync('nft', ['-j', 'list', 'tables']).then(({ stdout }) => {
+    const { nftables } = JSON.parse(stdout) as { nftables: { table?: { family: string; name: string } }[] }
+    // The faults' tables are inet ones; Docker's (its DNS's NAT, as ip nat through iptables-nft) stay, and so do
+    // the lab's walls: the gateway's, and a multi-network host's (deleting it let a router forward out of the lab).
+    const faultTables = nftables.flatMap(({ table }) => table?.family === 'inet' && table.name !== GATEWAY_TABLE && table.name !== TOPOLOGY_TABLE ? [table.name] : [])
+    return runAll(faultTables.map((name) => ({ cmd: 'nft', args: ['delete', 'table', 'inet', name] })))
+  })
+  await Promise.all([listed, runAll([
     { cmd: 'tc', args: ['qdisc', 'del', 'dev', 'eth0', 'root'], mayFail: true }, // none was there
-    { cmd: 'ip', args: ['link', 'set', 'eth0', 'up'] },
-    { cmd: 'ip', args: ['neigh', 'flush', 'dev', 'eth0', 'nud', 'permanent'] },
+    ...(isUp('eth0') ? [] : [{ cmd: 'ip', args: ['link', 'set', 'eth0', 'up'] }]),
+    ...(hasPermanentNeighbor('eth0') ? [{ cmd: 'ip', args: ['neigh', 'flush', 'dev', 'eth0', 'nud', 'permanent'] }] : []),
     ...(fresh ? [
       // Connections of the last run would otherwise still be tracked (an established flow skips new-flow rules);
       // an empty table, or an image without conntrack, is fine.
@@ -70,9 +84,9 @@ async function reset(host: string, fresh: boolean): Promise<void> {
       // What the last run's connections left (TIME-WAIT above all) would refuse the next server its port: the
       // guide's server binds without SO_REUSEADDR, and a cold lab has none of them. A kernel without sock_destroy
       // cannot.
-      { cmd: 'ss', args: ['-K', ...['time-wait', 'fin-wait-1', 'fin-wait-2', 'last-ack', 'closing', 'close-wait'].flatMap((state) => ['state', state])], mayFail: true },
+      ...(left.length ? [{ cmd: 'ss', args: ['-K', ...left.flatMap((state) => ['state', state])], mayFail: true }] : []),
     ] : []),
-  ])
+  ])])
   if (!fresh) return
   // A router's flag says it forwards (lab-net.ts sets it at start, and its hosts' programs wait for it): it stays.
   const flag = listeningFlag(host)

@@ -71,3 +71,20 @@ export function listeningEntries(read = readProc): Listening[] {
 
 /** Sockets listening in this network namespace, as `address:port/proto`. */
 export const listeningSockets = (read = readProc): string[] => listeningEntries(read).map((entry) => entry.socket)
+
+/** The TCP states of /proc/net/tcp*, by the kernel's number, of the sockets a closed connection leaves behind. */
+const LEFT_BEHIND: Record<string, string> = { '04': 'fin-wait-1', '05': 'fin-wait-2', '06': 'time-wait', '08': 'close-wait', '09': 'last-ack', '0B': 'closing' }
+
+/** The states (as `ss` names them) of the sockets that closed connections left in this network namespace. */
+export function leftBehindStates(read = readProc): string[] {
+  const states = new Set<string>()
+  for (const table of ['tcp', 'tcp6']) {
+    let text = ''
+    try { text = read(`/proc/net/${table}`) } catch { continue }
+    for (const row of text.split('\n').slice(1)) {
+      const state = LEFT_BEHIND[row.trim().split(/\s+/)[3] ?? '']
+      if (state) states.add(state)
+    }
+  }
+  return [...states]
+}

@@ -10,7 +10,8 @@ it('lab-run waits for the links and flags the sidecars make, and prints the star
   expect(script).toContain(`[ -e "${SYNC_DIR}/$peer.listening" ]`)
   expect(script).toContain(`[ -e "${SYNC_DIR}/$peer.ready" ]`)
   expect(readyFlag('relay')).toBe(`${SYNC_DIR}/relay.ready`)
-  expect(script).toContain(`echo "${START_MARK} $*" >&2`)
+  expect(script).toContain(`echo "${START_MARK} $program" >&2`)
+  expect(script).toContain(`program="$*"`)
 })
 
 it('reads back the events it writes, and nothing else', () => {
