@@ -3,7 +3,15 @@
 // runScenario: up, run, down.
 // Target: at most 2× tcp-basic. Neither captures: a capture adds tcpdump's start to every host's readiness and
 // a pcap to read and decode afterwards, which tcp-basic does not pay either.
+// Beside them, Docker's own share: `docker compose up -d` and `down` of the same two compose files with every
+// container idle (`sleep infinity`, no sidecar setup, no program), which no engine can go below.
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'
+import { composeText, labCompose, parseCompose } from '../engine/plan/compose.ts'
+import { COMPOSE_FILE, ROOT } from '../engine/plan/layout.ts'
+import { planRun } from '../engine/plan/run-plan.ts'
+import { compose, sh } from '../engine/runtime/daemon.ts'
+import { tearDownLab } from '../engine/runtime/teardown.ts'
 import type { Scenario } from '../engine/model/scenario.ts'
 import { ensureLabImage } from '../engine/runtime/image.ts'
 import { runScenario } from '../engine/runtime/run.ts'
@@ -35,13 +43,40 @@ export const FIVE_HOSTS: Scenario = {
   },
 }
 
+/** `compose up -d` then `down` of a scenario's own compose file with every container idle: Docker's share of a run. */
+async function idleCompose(scenario: Scenario, image: string): Promise<number> {
+  const plan = await planRun(scenario, { image })
+  try {
+    const file = labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), scenario, plan)
+    for (const service of Object.values(file.services)) {
+      service.entrypoint = ['sleep', 'infinity']
+      delete service.command
+      delete service.build
+    }
+    await writeFile(plan.composeFile, composeText(file))
+    const project = ['-p', plan.project, '-f', plan.composeFile, '--project-directory', ROOT]
+    const started = performance.now()
+    await sh`${await compose()} ${project} up -d --no-build --pull never`
+    await sh`${await compose()} ${project} down --volumes --timeout 1`
+    return performance.now() - started
+  } finally {
+    const left = await tearDownLab({ project: plan.project, runId: plan.runId, file: plan.composeFile })
+    await rm(plan.workDir, { recursive: true, force: true })
+    if (left.length) throw new Error(left.join('; '))
+  }
+}
+
 export async function topologySection(runs: number): Promise<string> {
   const image = await ensureLabImage(() => {})
   const [tcpBasic] = selectScenarios(await loadCatalog(), ['tcp-basic'])
   const labs = { 'tcp-basic (2 hosts, 1 network)': tcpBasic, '5 hosts, 3 networks, 2 routers': FIVE_HOSTS }
   const samples: Samples = Object.fromEntries(Object.keys(labs).map((name) => [name, []]))
+  const idle: Samples = Object.fromEntries(Object.keys(labs).map((name) => [`${name}, idle, docker compose up + down`, []]))
   // One warm-up of each, not counted.
-  for (const scenario of Object.values(labs)) await runScenario(scenario, { image })
+  for (const scenario of Object.values(labs)) {
+    await runScenario(scenario, { image })
+    await idleCompose(scenario, image)
+  }
   for (let i = 0; i < runs; i++) {
     for (const [name, scenario] of Object.entries(labs)) {
       const started = performance.now()
@@ -49,14 +84,19 @@ export async function topologySection(runs: number): Promise<string> {
       if (result.status !== 'passed') throw new Error(`${name} failed: ${result.checks.filter((c) => !c.passed).map((c) => `${c.description}: ${c.reason}`).join('; ')}`)
       samples[name].push(performance.now() - started)
     }
-    console.error(`topology ${i + 1}/${runs}: ${Object.entries(samples).map(([k, v]) => `${k} ${formatMs(v.at(-1)!)}`).join(', ')}`)
+    for (const [name, scenario] of Object.entries(labs)) idle[`${name}, idle, docker compose up + down`].push(await idleCompose(scenario, image))
+    console.error(`topology ${i + 1}/${runs}: ${Object.entries({ ...samples, ...idle }).map(([k, v]) => `${k} ${formatMs(v.at(-1)!)}`).join(', ')}`)
   }
   const [base, five] = Object.values(samples).map(median)
+  const [idleBase, idleFive] = Object.values(idle).map(median)
   return [
-    `Alternated, ${runs} runs each after one warm-up run each, through runScenario (up, run, down), no capture.`,
+    `Alternated, ${runs} runs each after one warm-up run each, through runScenario (up, run, down), no capture; then,`,
+    'in the same rounds, Docker alone: `docker compose up -d` and `down` of the same compose files, every container',
+    'idle (`sleep infinity`).',
     '',
-    summarize(samples),
+    summarize({ ...samples, ...idle }),
     '',
     `- **5 hosts / tcp-basic: ${(five / base).toFixed(2)}×** (target ≤ ${TOPOLOGY_TARGET}×)`,
+    `- Docker alone, the same containers idle: **${(idleFive / idleBase).toFixed(2)}×**`,
   ].join('\n')
 }

@@ -33,7 +33,9 @@ describe('exercises', () => {
   const FIXTURES = path.join(ROOT, 'test/fixtures/submissions')
   it.each([
     { name: '06-mtu', file: 'servidor-udp-1024.py', failed: "client's 3000-byte datagram crossed the 1280-byte MTU link in IP fragments and arrived whole", reason: /server never printed receiving 3000 bytes$/ },
-    { name: '07-sala-de-chat', file: 'servidor-sala-eco.py', failed: 'nobody got its own messages back', reason: /^alice heard itself 8 times, bob heard itself 8 times, carol heard itself [12] times$/ },
+    // How often each hears itself is this server's race, not the lab's: once carol has left, the next echo to her
+    // closed socket raises in whichever client's thread sends first, and that client is dropped (8 or 2 times).
+    { name: '07-sala-de-chat', file: 'servidor-sala-eco.py', failed: 'nobody got its own messages back', reason: /^alice heard itself [1-8] times, bob heard itself [1-8] times, carol heard itself [12] times$/ },
   ])('$name: $file fails on "$failed"', { timeout: 90_000 }, async ({ name, file, failed, reason }) => {
     const exercise = exercises.find((e) => e.name === name)!
     const [scenario] = selectScenarios(catalog, [exercise.scenario])

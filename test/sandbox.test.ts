@@ -6,6 +6,7 @@ import { $ } from 'zx'
 import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'
 import { ROOT } from '../engine/plan/layout.ts'
 import { runScenario } from '../engine/runtime/run.ts'
+import { waitFor } from './lab-process.ts'
 import type { Scenario } from '../engine/model/scenario.ts'
 
 const catalog = await loadCatalog()
@@ -107,5 +108,46 @@ describe('captures', { timeout: 120_000 }, () => {
     ]))
     expect(result.run.problems.filter((p) => p.startsWith('the capture of'))).toEqual([])
     expect(await leftOf(result)).toBe('')
+  })
+})
+
+describe('a Node program held while the lab waits (lab-run, lab-hold.mjs)', { timeout: 90_000 }, () => {
+  // A program container as the lab makes one, with no network, told to wait for a go flag; NET_ADMIN (which the
+  // program drops with the rest) lets the test add the link a sidecar adds once the host's network is ready.
+  const PROGRAM = "let fd3 = 'open'; try { require('node:fs').fstatSync(3) } catch { fd3 = 'closed' }; console.log('ran', fd3, String(process.env.NODE_OPTIONS).includes('lab-hold'), process.env.LAB_HOLD_FD)"
+  const held = async (name: string) => {
+    const container = `socket-lab-test-held-${name}-${process.pid}`
+    await $`docker run -d --name ${container} --label socket-lab.test=held --network none --init --user root --cap-drop ALL --cap-add SETUID --cap-add SETGID --cap-add SETPCAP --cap-add NET_ADMIN --security-opt no-new-privileges:true --read-only --tmpfs /tmp:mode=1777 -e LAB_GO=token -e LAB_GO_FLAG=/tmp/go --entrypoint lab-run ${image} node -e ${PROGRAM}`
+    await $`docker exec ${container} ip link add lab-ready type veth peer name lab-ready-peer`
+    // Node is up, as the program's user, while the waiter (root) waits
+    await waitFor('the held program', async () => /\b(lab|10001)\s+node -e/.test((await $`docker top ${container} -o pid,user,args`).stdout), 20_000)
+    return container
+  }
+  const logs = async (container: string) => { const { stdout, stderr } = await $`docker logs ${container}`; return stdout + stderr }
+
+  it('runs none of its code before the go, then runs with no trace of the hold', async () => {
+    const container = await held('go')
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      expect(await logs(container)).not.toMatch(/ran|lab-run: start/)
+      await $`docker exec ${container} sh -c ${'echo token > /tmp/go'}`
+      expect((await $`docker wait ${container}`).stdout.trim()).toBe('0')
+      const { stdout, stderr } = await $`docker logs ${container}`
+      expect(stdout).toBe('ran closed false undefined\n')
+      expect(stderr).toMatch(/^lab-run: cleared\nlab-run: start node -e /)
+    } finally {
+      await $`docker rm -f ${container}`.nothrow()
+    }
+  })
+
+  it('exits 125 without running when its waiter is gone', async () => {
+    const container = await held('gone')
+    try {
+      await $`docker exec ${container} pkill -KILL -f lab-run`
+      expect((await $`docker wait ${container}`).stdout.trim()).toBe('125')
+      expect(await logs(container)).not.toMatch(/ran/)
+    } finally {
+      await $`docker rm -f ${container}`.nothrow()
+    }
   })
 })
