@@ -37,6 +37,16 @@ export async function chooseScenarios(names: string[], params: Params = {}, dir 
     .then((chosen) => chosen.flat())
 }
 
+type LoadedModule = { default?: ScenarioDef | ParametrizedScenarioDef | { default?: ScenarioDef | ParametrizedScenarioDef }; 'module.exports'?: unknown }
+
+/** A scenario file's default export. A file tsx compiled to CommonJS (in a package without "type": "module") gives
+ * its exports object as the default, the scenario as that object's own default. */
+function defaultExport(module: LoadedModule): ScenarioDef | ParametrizedScenarioDef | undefined {
+  const exported = module.default
+  const commonJs = 'module.exports' in module && typeof exported === 'object' && exported !== null && 'default' in exported
+  return (commonJs ? (exported as { default?: unknown }).default : exported) as ScenarioDef | ParametrizedScenarioDef | undefined
+}
+
 /** One scenario file, validated, its hosts' relative paths counted from its folder; `fresh` imports it again. */
 export async function loadScenario(file: string, params: Params = {}, fresh = false): Promise<Scenario> {
   const id = scenarioId(file)
@@ -44,9 +54,8 @@ export async function loadScenario(file: string, params: Params = {}, fresh = fa
   const module = await import(`${pathToFileURL(file).href}${fresh ? `?at=${Date.now()}` : ''}`).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes(file)) throw errors.usage(`no scenario file "${file}"`)
     throw errors.scenarioFileFailed(file, String(error.message).split('\n')[0])
-  }) as { default?: ScenarioDef | ParametrizedScenarioDef | { default?: ScenarioDef | ParametrizedScenarioDef }; 'module.exports'?: unknown }
-  // A file tsx compiled to CommonJS (in a package without "type": "module") gives its exports as the default.
-  const source = 'module.exports' in module && module.default && 'default' in module.default ? module.default.default : module.default as ScenarioDef | ParametrizedScenarioDef | undefined
+  }) as LoadedModule
+  const source = defaultExport(module)
   if (!source || typeof source !== 'object') throw errors.usage(`${file} has no scenario: its default export must be defineScenario({ ... })`)
   const finish = (def: ScenarioDef, chosen?: Params) => {
     const scenario = resolveHostPaths({ id, ...def, ...(chosen ? { params: chosen } : {}) }, path.dirname(file))

@@ -7,13 +7,11 @@
 // it on a Unix socket in the lab's state folder (serveControl, one command a connection: a warm rerun asks it a
 // few times and pays no process start), and lab-ctl.ts runs it through `docker exec` where that socket cannot be
 // reached (an engine on another machine, a lab brought up before the socket existed).
-import { execFile } from 'node:child_process'
 import { chmodSync, closeSync, constants, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import net from 'node:net'
 import readline from 'node:readline'
-import { promisify } from 'node:util'
 import { leftBehindStates, listeningSockets } from './proc-sockets.ts'
-import { GATEWAY_TABLE, NOBODYS_MAC, announceListening, counters, run, withAddresses, writeFlag } from './net-ops.ts'
+import { GATEWAY_TABLE, NOBODYS_MAC, announceListening, counters, run, runAsync, withAddresses, writeFlag } from './net-ops.ts'
 import { armFifo, formatEvent, goFlag, listeningFlag, type NetPlan, type SidecarEvent } from './protocol.ts'
 import { TOPOLOGY_TABLE } from './routing.ts'
 
@@ -45,7 +43,6 @@ async function arm(host: string, go: string): Promise<void> {
 /** A program that never listens: the engine gives up at 20 s (LISTEN_DEADLINE_MS); the announce ends soon after. */
 const ANNOUNCE_DEADLINE_MS = 25_000
 
-const runAsync = promisify(execFile)
 /** A reset's commands are independent of one another: run at once, they take the longest one's time, not the sum
  * (a warm rerun waits for them). `mayFail` ones have nothing to undo on a host that is already clean. */
 const runAll = (commands: { cmd: string; args: string[]; mayFail?: boolean }[]) =>

@@ -1,15 +1,19 @@
 // What both the network sidecar (lab-net.ts, at a host's start) and its control commands (control.ts, in a live
 // lab) do to a host's network: run a command, put lab addresses into a plan, read the fault counters.
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { renameSync, writeFileSync } from 'node:fs'
 import { lookup } from 'node:dns/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { promisify } from 'node:util'
 import { listeningEntries } from './proc-sockets.ts'
 import { DOCKER_RESOLVER, listeningFlag, type SidecarEvent } from './protocol.ts'
 import { withDevices } from './routing.ts'
 
 export const run = (cmd: string, args: string[], input?: string) =>
   execFileSync(cmd, args, { input, stdio: ['pipe', 'pipe', 'pipe'], encoding: 'utf8' })
+
+/** `run` without blocking: commands that may run at once (a live lab's reset) take the longest one's time. */
+export const runAsync = promisify(execFile)
 
 /** How long a host named in a fault may take to appear in Docker's DNS (every container of a lab starts at once,
  * so another host's may still be starting). */
