@@ -135,12 +135,16 @@ async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
 
   // A live lab's sidecar takes the engine's commands (a warm rerun's reset, `lab fault`) on a socket.
   if (process.env.LAB_CTL_SOCKET) control = await serveControl(host, process.env.LAB_CTL_SOCKET)
+  // Watching for the program's socket starts first: the announce takes the sockets that listen already for
+  // another's (a warm rerun's dying server), and a program released by the link below may listen within
+  // milliseconds (a Node program starts held, lab-hold.mjs). Watching after the link, a starved sidecar once took
+  // that snapshot after the server had bound, and never said it listened.
+  if (plan.listens !== undefined) void announceListening(host, plan.listens, emit)
   // The last step: the program container waits for this link before it starts (services/bin/lab-run).
   run('ip', ['link', 'add', READY_LINK, 'type', 'veth', 'peer', 'name', `${READY_LINK}-peer`])
   emit({ kind: 'ready' })
   writeFlag(readyFlag(host), 'ready')
-  if (plan.listens !== undefined) void announceListening(host, plan.listens, emit)
-  else if (plan.forward) flagListening(host, 'routing')
+  if (plan.listens === undefined && plan.forward) flagListening(host, 'routing')
   return timed
 }
 
