@@ -1,5 +1,9 @@
 // An error nobody expected, in the middle of a run, still tears the lab down: real `lab` processes, an error
 // injected through SOCKET_LAB_TEST_THROW (engine/runtime/test-throw.ts).
+import { spawn } from 'node:child_process'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { $ } from 'zx'
 import { ROOT } from '../engine/plan/layout.ts'
@@ -21,4 +25,24 @@ describe('an unexpected error mid-run', { timeout: 120_000 }, () => {
       expect(await labResources('slow-run')).toEqual([])
     })
   }
+})
+
+describe('a closed standard output', { timeout: 120_000 }, () => {
+  it('(a pipe into `head -c 0`) stops the run with one line and exit 70, and leaves no run folder behind', async () => {
+    // The run's folders go to a temporary folder of this test's own (TMPDIR), where nothing else runs.
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-crash-stdout-'))
+    try {
+      const child = spawn(process.execPath, ['bin/socket-lab.mjs', 'tcp-basic'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] })
+      child.stdout.destroy() // the reader is gone before the first line: EPIPE
+      let stderr = ''
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk))
+      const code = await new Promise((resolve) => child.on('close', resolve))
+      expect(code).toBe(70)
+      expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^socket-lab: unexpected error: Error: write EPIPE/)])
+      expect((await readdir(tmp)).filter((name) => name.startsWith('socket-lab-run-'))).toEqual([])
+      expect(await readdir(path.join(tmp, 'socket-lab-live-runs')).catch(() => [])).toEqual([])
+    } finally {
+      await rm(tmp, { recursive: true, force: true })
+    }
+  })
 })

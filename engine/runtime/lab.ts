@@ -9,7 +9,7 @@ import type { RunPlan } from '../plan/run-plan.ts'
 import type { HostSpec } from '../model/scenario.ts'
 import * as docker from './docker.ts'
 import { markRunLive } from './live-runs.ts'
-import { onInterrupt, tearDownLab } from './teardown.ts'
+import { isStopping, onInterrupt, tearDownLab } from './teardown.ts'
 
 /** How long `docker compose up` may take before the run gives up on it. */
 export const UP_DEADLINE_MS = 90_000
@@ -92,15 +92,19 @@ export class Lab {
 /** Owns a run's resources from the moment its folder exists: `down()` removes whatever of it was created, on every
  * path, and an interruption (SIGINT, SIGTERM) runs it too. Call before anything else of the run can fail. */
 export async function own(plan: RunPlan): Promise<{ down: () => Promise<string[]>; release: () => void }> {
-  const unmarkLive = await markRunLive(plan.runId)
   let tornDown: Promise<string[]> | undefined // an interruption and the normal path may both ask
+  // Registered before the first await.
+  const marked = markRunLive(plan.runId)
   const down = () => (tornDown ??= (async () => {
     const left = await tearDownLab({ project: plan.project, runId: plan.runId, file: plan.composeFile })
     await rm(plan.workDir, { recursive: true, force: true })
-    await unmarkLive()
+    await (await marked.catch(() => undefined))?.()
     return left
   })())
   const forget = onInterrupt(down, `lab ${plan.project}`)
+  // The process is stopping (a crash, a signal) and has undone this run already: it goes no further.
+  if (isStopping()) await new Promise<never>(() => undefined)
+  await marked
   return { down, release: forget }
 }
 

@@ -10,12 +10,27 @@ export const DOWN_DEADLINE_MS = 120_000
 type Cleanup = () => Promise<string[] | void>
 
 const pending = new Map<Cleanup, string>()
+/** How long a teardown waits for what was under way when it began to register its cleanup. */
+const LATE_CLEANUP_MS = 50
+/** Set once the process tears everything down (a signal, a crash): the cleanups registered since, already run. */
+let stopping: Promise<unknown>[] | undefined
 
-/** Registers a cleanup for an interruption, saying what it removes; call the returned function once it has run normally. */
+/** Registers a cleanup for an interruption, saying what it removes; call the returned function once it has run
+ * normally. Once the process is stopping, the cleanup runs at once instead (see `isStopping`). */
 export function onInterrupt(cleanup: Cleanup, what: string): () => void {
+  if (stopping) {
+    stopping.push(cleanup().catch(() => undefined))
+    return () => undefined
+  }
   pending.set(cleanup, what)
   maybeThrowForTest()
   return () => pending.delete(cleanup)
+}
+
+/** Whether the process is tearing everything down: what registers a cleanup now must not go on creating things
+ * (a run that was starting when the process crashed had made its folder after the teardown began, and it stayed). */
+export function isStopping(): boolean {
+  return stopping !== undefined
 }
 
 /** What the registered cleanups would remove, for telling the user when they cannot wait for them. */
@@ -23,11 +38,16 @@ export function pendingCleanups(): string[] {
   return [...pending.values()]
 }
 
-/** Runs every registered cleanup at once; returns what could not be removed. */
+/** Runs every registered cleanup at once, and those registered meanwhile; returns what could not be removed. */
 export async function runInterruptCleanups(): Promise<string[]> {
+  stopping ??= []
   const cleanups = [...pending.keys()]
   pending.clear()
   const results = await Promise.allSettled(cleanups.map((cleanup) => cleanup()))
+  // What was under way when the teardown began (a run's folder being made) lands within a few turns of the event
+  // loop, and registers its cleanup then, which runs at once: wait for it, or the exit would leave it behind.
+  await new Promise((resolve) => setTimeout(resolve, LATE_CLEANUP_MS))
+  while (stopping.length) await stopping.shift()
   return results.flatMap((r) => (r.status === 'fulfilled' ? (r.value ?? []) : [`a cleanup failed: ${(r.reason as Error).message}`]))
 }
 
