@@ -5,13 +5,13 @@
 // a pcap to read and decode afterwards, which tcp-basic does not pay either.
 // Beside them, Docker's own share: `docker compose up -d` and `down` of the same two compose files with every
 // container idle (`sleep infinity`, no sidecar setup, no program), which no engine can go below.
-import { readFile, rm, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'
 import { composeText, labCompose, parseCompose } from '../engine/plan/compose.ts'
 import { COMPOSE_FILE, ROOT } from '../engine/plan/layout.ts'
 import { planRun } from '../engine/plan/run-plan.ts'
 import { compose, sh } from '../engine/runtime/daemon.ts'
-import { tearDownLab } from '../engine/runtime/teardown.ts'
+import { own } from '../engine/runtime/lab.ts'
 import type { Scenario } from '../engine/model/scenario.ts'
 import { ensureLabImage } from '../engine/runtime/image.ts'
 import { runScenario } from '../engine/runtime/run.ts'
@@ -46,6 +46,7 @@ export const FIVE_HOSTS: Scenario = {
 /** `compose up -d` then `down` of a scenario's own compose file with every container idle: Docker's share of a run. */
 async function idleCompose(scenario: Scenario, image: string): Promise<number> {
   const plan = await planRun(scenario, { image })
+  const { down, release } = await own(plan)
   try {
     const file = labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), scenario, plan)
     for (const service of Object.values(file.services)) {
@@ -60,8 +61,8 @@ async function idleCompose(scenario: Scenario, image: string): Promise<number> {
     await sh`${await compose()} ${project} down --volumes --timeout 1`
     return performance.now() - started
   } finally {
-    const left = await tearDownLab({ project: plan.project, runId: plan.runId, file: plan.composeFile })
-    await rm(plan.workDir, { recursive: true, force: true })
+    const left = await down()
+    release()
     if (left.length) throw new Error(left.join('; '))
   }
 }
@@ -71,7 +72,8 @@ export async function topologySection(runs: number): Promise<string> {
   const [tcpBasic] = selectScenarios(await loadCatalog(), ['tcp-basic'])
   const labs = { 'tcp-basic (2 hosts, 1 network)': tcpBasic, '5 hosts, 3 networks, 2 routers': FIVE_HOSTS }
   const samples: Samples = Object.fromEntries(Object.keys(labs).map((name) => [name, []]))
-  const idle: Samples = Object.fromEntries(Object.keys(labs).map((name) => [`${name}, idle, docker compose up + down`, []]))
+  const idleName = (name: string) => `${name}, idle, docker compose up + down`
+  const idle: Samples = Object.fromEntries(Object.keys(labs).map((name) => [idleName(name), []]))
   // One warm-up of each, not counted.
   for (const scenario of Object.values(labs)) {
     await runScenario(scenario, { image })
@@ -84,7 +86,7 @@ export async function topologySection(runs: number): Promise<string> {
       if (result.status !== 'passed') throw new Error(`${name} failed: ${result.checks.filter((c) => !c.passed).map((c) => `${c.description}: ${c.reason}`).join('; ')}`)
       samples[name].push(performance.now() - started)
     }
-    for (const [name, scenario] of Object.entries(labs)) idle[`${name}, idle, docker compose up + down`].push(await idleCompose(scenario, image))
+    for (const [name, scenario] of Object.entries(labs)) idle[idleName(name)].push(await idleCompose(scenario, image))
     console.error(`topology ${i + 1}/${runs}: ${Object.entries({ ...samples, ...idle }).map(([k, v]) => `${k} ${formatMs(v.at(-1)!)}`).join(', ')}`)
   }
   const [base, five] = Object.values(samples).map(median)

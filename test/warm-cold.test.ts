@@ -71,8 +71,8 @@ describe('warm and cold runs agree', { timeout: 600_000 }, () => {
     try {
       const first = await warmRun(lab, scenario, { again: true })
       expect(first.status).toBe('passed')
-      const { program: client } = (await liveHosts(lab, ['client'])).get('client')!
-      const { program: server } = (await liveHosts(lab, ['server'])).get('server')!
+      const hosts = await liveHosts(lab, ['client', 'server'])
+      const [client, server] = [hosts.get('client')!.program, hosts.get('server')!.program]
       await waitFor('the armed entry point', async () => (await $`docker top ${client} -o pid,args`).stdout.includes('lab-run'), 10_000)
       expect((await $`docker exec ${client} stat -c ${'%F %a %U'} /lab-sync/client.arm`).stdout.trim()).toBe('fifo 600 root')
       // as the program's user: refused at once (a reader that got in would block, and `timeout` would say 124)

@@ -77,33 +77,41 @@ interface Armed {
   ended?: boolean
 }
 
+const armedKey = (plan: RunPlan, host: LiveHost) => `${plan.project}/${host.name}`
+
+/** The host whose sidecar takes a host's control commands: its own, or, for a host in another's namespace, any
+ * sidecar of the lab (they share /lab-sync). */
+function sidecarFor(hosts: Map<string, LiveHost>, host: LiveHost): LiveHost {
+  return host.sidecar ? host : [...hosts.values()].find((other) => other.sidecar)!
+}
+
 /** Starts the next run's entry points, armed: they wait for a token from a sidecar and have started by the time
  * it comes, so a rerun costs no `docker exec` before its programs start (about 60 ms each, and the CPU of runc). A
  * sidecar that knows no `arm` (a lab brought up by an older version) arms nothing. */
-function armNext(plan: RunPlan, hosts: Map<string, LiveHost>, started: Started, anySidecar: LiveHost): void {
+function armNext(plan: RunPlan, hosts: Map<string, LiveHost>, started: Started): void {
   for (const host of hosts.values()) {
     const entry = started.entries.get(host.name)!
     const next: Armed = { entry: JSON.stringify(entry), running: Promise.resolve(undefined) }
     next.running = (async () => {
-      await sidecarControl(host.sidecar ? host : anySidecar, ['arm', host.name])
+      await sidecarControl(sidecarFor(hosts, host), ['arm', host.name])
       const running = await docker.execIn(host.program, entry.command, { env: { ...entry.env, LAB_ARM: armFifo(host.name) } })
       void running.ended.then(() => (next.ended = true))
       return running
     })().catch(() => undefined)
-    armed.set(`${plan.project}/${host.name}`, next)
+    armed.set(armedKey(plan, host), next)
   }
 }
 
 /** The armed entry point of this host, handed the run's token, when one waits with this entry. */
-async function takeArmed(plan: RunPlan, host: LiveHost, entry: Entry, go: string, anySidecar: LiveHost): Promise<docker.Running | undefined> {
-  const key = `${plan.project}/${host.name}`
+async function takeArmed(plan: RunPlan, hosts: Map<string, LiveHost>, host: LiveHost, entry: Entry, go: string): Promise<docker.Running | undefined> {
+  const key = armedKey(plan, host)
   const waiting = armed.get(key)
   armed.delete(key)
   const running = await waiting?.running
   if (!running) return undefined
   // One ended meanwhile (another engine's run cleared it) has nobody to arm.
   const armedNow = waiting!.entry === JSON.stringify(entry) && (await until(running, ARMED_MARK, ARMED_DEADLINE_MS)) && !waiting!.ended &&
-    (await sidecarControl(host.sidecar ? host : anySidecar, ['arm', host.name, go]).then(() => true, () => false))
+    (await sidecarControl(sidecarFor(hosts, host), ['arm', host.name, go]).then(() => true, () => false))
   if (armedNow) return running
   running.release()
   return undefined
@@ -114,15 +122,14 @@ async function takeArmed(plan: RunPlan, host: LiveHost, entry: Entry, go: string
  * (services/bin/lab-clear), then waits for the go (LAB_GO in services/bin/lab-run). The go comes once every host
  * is reset (a client must not find the last run's listening flag of its server) and its capture runs; a server's
  * comes from its announce, which has then read the sockets that listened before it. */
-export async function startWarm(plan: RunPlan, hosts: Map<string, LiveHost>, submissions: Record<string, string>): Promise<Started & { anySidecar: LiveHost }> {
+export async function startWarm(plan: RunPlan, hosts: Map<string, LiveHost>, submissions: Record<string, string>): Promise<Started> {
   await stageSubmissions(plan, submissions) // read again: a rerun runs what was saved last
   baseCompose ??= parseCompose(await readFile(COMPOSE_FILE, 'utf8'))
   const services = labCompose(baseCompose, plan.scenario, plan).services
   const plans = netPlans(plan.scenario)
   const go = randomBytes(8).toString('hex')
   // A host in another's namespace has no sidecar of its own: any sidecar of the lab writes its go.
-  const anySidecar = [...hosts.values()].find((host) => host.sidecar)
-  if (!anySidecar) throw new LabError('this live lab has no network sidecar to start its programs: bring it up again (lab down, then lab up)', EXIT.failed)
+  if (![...hosts.values()].some((host) => host.sidecar)) throw new LabError('this live lab has no network sidecar to start its programs: bring it up again (lab down, then lab up)', EXIT.failed)
   const entries = new Map([...hosts.values()].map((host) => {
     const service = services[host.name]
     return [host.name, { command: ['lab-run', ...(service.command ?? [])], env: { ...service.environment, LAB_GO_FLAG: goFlag(host.name) } }]
@@ -131,7 +138,7 @@ export async function startWarm(plan: RunPlan, hosts: Map<string, LiveHost>, sub
   const reset = Promise.all([...hosts.values()].map((host) => host.sidecar && sidecarControl(host, ['fresh', JSON.stringify(plans[host.name] ?? {})])))
   const programs = Promise.all([...hosts.values()].map(async (host) => {
     const entry = entries.get(host.name)!
-    const running = await takeArmed(plan, host, entry, go, anySidecar) ?? await docker.execIn(host.program, entry.command, { env: { ...entry.env, LAB_GO: go } })
+    const running = await takeArmed(plan, hosts, host, entry, go) ?? await docker.execIn(host.program, entry.command, { env: { ...entry.env, LAB_GO: go } })
     const program: { running: docker.Running; end?: { code: number | null; at: number } } = { running }
     void running.ended.then((code) => (program.end ??= { code, at: Date.now() }))
     started.programs.set(host.name, program)
@@ -155,9 +162,9 @@ export async function startWarm(plan: RunPlan, hosts: Map<string, LiveHost>, sub
   await Promise.all([...hosts.values()].map(async (host) => {
     const port = plan.scenario.hosts[host.name].listens
     if (port !== undefined && host.sidecar) started.announces.set(host.name, await sidecarCommand(host, ['announce', String(port), go]))
-    else await sidecarControl(host.sidecar ? host : anySidecar, ['go', host.name, go])
+    else await sidecarControl(sidecarFor(hosts, host), ['go', host.name, go])
   }))
-  return { ...started, anySidecar }
+  return started
 }
 
 /** Resolves true once a command printed a line holding `text` on standard error; false once it ended, or after
@@ -183,7 +190,7 @@ export async function warmRun(lab: LiveLab, scenario: Scenario, options: { again
   const started = await startWarm(plan, hosts, lab.submissions)
   const problems = await untilDone(plan, started)
   const endedAt = Date.now()
-  if (options.again) armNext(plan, hosts, started, started.anySidecar)
+  if (options.again) armNext(plan, hosts, started)
   if (scenario.faults?.length || started.captures.size) await sleep(TRAILING_PACKETS_MS)
   const run = await collect(plan, hosts, started, endedAt)
   run.problems.unshift(...problems)

@@ -62,11 +62,12 @@ const readProc: Read = (file) => readFileSync(file, 'utf8')
 
 /** Sockets listening in this network namespace (TCP LISTEN, bound UDP), IPv4 and IPv6, with their inodes. */
 export function listeningEntries(read = readProc): Listening[] {
-  return TABLES.flatMap((table) => {
-    let text = ''
-    try { text = read(`/proc/net/${table}`) } catch { return [] } // no IPv6 in this kernel: no tcp6
-    return listeningIn(text, table.startsWith('tcp') ? 'tcp' : 'udp')
-  })
+  return TABLES.flatMap((table) => listeningIn(tableText(table, read), table.startsWith('tcp') ? 'tcp' : 'udp'))
+}
+
+/** One table of /proc/net; empty when the kernel has none (no IPv6: no tcp6). */
+function tableText(table: (typeof TABLES)[number], read: Read): string {
+  try { return read(`/proc/net/${table}`) } catch { return '' }
 }
 
 /** Sockets listening in this network namespace, as `address:port/proto`. */
@@ -78,10 +79,8 @@ const LEFT_BEHIND: Record<string, string> = { '04': 'fin-wait-1', '05': 'fin-wai
 /** The states (as `ss` names them) of the sockets that closed connections left in this network namespace. */
 export function leftBehindStates(read = readProc): string[] {
   const states = new Set<string>()
-  for (const table of ['tcp', 'tcp6']) {
-    let text = ''
-    try { text = read(`/proc/net/${table}`) } catch { continue }
-    for (const row of text.split('\n').slice(1)) {
+  for (const table of ['tcp', 'tcp6'] as const) {
+    for (const row of tableText(table, read).split('\n').slice(1)) {
       const state = LEFT_BEHIND[row.trim().split(/\s+/)[3] ?? '']
       if (state) states.add(state)
     }
