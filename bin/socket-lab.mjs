@@ -6,6 +6,13 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
+// The lab needs Node >= 22.12 (package.json's engines): an older Node is said in one line, before anything starts.
+const [major, minor] = process.versions.node.split('.').map(Number)
+if (major < 22 || (major === 22 && minor < 12)) {
+  process.stderr.write(`socket-lab: needs Node.js 22.12 or later; this is ${process.version} (${process.execPath})\n`)
+  process.exit(2)
+}
+
 const root = fileURLToPath(new URL('..', import.meta.url))
 const checkout = existsSync(new URL('../lab.ts', import.meta.url))
 
