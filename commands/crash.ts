@@ -33,19 +33,27 @@ export function inSources(frame: string): string {
   }
 }
 
-/** Tears down every lab, says what could not be removed, and exits 70. Only the first call does anything. */
-export async function crash(error: unknown): Promise<never> {
+/** Tears down every lab, says what could not be removed, and exits (70 unless told). Only the first call does anything. */
+export async function crash(error: unknown, why = `unexpected error: ${oneLineCause(error)}`, exitCode: number = EXIT.internal): Promise<never> {
   if (!crashing) {
     crashing = true
-    console.error(`socket-lab: unexpected error: ${oneLineCause(error)}`)
+    console.error(`socket-lab: ${why}`)
     const left = await runInterruptCleanups().catch((e: Error) => [`the teardown failed: ${e.message}`])
     if (left.length) console.error(`socket-lab: ${left.join('; ')}; \`npm run lab -- clean\` removes it`)
-    process.exit(EXIT.internal)
+    process.exit(exitCode)
   }
   return new Promise<never>(() => undefined) // the first call exits
+}
+
+/** Standard output closed by its reader (`lab all | head -1`): not a bug of the lab. The run stops as on a signal,
+ * its labs are taken down, and the process exits 141, as a shell reports a command ended by SIGPIPE. */
+function outputClosed(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') return void crash(error)
+  void crash(error, 'standard output was closed by its reader: the run stopped and its labs were taken down', EXIT.pipe)
 }
 
 export function tearDownOnCrash(): void {
   process.on('uncaughtException', (error) => void crash(error))
   process.on('unhandledRejection', (reason) => void crash(reason))
+  process.stdout.on('error', outputClosed)
 }

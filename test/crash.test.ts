@@ -28,7 +28,7 @@ describe('an unexpected error mid-run', { timeout: 120_000 }, () => {
 })
 
 describe('a closed standard output', { timeout: 120_000 }, () => {
-  it('(a pipe into `head -c 0`) stops the run with one line and exit 70, and leaves no run folder behind', async () => {
+  it('(a pipe into `head -c 0`) stops the run with one line and exit 141 (as SIGPIPE), and leaves no run folder behind', async () => {
     // The run's folders go to a temporary folder of this test's own (TMPDIR), where nothing else runs.
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-crash-stdout-'))
     try {
@@ -37,8 +37,8 @@ describe('a closed standard output', { timeout: 120_000 }, () => {
       let stderr = ''
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk))
       const code = await new Promise((resolve) => child.on('close', resolve))
-      expect(code).toBe(70)
-      expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^socket-lab: unexpected error: Error: write EPIPE/)])
+      expect(code).toBe(141)
+      expect(stderr.trim().split('\n')).toEqual(['socket-lab: standard output was closed by its reader: the run stopped and its labs were taken down'])
       expect((await readdir(tmp)).filter((name) => name.startsWith('socket-lab-run-'))).toEqual([])
       expect(await readdir(path.join(tmp, 'socket-lab-live-runs')).catch(() => [])).toEqual([])
     } finally {

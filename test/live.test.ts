@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process'
 import os from 'node:os'
 import path from 'node:path'
 import { $ } from 'zx'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest'
 import { ROOT } from '../engine/plan/layout.ts'
 import { labResources, waitFor } from './lab-process.ts'
 
@@ -80,6 +80,7 @@ describe('a live lab', { timeout: 240_000 }, () => {
 
   it('--watch reruns on a save of the submission: fail, then pass, and Ctrl-C takes its lab down', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-watch-'))
+    onTestFinished(() => rm(dir, { recursive: true, force: true }))
     const file = path.join(dir, 'servidor.py')
     const good = await readFile(path.join(ROOT, 'services/programs/python/tcp-server.py'), 'utf8')
     await writeFile(file, good.replace('Bem-vindo ao servidor!', 'Oi!'))
@@ -89,6 +90,11 @@ describe('a live lab', { timeout: 240_000 }, () => {
     watching.stdout.on('data', (chunk: Buffer) => (out += chunk))
     watching.stderr.on('data', (chunk: Buffer) => (out += chunk))
     const exited = new Promise<number | null>((resolve) => watching.on('close', (code) => resolve(code)))
+    // A failed expectation below still stops the watch, which takes its lab down.
+    onTestFinished(async () => {
+      if (watching.exitCode === null && watching.signalCode === null) process.kill(-watching.pid!, 'SIGINT')
+      await exited
+    })
     const seen = (pattern: RegExp) => waitFor(`${pattern}`, async () => pattern.test(out), 180_000)
     await seen(/tcp-basic FAILED[\s\S]*watching/)
     // The watch's own lab: other test files may run tcp-basic labs of their own meanwhile.
@@ -100,6 +106,5 @@ describe('a live lab', { timeout: 240_000 }, () => {
     expect(await exited).toBe(130)
     expect(out).toMatch(/torn down, nothing left behind/)
     expect(await labResources('tcp-basic', runId)).toEqual([])
-    await rm(dir, { recursive: true, force: true })
   })
 })
