@@ -5,11 +5,11 @@
 // Where the checkout cannot be compiled (esbuild missing), its sources run through tsx, as `node --import tsx lab.ts`.
 import { existsSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { nodeSupported, OLDEST_NODE } from './node-version.mjs'
 
-// The lab needs Node >= 22.12 (package.json's engines): an older Node is said in one line, before anything starts.
-const [major, minor] = process.versions.node.split('.').map(Number)
-if (major < 22 || (major === 22 && minor < 12)) {
-  process.stderr.write(`socket-lab: needs Node.js 22.12 or later; this is ${process.version} (${process.execPath})\n`)
+// An older Node than the lab needs is said in one line, before anything starts.
+if (!nodeSupported(process.versions.node)) {
+  process.stderr.write(`socket-lab: needs Node.js ${OLDEST_NODE} or later; this is ${process.version} (${process.execPath})\n`)
   process.exit(2)
 }
 

@@ -56,8 +56,8 @@ describe.skipIf(!hasTmux)('a live lab from a terminal (needs tmux)', { timeout: 
   it('lab shell: ss and a python3 connect to the server answer on the screen, and the exit code comes back', async () => {
     // The terminal finds this test's Node first, as a person's finds theirs: an interactive shell without a login
     // profile, which would put the machine's own (older, on CI) Node first again.
-    const path_ = `${path.dirname(process.execPath)}:${process.env.PATH}`
-    const envArgs = Object.entries({ ...env, PATH: path_ }).flatMap(([name, value]) => ['-e', `${name}=${value}`])
+    const PATH = `${path.dirname(process.execPath)}:${process.env.PATH}`
+    const envArgs = Object.entries({ ...env, PATH }).flatMap(([name, value]) => ['-e', `${name}=${value}`])
     expect((await tmux('new-session', '-d', '-s', 'lab', '-x', '200', '-y', '50', '-c', ROOT, ...envArgs, 'bash --noprofile -i')).exitCode).toBe(0)
     const foreground = async () => (await tmux('display-message', '-p', '-t', 'lab', '#{pane_current_command}')).stdout.trim()
     const terminalShell = await foreground()

@@ -2,7 +2,7 @@
 // Expected failures never reach the user as a stack trace.
 
 /** internal: a bug of the lab itself (an error nobody expected), as sysexits' EX_SOFTWARE. */
-export const EXIT = { passed: 0, failed: 1, usage: 2, internal: 70, pipe: 141, interrupted: 130, terminated: 143 } as const
+export const EXIT = { passed: 0, failed: 1, usage: 2, internal: 70, interrupted: 130, pipe: 141, terminated: 143 } as const
 
 export class LabError extends Error {
   readonly exitCode: number
