@@ -1,7 +1,7 @@
 // A share of the packets sent twice: UDP hands every copy to the application, which must notice on its own;
 // TCP discards the copies by their sequence numbers, so the stream arrives once.
 import { binomialTolerance, falseFailureOdds } from '../engine/judge/stats.ts'
-import { duplicatesIn, numbersSeen, repeatedSegments } from '../engine/judge/impairments.ts'
+import { copiedSegments, duplicatesIn, numbersSeen } from '../engine/judge/impairments.ts'
 import { defineScenario, type HostRun } from '../engine/model/scenario.ts'
 
 // Each datagram is copied or not: a binomial count. 4.5 σ, as udp-loss.
@@ -36,7 +36,7 @@ export default defineScenario({ duplicate: 10, datagrams: 1000 }, (p) => ({
     const copies = client.faultCounters?.duplicate ?? 0
     const band = binomialTolerance(p.datagrams, p.duplicate / 100, SIGMAS)
     const seen = duplicatesIn(numbersSeen(server))
-    const repeated = repeatedSegments(sender.packets ?? [], sender, sink)
+    const copied = copiedSegments(sender.packets ?? [], sender, sink)
     const [sent, got] = [line(sender, /^SHA-256 dos dados: (\w+)$/), line(sink, /^SHA-256 dos dados: (\w+)$/)]
     const bytes = line(sink, /^Bytes recebidos do cliente: (\d+)/)
     const noCopy = (1 - p.duplicate / 100) ** Math.ceil((STREAM_KIB * 1024) / 1448)
@@ -48,8 +48,10 @@ export default defineScenario({ duplicate: 10, datagrams: 1000 }, (p) => ({
       },
       {
         description: 'TCP delivered each byte once, although segments arrived twice',
-        passed: repeated > 0 && sent !== undefined && sent === got && bytes === String(STREAM_KIB * 1024),
-        reason: `${repeated} segments went out twice (${sender.faultCounters?.duplicate ?? 0} copies sent); the server read ${bytes ?? 'no'} bytes, SHA-256 ${sent === got ? 'equal on both sides' : 'different'} (none twice: ${falseFailureOdds(noCopy)})`,
+        // The same packet twice on the wire: a retransmission (a loaded machine's spurious timeout, a tail loss
+        // probe) also repeats a segment's bytes, but as a new packet, and happens without the fault.
+        passed: copied > 0 && sent !== undefined && sent === got && bytes === String(STREAM_KIB * 1024),
+        reason: `${copied} segments went out twice (${sender.faultCounters?.duplicate ?? 0} copies sent); the server read ${bytes ?? 'no'} bytes, SHA-256 ${sent === got ? 'equal on both sides' : 'different'} (none twice: ${falseFailureOdds(noCopy)})`,
       },
     ]
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { duplicateAcks, duplicatesIn, lateArrivals, lossBursts, outOfOrderSegments, repeatedSegments } from './impairments.ts'
+import { copiedSegments, duplicateAcks, duplicatesIn, lateArrivals, lossBursts, outOfOrderSegments, repeatedSegments } from './impairments.ts'
 import type { HostRun, Packet } from '../model/scenario.ts'
 
 const host = (name: string, address: string) => ({ host: name, address }) as HostRun
@@ -19,5 +19,13 @@ describe('impairment evidence', () => {
     expect(outOfOrderSegments(wire, a, b)).toBe(1)
     expect(repeatedSegments(wire, a, b)).toBe(2)
     expect(duplicateAcks(wire, a, b)).toBe(2)
+  })
+
+  it('tells a copied segment (the same packet twice) from a retransmission (a new IPv4 id)', () => {
+    const sent = (seq: number, ipId: number): Packet => ({ ...data(seq, 10), ipId })
+    const wire = [sent(100, 1), sent(100, 1), sent(110, 2), sent(110, 5), sent(120, 3), sent(120, 3), sent(120, 3), ack(130)]
+    expect(copiedSegments(wire, a, b)).toBe(3)
+    expect(repeatedSegments(wire, a, b)).toBe(4)
+    expect(copiedSegments([sent(100, 1), sent(110, 2), sent(100, 7)], a, b)).toBe(0)
   })
 })

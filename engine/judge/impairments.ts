@@ -93,6 +93,19 @@ export function repeatedSegments(packets: Packet[], sender: HostRun, receiver: H
   return count
 }
 
+/** TCP data segments sent twice as the same packet (sequence number, length and IPv4 id of one seen before): a
+ * duplicating link's copies. A retransmission is a new packet (Linux gives it the socket's next id), so it is not counted. */
+export function copiedSegments(packets: Packet[], sender: HostRun, receiver: HostRun): number {
+  const seen = new Set<string>()
+  let count = 0
+  for (const p of dataFrom(packets, sender, receiver)) {
+    const key = `${p.seq}/${p.length}/${p.ipId}`
+    if (seen.has(key)) count++
+    else seen.add(key)
+  }
+  return count
+}
+
 /** Pure ACKs from the receiver that repeat the previous ACK number: the receiver saying "still missing this". */
 export function duplicateAcks(packets: Packet[], sender: HostRun, receiver: HostRun): number {
   let last: number | undefined
