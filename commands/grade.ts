@@ -24,6 +24,7 @@ import type { Command } from './table.ts'
 interface GradeValues {
   impl?: string; param: string[]; server?: string; client?: string; host: string[]; lang?: string; parallel?: string; grades?: string
   exercise?: string; entry?: string; report?: string; resume?: boolean; 'only-failed'?: boolean; engines?: string; slice?: string
+  'row-lines'?: boolean
 }
 
 const command: Command = {
@@ -45,13 +46,15 @@ const command: Command = {
     'only-failed': { type: 'boolean', help: 'like --resume, but grade again every student who did not pass' },
     engines: { type: 'string', value: 'LIST', help: 'spread the class over Docker engines: contexts or DOCKER_HOST URLs, each =N labs at once' },
     slice: { type: 'string', value: 'INDICES', help: 'grade only these students (by index); used by --engines' },
+    'row-lines': { type: 'boolean', help: 'print each row as one line of JSON on standard output (the rest on standard error); used by --engines' },
   },
   async run(raw, names) {
     const values = raw as unknown as GradeValues
     const exercise = values.exercise === undefined ? undefined : await loadExercise(userPath(values.exercise))
     const wanted = names.length === 0 && exercise ? [exercise.scenario] : names
     if (wanted.length !== 1) throw errors.usage('grade takes one scenario: npm run lab -- grade tcp-basic --server \'entregas/*/servidor.py\'')
-    const { errorRow, findSubmissions, gradeRow } = await import('../engine/tasks/grade.ts')
+    const { errorRow, gradeRow } = await import('../engine/tasks/grade.ts')
+    const { findSubmissions } = await import('../engine/tasks/roster.ts')
     const impl = parseImpl(values.impl)
     const params = parseParams(values.param, selectScenarios(await loadCatalog(undefined, {}, wanted), wanted))
     const [catalogScenario] = selectScenarios(await loadCatalog(undefined, params, wanted), wanted)
@@ -59,59 +62,108 @@ const command: Command = {
     const globs = filesByHost(values, 'glob')
     for (const host of Object.keys(globs)) if (!(host in scenario.hosts)) throw errors.usage(`${scenario.id} has no host "${host}" (hosts: ${Object.keys(scenario.hosts).join(', ')})`)
     const everyone = await findSubmissions(globs)
-    const students = values.slice === undefined ? everyone : sliceOf(everyone, values.slice)
+    const indices = values.slice === undefined ? everyone.map((_, i) => i) : sliceOf(everyone, values.slice)
+    const students = indices.map((i) => everyone[i])
     const lang = parseLang(values.lang)
     const parallel = parseParallel(values.parallel)
-    const prefix = userPath(values.grades ?? `grades-${scenario.id}`)
+    const rowLines = values['row-lines'] === true
+    const prefix = rowLines ? undefined : await gradesFolder(userPath(values.grades ?? `grades-${scenario.id}`))
     const reportFile = values.report === undefined ? undefined : userPath(values.report)
     const entry = values.entry ?? exercise?.starter
     const entries = entry === undefined ? {} : Object.fromEntries(Object.keys(globs).map((host) => [host, entry]))
     const mode = values['only-failed'] ? 'only-failed' : values.resume ? 'resume' : undefined
-    if (values.engines !== undefined && mode) throw errors.usage('--engines cannot be combined with --resume or --only-failed yet: resume on one engine')
 
+    // Every student's files are read once, guarded, before any lab starts: a link to /dev/zero or a FIFO is
+    // that student's row, never the whole class's hang.
     const { previousRows, reusable, submissionHash } = await import('../engine/tasks/resume.ts')
-    const previous = mode ? await previousRows(`${prefix}.json`) : []
-    const hashes = await Promise.all(students.map((s) => submissionHash(s.files)))
-    const kept = students.map((s, i) => (mode ? reusable(previous, s.student, hashes[i], mode) : undefined))
+    const previous = mode && prefix ? await previousRows(`${prefix}.json`) : []
+    const screened = await Promise.all(students.map(async (s) => {
+      if (s.refused) return { refused: s.refused }
+      try {
+        return { hash: await submissionHash(s.files) }
+      } catch (error) {
+        if (error instanceof LabError && error.exitCode === EXIT.usage) return { refused: error.message }
+        throw error
+      }
+    }))
+    const hashes = screened.map((s) => ('hash' in s ? s.hash : undefined))
+    const settled: (GradeRow | undefined)[] = students.map((s, i) => {
+      const screen = screened[i]
+      if ('refused' in screen) return errorRow(s, screen.refused!)
+      return mode ? reusable(previous, s.student, screen.hash, mode) : undefined
+    })
 
     const report = await createReporters({
-      names: [], grades: prefix, env: process.env, stdout: process.stdout, stderr: process.stderr, lang,
+      names: [], grades: prefix, env: process.env, stdout: rowLines ? process.stderr : process.stdout, stderr: process.stderr, lang,
       ...(reportFile ? { classReport: { file: reportFile, title: `${scenario.id}: ${students.length} students` } } : {}),
     })
     const started = performance.now()
-    let done = kept.filter(Boolean).length
+    const settledCount = settled.filter(Boolean).length
+    let done = settledCount
     const progress = () => {
       const elapsed = performance.now() - started
-      const fresh = done - kept.filter(Boolean).length
+      const fresh = done - settledCount
       report.onProgress({ done, total: students.length, etaMs: fresh > 0 ? (elapsed / fresh) * (students.length - done) : undefined })
     }
-    const graded = inOrder((row: GradeRow) => report.onGrade(row))
+    // --row-lines (a child of --engines): each row, as soon as it is known, one line of JSON with its index in
+    // the whole class; the parent reads these, never the person's lines.
+    const emit = (row: GradeRow, index: number) => rowLines && process.stdout.write(`${JSON.stringify({ index: indices[index], row })}\n`)
+    const inOrderReport = inOrder((row: GradeRow) => report.onGrade(row))
+    const graded = (row: GradeRow, index: number) => {
+      emit(row, index)
+      inOrderReport(row, index)
+    }
     const seen = new Set<string>()
     let rows: GradeRow[]
+    let failure: LabError | undefined
+    const missed: string[] = []
     if (values.engines !== undefined) {
-      rows = await gradeOnEngines(values, raw, wanted, students.length, parallel, prefix, reportFile, () => { done++; progress() }, report.onNote)
-      rows.forEach((row, index) => graded(row, index))
+      const todo = settled.flatMap((row, i) => (row ? [] : [i]))
+      settled.forEach((row, index) => row && graded(row, index))
+      const onEngines = await gradeOnEngines(values, raw, wanted, todo, parallel, reportFile, report.onNote, settledCount,
+        (index, why) => (missed.push(students[index].student), errorRow(students[index], why)), (row, index) => {
+          done++
+          progress()
+          graded(row.verdict === 'error' ? row : { ...row, hash: hashes[index] }, index)
+        })
+      failure = onEngines.failure
+      rows = settled.map((row, i) => row ?? onEngines.rows.get(i)!)
     } else {
       const image = await ensureLabImage(report.onNote, {}, docker.preflight())
-      report.onNote(`grading ${students.length - done} submission${students.length - done === 1 ? '' : 's'} with ${scenario.id}, ${parallel} at a time${done ? ` (${done} kept from ${prefix}.json)` : ''}`)
-      kept.forEach((row, index) => row && graded(row, index))
+      const toGrade = students.length - settledCount
+      const refused = screened.filter((s) => 'refused' in s).length
+      report.onNote(`grading ${toGrade} submission${toGrade === 1 ? '' : 's'} with ${scenario.id}, ${parallel} at a time${settledCount - refused ? ` (${settledCount - refused} kept from ${prefix}.json)` : ''}${refused ? ` (${refused} refused)` : ''}`)
+      settled.forEach((row, index) => row && graded(row, index))
       const pages = reportFile ? studentPages(reportFile) : undefined
-      rows = await runPool(students, parallel, async (student, index) => {
-        if (kept[index]) return kept[index]
+      const outcome: (GradeRow | undefined)[] = [...settled]
+      await runPool(students, parallel, async (student, index) => {
+        if (settled[index]) return
         const row = await runScenario(scenario, { image, impl, submissions: student.files, entries, captureAll: pages !== undefined })
           .then(async (result): Promise<GradeRow> => {
             for (const check of result.checks) seen.add(check.description)
             return { ...gradeRow(student, result, lang), hash: hashes[index], ...(pages ? { report: await pages.write(index, student.student, result) } : {}) }
           },
             (error: Error) => {
-              if (error instanceof LabError && error.exitCode === EXIT.usage) return { ...errorRow(student, error), hash: hashes[index] }
+              if (error instanceof LabError && error.exitCode === EXIT.usage) return { ...errorRow(student, error.message), hash: hashes[index] }
               throw error
             })
+        outcome[index] = row
         done++
         progress()
         graded(row, index)
-        return row
+      }).catch((error: unknown) => {
+        // The engine failed under the class (it vanished, its disk filled): every finished row is kept and
+        // written, each student not graded gets a row that says so, and the run ends with the engine's error.
+        if (!(error instanceof LabError)) throw error
+        failure = error
       })
+      rows = outcome.map((row, index) => row ?? (() => {
+        missed.push(students[index].student)
+        const notGraded = errorRow(students[index], `not graded: ${failure?.message ?? 'the run stopped'}`)
+        // a child of --engines leaves these rows to its parent, which names the students it could not grade
+        if (!rowLines) graded(notGraded, index)
+        return notGraded
+      })())
     }
     // A points table names checks by description: one no run produced is most likely a typo, worth saying.
     const unknown = Object.keys(scenario.grading ?? {}).filter((name) => !seen.has(name) && name !== LAB_RAN_TO_THE_END)
@@ -119,15 +171,28 @@ const command: Command = {
     await report.onRunEnd([])
     const passed = rows.filter((row) => row.verdict === 'passed').length
     report.onNote(`${passed}/${rows.length} passed in ${formatMs(performance.now() - started)}`)
+    if (failure) {
+      report.onNote(`not graded (${missed.length}): ${missed.join(', ')}; \`--resume\` grades them again and keeps the rest`)
+      throw failure
+    }
     return passed === rows.length ? EXIT.passed : EXIT.failed
   },
 }
 
-/** --slice 0,3,6: the students at those indices of the whole class (as --engines hands them out). */
-function sliceOf<T>(students: T[], option: string): T[] {
+/** --grades NAME: its folder is made now (as --output's is), so that a class's rows are never lost at the end
+ * to a folder that was not there; a folder that cannot be made is one line, before any lab starts. */
+async function gradesFolder(prefix: string): Promise<string> {
+  await mkdir(path.dirname(prefix), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    throw errors.usage(`--grades: cannot make the folder ${path.dirname(prefix)} (${error.code})`)
+  })
+  return prefix
+}
+
+/** --slice 0,3,6: the indices of the students to grade in the whole class (as --engines hands them out). */
+function sliceOf(students: unknown[], option: string): number[] {
   const indices = option.split(',').map(Number)
   if (indices.some((i) => !Number.isInteger(i) || i < 0 || i >= students.length)) throw errors.usage(`--slice takes student indices from 0 to ${students.length - 1}, not "${option}"`)
-  return indices.map((i) => students[i])
+  return indices
 }
 
 /** Each student's own HTML report (the teacher's view, with its packet diagram), beside the class report. */
@@ -145,25 +210,39 @@ function studentPages(reportFile: string) {
   }
 }
 
-/** --engines: one child `lab grade` per engine, each with its share of the students; their rows merged in order. */
-async function gradeOnEngines(values: GradeValues, raw: Record<string, unknown>, scenario: string[], total: number, parallel: number,
-  prefix: string, reportFile: string | undefined, onDone: () => void, note: (line: string) => void): Promise<GradeRow[]> {
+/** --engines: one child `lab grade` per engine, each with its share of the students to grade; each row reaches
+ * `onRow` with its index in the class as the child sends it. An engine that fails loses none of its finished
+ * rows: each of its students not graded gets a row that says so (`notGraded`), and the first failure is returned. */
+async function gradeOnEngines(values: GradeValues, raw: Record<string, unknown>, scenario: string[], todo: number[], parallel: number,
+  reportFile: string | undefined, note: (line: string) => void, kept: number,
+  notGraded: (index: number, why: string) => GradeRow, onRow: (row: GradeRow, index: number) => void):
+  Promise<{ rows: Map<number, GradeRow>; failure?: LabError }> {
   const { parseEngines, shareOut } = await import('../engine/tasks/engines.ts')
   const { contextHost, gradeOnEngine } = await import('../engine/runtime/engines.ts')
   const engines = await parseEngines(values.engines!, parallel, contextHost)
-  const shares = shareOut(total, engines)
-  note(`grading ${total} submissions on ${engines.length} engines: ${engines.map((e, i) => `${e.label} (${shares[i].length}, ${e.parallel} at a time)`).join(', ')}`)
+  const shares = shareOut(todo.length, engines).map((share) => share.map((k) => todo[k]))
+  note(`grading ${todo.length} submission${todo.length === 1 ? '' : 's'} on ${engines.length} engine${engines.length === 1 ? '' : 's'}: ${engines.map((e, i) => `${e.label} (${shares[i].length}, ${e.parallel} at a time)`).join(', ')}${kept ? ` (${kept} kept or refused)` : ''}`)
+  for (const engine of engines) {
+    if (engine.dockerHost.startsWith('tcp://')) note(`${engine.label}: a plain tcp:// engine is neither encrypted nor authenticated: anyone who reaches its port can run containers there (use ssh:// or TLS)`)
+  }
   const passOn = ['impl', 'lang', 'exercise', 'entry', 'server', 'client'].flatMap((name) => (typeof raw[name] === 'string' ? [`--${name}`, raw[name] as string] : []))
   for (const name of ['param', 'host'] as const) for (const value of values[name]) passOn.push(`--${name}`, value)
-  const rows = await Promise.all(engines.map((engine, i) => gradeOnEngine({
-    engine, indices: shares[i], onDone, grades: `${prefix}.engine-${i + 1}`,
-    args: [...scenario, ...passOn, ...(reportFile ? ['--report', `${reportFile.replace(/\.html?$/, '')}.engine-${i + 1}.html`] : [])],
+  const childReport = (i: number) => `${reportFile!.replace(/\.html?$/, '')}.engine-${i + 1}.html`
+  const rows = new Map<number, GradeRow>()
+  const take = (row: GradeRow, index: number) => {
+    if (rows.has(index)) return
+    rows.set(index, row)
+    onRow(row, index)
+  }
+  const failures = await Promise.all(engines.map((engine, i) => gradeOnEngine({
+    engine, indices: shares[i], onRow: take, args: [...scenario, ...passOn, ...(reportFile ? ['--report', childReport(i)] : [])],
+  }).then(() => undefined, (error: unknown) => {
+    if (!(error instanceof LabError)) throw error
+    for (const index of shares[i]) take(notGraded(index, `not graded: ${error.message}`), index)
+    return error
   })))
-  const merged: GradeRow[] = new Array(total)
-  shares.forEach((share, e) => share.forEach((index, k) => (merged[index] = rows[e][k])))
-  await Promise.all(engines.flatMap((_, i) => [`${prefix}.engine-${i + 1}.csv`, `${prefix}.engine-${i + 1}.json`,
-    ...(reportFile ? [`${reportFile.replace(/\.html?$/, '')}.engine-${i + 1}.html`] : [])].map((file) => rm(file, { force: true }))))
-  return merged
+  if (reportFile) await Promise.all(engines.map((_, i) => rm(childReport(i), { force: true })))
+  return { rows, failure: failures.find(Boolean) }
 }
 
 export default command

@@ -1,6 +1,6 @@
 // `lab grade`'s files for the teacher: every student's row in PREFIX.csv (for a spreadsheet) and PREFIX.json.
 // Student folder names are untrusted: no control characters, and no cell a spreadsheet would run as a formula.
-import { writeFile } from 'node:fs/promises'
+import { rename, writeFile } from 'node:fs/promises'
 import { stringify } from 'csv-stringify/sync'
 import type { GradeRow } from '../engine/model/grade.ts'
 import { visible } from '../engine/model/visible.ts'
@@ -20,10 +20,13 @@ export function gradesCsv(rows: GradeRow[]): string {
   })), { header: true, escape_formulas: true })
 }
 
+/** Writes the rows as they come, each time whole (to a temporary file, then renamed over the last), so that a
+ * class cut short (the engine gone, the process killed) keeps every row it finished for `grade --resume`. */
 export class GradesReporter implements Reporter {
   readonly #rows: GradeRow[] = []
   readonly #prefix: string
   readonly #note: Note
+  #writing: Promise<void> = Promise.resolve()
   /** `prefix`: the files' path without .csv and .json, already resolved against the user's directory. */
   constructor(prefix: string, note: Note) {
     this.#prefix = prefix
@@ -31,11 +34,21 @@ export class GradesReporter implements Reporter {
   }
   onGrade(row: GradeRow): void {
     this.#rows.push(row)
+    this.#writing = this.#writing.then(() => this.#write(), () => this.#write())
+  }
+  async #write(): Promise<void> {
+    const rows = [...this.#rows]
+    await Promise.all([
+      [`${this.#prefix}.csv`, gradesCsv(rows)],
+      [`${this.#prefix}.json`, `${JSON.stringify(rows, null, 2)}\n`],
+    ].map(async ([file, text]) => {
+      await writeFile(`${file}.part`, text)
+      await rename(`${file}.part`, file)
+    }))
   }
   async onRunEnd(): Promise<void> {
-    const files = [`${this.#prefix}.csv`, `${this.#prefix}.json`]
-    await writeFile(files[0], gradesCsv(this.#rows))
-    await writeFile(files[1], `${JSON.stringify(this.#rows, null, 2)}\n`)
-    this.#note(`wrote ${files.join(' and ')}`)
+    await this.#writing.catch(() => undefined)
+    await this.#write()
+    this.#note(`wrote ${this.#prefix}.csv and ${this.#prefix}.json`)
   }
 }

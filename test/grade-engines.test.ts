@@ -5,7 +5,7 @@ import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { $ } from 'zx'
 import type { GradeRow } from '../engine/model/grade.ts'
 import { ROOT } from '../engine/plan/layout.ts'
@@ -30,17 +30,19 @@ async function socketProxy(at: string): Promise<{ connections: () => number; clo
 describe('npm run lab -- grade --engines', { timeout: 240_000 }, () => {
   let dir = ''
   let proxy: Awaited<ReturnType<typeof socketProxy>> | undefined
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-engines-'))
+    for (const [student, fixture] of Object.entries(CLASS)) {
+      await mkdir(path.join(dir, student))
+      await cp(path.join(ROOT, 'test/fixtures/submissions', fixture), path.join(dir, student, 'servidor.py'))
+    }
+  })
   afterAll(async () => {
     await proxy?.close()
     await rm(dir, { recursive: true, force: true })
   })
 
   it('spreads the class over two engines, each at its own parallelism, and merges the rows in order', async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-engines-'))
-    for (const [student, fixture] of Object.entries(CLASS)) {
-      await mkdir(path.join(dir, student))
-      await cp(path.join(ROOT, 'test/fixtures/submissions', fixture), path.join(dir, student, 'servidor.py'))
-    }
     proxy = await socketProxy(path.join(dir, 'docker-2.sock'))
     const engines = `unix://${DAEMON_SOCKET}=2,unix://${path.join(dir, 'docker-2.sock')}=1`
     const result = await $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, NO_COLOR: '1', CI: '1' } })`npm run --silent lab -- grade tcp-basic --server ${`${dir}/*/servidor.py`} --grades ${`${dir}/notas`} --engines ${engines}`
@@ -54,10 +56,33 @@ describe('npm run lab -- grade --engines', { timeout: 240_000 }, () => {
     expect(result.stdout).toMatch(/^» 3\/5 passed in [\d.]+ m?s$/m)
     // The children's own files are merged and gone.
     expect((await $({ quiet: true })`ls ${dir}`).stdout.split('\n').filter((f) => f.startsWith('notas'))).toEqual(['notas.csv', 'notas.json'])
+    expect(result.stdout).not.toContain('{"index"') // the children's row lines are data for the parent, not output
     for (const project of rows.map((r) => r.project!)) {
       const left = await $({ quiet: true })`docker ps -aq --filter label=com.docker.compose.project=${project}`
       expect(left.stdout, project).toBe('')
     }
+  })
+
+  it('keeps every finished row when an engine is dead, names whom it could not grade, and --resume grades just those', async () => {
+    const dead = `unix://${path.join(dir, 'no-daemon.sock')}`
+    const result = await $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, NO_COLOR: '1', CI: '1' } })`npm run --silent lab -- grade tcp-basic --server ${`${dir}/*/servidor.py`} --grades ${`${dir}/falha/notas`} --engines ${`unix://${DAEMON_SOCKET}=2,${dead}=1`}`
+    expect(result.exitCode, result.stderr).toBe(2)
+    const cause = `grading on engine ${dead} failed: the Docker daemon is not running`
+    expect(result.stderr.trim()).toMatch(new RegExp(`^socket-lab: ${cause}`))
+    expect(result.stdout).toContain('» not graded (2): bruno, elis; `--resume` grades them again and keeps the rest')
+    // --grades' folder did not exist: it is made, so the rows are not lost at the end.
+    const rows = JSON.parse(await readFile(path.join(dir, 'falha/notas.json'), 'utf8')) as GradeRow[]
+    expect(rows.map((r) => [r.student, r.verdict])).toEqual([['ana', 'passed'], ['bruno', 'error'], ['carla', 'passed'], ['davi', 'failed'], ['elis', 'error']])
+    expect(rows[1].hint).toMatch(new RegExp(`^not graded: ${cause}`))
+
+    // From the lab's own command in the class folder, with no INIT_CWD (no npm): the relative glob is the teacher's.
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', CI: '1' }
+    delete env.INIT_CWD
+    const resumed = await $({ cwd: dir, nothrow: true, quiet: true, env })`node ${path.join(ROOT, 'bin/socket-lab.mjs')} grade tcp-basic --server ${'*/servidor.py'} --grades ${'falha/notas'} --resume --engines ${`unix://${DAEMON_SOCKET}=2`}`
+    expect(resumed.exitCode, resumed.stderr).toBe(1)
+    expect(resumed.stdout).toContain(`» grading 2 submissions on 1 engine: unix://${DAEMON_SOCKET} (2, 2 at a time) (3 kept or refused)`)
+    const again = JSON.parse(await readFile(path.join(dir, 'falha/notas.json'), 'utf8')) as GradeRow[]
+    expect(again.map((r) => [r.student, r.verdict])).toEqual([['ana', 'passed'], ['bruno', 'failed'], ['carla', 'passed'], ['davi', 'failed'], ['elis', 'passed']])
   })
 
   it('exits 2 with one line for an engine that is no context', async () => {

@@ -15,6 +15,8 @@ export class LabError extends Error {
 
 export const errors = {
   usage: (detail: string) => new LabError(`${detail} (see \`npm run lab -- --help\`)`),
+  /** A student's file or folder the lab will not read (a link, a FIFO, too large): that student's row says it. */
+  badSubmission: (detail: string) => new LabError(detail),
   unknownScenario: (name: string, known: string[]) =>
     new LabError(`unknown scenario "${name}"; known scenarios: ${known.join(', ')}`),
   dockerCliMissing: () =>

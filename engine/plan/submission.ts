@@ -4,7 +4,7 @@
 // regular file is read (never what a symbolic link points to), and it is staged under a fixed name, so that
 // its own name never reaches the compose file (where `${SECRET}.py` would be substituted).
 import { constants } from 'node:fs'
-import { chmod, lstat, mkdir, open, readdir, writeFile, type FileHandle } from 'node:fs/promises'
+import { chmod, lstat, mkdir, open, opendir, writeFile, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import { errors } from '../model/errors.ts'
 import { userPath } from './layout.ts'
@@ -38,15 +38,15 @@ export interface StagedSubmission {
 }
 
 /** Opens a submitted file without following a symbolic link, nor blocking on a FIFO; a regular file only. */
-async function openRegularFile(file: string): Promise<FileHandle> {
+export async function openRegularFile(file: string): Promise<FileHandle> {
   const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ELOOP') throw errors.usage(`"${file}" is a symbolic link: give the program file itself`)
-    throw errors.usage(`cannot read the program "${file}": ${error.code === 'ENOENT' ? 'no such file' : error.code}`)
+    if (error.code === 'ELOOP') throw errors.badSubmission(`"${file}" is a symbolic link: give the program file itself`)
+    throw errors.badSubmission(`cannot read the program "${file}": ${error.code === 'ENOENT' ? 'no such file' : error.code}`)
   })
   const info = await handle.stat()
   if (!info.isFile() || info.size > PROGRAM_LIMIT_BYTES) {
     await handle.close()
-    throw errors.usage(`cannot read the program "${file}": ${info.isFile() ? 'larger than 10 MiB' : 'not a regular file'}`)
+    throw errors.badSubmission(`cannot read the program "${file}": ${info.isFile() ? 'larger than 10 MiB' : 'not a regular file'}`)
   }
   return handle
 }
@@ -76,16 +76,50 @@ async function readProgram(file: string): Promise<Program> {
 /** A folder holds at most this many files besides its program (a student's modules, a data file). */
 export const FOLDER_FILES_LIMIT = 50
 
+/** Entries of a submission folder read at the most (hidden ones and subfolders included), so that a folder of a
+ * million entries is refused before it is read into memory. */
+export const FOLDER_ENTRIES_LIMIT = 1000
+
+/** What a non-regular entry is, for the sentence that refuses it. */
+function kindOf(entry: { isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {
+  if (entry.isSymbolicLink()) return 'a symbolic link (the lab follows none: commit the file itself)'
+  if (entry.isFIFO()) return 'a FIFO'
+  return entry.isSocket() ? 'a socket' : 'a device'
+}
+
+/**
+ * The regular files of a submission folder, by name, sorted: what is staged and what `grade --resume` hashes.
+ * Hidden entries (.git) and subfolders are passed over; a link, FIFO, socket or device is refused, naming it,
+ * since the program may need it and the lab never opens one (a link to /dev/zero, a FIFO that blocks a read).
+ */
+export async function folderFiles(dir: string): Promise<string[]> {
+  const files: string[] = []
+  let read = 0
+  const folder = await opendir(dir).catch((error: NodeJS.ErrnoException) => { throw errors.usage(`cannot read the folder "${dir}": ${error.code}`) })
+  for await (const entry of folder) {
+    if (++read > FOLDER_ENTRIES_LIMIT) {
+      await folder.close().catch(() => undefined)
+      throw errors.badSubmission(`"${dir}" holds more than ${FOLDER_ENTRIES_LIMIT} entries: a submission folder may hold ${FOLDER_FILES_LIMIT + 1} files`)
+    }
+    if (entry.name.startsWith('.') || entry.isDirectory()) continue
+    if (!entry.isFile()) {
+      await folder.close().catch(() => undefined)
+      throw errors.badSubmission(`"${path.join(dir, entry.name)}" is ${kindOf(entry)}`)
+    }
+    files.push(entry.name)
+  }
+  return files.sort()
+}
+
 /**
  * A submission may be a folder (`--server entregas/ana/`, or `grade --server 'entregas/*\/'`): its entry point is
  * the file named `preferred` (grade's --entry, or the exercise's starter) when the folder has it; else its only
  * program (a .py, .js, .mjs, .cjs or .ts file); else the one named main (main.py, main.js…); otherwise the
- * folder is refused, naming the programs. The folder's other regular files are staged beside it,
- * under their own names, so that the program can import them; links, subfolders and hidden files are not.
+ * folder is refused, naming the programs. The folder's other regular files are staged beside it, under their
+ * own names, so that the program can import them (folderFiles says which).
  */
 export async function entryPoint(dir: string, preferred?: string): Promise<{ entry: string; others: string[] }> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => { throw errors.usage(`cannot read the folder "${dir}": ${error.code}`) })
-  const files = entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name).sort()
+  const files = await folderFiles(dir)
   const programs = files.filter((name) => path.extname(name).toLowerCase() in RUNNERS)
   const entry = (preferred !== undefined && files.includes(preferred) ? preferred : undefined)
     ?? (programs.length === 1 ? programs[0] : programs.find((name) => path.basename(name, path.extname(name)) === 'main'))

@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { expect, it } from 'vitest'
@@ -16,14 +17,43 @@ it('keeps a row while the files are the same; --only-failed keeps passes only; a
   expect(reusable([row({})], 'bruno', 'h1', 'resume')).toBeUndefined()
 })
 
-it('hashes every host file by content, and a missing file never matches', async () => {
+it('hashes every host file by content; a missing file is refused', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-hash-'))
   try {
     await writeFile(path.join(dir, 'a.py'), 'print(1)')
     await writeFile(path.join(dir, 'b.py'), 'print(1)')
     expect(await submissionHash({ server: path.join(dir, 'a.py') })).toBe(await submissionHash({ server: path.join(dir, 'b.py') }))
     expect(await submissionHash({ server: path.join(dir, 'a.py') })).not.toBe(await submissionHash({ client: path.join(dir, 'a.py') }))
-    expect(await submissionHash({ server: path.join(dir, 'x.py') })).not.toBe(await submissionHash({ server: path.join(dir, 'x.py') }))
+    await expect(submissionHash({ server: path.join(dir, 'x.py') })).rejects.toThrow(`cannot read the program "${path.join(dir, 'x.py')}": no such file`)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+})
+
+it('reads a folder as staging does: never through a link, never blocking on a FIFO, bounded; .git and subfolders passed over', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-hash-'))
+  try {
+    const ana = path.join(dir, 'ana')
+    await mkdir(path.join(ana, '.git'), { recursive: true })
+    await mkdir(path.join(ana, 'notas'))
+    await writeFile(path.join(ana, 'servidor.py'), 'print(1)')
+    const before = await submissionHash({ server: ana })
+    await writeFile(path.join(ana, '.git', 'HEAD'), 'ref: x')
+    await writeFile(path.join(ana, 'notas', 'a.txt'), 'x')
+    expect(await submissionHash({ server: ana })).toBe(before)
+    await writeFile(path.join(ana, 'util.py'), 'x = 1')
+    expect(await submissionHash({ server: ana })).not.toBe(before)
+
+    // A link to /dev/zero grew the lab to 24 GB; a FIFO hung it for good. Both are refused at once, unread.
+    await symlink('/dev/zero', path.join(ana, 'zero.py'))
+    await expect(submissionHash({ server: ana })).rejects.toThrow(`"${path.join(ana, 'zero.py')}" is a symbolic link (the lab follows none: commit the file itself)`)
+    await rm(path.join(ana, 'zero.py'))
+    execFileSync('mkfifo', [path.join(ana, 'fila.py')])
+    await expect(submissionHash({ server: ana })).rejects.toThrow(`"${path.join(ana, 'fila.py')}" is a FIFO`)
+    await expect(submissionHash({ server: path.join(ana, 'fila.py') })).rejects.toThrow('not a regular file')
+    await rm(path.join(ana, 'fila.py'))
+    await writeFile(path.join(ana, 'dados.bin'), Buffer.alloc(11 * 1024 * 1024))
+    await expect(submissionHash({ server: ana })).rejects.toThrow('larger than 10 MiB')
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
