@@ -4,7 +4,7 @@ import { childFailure, rowLine } from './engines.ts'
 it('counts a child killed by a signal, or one that left students without a row, as a failure, never a verdict', () => {
   expect(childFailure({ code: null, signal: 'SIGKILL', missing: 0, lastLine: '' })).toBe('its lab was killed by SIGKILL')
   expect(childFailure({ code: 1, signal: null, missing: 2, lastLine: '' })).toBe('its lab ended without a row for 2 students')
-  expect(childFailure({ code: 2, signal: null, missing: 3, lastLine: 'socket-lab: the Docker daemon is not running' })).toBe('socket-lab: the Docker daemon is not running')
+  expect(childFailure({ code: 2, signal: null, missing: 3, lastLine: 'socket-lab: the Docker daemon is not running' })).toBe('the Docker daemon is not running')
   expect(childFailure({ code: 70, signal: null, missing: 3, lastLine: '' })).toBe('its lab exited with 70')
   expect(childFailure({ code: 1, signal: null, missing: 0, lastLine: '' })).toBeUndefined()
   expect(childFailure({ code: 0, signal: null, missing: 0, lastLine: '' })).toBeUndefined()
