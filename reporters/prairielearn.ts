@@ -25,7 +25,7 @@ export interface PrairieLearnResults {
 
 export function prairielearnResults(results: ScenarioResult[], lang: Lang = 'en', afterDue = false): PrairieLearnResults {
   const all = autograderTests(results)
-  const message = summaryText(results, lang)
+  const message = summaryText(results, lang, afterDue)
   if (results.some(neverRan)) return { gradable: false, message, format_errors: message ? message.split('\n') : ['the program never ran'], tests: [] }
   const max = all.reduce((sum, t) => sum + t.check.maxPoints, 0)
   const points = all.reduce((sum, t) => sum + t.check.points, 0)
