@@ -22,9 +22,11 @@ export function autograderTests(results: ScenarioResult[]): AutograderTest[] {
   })))
 }
 
-/** A submitted program that never started, or stopped at a syntax error before doing anything. */
+/** A submitted program the lab never started (its lab did not come up, or the scenario was skipped). Decided on
+ * what the lab itself knows, never on what the program printed: with the syntax-error hint (a line of stderr
+ * matching `SyntaxError`) deciding it, any program could print that line and have its attempt not counted. */
 export function neverRan(result: ScenarioResult): boolean {
-  return Object.keys(result.submissions).some((host) => !result.run.hosts[host]?.started) || result.hints.some((hint) => hint.id === 'syntax-error')
+  return Object.keys(result.submissions).some((host) => !result.run.hosts[host]?.started)
 }
 
 /** The run as a whole, as the student reads it, in their language: what was skipped and the likely mistakes,
