@@ -4,6 +4,7 @@
 import type { Lang } from '../engine/model/hints.ts'
 import { scoreChecks, type ScoredCheck } from '../engine/model/points.ts'
 import type { ScenarioResult } from '../engine/model/result.ts'
+import { viewHints } from '../engine/model/view.ts'
 import { visible } from '../engine/model/visible.ts'
 
 export interface AutograderTest {
@@ -21,15 +22,18 @@ export function autograderTests(results: ScenarioResult[]): AutograderTest[] {
   })))
 }
 
-/** A submitted program that never started, or stopped at a syntax error before doing anything. */
+/** A submitted program the lab never started (its lab did not come up, or the scenario was skipped). Decided on
+ * what the lab itself knows, never on what the program printed: with the syntax-error hint (a line of stderr
+ * matching `SyntaxError`) deciding it, any program could print that line and have its attempt not counted. */
 export function neverRan(result: ScenarioResult): boolean {
-  return Object.keys(result.submissions).some((host) => !result.run.hosts[host]?.started) || result.hints.some((hint) => hint.id === 'syntax-error')
+  return Object.keys(result.submissions).some((host) => !result.run.hosts[host]?.started)
 }
 
-/** The run as a whole, in the student's language: what was skipped and the likely mistakes. */
-export function summaryText(results: ScenarioResult[], lang: Lang): string {
+/** The run as a whole, as the student reads it, in their language: what was skipped and the likely mistakes,
+ * without a quote of what a check they do not see expects. */
+export function summaryText(results: ScenarioResult[], lang: Lang, afterDue: boolean): string {
   return results.flatMap((r) => [
     ...(r.status === 'skipped' ? [`${r.scenario.id}: skipped (${r.run.skipped})`] : []),
-    ...r.hints.map((hint) => visible(hint.text[lang])),
+    ...viewHints(r, { view: 'student', afterDue }).map((hint) => visible(hint.text[lang])),
   ]).join('\n')
 }

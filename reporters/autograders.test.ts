@@ -6,6 +6,8 @@
 // - PrairieLearn, docs/externalGrading.md, "Grading results": gradable, score (0.0–1.0, not needed when not gradable),
 //   message, output, images, format_errors, tests; each test name, description, points, max_points, message, output, images.
 import { describe, expect, it } from 'vitest'
+import { checkScenario } from '../engine/judge/checks.ts'
+import { hintsFor } from '../engine/judge/hints.ts'
 import type { ScenarioResult } from '../engine/model/result.ts'
 import { failed, passed } from './fixtures/results.ts'
 import { gradescopeResults } from './gradescope.ts'
@@ -85,11 +87,21 @@ describe('prairielearn results.json', () => {
     ])
   })
 
-  it('is not gradable when the program never ran (a syntax error, or it never started)', () => {
-    const syntax = prairielearnResults([student({ exitCode: 1 }, [{ id: 'syntax-error', text: { en: 'Your program never ran: a syntax error.', 'pt-BR': 'erro de sintaxe' } }])])
-    expectPrairieLearnShape(syntax as unknown as Record<string, unknown>)
-    expect(syntax).toEqual({ gradable: false, message: 'Your program never ran: a syntax error.', format_errors: ['Your program never ran: a syntax error.'], tests: [] })
-    expect(prairielearnResults([student({ started: false })]).gradable).toBe(false)
+  it('is not gradable when the lab never started the program, and says why', () => {
+    const never = prairielearnResults([{ ...student({ started: false }), hints: [{ id: 'x', text: { en: 'The lab did not come up.', 'pt-BR': 'O lab não subiu.' } }] }])
+    expectPrairieLearnShape(never as unknown as Record<string, unknown>)
+    expect(never).toEqual({ gradable: false, message: 'The lab did not come up.', format_errors: ['The lab did not come up.'], tests: [] })
     expect(prairielearnResults([student({})]).gradable).toBe(true)
+  })
+
+  it('grades a program that prints "SyntaxError": what a program prints never decides whether its attempt counts', () => {
+    // judged as the engine judges a run, so the hint is the one the syntax-error rule really finds
+    const run = { ...failed.run, hosts: { ...failed.run.hosts, server: { ...failed.run.hosts.server, exitCode: 1, stderr: [{ atMs: 3, text: 'SyntaxError: invalid syntax' }] } } }
+    const checks = checkScenario(failed.scenario, run)
+    const printed: ScenarioResult = { ...failed, run, checks, submissions: { server: 'servidor.py' }, hints: hintsFor(failed.scenario, { run, checks, submitted: ['server'] }) }
+    expect(printed.hints.map((h) => h.id)).toContain('syntax-error')
+    const doc = prairielearnResults([printed])
+    expect(doc.gradable).toBe(true)
+    expect(doc.score).toBeLessThan(1)
   })
 })

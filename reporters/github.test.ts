@@ -20,6 +20,18 @@ describe('annotations', () => {
   })
 })
 
+describe('stepSummary', () => {
+  it('writes a program\'s output and a scenario\'s name as text: no tag, link, image, emphasis, code, math or cell of theirs', () => {
+    const reason = 'got <img src=x onerror=alert(1)><!-- [pass](https://x.example) ![i](y) **ok** `c` ~~s~~ $x$ | forged | \\| &amp; \n- [x] done'
+    const hostile = { ...failed, scenario: { ...failed.scenario, id: 'x<b>_y_' }, checks: [{ description: 'client printed "*hi*"', passed: false, reason }] }
+    const summary = stepSummary([hostile])
+    const failure = summary.split('\n').find((line) => line.startsWith('- '))
+    expect(failure).toBe('- **x&#60;b&#62;\\_y\\_**: client printed "\\*hi\\*" — got &#60;img src=x onerror=alert(1)&#62;&#60;\\!-- \\[pass\\](https://x.example) \\!\\[i\\](y) \\*\\*ok\\*\\* \\`c\\` \\~\\~s\\~\\~ \\$x\\$ \\| forged \\| \\\\\\| &#38;amp; \\\\n- \\[x\\] done')
+    expect(summary).toContain('| x&#60;b&#62;\\_y\\_ | python | 0/1 |')
+    expect(summary).not.toMatch(/<|\n- \[/)
+  })
+})
+
 describe('GithubReporter', () => {
   it('annotates as each scenario ends and appends a table to the step summary', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-github-'))

@@ -19,9 +19,14 @@ export function annotations(result: ScenarioResult): string[] {
   })
 }
 
+/** Untrusted text as Markdown text, for the step summary: made visible() first (no line break, so it starts no
+ * block), HTML's characters as entities (no tag, no comment that hides the rest), and every character of inline
+ * markup escaped: emphasis, code, links and images, strikethrough, math, table cells. */
+const markdownText = (text: string) => visible(text).replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/[\\`*_[\]~$|!]/g, '\\$&')
+
 export function stepSummary(results: ScenarioResult[]): string {
-  const cell = (text: string) => visible(text).replaceAll('|', '\\|')
-  const rows = results.map((r) => `| ${r.scenario.id} | ${r.impl} | ${checkTally(r.checks).text} | ${formatMs(r.wallMs)} | ${verdictOf(r).mark} ${verdictOf(r).word} |`)
+  const cell = markdownText
+  const rows = results.map((r) => `| ${cell(r.scenario.id)} | ${cell(r.impl)} | ${checkTally(r.checks).text} | ${formatMs(r.wallMs)} | ${verdictOf(r).mark} ${verdictOf(r).word} |`)
   const failures = results.flatMap((r) => r.checks.filter((c) => !c.passed).map((c) => `- **${cell(r.scenario.id)}**: ${cell(c.description)} — ${cell(c.reason)}`))
   return ['### socket-lab', '', '| scenario | impl | checks | time | verdict |', '|---|---|---|---|---|', ...rows, '', ...failures, ''].join('\n')
 }

@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser'
 import { describe, expect, it } from 'vitest'
 import { failed, passed, skipped } from './fixtures/results.ts'
-import { junitReport } from './junit.ts'
+import { EVIDENCE_LINES, junitReport } from './junit.ts'
 
 interface Parsed {
   testsuites: {
@@ -47,6 +47,16 @@ describe('junitReport', () => {
       'server: still running after 4.1 s',
       '    80 ms stdout Servidor esperando por conexões...',
     ].join('\n'))
+  })
+
+  it('repeats only the last lines of a flood of output under each failed check, and says how many it left out', async () => {
+    const flood = Array.from({ length: 500_000 }, (_, i) => ({ atMs: i, text: 'x' }))
+    const flooded = { ...failed, run: { ...failed.run, hosts: { ...failed.run.hosts, client: { ...failed.run.hosts.client, stdout: flood } } } }
+    const xml = await junitReport([flooded])
+    expect(xml.length).toBeLessThan(100_000)
+    const text = parse(xml).testsuites.testsuite[0].testcase[0].failure?.['#text'] ?? ''
+    expect(text).toContain(`client: still running after 4.0 s\n  (${500_000 - EVIDENCE_LINES} earlier stdout lines left out)\n`)
+    expect(text.split('\n').filter((line) => line.endsWith(' stdout x'))).toHaveLength(EVIDENCE_LINES)
   })
 
   it('adds a failed check\'s details under its observed value', async () => {

@@ -54,11 +54,16 @@ export function failureText(result: ScenarioResult, check: Check, lang: Lang = '
   return lines.map(xmlSafe).join('\n')
 }
 
+/** Lines of each output stream a failed testcase repeats: the last ones, where a traceback is. Every failed check
+ * repeats them, and a program's 1 MiB printed a character a line is half a million lines. */
+export const EVIDENCE_LINES = 100
+
 function hostEvidence(host: HostRun): string[] {
-  const lines = [
-    ...host.stdout.map((line) => `  ${formatMs(line.atMs).padStart(7)} stdout ${line.text}`),
-    ...host.stderr.map((line) => `  ${formatMs(line.atMs).padStart(7)} stderr ${line.text}`),
+  const stream = (name: 'stdout' | 'stderr', lines: HostRun['stdout']) => [
+    ...(lines.length > EVIDENCE_LINES ? [`  (${lines.length - EVIDENCE_LINES} earlier ${name} lines left out)`] : []),
+    ...lines.slice(-EVIDENCE_LINES).map((line) => `  ${formatMs(line.atMs).padStart(7)} ${name} ${line.text}`),
   ]
+  const lines = [...stream('stdout', host.stdout), ...stream('stderr', host.stderr)]
   return [`${host.host}: ${hostEnd(host)}`, ...(lines.length ? lines : ['  (printed nothing)'])]
 }
 

@@ -1,6 +1,6 @@
 // PrairieLearn's external grading results (docs/externalGrading.md, "Grading results"): a score from 0 to 1,
-// one test per check with points and max_points, and gradable: false when the student's program never ran,
-// so the attempt is not counted against them. PrairieLearn shows this document to the student as it is and
+// one test per check with points and max_points, and gradable: false when the lab never started the student's
+// program (neverRan), so the attempt is not counted against them. PrairieLearn shows this document to the student as it is and
 // has no per-test visibility: it is always the student's view (hidden checks count in the score, are not listed).
 import type { Lang } from '../engine/model/hints.ts'
 import { shows } from '../engine/model/points.ts'
@@ -25,7 +25,7 @@ export interface PrairieLearnResults {
 
 export function prairielearnResults(results: ScenarioResult[], lang: Lang = 'en', afterDue = false): PrairieLearnResults {
   const all = autograderTests(results)
-  const message = summaryText(results, lang)
+  const message = summaryText(results, lang, afterDue)
   if (results.some(neverRan)) return { gradable: false, message, format_errors: message ? message.split('\n') : ['the program never ran'], tests: [] }
   const max = all.reduce((sum, t) => sum + t.check.maxPoints, 0)
   const points = all.reduce((sum, t) => sum + t.check.points, 0)

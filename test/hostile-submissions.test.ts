@@ -1,5 +1,5 @@
-// Submitted files are hostile: their names must not reach the compose file, and a symbolic link must not be
-// followed. Real labs run tcp-basic with them.
+// Submitted files are hostile: their names must not reach the compose file, a symbolic link must not be
+// followed, and what they send must not break a report. Real labs run tcp-basic (and udp-basic) with them.
 import { cp, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -9,6 +9,7 @@ import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'
 import { ROOT } from '../engine/plan/layout.ts'
 import { runScenario } from '../engine/runtime/run.ts'
 import type { GradeRow } from '../engine/tasks/grade.ts'
+import { JSON_LIMITS, type JsonReport } from '../reporters/json.ts'
 
 const [tcpBasic] = selectScenarios(await loadCatalog(), ['tcp-basic'])
 const image = inject('labImage')
@@ -99,6 +100,19 @@ describe('hostile submissions', { timeout: 180_000 }, () => {
     const unpaired = await grade('tcp-basic', '--server', `${flat}/*_servidor.py`, '--client', `${flat}/ana_cliente.py`, '--grades', `${dir}/plana-notas`)
     expect(unpaired.exitCode).toBe(2)
     expect(unpaired.stderr.trim()).toMatch(/^socket-lab: cannot pair the students' files: --server '.*' has 1 wildcard, --client '.*' has 0 wildcards;/)
+  })
+
+  it('writes a valid, bounded JSON report of a server that blasts 1 KiB datagrams until both captures are full', async () => {
+    const blast = path.join(ROOT, 'test/fixtures/submissions/servidor-udp-rajada-1k.py')
+    const result = await $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, NO_COLOR: '1' } })`npm run --silent lab -- udp-basic --server ${blast} --reporter json`
+    expect(result.exitCode, result.stderr).toBe(1) // the server stopped serving: a failed check, not a crash of the lab (70)
+    expect(result.stdout.length).toBeLessThan(16 * 1024 * 1024)
+    const report = JSON.parse(result.stdout) as JsonReport
+    const { server, client } = report.scenarios[0].hosts
+    expect([server.packets?.length, client.packets?.length]).toEqual([JSON_LIMITS.packetsPerHost, JSON_LIMITS.packetsPerHost])
+    expect(server.packetsCut).toBeGreaterThan(10_000)
+    expect(report.cut.packets).toBe(server.packetsCut! + client.packetsCut!)
+    expect(report.cut.payloadBytes).toBeGreaterThan(0)
   })
 
   it('refuses a symbolic link given with --server, before any lab comes up', async () => {

@@ -12,11 +12,14 @@ function lastLines(host: HostRun, count = 3): string {
   return lines.length ? `its last output: ${lines.join(', ')}` : 'it printed nothing'
 }
 
+/** The description of the check that `host` printed `line`: what grading and hints name it by. */
+export const printedCheck = (host: string, line: string) => `${host} printed ${quote(line)}`
+
 /** The host printed each line, in order. */
 export function expectPrinted(host: HostRun, lines: string[]): Check[] {
   let from = 0
   return lines.map((expected) => {
-    const description = `${host.host} printed ${quote(expected)}`
+    const description = printedCheck(host.host, expected)
     const index = host.stdout.findIndex((line, i) => i >= from && line.text === expected)
     if (index < 0) return { description, passed: false, reason: `${host.host} never printed it; ${lastLines(host)}` }
     from = index + 1

@@ -1,7 +1,7 @@
 // The likely mistakes behind a failed run, in words a student knows, in Portuguese or English. Generic rules
 // read the evidence any scenario has (exit codes, output, listening sockets, captures, fault counters); a
 // scenario adds its own. Each rule also checks the evidence that would rule it out, so no hint is a guess.
-import { errorLine } from './checks.ts'
+import { errorLine, printedCheck } from './checks.ts'
 import {
   capturedBy, closestLine, connections, expectedPort, isLoopback, isServer, listenersOf, serverProto, servers, stuck, submittedHosts,
 } from './hint-evidence.ts'
@@ -229,10 +229,22 @@ const PROTOCOL: HintRule[] = [
         const closest = missing && closestLine(missing, printed.filter((line) => !expected.includes(line)))
         if (!host || !missing || !closest) continue
         const mine = e.submitted.includes(name)
+        const who = { 'pt-BR': mine ? `seu programa (${name})` : name, en: mine ? `your program (${name})` : name }
         const sent = mine ? undefined : sentTo(e, host, closest)
+        const received = { 'pt-BR': sent ? `; recebeu do seu programa ${quote(sent)}` : '', en: sent ? `; it received ${quote(sent)} from your program` : '' }
         return {
-          'pt-BR': `A comunicação funcionou, mas o texto não é o esperado: ${mine ? `seu programa (${name})` : name} deveria imprimir ${quote(missing)} e imprimiu ${quote(closest)}${sent ? `; recebeu do seu programa ${quote(sent)}` : ''}.`,
-          en: `The exchange worked, but the text is not the expected one: ${mine ? `your program (${name})` : name} should print ${quote(missing)} and printed ${quote(closest)}${sent ? `; it received ${quote(sent)} from your program` : ''}.`,
+          text: {
+            'pt-BR': `A comunicação funcionou, mas o texto não é o esperado: ${who['pt-BR']} deveria imprimir ${quote(missing)} e imprimiu ${quote(closest)}${received['pt-BR']}.`,
+            en: `The exchange worked, but the text is not the expected one: ${who.en} should print ${quote(missing)} and printed ${quote(closest)}${received.en}.`,
+          },
+          // the expected line of a hidden check is the teacher's secret: the student's view says only what was printed
+          quotes: {
+            checks: [printedCheck(name, missing)],
+            withheld: {
+              'pt-BR': `A comunicação funcionou, mas o texto não é o esperado: ${who['pt-BR']} imprimiu ${quote(closest)}${received['pt-BR']}.`,
+              en: `The exchange worked, but the text is not the expected one: ${who.en} printed ${quote(closest)}${received.en}.`,
+            },
+          },
         }
       }
       return undefined
@@ -289,9 +301,10 @@ export function speaksFirst(id: string, text: Record<'pt-BR' | 'en', string>): H
 export function hintsFor(scenario: Partial<Pick<Scenario, 'hints' | 'hosts' | 'expect'>>, evidence: HintEvidence): Hint[] {
   if (evidence.submitted.length === 0 || evidence.checks.every((check) => check.passed)) return []
   const full: HintEvidence = { ...evidence, scenario: evidence.scenario ?? scenario }
-  const matching = (rules: HintRule[]) => rules.flatMap((rule) => {
-    const text = rule.match(full)
-    return text ? [{ id: rule.id, text }] : []
+  const matching = (rules: HintRule[]) => rules.flatMap((rule): Hint[] => {
+    const found = rule.match(full)
+    if (!found) return []
+    return 'text' in found ? [{ id: rule.id, ...found }] : [{ id: rule.id, text: found }]
   })
   const found = matching([...BEFORE_THE_NETWORK, ...WHERE, ...(scenario.hints ?? []), ...PROTOCOL])
   return found.length ? found : matching(FALLBACKS)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addressBook, dataSegments, exchange, expectClose, expectHandshake, tcpBetween, udpBetween, type Endpoints } from './packet-checks.ts'
+import { EXCHANGE_LINES, addressBook, dataSegments, exchange, expectClose, expectHandshake, tcpBetween, udpBetween, type Endpoints } from './packet-checks.ts'
 import { decodeEthernet } from './packets.ts'
 import { ACK, CLIENT_IP, CLIENT_PORT, FIN, PSH, SERVER_IP, SERVER_PORT, SYN, fromServer, tcpFrame, udpFrame } from './fixtures/frames.ts'
 import type { HostRun, Packet } from '../model/scenario.ts'
@@ -105,5 +105,12 @@ describe('which packets belong to the exchange', () => {
       `    +0 ms client:${CLIENT_PORT} → server:${SERVER_PORT} TCP [S] seq=4294967295 len=0`,
       `    +1 ms server:${SERVER_PORT} → client:${CLIENT_PORT} TCP [S.] seq=7000 ack=0 len=0`,
     ])
+  })
+
+  it('shows the first packets of a flood and counts the rest', () => {
+    const flood = packets(...Array.from({ length: 50_000 }, () => udpFrame('x')))
+    const lines = exchange(flood, [client, server])
+    expect(lines).toHaveLength(EXCHANGE_LINES + 1)
+    expect(lines.at(-1)).toBe(`    … and ${50_000 - EXCHANGE_LINES} more packets`)
   })
 })

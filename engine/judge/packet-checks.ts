@@ -20,10 +20,15 @@ export function tcpBetween(packets: Packet[], { client, server, port }: Endpoint
     (p.src === server.address && p.dst === client.address && p.sport === port)))
 }
 
+/** Packets a check's evidence shows: a program that floods its peer gets its first ones and a count, not a line
+ * per packet (50 000 of them) in every report. */
+export const EXCHANGE_LINES = 50
+
 /** The capture as readable lines, times from the first packet shown. */
 export function exchange(packets: Packet[], hosts: HostRun[]): string[] {
   const names = addressBook(hosts)
-  return packets.map((p) => describePacket(p, packets[0]?.at ?? 0, names))
+  const lines = packets.slice(0, EXCHANGE_LINES).map((p) => describePacket(p, packets[0]?.at ?? 0, names))
+  return packets.length > EXCHANGE_LINES ? [...lines, `    … and ${packets.length - EXCHANGE_LINES} more packets`] : lines
 }
 
 const fromClient = (p: Packet, e: Endpoints) => p.src === e.client.address

@@ -8,6 +8,9 @@ export const LANGS: readonly Lang[] = ['pt-BR', 'en']
 export interface Hint {
   id: string
   text: Record<Lang, string>
+  /** The text quotes what these checks (by description) expect. A view that does not show one of them (a hidden
+   * check, in the student's view) reads `withheld` instead: the same hint without the quote. */
+  quotes?: { checks: string[]; withheld: Record<Lang, string> }
 }
 
 export interface HintEvidence {
@@ -25,8 +28,8 @@ export interface HintEvidence {
 
 export interface HintRule {
   id: string
-  /** The hint's text when it applies to this run, undefined otherwise. */
-  match: (evidence: HintEvidence) => Record<Lang, string> | undefined
+  /** The hint's text when it applies to this run (with what it quotes, when it quotes an expectation), undefined otherwise. */
+  match: (evidence: HintEvidence) => Record<Lang, string> | Omit<Hint, 'id'> | undefined
 }
 
 /** pt-BR when LANG asks for Portuguese, English otherwise. */
