@@ -77,10 +77,11 @@ const command: Command = {
     // that student's row, never the whole class's hang.
     const { previousRows, reusable, submissionHash } = await import('../engine/tasks/resume.ts')
     const previous = mode && prefix ? await previousRows(`${prefix}.json`) : []
+    const gradingKey = JSON.stringify({ scenario: scenario.id, params, impl, grading: scenario.grading ?? {}, entries })
     const screened = await Promise.all(students.map(async (s) => {
       if (s.refused) return { refused: s.refused }
       try {
-        return { hash: await submissionHash(s.files) }
+        return { hash: await submissionHash(s.files, gradingKey) }
       } catch (error) {
         if (error instanceof LabError && error.exitCode === EXIT.usage) return { refused: error.message }
         throw error

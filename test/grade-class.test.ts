@@ -72,6 +72,9 @@ describe('grading a class with points', { timeout: 240_000 }, () => {
     expect(after.slice(0, 3)).toEqual(before.slice(0, 3))
     expect(after[3].hash).not.toBe(before[3].hash)
     expect(after[3].project).not.toBe(before[3].project)
+    // The same files graded under another points table (here, none: no --exercise) are graded again, all of them.
+    const regraded = await $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, NO_COLOR: '1', CI: '1' } })`npm run --silent lab -- grade tcp-basic --server ${`${dir}/*/servidor.py`} --grades ${`${dir}/notas`} --parallel 4 --resume`
+    expect(regraded.stdout).toMatch(/^» grading 4 submissions with tcp-basic, 4 at a time$/m)
   })
 
   it("grades folders (--server 'turma/*/' --entry servidor.py): a program importing its own module; two programs and no entry is an error row", async () => {

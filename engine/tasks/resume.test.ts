@@ -24,6 +24,8 @@ it('hashes every host file by content; a missing file is refused', async () => {
     await writeFile(path.join(dir, 'b.py'), 'print(1)')
     expect(await submissionHash({ server: path.join(dir, 'a.py') })).toBe(await submissionHash({ server: path.join(dir, 'b.py') }))
     expect(await submissionHash({ server: path.join(dir, 'a.py') })).not.toBe(await submissionHash({ client: path.join(dir, 'a.py') }))
+    // A row graded under another points table, scenario or parameter is not kept by --resume.
+    expect(await submissionHash({ server: path.join(dir, 'a.py') }, '{"grading":{"a":1}}')).not.toBe(await submissionHash({ server: path.join(dir, 'a.py') }, '{"grading":{"a":2}}'))
     await expect(submissionHash({ server: path.join(dir, 'x.py') })).rejects.toThrow(`cannot read the program "${path.join(dir, 'x.py')}": no such file`)
   } finally {
     await rm(dir, { recursive: true, force: true })

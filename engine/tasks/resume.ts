@@ -20,11 +20,12 @@ async function readSubmitted(file: string): Promise<Buffer> {
   }
 }
 
-/** sha256 over each host's name and file content (a folder's: the name and content of every file it stages),
+/** sha256 over how the class is graded (`grading`: the scenario, its parameters, points and entry point, so that
+ * a row graded under another points table is never kept), then each host's name and file content (a folder's: the name and content of every file it stages),
  * hosts in name order. The files hashed are the files a run stages, read the same guarded way, so a student's
  * link to /dev/zero or FIFO is refused here, before any lab starts, and not read. */
-export async function submissionHash(files: Record<string, string>): Promise<string> {
-  const hash = createHash('sha256')
+export async function submissionHash(files: Record<string, string>, grading = ''): Promise<string> {
+  const hash = createHash('sha256').update(`${grading}\0`)
   for (const host of Object.keys(files).sort()) {
     hash.update(`${host}\0`)
     if ((await lstat(files[host]).catch(() => undefined))?.isDirectory()) {
