@@ -21,7 +21,7 @@ export async function warmRerun(runs: number): Promise<string> {
   const docker = await import('../engine/runtime/docker.ts')
   const { ensureLabImage } = await import('../engine/runtime/image.ts')
   const { downLiveLab, upLiveLab } = await import('../engine/runtime/live.ts')
-  const { warmRun } = await import('../engine/runtime/warm-run.ts')
+  const { runWarm } = await import('../engine/runtime/warm-start.ts')
   const [scenario] = selectScenarios(await loadCatalog(undefined, {}, [SCENARIO]), [SCENARIO])
   const image = await ensureLabImage(() => undefined, {}, docker.preflight())
   const samples: Record<string, number[]> = {}
@@ -30,10 +30,10 @@ export async function warmRerun(runs: number): Promise<string> {
       const lab = await upLiveLab(scenario, { name: `bench-warm-${impl}`, image, impl, submissions: {} })
       const row: number[] = (samples[`warm rerun, ${impl} programs`] = [])
       try {
-        await warmRun(lab, scenario, { again: true }) // one warm-up run, not counted
+        await runWarm(lab, scenario, { again: true }) // one warm-up run, not counted
         for (let i = 0; i < runs; i++) {
           const started = performance.now()
-          const result = await warmRun(lab, scenario, { again: true })
+          const result = await runWarm(lab, scenario, { again: true })
           row.push(performance.now() - started)
           if (result.status !== 'passed') throw new Error(`warm run ${i + 1} of ${SCENARIO} (${impl}) ${result.status}: ${result.checks.filter((c) => !c.passed).map((c) => `${c.description}: ${c.reason}`).join('; ')}`)
           console.error(`warm-rerun ${impl} ${i + 1}/${runs}: ${formatMs(row.at(-1)!)}`)

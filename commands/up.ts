@@ -33,11 +33,8 @@ const command: Command = {
     const lab = await upLiveLab(scenario, { name: await freeLabName(scenario.id), image, impl, submissions })
     const hosts = await liveHosts(lab, Object.keys(scenario.hosts))
     if (values.start) {
-      const { startWarm } = await import('../engine/runtime/warm-run.ts')
-      const { planOfLiveLab } = await import('../engine/plan/live-lab.ts')
-      const started = await startWarm(planOfLiveLab(lab, scenario), hosts, submissions)
-      for (const { running } of started.programs.values()) running.release()
-      for (const running of [...started.announces.values(), ...started.captures.values()]) running.release()
+      const { startLive } = await import('../engine/runtime/warm-start.ts')
+      await startLive(lab, scenario)
     }
     say(`lab ${lab.name} is up (${scenario.id}): ${[...hosts.values()].map((h) => `${h.name} ${h.address ?? '(shares a namespace)'}`).join(', ')}`)
     say(values.start ? 'its programs run; a host is yours to look inside:' : 'its programs are idle; a host is yours to look inside:')

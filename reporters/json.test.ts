@@ -14,12 +14,12 @@ function blasted(hosts: number, count: number) {
 describe('jsonReport', () => {
   it('summarises the run and keeps every check record and host output', () => {
     const report = jsonReport([passed, failed])
-    expect(report.version).toBe(2)
+    expect(report.version).toBe(3)
     expect(report.passed).toBe(false)
     expect(report.summary).toEqual({ scenarios: 2, passed: 1, failed: 1, skipped: 0, checks: 5, checksFailed: 2, wallMs: 8520 })
     expect(report.scenarios.map((s) => [s.id, s.impl, s.passed])).toEqual([['tcp-basic', 'ts', true], ['tcp-silent', 'python', false]])
     expect(report.scenarios[1].checks).toEqual(failed.checks)
-    expect(report.scenarios[1].problems).toEqual(['client was still running at the 4 s deadline'])
+    expect(report.scenarios[1].problems).toEqual([{ kind: 'deadline', host: 'client', text: 'client was still running at the 4 s deadline' }])
     expect(report.scenarios[0].hosts.client.stdout).toEqual([{ atMs: 111, text: 'Mensagem do servidor: Bem-vindo ao servidor!' }])
   })
 

@@ -1,11 +1,12 @@
 // One JSON document for a whole run, for scripts and dashboards: every scenario, every check record and what
 // each host printed. `version` changes when a field changes meaning or goes away (2: a packet's payload is
-// `payloadHex`, packets are bounded and `cut` says what was left out).
+// `payloadHex`, packets are bounded and `cut` says what was left out; 3: a problem is `{ kind, host?, text }`).
 import type { ScenarioResult } from '../engine/model/result.ts'
+import type { Problem } from '../engine/model/observations.ts'
 import type { Check, HostRun, Packet } from '../engine/model/scenario.ts'
 import type { Reporter, Sink } from './types.ts'
 
-export const JSON_REPORT_VERSION = 2
+export const JSON_REPORT_VERSION = 3
 
 /** What the document keeps of the captures. A program decides how many packets there are and what they carry:
  * kept whole, a 1 KiB UDP blast (2 × 50 000 decoded packets, 256 payload bytes each, printed a byte a line)
@@ -41,7 +42,8 @@ export interface JsonScenario {
   passed: boolean
   wallMs: number
   checks: Check[]
-  problems: string[]
+  /** What went wrong in the run: `kind` for scripts (engine/model/observations.ts ProblemKind), `text` for people. */
+  problems: Problem[]
   /** Why the scenario could not run on this machine, when it could not. */
   skipped?: string
   /** Submitted programs by host, and the likely mistakes behind their failure. */

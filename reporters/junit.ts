@@ -46,7 +46,7 @@ export function failureText(result: ScenarioResult, check: Check, lang: Lang = '
     `FAILED: ${check.description}`,
     `observed: ${check.reason}`,
     ...(check.details ?? []).map((line) => `  ${line}`),
-    ...result.run.problems.map((p) => `problem: ${p}`),
+    ...result.run.problems.map((p) => `problem: ${p.text}`),
     ...result.hints.map((hint) => `hint: ${hint.text[lang]}`),
     '',
     ...hosts.flat(),

@@ -61,7 +61,7 @@ describe.concurrent('grading a submitted server with tcp-basic', { timeout: 90_0
     const result = await grade('servidor-porta-errada.py')
     expect(result.hints[0]?.text.en).toBe('The server listens on port 5000, but the exercise uses port 12345 (LAB_PORT).')
     // the sidecar's port-elsewhere event ended the wait, not the 20 s listen deadline ("was not listening … after 20 s")
-    expect(result.run.problems[0]).toBe('server listens on 0.0.0.0:5000/tcp, not on port 12345')
+    expect(result.run.problems[0]).toEqual({ kind: 'wrong-port', host: 'server', text: 'server listens on 0.0.0.0:5000/tcp, not on port 12345' })
   })
 })
 

@@ -25,7 +25,7 @@ const state = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-warm-cold-'))
 process.env.SOCKET_LAB_STATE = state
 const { runScenario } = await import('../engine/runtime/run.ts')
 const { downLiveLab, liveHosts, upLiveLab } = await import('../engine/runtime/live.ts')
-const { warmRun, whyNotWarm } = await import('../engine/runtime/warm-run.ts')
+const { runWarm, whyNotWarm } = await import('../engine/runtime/warm-start.ts')
 const catalog = await loadCatalog()
 const all = process.env.SOCKET_LAB_WARM_ALL === '1'
 const chosen = catalog.filter((s) => all || SUBSET.includes(s.id))
@@ -42,7 +42,7 @@ async function coldAndWarm(scenario: Scenario, submissions: Record<string, strin
   const lab = await upLiveLab(scenario, { name: `wc-${scenario.id}-${process.pid}`, image, impl: 'ts', submissions })
   try {
     // The second run as a watch's rerun: its entry points were started armed during the first.
-    const warm = [await warmRun(lab, scenario, { again: true }), await warmRun(lab, scenario)]
+    const warm = [await runWarm(lab, scenario, { again: true }), await runWarm(lab, scenario)]
     return { cold, warm }
   } finally {
     expect(await downLiveLab(lab)).toEqual([])
@@ -69,7 +69,7 @@ describe('warm and cold runs agree', { timeout: 600_000 }, () => {
     const scenario = catalog.find((s) => s.id === 'tcp-basic')!
     const lab = await upLiveLab(scenario, { name: `wc-armed-${process.pid}`, image, impl: 'ts', submissions: {} })
     try {
-      const first = await warmRun(lab, scenario, { again: true })
+      const first = await runWarm(lab, scenario, { again: true })
       expect(first.status).toBe('passed')
       const hosts = await liveHosts(lab, ['client', 'server'])
       const [client, server] = [hosts.get('client')!.program, hosts.get('server')!.program]
@@ -80,7 +80,7 @@ describe('warm and cold runs agree', { timeout: 600_000 }, () => {
       expect(stolen.exitCode).not.toBe(124)
       expect(stolen.stderr).toMatch(/Permission denied/)
       const since = Date.now() / 1000
-      const second = await warmRun(lab, scenario)
+      const second = await runWarm(lab, scenario)
       const until = Date.now() / 1000 + 1
       expect(verdict(second)).toEqual(verdict(first))
       const events = await $`docker events --since ${since.toFixed(3)} --until ${until.toFixed(3)} --filter container=${client} --filter container=${server} --format ${'{{.Action}}'}`

@@ -51,7 +51,7 @@ describe('checkScenario', () => {
   }
 
   it('fails every expectation of a host that never ran, and says why the lab stopped', () => {
-    const checks = checkScenario(scenario, { hosts: {}, problems: ['the lab did not come up: boom'] })
+    const checks = checkScenario(scenario, { hosts: {}, problems: [{ kind: 'lab-up', text: 'the lab did not come up: boom' }] })
     expect(checks.map((c) => c.passed)).toEqual([false, false, false])
     expect(checks[0].reason).toBe('the lab did not come up: boom')
   })

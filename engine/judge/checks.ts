@@ -64,7 +64,7 @@ export const LAB_RAN_TO_THE_END = 'the lab ran to the end'
 export function checkScenario(scenario: Scenario, run: LabRun): Check[] {
   const checks: Check[] = []
   if (run.problems.length) {
-    checks.push({ description: LAB_RAN_TO_THE_END, passed: false, reason: run.problems.join('; ') })
+    checks.push({ description: LAB_RAN_TO_THE_END, passed: false, reason: run.problems.map((problem) => problem.text).join('; ') })
   }
   for (const [name, expectation] of Object.entries(scenario.expect)) {
     const host = run.hosts[name] ?? missingHost(name)

@@ -87,9 +87,41 @@ export interface LabRun {
   hosts: Record<string, HostRun>
   /** Why the scenario could not be run here (a fault this kernel cannot apply), when it could not. */
   skipped?: string
-  /** Phases that went wrong (the lab did not come up, a host outlived the deadline), in words. */
-  problems: string[]
+  /** Phases that went wrong (the lab did not come up, a host outlived the deadline). */
+  problems: Problem[]
   /** What is worth saying but fails nothing (a capture stopped at its cap, packets left undecoded), in words. */
   notes?: string[]
 }
 
+
+/** What kind of thing went wrong in a run: what a task decides on (grade's "hit the deadline"), never the text. */
+export type ProblemKind =
+  /** The lab did not come up, or a live lab lacks what the run needs. */
+  | 'lab-up'
+  /** A listening host did not listen on its port in time. */
+  | 'not-listening'
+  /** It listened, but on other ports only. */
+  | 'wrong-port'
+  /** It exited before it listened. */
+  | 'exited-early'
+  /** A program was still running at the scenario's deadline. */
+  | 'deadline'
+  /** A network sidecar failed, or a control command to it did. */
+  | 'sidecar'
+  /** A capture could not be read to its end. */
+  | 'capture'
+  /** Collecting the hosts' output took too long. */
+  | 'collect'
+  /** Something of the lab could not be removed. */
+  | 'teardown'
+
+export interface Problem {
+  kind: ProblemKind
+  /** The host it is about, when it is about one. */
+  host?: string
+  /** In words, for people. */
+  text: string
+}
+
+/** A problem's words, for the reports that list them. */
+export const problemText = (problem: Problem) => problem.text

@@ -9,6 +9,8 @@ export type Verdict = 'passed' | 'failed' | 'skipped'
 export interface ScenarioResult {
   scenario: Scenario
   impl: Impl
+  /** The run's id (the project is named after it, and every container and network is labelled with it). */
+  runId: string
   project: string
   checks: Check[]
   /** skipped: the scenario needs what this machine lacks (see `run.skipped`); its checks are not judged. */

@@ -5,7 +5,7 @@ import type { HintRule } from './hints.ts'
 import type { Check, LabRun } from './observations.ts'
 import type { Grading } from './points.ts'
 
-export type { Check, HostRun, LabRun, OutputLine, Packet } from './observations.ts'
+export type { Check, HostRun, LabRun, OutputLine, Packet, Problem, ProblemKind } from './observations.ts'
 
 /** Which implementation of the reference programs runs: services/programs/ts or services/programs/python. */
 export type Impl = 'ts' | 'python'

@@ -1,11 +1,14 @@
-// A lab that is up: its hosts, each a program container and the network sidecar in its namespace, which the run
-// asks things of (logs, exits, files) instead of keeping a map of ids and a naming convention.
+// A lab that is up, cold (`up`, its programs started by Compose) or live (warm-start.ts `attach`, its programs
+// started by exec): its hosts, each a program and the network sidecar in its namespace, which the run asks things
+// of (lines, exits, files) instead of keeping a map of ids and a naming convention. One run (run.ts) serves both.
 import { readFile, rm, writeFile } from 'node:fs/promises'
-import { parseEvent, sidecarName, type SidecarEvent } from '../../services/bin/protocol.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { ARMED_MARK, CLEARED_MARK, START_MARK, parseEvent, sidecarName, type SidecarEvent } from '../../services/bin/protocol.ts'
 import { composeText, labCompose, parseCompose, randomSubnet, withSubnet, type ComposeFile } from '../plan/compose.ts'
 import { COMPOSE_FILE, ROOT } from '../plan/layout.ts'
 import { foreignProgramName, gateName, isForeign } from '../plan/host-kinds.ts'
-import type { RunPlan } from '../plan/run-plan.ts'
+import { captures, type RunPlan } from '../plan/run-plan.ts'
+import type { Problem } from '../model/observations.ts'
 import type { HostSpec } from '../model/scenario.ts'
 import * as docker from './docker.ts'
 import { markRunLive } from './live-runs.ts'
@@ -17,9 +20,18 @@ export const UP_DEADLINE_MS = 90_000
 /** Docker's answers when no subnet is left in its pools, or when the one the lab picked is taken. */
 const POOL_EXHAUSTED = /could not find an available, non-overlapping IPv4 address pool|Pool overlaps with other one/
 const SUBNET_TRIES = 8
+/** How long a signalled sidecar may take to print its report; past it, it is stopped like a capturing one. */
+const SIDECAR_REPORT_MS = 3000
+/** How long packets may still trail the programs' exit (the last FIN and ACK) before captures stop. */
+export const TRAILING_PACKETS_MS = 300
+/** How often a command's lines are looked at while a run waits for one. */
+const POLL_MS = 2
+/** A running program's output is whole once it has said nothing for QUIET_MS (at most OUTPUT_SETTLE_MS). */
+const QUIET_MS = 60
+const OUTPUT_SETTLE_MS = 500
 
 /** One container of a lab, running or not. */
-export class Container {
+export class Container implements Process {
   readonly id: string
   constructor(id: string) {
     this.id = id
@@ -35,13 +47,6 @@ export class Container {
   line(matches: (text: string) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<number | undefined> {
     return docker.waitForLine(this.id, matches, timeoutMs, signal)
   }
-  /** When its sidecar reported an event that `matches` (epoch ms), as `line`. */
-  event(matches: (event: SidecarEvent) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<number | undefined> {
-    return this.line((text) => {
-      const event = parseEvent(text)
-      return event !== undefined && matches(event)
-    }, timeoutMs, signal)
-  }
   signal(name: NodeJS.Signals): Promise<void> {
     return docker.signalContainer(this.id, name)
   }
@@ -53,29 +58,128 @@ export class Container {
   }
 }
 
+/** Something a run waits on and reads: a program container, a program started with `docker exec` in a live lab,
+ * a sidecar, or one of its control commands. */
+export interface Process {
+  /** When it printed a line that `matches` (epoch ms); undefined at the deadline, on abort, or once it ended. */
+  line(matches: (text: string) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<number | undefined>
+  /** Resolves true once it exited, false at the deadline or on abort. */
+  exited(timeoutMs: number, signal?: AbortSignal): Promise<boolean>
+  output(): Promise<docker.ContainerOutput>
+}
+
+/** When a sidecar event that `matches` came (epoch ms), read from a process's lines as `line`. */
+export function eventOf(process: Process, matches: (event: SidecarEvent) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<number | undefined> {
+  return process.line((text) => {
+    const event = parseEvent(text)
+    return event !== undefined && matches(event)
+  }, timeoutMs, signal)
+}
+
+/** A command started in a container (`docker exec`, a control command over the sidecar's socket), as a Process. */
+export class ExecProcess implements Process {
+  readonly running: docker.Running
+  readonly #address?: string
+  /** Set once it ended. */
+  end?: { code: number | null; at: number }
+  constructor(running: docker.Running, address?: string) {
+    this.running = running
+    this.#address = address
+    void running.ended.then((code) => (this.end ??= { code, at: Date.now() }))
+  }
+  async line(matches: (text: string) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<number | undefined> {
+    const deadline = performance.now() + timeoutMs
+    const seen = { stdout: 0, stderr: 0 }
+    for (;;) {
+      // Its last lines are in before it counts as ended (exec.ts): read them once more after that.
+      const ended = this.end !== undefined
+      for (const stream of ['stdout', 'stderr'] as const) {
+        const lines = this.running[stream]
+        for (; seen[stream] < lines.length; seen[stream]++) if (matches(lines[seen[stream]].text)) return lines[seen[stream]].at
+      }
+      if (ended || signal?.aborted || performance.now() >= deadline) return undefined
+      await Promise.race([this.running.ended, sleep(POLL_MS)])
+    }
+  }
+  async exited(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    if (this.end) return true
+    const stop = AbortSignal.any([AbortSignal.timeout(Math.max(0, Math.round(timeoutMs))), ...(signal ? [signal] : [])])
+    const stopped = new Promise<false>((resolve) => stop.addEventListener('abort', () => resolve(false), { once: true }))
+    return Promise.race([this.running.ended.then(() => true), stopped])
+  }
+  /** Its output so far: a program that runs on (a server) is read once it has been quiet a moment, as a cold run
+   * reads a server once the lab stopped (the line it prints just after its client ended is in it). */
+  async output(): Promise<docker.ContainerOutput> {
+    if (!this.end) await this.#quiet()
+    const { end } = this
+    const stderr = this.running.stderr.filter((line) => !line.text.startsWith(CLEARED_MARK) && !line.text.startsWith(ARMED_MARK))
+    return {
+      address: this.#address,
+      // An entry point that never printed its start mark started no program, unless it ended.
+      started: end !== undefined || stderr.some((line) => line.text.startsWith(START_MARK)),
+      exitCode: end ? end.code : null,
+      finishedAt: end ? end.at : null,
+      stdout: this.running.stdout,
+      stderr,
+    }
+  }
+  release(): void {
+    this.running.release()
+  }
+  async #quiet(): Promise<void> {
+    const lines = () => this.running.stdout.length + this.running.stderr.length
+    const until = Date.now() + OUTPUT_SETTLE_MS
+    for (let seen = lines(); Date.now() < until; seen = lines()) {
+      if (await Promise.race([this.running.ended.then(() => true), sleep(QUIET_MS, false)])) return
+      if (lines() === seen) return
+    }
+  }
+}
+
 export interface LabHost {
   name: string
   spec: HostSpec
-  /** Absent when the lab stopped coming up before it was created, and for a router that only routes (its sidecar
-   * holds its namespace: engine/plan/compose.ts routesOnly). */
-  program?: Container
+  /** Absent when the lab stopped coming up before it was created, for a router that only routes (its sidecar
+   * holds its namespace: engine/plan/compose.ts routesOnly), and in a live lab until its run starts it. */
+  program?: Process
   /** Absent for a host that runs inside another's namespace (`inside`), or that was never created. */
   sidecar?: Container
+  /** Where its sidecar's events come from: the sidecar's own output in a cold lab, its `announce` in a live one. */
+  events?: Process
   /** For an `image` or `build` host: the lab-run that waited for the lab before its program started (host-kinds.ts). */
   gate?: Container
 }
 
-export class Lab {
+/** What a host's sidecar handed over once the run was over: its event lines, and its capture. */
+export interface Handover {
+  lines: string[]
+  /** Why the sidecar failed, when it exited without its report. */
+  failed?: string
+  pcap?: Buffer
+}
+
+/** How a lab's programs start and how its sidecars hand over: a cold lab's started with `compose up` and its
+ * sidecars report as they stop; a live lab's start by exec or armed (warm-start.ts) and report on request. */
+export interface Starter {
+  start(lab: Lab): Promise<void>
+  /** The programs are done (or past their deadline). */
+  stop(lab: Lab): Promise<void>
+  handover(lab: Lab, host: LabHost): Promise<Handover | undefined>
+}
+
+export class Lab implements AsyncDisposable {
   readonly plan: RunPlan
   readonly hosts: LabHost[]
-  /** What went wrong bringing it up, in words. */
-  readonly problems: string[]
+  /** What went wrong bringing it up. */
+  readonly problems: Problem[]
+  readonly starter: Starter
   readonly #down: () => Promise<string[]>
 
-  constructor(plan: RunPlan, hosts: LabHost[], problems: string[], down: () => Promise<string[]>) {
+  constructor(plan: RunPlan, hosts: LabHost[], problems: Problem[], starter: Starter, down: () => Promise<string[]>) {
     this.plan = plan
     this.hosts = hosts
     this.problems = problems
+    this.starter = starter
     this.#down = down
   }
 
@@ -83,10 +187,45 @@ export class Lab {
     return this.hosts.find((host) => host.name === name)
   }
 
-  /** Removes everything of the lab, its folder included; returns what could not be removed, in words. Once only. */
+  /** Removes everything of a cold lab, its folder included (a live lab stays up); returns what could not be
+   * removed, in words. Once only. */
   down(): Promise<string[]> {
     return this.#down()
   }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.down()
+  }
+}
+
+/** A cold lab's programs started with its containers; its sidecars report when signalled, and flush captures. */
+const COLD: Starter = {
+  async start() {},
+  async stop(lab) {
+    const capturing = lab.hosts.some((host) => captures(lab.plan, host.name))
+    if (lab.plan.scenario.faults?.length || capturing) await sleep(TRAILING_PACKETS_MS)
+    // Only a capture needs its sidecar to have exited (tcpdump then has written the whole pcap); the others are
+    // read as soon as they have printed, and left to the teardown.
+    await Promise.all(lab.hosts.map(async ({ name, sidecar }) => {
+      if (!sidecar) return
+      if (!captures(lab.plan, name)) {
+        await sidecar.signal('SIGTERM')
+        if (await eventOf(sidecar, (event) => event.kind === 'counters', SIDECAR_REPORT_MS)) return
+      }
+      await sidecar.stop(3)
+    }))
+  },
+  async handover(lab, host) {
+    if (!host.sidecar) return undefined
+    const output = await host.sidecar.output()
+    const lines = output.stdout.map((line) => line.text)
+    const reported = lines.some((line) => parseEvent(line)?.kind === 'counters')
+    const failed = output.exitCode !== null && output.exitCode !== 0 && !reported
+      ? output.stderr.at(-1)?.text ?? `exit code ${output.exitCode}`
+      : undefined
+    const pcap = captures(lab.plan, host.name) ? await host.sidecar.readFile(`/capture/${host.name}.pcap`) : undefined
+    return { lines, failed, pcap }
+  },
 }
 
 /** Owns a run's resources from the moment its folder exists: `down()` removes whatever of it was created, on every
@@ -113,7 +252,7 @@ export async function own(plan: RunPlan): Promise<{ down: () => Promise<string[]
 export async function up(plan: RunPlan, down: () => Promise<string[]>, shape: (compose: ComposeFile) => ComposeFile = (c) => c): Promise<Lab> {
   const compose = shape(labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), plan.scenario, plan))
   await writeFile(plan.composeFile, composeText(compose))
-  const problems: string[] = []
+  const problems: Problem[] = []
   for (let attempt = 1; ; attempt++) {
     try {
       await docker.composeUp(plan.project, plan.composeFile, ROOT, UP_DEADLINE_MS)
@@ -130,7 +269,7 @@ export async function up(plan: RunPlan, down: () => Promise<string[]>, shape: (c
         await writeFile(plan.composeFile, composeText(redrawn))
         continue
       }
-      problems.push(`the lab did not come up: ${message}`)
+      problems.push({ kind: 'lab-up', text: `the lab did not come up: ${message}` })
       break
     }
   }
@@ -141,7 +280,8 @@ export async function up(plan: RunPlan, down: () => Promise<string[]>, shape: (c
     spec,
     program: container(isForeign(spec) ? foreignProgramName(name) : name),
     sidecar: container(sidecarName(name)),
+    events: container(sidecarName(name)),
     gate: container(gateName(name)),
   }))
-  return new Lab(plan, hosts, problems, down)
+  return new Lab(plan, hosts, problems, COLD, down)
 }

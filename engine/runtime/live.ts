@@ -8,7 +8,7 @@ import { stageSubmissions } from '../plan/run-plan.ts'
 import { parseEvent, sidecarName } from '../../services/bin/protocol.ts'
 import { controlCommand } from './control.ts'
 import * as docker from './docker.ts'
-import { own, up, type Lab } from './lab.ts'
+import { eventOf, own, up, type Lab } from './lab.ts'
 import { tearDownLab } from './teardown.ts'
 
 const COMPOSE_PROJECT = 'com.docker.compose.project'
@@ -35,7 +35,7 @@ export async function upLiveLab(scenario: Scenario, options: { name: string; ima
   try {
     await stageSubmissions(plan, options.submissions)
     const lab = await up(plan, down, (compose) => liveCompose(compose, Object.keys(scenario.hosts), options.name))
-    if (lab.problems.length) throw new LabError(lab.problems.join('; '), EXIT.failed)
+    if (lab.problems.length) throw new LabError(lab.problems.map((problem) => problem.text).join('; '), EXIT.failed)
     const unready = await untilSidecarsReady(lab)
     if (unready.length) throw new LabError(unready.join('; '), EXIT.failed)
     const record: LiveLab = {
@@ -59,7 +59,7 @@ async function untilSidecarsReady(lab: Lab): Promise<string[]> {
   const problems: string[] = []
   await Promise.all(lab.hosts.filter((host) => host.sidecar).map(async (host) => {
     let failed: string | undefined
-    const at = await host.sidecar!.event((event) => event.kind === 'ready' || (event.kind === 'failed' && (failed = event.error, true)), SIDECAR_READY_MS)
+    const at = await eventOf(host.sidecar!, (event) => event.kind === 'ready' || (event.kind === 'failed' && (failed = event.error, true)), SIDECAR_READY_MS)
     if (failed !== undefined) problems.push(`${host.name}'s network could not be set up: ${failed}`)
     else if (at === undefined) problems.push(`${host.name}'s network was not set up after ${SIDECAR_READY_MS / 1000} s`)
   }))

@@ -1,15 +1,15 @@
-// Runs one scenario end to end, in phases: plan the run, bring the lab up, wait for its servers, wait for its
-// programs, stop the sidecars (they report), collect what every host did, tear down, judge. Teardown happens on
-// every path, an interruption included (see lab.ts `own`).
+// One run, in phases, for a cold lab and a live one alike: start the programs (lab.ts Starter), wait for the
+// servers, wait for the programs, stop (the sidecars report), collect what every host did, judge; each phase
+// emits its events (engine/model/events.ts). A cold run also plans, brings the lab up and tears it down, on every
+// path, an interruption included (see lab.ts `own`).
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { checkScenario } from '../judge/checks.ts'
-import { hintsFor } from '../judge/hints.ts'
+import { judge, type Observed } from '../judge/verdict.ts'
 import { readPcap } from '../judge/packets.ts'
 import type { ScenarioResult } from '../model/result.ts'
-import type { HostRun, LabRun, Packet, Scenario } from '../model/scenario.ts'
-import { captures, planRun, stageSubmissions, type RunOptions, type RunPlan } from '../plan/run-plan.ts'
+import { ignoreEvents, type EventSink } from '../model/events.ts'
+import type { HostRun, LabRun, Packet, Problem, Scenario } from '../model/scenario.ts'
+import { planRun, stageSubmissions, type RunOptions } from '../plan/run-plan.ts'
 import { withDeadline } from './deadline.ts'
 import { ensureHostImages } from './host-images.ts'
 import type * as docker from './docker.ts'
@@ -30,52 +30,52 @@ export const LISTEN_DEADLINE_MS = 20_000
 /** How long a program may wait for its host's network sidecar (services/bin/lab-run gives up at 30 s). */
 const PROGRAM_START_WAIT_MS = 35_000
 
-/** How long a signalled sidecar may take to print its report; past it, it is stopped like a capturing one. */
-const SIDECAR_REPORT_MS = 3000
-/** How long packets may still trail the programs' exit (the last FIN and ACK) before captures stop. */
-const TRAILING_PACKETS_MS = 300
 
-
-export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioResult> {
+export async function runScenario(scenario: Scenario, options: RunOptions & { onEvent?: EventSink }): Promise<ScenarioResult> {
   const started = performance.now()
   // Before the run owns anything: a missing image or a failed build is the user's error, with nothing to tear down.
   const hostImages = await ensureHostImages(scenario)
   const plan = await planRun(scenario, { ...options, hostImages })
   const { down, release } = await own(plan)
+  const emit = options.onEvent ?? ignoreEvents
   let run: LabRun
   let leftBehind: string[] = []
   try {
     await stageSubmissions(plan, options.submissions ?? {})
-    run = await runLab(await up(plan, down))
+    run = await runLab(await up(plan, down), emit)
   } finally {
     // Released only once done: a signal during this teardown waits for it instead of exiting halfway.
     leftBehind = await down()
     release()
   }
   // A lab that is not gone fails the scenario: the next run, or the class next door, would trip over it.
-  run.problems.push(...leftBehind)
-  return judge(plan, run, options.submissions ?? {}, performance.now() - started)
+  run.problems.push(...leftBehind.map((text) => problem(emit, plan.runId, { kind: 'teardown', text })))
+  return verdict(plan, run, options.submissions ?? {}, performance.now() - started, emit)
 }
 
-export function judge(plan: RunPlan, run: LabRun, submissions: Record<string, string>, wallMs: number): ScenarioResult {
-  const { scenario, impl, project } = plan
-  const checks = checkScenario(scenario, run)
-  const status = run.skipped ? 'skipped' : checks.every((check) => check.passed) ? 'passed' : 'failed'
-  return {
-    scenario, impl, project, checks, run, status, submissions, wallMs,
-    hints: hintsFor(scenario, { run, checks, submitted: Object.keys(submissions) }),
-  }
+/** Judges a run and tells its checks and its end. */
+export function verdict(observed: Observed, run: LabRun, submissions: Record<string, string>, wallMs: number, emit: EventSink = ignoreEvents): ScenarioResult {
+  const result = judge(observed, run, submissions, wallMs)
+  for (const check of result.checks) emit({ kind: 'check', runId: observed.runId, check })
+  emit({ kind: 'run-ended', runId: observed.runId, result })
+  return result
 }
 
-/** The phases between up and down. */
-async function runLab(lab: Lab): Promise<LabRun> {
-  const problems = [...lab.problems]
+const problem = (emit: EventSink, runId: string, record: Problem): Problem => (emit({ kind: 'problem', runId, problem: record }), record)
+
+/** One run in a lab that is up, cold or live: start its programs, wait for its servers to listen and its programs
+ * to end, stop, collect what every host did. */
+export async function runLab(lab: Lab, emit: EventSink = ignoreEvents): Promise<LabRun> {
+  const { runId } = lab.plan
+  emit({ kind: 'run-started', runId, scenario: lab.plan.scenario.id, hosts: lab.hosts.map((host) => host.name), warm: lab.plan.live === true, at: Date.now() })
+  const problems = lab.problems.map((record) => problem(emit, runId, record))
+  await lab.starter.start(lab)
   // The servers first: the other programs start once these listen, and never start if they do not.
-  const unready = await untilServersListen(lab)
-  problems.push(...unready)
-  if (!unready.length) problems.push(...(await untilProgramsEnd(lab)))
+  const unready = await untilServersListen(lab, emit)
+  problems.push(...unready.map((record) => problem(emit, runId, record)))
+  if (!unready.length) problems.push(...(await untilProgramsEnd(lab)).map((record) => problem(emit, runId, record)))
   const endedAt = Date.now()
-  await stopSidecars(lab)
+  await lab.starter.stop(lab)
   const hosts: Record<string, HostRun> = {}
   const notes: string[] = []
   let skipped: string | undefined
@@ -83,71 +83,79 @@ async function runLab(lab: Lab): Promise<LabRun> {
     const collected = await collectHost(lab, host, endedAt)
     if (!collected) return
     hosts[host.name] = collected.run
-    problems.push(...collected.problems)
+    problems.push(...collected.problems.map((record) => problem(emit, runId, record)))
     notes.push(...collected.notes)
     skipped ??= collected.skipped
+    tell(emit, runId, collected.run, collected.lines)
   }))
-  await withDeadline(collect, COLLECT_DEADLINE_MS, 'collect output').catch((error: Error) => problems.push(error.message))
+  await withDeadline(collect, COLLECT_DEADLINE_MS, 'collect output').catch((error: Error) => problems.push(problem(emit, runId, { kind: 'collect', text: error.message })))
   return { hosts, problems, skipped, ...(notes.length ? { notes } : {}) }
 }
 
-/** Waits until every listening host's sidecar saw its port open; what went wrong otherwise, in words. */
-async function untilServersListen(lab: Lab): Promise<string[]> {
-  const outcomes = await Promise.all(lab.hosts.map(async (host) => {
+/** What one host did, as events: its start, what its sidecar applied, its lines and packets, its end. */
+function tell(emit: EventSink, runId: string, run: HostRun, sidecarLines: string[]): void {
+  const host = run.host
+  if (run.started) emit({ kind: 'host-started', runId, host, at: run.startedAt })
+  if (sidecarLines.some((line) => parseEvent(line)?.kind === 'timed-start')) emit({ kind: 'fault', runId, host, action: 'applied', at: run.startedAt })
+  const lines = [...run.stdout.map((line) => ({ ...line, stream: 'stdout' as const })), ...run.stderr.map((line) => ({ ...line, stream: 'stderr' as const }))]
+  for (const line of lines.sort((a, b) => a.atMs - b.atMs)) emit({ kind: 'line', runId, host, stream: line.stream, atMs: line.atMs, text: line.text })
+  for (const packet of run.packets ?? []) emit({ kind: 'packet', runId, host, packet })
+  if (run.exitCode !== null) emit({ kind: 'host-ended', runId, host, exitCode: run.exitCode, at: run.startedAt + run.elapsedMs })
+}
+
+/** Waits until every listening host's sidecar saw its port open. */
+async function untilServersListen(lab: Lab, emit: EventSink): Promise<Problem[]> {
+  const outcomes = await Promise.all(lab.hosts.map(async (host): Promise<Problem | undefined> => {
     const port = host.spec.listens
-    if (port === undefined || !host.program || !host.sidecar) return undefined
+    if (port === undefined || !host.program || !host.events) return undefined
     const outcome = await Wait.forListening(port).withDeadline(LISTEN_DEADLINE_MS).waitUntilReady(host)
-    return outcome.ok ? undefined : outcome.message
+    if (outcome.ok) {
+      emit({ kind: 'socket-listening', runId: lab.plan.runId, host: host.name, port, at: outcome.at })
+      return undefined
+    }
+    return { kind: outcome.problem ?? 'not-listening', host: host.name, text: outcome.message }
   }))
-  return outcomes.filter((problem) => problem !== undefined)
+  return outcomes.filter((outcome) => outcome !== undefined)
 }
 
 /** Waits for every program expected to exit, each until its own deadline counted from its own start: on a busy
  * machine a host's sidecar can take seconds to be ready, and that wait is not the program's. */
-async function untilProgramsEnd(lab: Lab): Promise<string[]> {
+async function untilProgramsEnd(lab: Lab): Promise<Problem[]> {
   const { scenario } = lab.plan
   const finishers = lab.hosts.filter((host) => typeof scenario.expect[host.name]?.exit === 'number' && host.program)
-  const problems = await Promise.all(finishers.map(async (host) => {
+  const problems = await Promise.all(finishers.map(async (host): Promise<Problem | undefined> => {
     // A foreign image has no lab-run: its gate says when the lab let it start.
     const start = await Wait.forLogLine(START_MARK, host.gate ? 'gate' : 'program').withDeadline(PROGRAM_START_WAIT_MS).waitUntilReady(host)
     const startedAt = start.ok ? start.at : Date.now()
     const exit = await Wait.forExit().withDeadline(Math.max(0, startedAt + scenario.deadlineMs - Date.now())).waitUntilReady(host)
-    return exit.ok ? undefined : `${host.name} was still running at the ${scenario.deadlineMs / 1000} s deadline`
+    return exit.ok ? undefined : { kind: 'deadline', host: host.name, text: `${host.name} was still running at the ${scenario.deadlineMs / 1000} s deadline` }
   }))
-  return problems.filter((problem) => problem !== undefined)
+  return problems.filter((outcome) => outcome !== undefined)
 }
 
-/** Stopping the sidecars makes them print the sockets still listening and their fault counters, and flush their
- * captures. Only a capture needs its sidecar to have exited (tcpdump then has written the whole pcap); the others
- * are read as soon as they have printed, and left to the teardown. */
-async function stopSidecars(lab: Lab): Promise<void> {
-  const capturing = lab.hosts.some((host) => captures(lab.plan, host.name))
-  if (lab.plan.scenario.faults?.length || capturing) await sleep(TRAILING_PACKETS_MS)
-  await Promise.all(lab.hosts.map(async ({ name, sidecar }) => {
-    if (!sidecar) return
-    if (!captures(lab.plan, name)) {
-      await sidecar.signal('SIGTERM')
-      if (await sidecar.event((event) => event.kind === 'counters', SIDECAR_REPORT_MS)) return
-    }
-    await sidecar.stop(3)
-  }))
+interface Collected {
+  run: HostRun
+  problems: Problem[]
+  notes: string[]
+  skipped?: string
+  /** Its sidecar's event lines. */
+  lines: string[]
 }
 
 /** What one host did: its program's output re-based on its start, and what its sidecar reported and captured. */
-async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ run: HostRun; problems: string[]; notes: string[]; skipped?: string } | undefined> {
+async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<Collected | undefined> {
   // A router that only routes has no program container: it ran, quiet, until the lab ended (compose.ts routesOnly).
   const alone = host.program ? undefined : await host.sidecar?.output()
-  const output = host.program ? await host.program.output() : alone && quiet(alone)
+  const [output, handover] = await Promise.all([host.program ? host.program.output() : alone && quiet(alone), lab.starter.handover(lab, host)])
   if (!output) return undefined
   // A foreign image prints no start mark (its gate did, before Compose started it): its times count from its start.
   // A router with no program counts from where its timed faults do, else from its sidecar's start.
   const zero = host.gate ? output.startedAt : alone ? timedStart(alone) ?? alone.startedAt : undefined
   const run = hostRun(host.name, output, endedAt, zero)
-  const problems: string[] = []
+  const problems: Problem[] = []
   const notes: string[] = []
-  if (!host.sidecar) return { run, problems, notes }
-  const sidecar = alone ?? await host.sidecar.output()
-  const net = readSidecarReport(sidecar.stdout.map((line) => line.text))
+  if (!handover) return { run, problems, notes, lines: [] }
+  const net = readSidecarReport(handover.lines)
   run.faultCounters = net.counters
   run.impairedBy = net.impairedBy
   run.address ??= net.address
@@ -156,23 +164,23 @@ async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<{ 
     run.addresses = Object.fromEntries(Object.entries(net.interfaces).map(([network, { address }]) => [network, address]))
     run.address = Object.values(run.addresses)[0]
   }
-  if (sidecar.exitCode !== null && sidecar.exitCode !== 0 && !net.counters) {
-    problems.push(`the network sidecar of ${host.name} failed: ${net.failed ?? sidecar.stderr.at(-1)?.text ?? `exit code ${sidecar.exitCode}`}`)
+  if (handover.failed !== undefined) {
+    problems.push({ kind: 'sidecar', host: host.name, text: `the network sidecar of ${host.name} failed: ${net.failed ?? handover.failed}` })
   }
-  const pcap = captures(lab.plan, host.name) ? await host.sidecar.readFile(`/capture/${host.name}.pcap`) : undefined
+  const { pcap } = handover
   if (pcap) {
     const read = await readPcap(pcap)
     run.packets = net.interfaces ? onNetworks(read.packets, net.interfaces) : read.packets
     if (read.notDecoded) notes.push(`${read.notDecoded} packets of ${host.name}'s capture were not decoded: the checks read the first ${read.packets.length}`)
     if (read.undecodable) notes.push(`${read.undecodable} frames of ${host.name}'s capture could not be decoded`)
-    if (read.unreadable) problems.push(`the capture of ${host.name} could not be read to its end: ${read.unreadable}`)
+    if (read.unreadable) problems.push({ kind: 'capture', host: host.name, text: `the capture of ${host.name} could not be read to its end: ${read.unreadable}` })
   }
   if (net.captureCapped) notes.push(`the capture of ${host.name} stopped at its cap (${net.captureCapped})`)
   if (pcap && lab.plan.captureDir) await writeFile(path.join(lab.plan.captureDir, `${lab.plan.scenario.id}-${host.name}.pcap`), pcap)
   // A capture that missed packets (the kernel under load, or its cap) fails nothing by itself: the scenario's packet
   // checks judge what they need from it, and say what they did not find. A capped capture stopped on purpose.
   if (net.captureLost && !net.captureCapped) notes.push(`the capture of ${host.name} missed ${net.captureLost} packets`)
-  return { run, problems, notes, skipped: net.skipped }
+  return { run, problems, notes, skipped: net.skipped, lines: handover.lines }
 }
 
 /** What a host with no program of its own did, from its sidecar's container: it ran, printed nothing, and had not

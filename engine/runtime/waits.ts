@@ -1,14 +1,16 @@
 // Named waits on a lab host, each with a deadline and a typed outcome, composed instead of written inline
 // (testcontainers' WaitStrategy is the model): until a host listens, until its program printed a line, until it
-// exited, and the first of several.
+// exited, all of several, and the first of several.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { formatMs } from '../model/describe.ts'
-import type { Container, LabHost } from './lab.ts'
+import type { ProblemKind } from '../model/observations.ts'
+import { eventOf, type LabHost, type Process } from './lab.ts'
 
 export type WaitOutcome =
   | { ok: true; at: number }
-  /** `deadline`: the time ran out; `ended`: what was waited for can no longer happen (the program exited). */
-  | { ok: false; reason: 'deadline' | 'ended' | 'aborted'; message: string }
+  /** `deadline`: the time ran out; `ended`: what was waited for can no longer happen (the program exited).
+   * `problem`: what kind of problem of the run it is, for the waits that say. */
+  | { ok: false; reason: 'deadline' | 'ended' | 'aborted'; message: string; problem?: ProblemKind }
 
 export interface WaitStrategy {
   readonly description: string
@@ -26,7 +28,7 @@ abstract class BaseWait implements WaitStrategy {
   abstract waitUntilReady(host: LabHost, signal?: AbortSignal): Promise<WaitOutcome>
 }
 
-const missing = (host: LabHost, what: string): WaitOutcome => ({ ok: false, reason: 'ended', message: `${host.name} has no ${what} container` })
+const missing = (host: LabHost, what: string): WaitOutcome => ({ ok: false, reason: 'ended', message: `${host.name} has no ${what} container`, problem: 'lab-up' })
 
 /** A line on the program's output (or its sidecar's) that starts with `prefix`. */
 class LogLineWait extends BaseWait {
@@ -41,7 +43,7 @@ class LogLineWait extends BaseWait {
     return `${this.of} printed "${this.prefix}"`
   }
   async waitUntilReady(host: LabHost, signal?: AbortSignal): Promise<WaitOutcome> {
-    const container: Container | undefined = host[this.of]
+    const container: Process | undefined = host[this.of]
     if (!container) return missing(host, this.of)
     const started = performance.now()
     const at = await container.line((text) => text.startsWith(this.prefix), this.deadlineMs, signal)
@@ -75,30 +77,100 @@ class ListeningWait extends BaseWait {
     return `listening on port ${this.port}`
   }
   async waitUntilReady(host: LabHost, outer?: AbortSignal): Promise<WaitOutcome> {
-    if (!host.program || !host.sidecar) return missing(host, host.program ? 'sidecar' : 'program')
+    const { program, events } = host
+    if (!program || !events) return missing(host, program ? 'sidecar' : 'program')
     const done = new AbortController()
     const signal = outer ? AbortSignal.any([outer, done.signal]) : done.signal
     const started = performance.now()
     try {
-      const opened = host.sidecar.event((event) => event.kind === 'port-open' && event.port === this.port, this.deadlineMs, signal)
-      const exited = host.program.exited(this.deadlineMs, signal)
+      const opened = eventOf(events, (event) => event.kind === 'port-open' && event.port === this.port, this.deadlineMs, signal)
+      const exited = program.exited(this.deadlineMs, signal)
       // The sidecar says so when the program listens on other ports only: a wrong port fails in seconds, not at the deadline.
       let elsewhere: string[] = []
-      const wrongPort = host.sidecar.event((event) => event.kind === 'port-elsewhere' && event.port === this.port && (elsewhere = event.sockets, true), this.deadlineMs, signal)
+      const wrongPort = eventOf(events, (event) => event.kind === 'port-elsewhere' && event.port === this.port && (elsewhere = event.sockets, true), this.deadlineMs, signal)
       const first = await Promise.race([
         opened.then((at) => ({ open: at })),
         exited.then((gone) => ({ gone })),
         wrongPort.then((at) => (at === undefined ? new Promise<never>(() => {}) : { elsewhere: at })),
       ])
       if ('open' in first && first.open !== undefined) return { ok: true, at: first.open }
-      if ('elsewhere' in first) return { ok: false, reason: 'ended', message: `${host.name} listens on ${elsewhere.join(', ')}, not on port ${this.port}` }
+      if ('elsewhere' in first) return { ok: false, reason: 'ended', message: `${host.name} listens on ${elsewhere.join(', ')}, not on port ${this.port}`, problem: 'wrong-port' }
       if ('gone' in first && first.gone) {
         // It may have opened the port just before it exited: its sidecar looks every 20 ms.
         const late = await Promise.race([opened, sleep(250).then(() => undefined)])
         if (late !== undefined) return { ok: true, at: late }
-        return { ok: false, reason: 'ended', message: `${host.name} exited before it listened on port ${this.port}` }
+        return { ok: false, reason: 'ended', message: `${host.name} exited before it listened on port ${this.port}`, problem: 'exited-early' }
       }
-      return { ok: false, reason: 'deadline', message: `${host.name} was not listening on port ${this.port} after ${formatMs(performance.now() - started)}` }
+      return { ok: false, reason: 'deadline', message: `${host.name} was not listening on port ${this.port} after ${formatMs(performance.now() - started)}`, problem: 'not-listening' }
+    } finally {
+      done.abort()
+    }
+  }
+}
+
+/** Every one of several waits, on the same host, at once: ok once all are (at the last one's time); the first
+ * that fails ends the others and is the outcome. */
+class AllWait extends BaseWait {
+  readonly waits: WaitStrategy[]
+  constructor(waits: WaitStrategy[]) {
+    super()
+    this.waits = waits
+  }
+  /** Each wait's own deadline. */
+  override withDeadline(ms: number): this {
+    for (const wait of this.waits) wait.withDeadline(ms)
+    return this
+  }
+  get description() {
+    return this.waits.map((wait) => wait.description).join(' and ')
+  }
+  async waitUntilReady(host: LabHost, outer?: AbortSignal): Promise<WaitOutcome> {
+    const done = new AbortController()
+    const signal = outer ? AbortSignal.any([outer, done.signal]) : done.signal
+    try {
+      const outcomes = await Promise.all(this.waits.map(async (wait) => {
+        const outcome = await wait.waitUntilReady(host, signal)
+        if (!outcome.ok) done.abort()
+        return outcome
+      }))
+      return outcomes.find((outcome) => !outcome.ok && outcome.reason !== 'aborted') ?? outcomes.find((outcome) => !outcome.ok)
+        ?? { ok: true, at: Math.max(...outcomes.map((outcome) => (outcome.ok ? outcome.at : 0))) }
+    } finally {
+      done.abort()
+    }
+  }
+}
+
+/** The first of several waits to be ready; the others are ended. Fails only once every one failed (with the
+ * first failure's outcome). */
+class FirstWait extends BaseWait {
+  readonly waits: WaitStrategy[]
+  constructor(waits: WaitStrategy[]) {
+    super()
+    this.waits = waits
+  }
+  /** Each wait's own deadline. */
+  override withDeadline(ms: number): this {
+    for (const wait of this.waits) wait.withDeadline(ms)
+    return this
+  }
+  get description() {
+    return this.waits.map((wait) => wait.description).join(' or ')
+  }
+  async waitUntilReady(host: LabHost, outer?: AbortSignal): Promise<WaitOutcome> {
+    const done = new AbortController()
+    const signal = outer ? AbortSignal.any([outer, done.signal]) : done.signal
+    try {
+      const failures: WaitOutcome[] = []
+      return await new Promise<WaitOutcome>((resolve) => {
+        for (const wait of this.waits) {
+          void wait.waitUntilReady(host, signal).then((outcome) => {
+            if (outcome.ok) return resolve(outcome)
+            failures.push(outcome)
+            if (failures.length === this.waits.length) resolve(failures[0])
+          })
+        }
+      })
     } finally {
       done.abort()
     }
@@ -109,4 +181,6 @@ export const Wait = {
   forLogLine: (prefix: string, of: 'program' | 'sidecar' | 'gate' = 'program') => new LogLineWait(prefix, of),
   forExit: () => new ExitWait(),
   forListening: (port: number) => new ListeningWait(port),
+  forAll: (...waits: WaitStrategy[]) => new AllWait(waits),
+  forFirst: (...waits: WaitStrategy[]) => new FirstWait(waits),
 }

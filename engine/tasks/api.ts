@@ -50,7 +50,7 @@ export function failureReport(result: ScenarioResult): string {
   return [
     `scenario ${result.scenario.id} ${result.status}: ${failed.length} of ${result.checks.length} checks failed`,
     ...failed.map((check) => `  ✗ ${check.description}: ${check.reason}`),
-    ...result.run.problems.filter((problem) => !failed.some((check) => check.reason.includes(problem))).map((problem) => `  ! ${problem}`),
+    ...result.run.problems.filter((problem) => !failed.some((check) => check.reason.includes(problem.text))).map((problem) => `  ! ${problem.text}`),
     ...result.hints.map((hint) => `  hint: ${hint.text.en}`),
   ].join('\n')
 }

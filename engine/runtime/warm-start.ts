@@ -1,0 +1,219 @@
+// How a live lab's programs start (`--watch`, `lab run --in`, `lab up --start`): by `docker exec` in the idle
+// program containers, or armed, after every host is put back as a cold lab finds it (the last run's programs
+// ended, faults, counters, conntrack and the listening flag reset by its sidecar, services/bin/control.ts). The run
+// itself is run.ts's, as a cold one's: its verdict is a cold run's. No container starts or stops.
+import { randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { EXIT, LabError } from '../model/errors.ts'
+import type { ScenarioResult } from '../model/result.ts'
+import type { Scenario } from '../model/scenario.ts'
+import type { EventSink } from '../model/events.ts'
+import { labCompose, parseCompose, type ComposeFile } from '../plan/compose.ts'
+import { netPlans } from '../plan/faults.ts'
+import { COMPOSE_FILE } from '../plan/layout.ts'
+import { planOfLiveLab, type LiveLab } from '../plan/live-lab.ts'
+import { captures, stageSubmissions, type RunPlan } from '../plan/run-plan.ts'
+import { ARMED_MARK, CLEARED_MARK, armFifo, goFlag } from '../../services/bin/protocol.ts'
+import * as docker from './docker.ts'
+import { Container, ExecProcess, Lab, TRAILING_PACKETS_MS, type Handover, type LabHost, type Starter } from './lab.ts'
+import { liveHosts, sidecarCommand, sidecarControl, type LiveHost } from './live.ts'
+import { runLab, verdict } from './run.ts'
+
+/** The warm run's capture: its pid, so that it alone is stopped (a person's `lab capture` goes on). */
+const CAPTURE_PID = '/run/lab-warm-capture.pid'
+/** lab-clear ends the last run's processes and waits at most a second for them to be gone. */
+const CLEAR_DEADLINE_MS = 5000
+/** An armed entry point says so within this, or the run starts its own. */
+const ARMED_DEADLINE_MS = 5000
+const CAPTURE_STOP_MS = 3000
+/** tcpdump says it listens within this (a second on a loaded machine); past it the run goes on without waiting. */
+const CAPTURE_START_MS = 10_000
+
+/** Why a scenario cannot run in a warm lab, when it cannot: what lab-ctl cannot set up at run time. */
+export function whyNotWarm(scenario: Scenario): string | undefined {
+  // A warm run captures eth0 alone, and the checks that follow a packet through a router need every network's
+  // interface as lab-net.ts reports it at start: nat and routed were judged differently warm (test/warm-cold.test.ts).
+  if (Object.keys(scenario.networks ?? {}).length > 1) return 'its hosts on several networks are captured and judged as a cold run does only: run it cold'
+  for (const [host, plan] of Object.entries(netPlans(scenario))) {
+    if (plan.impair) return `its impairments on ${host} (delay, reorder, duplicate, corrupt, burst loss) start with the sidecar: run it cold`
+    if (plan.timed?.some((event) => event.atMs > 0 || event.untilMs !== undefined)) return `its partition on ${host} is timed from the programs' start: run it cold`
+  }
+  return undefined
+}
+
+/** Runs a scenario in a live lab and judges it as a cold run would. `again`: this process runs the lab again (a
+ * watch): the next run's entry points start armed while this one is judged. */
+export async function runWarm(live: LiveLab, scenario: Scenario, options: { again?: boolean; onEvent?: EventSink } = {}): Promise<ScenarioResult> {
+  const startedAt = performance.now()
+  const plan = planOfLiveLab(live, scenario)
+  const blocker = whyNotWarm(scenario)
+  if (blocker) return verdict(plan, { hosts: {}, problems: [], skipped: `cannot run warm: ${blocker}` }, live.submissions, 0, options.onEvent)
+  const hosts = await liveHosts(live, Object.keys(scenario.hosts))
+  const missing = Object.keys(scenario.hosts).filter((name) => !hosts.has(name))
+  if (missing.length) return verdict(plan, { hosts: {}, problems: [{ kind: 'lab-up', text: `lab ${live.name} has no host ${missing.join(', ')}` }] }, live.submissions, 0, options.onEvent)
+  await using lab = attach(plan, hosts, live.submissions, options.again === true)
+  const run = await runLab(lab, options.onEvent)
+  return verdict(plan, run, live.submissions, performance.now() - startedAt, options.onEvent)
+}
+
+/** A live lab as a Lab: its programs start when the run starts them; `down` lets go of what the run followed
+ * (the lab stays up). */
+export function attach(plan: RunPlan, live: Map<string, LiveHost>, submissions: Record<string, string>, again: boolean): Lab {
+  const hosts: LabHost[] = [...live.values()].map((host) => ({
+    name: host.name,
+    spec: plan.scenario.hosts[host.name],
+    sidecar: host.sidecar ? new Container(host.sidecar) : undefined,
+  }))
+  const starter = new WarmStarter(live, submissions, again)
+  return new Lab(plan, hosts, [], starter, async () => (starter.release(), []))
+}
+
+/** A host's entry point: lab-run, the program's command, and its environment but the run's token. */
+interface Entry {
+  command: string[]
+  env: Record<string, string>
+}
+
+/** The next run's entry points, started armed while the last run was judged, by project and host. One is used
+ * when the next run gives its host the same entry; any other is let go of, and ends at the next run's clear. */
+const armed = new Map<string, { entry: string; running: Promise<docker.Running | undefined>; ended?: boolean }>()
+
+let baseCompose: ComposeFile | undefined
+
+class WarmStarter implements Starter {
+  readonly live: Map<string, LiveHost>
+  readonly submissions: Record<string, string>
+  readonly again: boolean
+  readonly entries = new Map<string, Entry>()
+  readonly followed: ExecProcess[] = []
+  readonly captures = new Map<string, docker.Running>()
+
+  constructor(live: Map<string, LiveHost>, submissions: Record<string, string>, again: boolean) {
+    this.live = live
+    this.submissions = submissions
+    this.again = again
+  }
+
+  /** The host whose sidecar takes a host's control commands: its own, or, for a host in another's namespace, any
+   * sidecar of the lab (they share /lab-sync). */
+  controller(name: string): LiveHost {
+    const host = this.live.get(name)!
+    return host.sidecar ? host : [...this.live.values()].find((other) => other.sidecar)!
+  }
+
+  /** Resets every host and starts the programs. Each entry point starts at once, alongside its host's reset: it
+   * ends what the last run left in its container (services/bin/lab-clear), then waits for its go (LAB_GO in
+   * services/bin/lab-run). The go comes once every host is reset (a client must not find the last run's listening
+   * flag of its server) and its capture runs; a server's comes from its announce, which has then read the sockets
+   * that listened before it. */
+  async start(lab: Lab): Promise<void> {
+    const { plan } = lab
+    await stageSubmissions(plan, this.submissions) // read again: a rerun runs what was saved last
+    baseCompose ??= parseCompose(await readFile(COMPOSE_FILE, 'utf8'))
+    const services = labCompose(baseCompose, plan.scenario, plan).services
+    const plans = netPlans(plan.scenario)
+    const go = randomBytes(8).toString('hex')
+    if (![...this.live.values()].some((host) => host.sidecar)) throw new LabError('this live lab has no network sidecar to start its programs: bring it up again (lab down, then lab up)', EXIT.failed)
+    for (const host of lab.hosts) {
+      const service = services[host.name]
+      this.entries.set(host.name, { command: ['lab-run', ...(service.command ?? [])], env: { ...service.environment, LAB_GO_FLAG: goFlag(host.name) } })
+    }
+    const reset = Promise.all([...this.live.values()].map((host) => host.sidecar && sidecarControl(host, ['fresh', JSON.stringify(plans[host.name] ?? {})])))
+    const programs = Promise.all(lab.hosts.map(async (host) => {
+      const live = this.live.get(host.name)!
+      const entry = this.entries.get(host.name)!
+      const running = await this.takeArmed(plan, live, entry, go) ?? await docker.execIn(live.program, entry.command, { env: { ...entry.env, LAB_GO: go } })
+      const program = new ExecProcess(running, live.address)
+      host.program = program
+      this.followed.push(program)
+      // An entry point that says nothing of it is older than this engine (a lab left up since): it would start at once.
+      if (await program.line((text) => text.startsWith(CLEARED_MARK), CLEAR_DEADLINE_MS) === undefined && !program.end) {
+        throw new LabError(`this live lab's programs cannot be restarted by this version of socket-lab: bring it up again (lab down, then lab up)`, EXIT.failed)
+      }
+    }))
+    // Every entry point is started before the first go, and every host reset: a failure ends neither half-way. The
+    // entry points of a run that fails here give up waiting for their go (lab-run), or the next run clears them.
+    const failed = (await Promise.allSettled([reset, programs])).find((outcome) => outcome.status === 'rejected')
+    if (failed) throw failed.reason
+    await Promise.all([...this.live.values()].filter((host) => host.sidecar && captures(plan, host.name)).map(async (host) => {
+      const capture = await docker.execIn(host.sidecar!, ['sh', '-c', `echo $$ > ${CAPTURE_PID}; exec tcpdump -i eth0 -n --immediate-mode -U -s 0 -Z root -w -`], { raw: true })
+      await new ExecProcess(capture).line((text) => text.includes("listening on"), CAPTURE_START_MS)
+      this.captures.set(host.name, capture)
+    }))
+    await Promise.all(lab.hosts.map(async (host) => {
+      const live = this.live.get(host.name)!
+      const port = host.spec.listens
+      if (port !== undefined && live.sidecar) {
+        const announce = new ExecProcess(await sidecarCommand(live, ['announce', String(port), go]))
+        host.events = announce
+        this.followed.push(announce)
+      } else await sidecarControl(this.controller(host.name), ['go', host.name, go])
+    }))
+  }
+
+  async stop(lab: Lab): Promise<void> {
+    if (this.again) this.armNext(lab)
+    if (lab.plan.scenario.faults?.length || this.captures.size) await new Promise((resolve) => setTimeout(resolve, TRAILING_PACKETS_MS))
+  }
+
+  /** The sidecar's counters and the sockets still listening, asked for, and the capture, stopped. */
+  async handover(_lab: Lab, host: LabHost): Promise<Handover | undefined> {
+    const live = this.live.get(host.name)!
+    if (!live.sidecar) return undefined
+    let failed: string | undefined
+    const lines = await sidecarControl(live, ['counters']).catch((error: Error) => ((failed = error.message), []))
+    const capture = this.captures.get(host.name)
+    if (!capture) return { lines, failed }
+    await docker.execToEnd(live.sidecar, ['sh', '-c', `kill -INT $(cat ${CAPTURE_PID})`])
+    // tcpdump flushes and ends on SIGINT; one that does not within the deadline is let go of with what it wrote.
+    await Promise.race([capture.ended, new Promise((resolve) => setTimeout(resolve, CAPTURE_STOP_MS).unref())])
+    capture.release()
+    return { lines, failed, pcap: Buffer.concat(capture.bytes) }
+  }
+
+  /** Lets go of the programs it followed: a server serves on until the next run ends it. */
+  release(): void {
+    for (const process of this.followed) process.release()
+    for (const capture of this.captures.values()) capture.release()
+  }
+
+  /** Starts the next run's entry points, armed: they wait for a token from a sidecar and have started by the time
+   * it comes, so a rerun costs no `docker exec` before its programs start (about 60 ms each, and the CPU of runc).
+   * A sidecar that knows no `arm` (a lab brought up by an older version) arms nothing. */
+  armNext(lab: Lab): void {
+    for (const host of this.live.values()) {
+      const entry = this.entries.get(host.name)!
+      const next: { entry: string; running: Promise<docker.Running | undefined>; ended?: boolean } = { entry: JSON.stringify(entry), running: Promise.resolve(undefined) }
+      next.running = (async () => {
+        await sidecarControl(this.controller(host.name), ['arm', host.name])
+        const running = await docker.execIn(host.program, entry.command, { env: { ...entry.env, LAB_ARM: armFifo(host.name) } })
+        void running.ended.then(() => (next.ended = true))
+        return running
+      })().catch(() => undefined)
+      armed.set(`${lab.plan.project}/${host.name}`, next)
+    }
+  }
+
+  /** The armed entry point of this host, handed the run's token, when one waits with this entry. */
+  async takeArmed(plan: RunPlan, host: LiveHost, entry: Entry, go: string): Promise<docker.Running | undefined> {
+    const key = `${plan.project}/${host.name}`
+    const waiting = armed.get(key)
+    armed.delete(key)
+    const running = await waiting?.running
+    if (!running) return undefined
+    // One ended meanwhile (another engine's run cleared it) has nobody to arm.
+    const said = await new ExecProcess(running).line((text) => text.includes(ARMED_MARK), ARMED_DEADLINE_MS)
+    const armedNow = waiting!.entry === JSON.stringify(entry) && said !== undefined && !waiting!.ended &&
+      (await sidecarControl(this.controller(host.name), ['arm', host.name, go]).then(() => true, () => false))
+    if (armedNow) return running
+    running.release()
+    return undefined
+  }
+}
+
+/** `lab up --start`: the scenario's programs started in a live lab and left running. */
+export async function startLive(live: LiveLab, scenario: Scenario): Promise<void> {
+  const plan = planOfLiveLab(live, scenario)
+  await using lab = attach(plan, await liveHosts(live, Object.keys(scenario.hosts)), live.submissions, false)
+  await lab.starter.start(lab)
+}
