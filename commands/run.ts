@@ -37,7 +37,7 @@ const command: Command = {
     capture: { type: 'string', value: 'DIR', help: 'capture every host and keep DIR/<scenario>-<host>.pcap (for Wireshark)' },
     report: { type: 'string', value: 'FILE', help: 'write a self-contained HTML report with a packet sequence diagram per scenario' },
     reporter: { type: 'string', multiple: true, value: 'NAME', help: `also report as ${REPORTERS.filter((name) => name !== 'terminal').join(', ')}; repeatable` },
-    output: { type: 'string', short: 'o', value: 'FILE', help: 'where the json, junit, gradescope or prairielearn document goes (default: standard output)' },
+    output: { type: 'string', short: 'o', value: 'FILE', help: 'where the json, junit, gradescope, prairielearn or events document goes (default: standard output)' },
     exercise: EXERCISE,
     view: VIEW,
     due: DUE,
@@ -81,7 +81,7 @@ const command: Command = {
     const startOrder = longestFirst(scenarios.map((s) => s.id), await readDurations())
     const results = await runPool(scenarios, parallel, async (scenario, index) => {
       report.onScenarioStart(scenario)
-      const result = await runScenario(scenario, { image, impl, submissions, captureDir, captureAll: html !== undefined })
+      const result = await runScenario(scenario, { image, impl, submissions, captureDir, captureAll: html !== undefined, onEvent: report.onEvent })
       finished(result, index)
       return result
     }, startOrder)

@@ -27,7 +27,7 @@ export async function runIn(labName: string, scenarios: Scenario[], submissions:
   const results: ScenarioResult[] = []
   for (const [i, scenario] of scenarios.entries()) {
     report.onScenarioStart(scenario)
-    const result = await runWarm(lab, scenario, { again: i < scenarios.length - 1 })
+    const result = await runWarm(lab, scenario, { again: i < scenarios.length - 1, onEvent: report.onEvent })
     report.onScenarioEnd(result)
     results.push(result)
   }
@@ -46,7 +46,7 @@ export async function runWatching(scenario: Scenario, options: { impl: LiveLab['
   let current = scenario
   for (;;) {
     options.report.onScenarioStart(current)
-    options.report.onScenarioEnd(await runWarm(lab, current, { again: true }))
+    options.report.onScenarioEnd(await runWarm(lab, current, { again: true, onEvent: options.report.onEvent }))
     say(`watching ${files.map((f) => (f.startsWith(`${process.cwd()}/`) ? path.relative(process.cwd(), f) : f)).join(', ')}: save to run again, Ctrl-C to stop (and take the lab down)`)
     const changed = await nextSave(files)
     if (changed === scenarioFile) {

@@ -53,6 +53,26 @@ describe('a hidden check\'s expected text', () => {
     expect(await printed(hidden, 'teacher')).toContain(SECRET)
   })
 
+  it('reaches no student through the events reporter, whose lines otherwise carry every check', async () => {
+    const lines = async (view: 'student' | 'teacher') => {
+      const stdout = new PassThrough() as PassThrough & NodeJS.WriteStream
+      let text = ''
+      stdout.on('data', (chunk: Buffer) => (text += chunk))
+      const reporters = await createReporters({ names: ['events'], env: {}, stdout, stderr: new PassThrough() as PassThrough & NodeJS.WriteStream, view: { view, afterDue: false } })
+      for (const check of hidden.checks) reporters.onEvent({ kind: 'check', runId: hidden.runId, check })
+      reporters.onEvent({ kind: 'run-ended', runId: hidden.runId, result: hidden })
+      await reporters.onRunEnd([hidden])
+      return text.trim().split('\n').map((line) => JSON.parse(line) as { kind: string })
+    }
+    const teacher = await lines('teacher')
+    expect(teacher.map((event) => event.kind)).toEqual([...hidden.checks.map(() => 'check'), 'run-ended'])
+    expect(JSON.stringify(teacher)).toContain(SECRET)
+    const student = await lines('student')
+    expect(student.map((event) => event.kind)).toEqual(['run-ended'])
+    expect(student[0]).toMatchObject({ status: 'failed', hints: [{ id: 'wrong-text' }] })
+    expect(JSON.stringify(student)).not.toContain(SECRET)
+  })
+
   it('reaches no student: not the student view (terminal, JSON), not Gradescope\'s output, not PrairieLearn\'s message', async () => {
     const student = await printed(hidden, 'student')
     expect(student).toContain('The exchange worked, but the text is not the expected one: client printed \\"Mensagem do servidor: Bem vindo!\\"')

@@ -43,9 +43,9 @@ describe('createReporters', () => {
   })
 
   it('refuses unknown reporters, two documents at once, and --output without a document', async () => {
-    await expect(choose(['html'])).rejects.toThrow('--reporter must be one of terminal, json, junit, github, gradescope, prairielearn, not "html" (see `npm run lab -- --help`)')
+    await expect(choose(['html'])).rejects.toThrow('--reporter must be one of terminal, json, junit, github, gradescope, prairielearn, events, not "html" (see `npm run lab -- --help`)')
     await expect(choose(['json', 'junit'], 'r.xml')).rejects.toThrow('--reporter json and junit would both write one document; choose one per run (see `npm run lab -- --help`)')
-    await expect(choose([], 'r.xml')).rejects.toThrow('--output needs --reporter json, junit, gradescope or prairielearn (see `npm run lab -- --help`)')
+    await expect(choose([], 'r.xml')).rejects.toThrow('--output needs --reporter json, junit, gradescope, prairielearn or events (see `npm run lab -- --help`)')
   })
 })
 

@@ -11,10 +11,10 @@ import type { ScenarioResult } from '../engine/model/result.ts'
 import type { Note, Reporter, Sink } from './types.ts'
 
 /** Reporters chosen with --reporter. The terminal reporter always runs; github also runs when GITHUB_ACTIONS=true. */
-export const REPORTERS = ['terminal', 'json', 'junit', 'github', 'gradescope', 'prairielearn'] as const
+export const REPORTERS = ['terminal', 'json', 'junit', 'github', 'gradescope', 'prairielearn', 'events'] as const
 export type ReporterName = (typeof REPORTERS)[number]
 /** The reporters that write one document, to --output or to standard output. */
-const DOCUMENT_REPORTERS: readonly ReporterName[] = ['json', 'junit', 'gradescope', 'prairielearn']
+const DOCUMENT_REPORTERS: readonly ReporterName[] = ['json', 'junit', 'gradescope', 'prairielearn', 'events']
 /** The autograder formats carry each check's visibility themselves, so they get every check, unviewed. */
 const UNVIEWED: readonly ReporterName[] = ['gradescope', 'prairielearn']
 
@@ -45,6 +45,7 @@ interface Context {
 
 const LOADERS: Record<Exclude<ReporterName, 'terminal'>, (context: Context) => Promise<Reporter>> = {
   json: async ({ sink }) => new (await import('./json.ts')).JsonReporter(sink),
+  events: async ({ choice }) => new (await import('./events.ts')).EventsReporter(choice.output, choice.stdout),
   junit: async ({ sink, choice }) => new (await import('./junit.ts')).JunitReporter(sink, choice.lang),
   github: async ({ human, choice }) => new (await import('./github.ts')).GithubReporter(writeStreamSink(human), choice.env.GITHUB_STEP_SUMMARY),
   gradescope: async ({ sink, choice }) => {
@@ -90,6 +91,11 @@ function viewed(reporter: Reporter, view: ViewChoice): Reporter {
   return {
     onNote: reporter.onNote?.bind(reporter),
     onScenarioStart: reporter.onScenarioStart?.bind(reporter),
+    onEvent: reporter.onEvent && ((event) => {
+      // A check's record is the teacher's: a student's view gets the checks it may see, with the run's end.
+      if (event.kind === 'check' && view.view !== 'teacher') return
+      reporter.onEvent!(event.kind === 'run-ended' ? { ...event, result: viewResult(event.result, view) } : event)
+    }),
     onScenarioEnd: reporter.onScenarioEnd && ((result) => reporter.onScenarioEnd!(viewResult(result, view))),
     onGrade: reporter.onGrade?.bind(reporter),
     onProgress: reporter.onProgress?.bind(reporter),
@@ -102,6 +108,7 @@ export function fanOut(reporters: Reporter[]): RunReporters {
   return {
     onNote: (line) => reporters.forEach((r) => r.onNote?.(line)),
     onScenarioStart: (scenario) => reporters.forEach((r) => r.onScenarioStart?.(scenario)),
+    onEvent: (event) => reporters.forEach((r) => r.onEvent?.(event)),
     onScenarioEnd: (result) => reporters.forEach((r) => r.onScenarioEnd?.(result)),
     onGrade: (row) => reporters.forEach((r) => r.onGrade?.(row)),
     onProgress: (progress) => reporters.forEach((r) => r.onProgress?.(progress)),

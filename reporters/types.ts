@@ -1,6 +1,7 @@
 // What a reporter is: a listener on a run's events, every hook optional (as vitest's Reporter). A reporter only
 // renders the records it is given; it never runs anything and never talks to Docker, so it imports only
 // engine/model and engine/judge.
+import type { RunEvent } from '../engine/model/events.ts'
 import type { GradeRow } from '../engine/model/grade.ts'
 import type { ScenarioResult } from '../engine/model/result.ts'
 import type { Scenario } from '../engine/model/scenario.ts'
@@ -10,6 +11,8 @@ export interface Reporter {
   onNote?(line: string): void
   /** A scenario is about to run (with --parallel, several may be running at once). */
   onScenarioStart?(scenario: Scenario): void
+  /** Something happened in a run, as it happened (engine/model/events.ts): runs in parallel interleave. */
+  onEvent?(event: RunEvent): void
   /** A scenario ended; its result is final. Results arrive in the order they were asked for. */
   onScenarioEnd?(result: ScenarioResult): void
   /** `lab grade`: one student's row is final. Rows arrive in the order of the students. */

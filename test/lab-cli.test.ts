@@ -32,7 +32,7 @@ describe('npm run lab', { timeout: 120_000 }, () => {
   it('exits 2 on --output without a reporter that writes a document', async () => {
     const result = await lab(['tcp-basic', '--output', 'results.xml'])
     expect(result.exitCode).toBe(2)
-    expect(result.stderr.trim()).toBe('socket-lab: --output needs --reporter json, junit, gradescope or prairielearn (see `npm run lab -- --help`)')
+    expect(result.stderr.trim()).toBe('socket-lab: --output needs --reporter json, junit, gradescope, prairielearn or events (see `npm run lab -- --help`)')
   })
 
   it('exits 2 on an unknown scenario and lists the known ones', async () => {

@@ -1,6 +1,7 @@
 // tcp-basic through the engine, with the reference programs of both implementations and with a broken server.
 import { describe, expect, inject, it } from 'vitest'
 import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'
+import type { RunEvent } from '../engine/model/events.ts'
 import { runScenario } from '../engine/runtime/run.ts'
 
 const [tcpBasic] = selectScenarios(await loadCatalog(), ['tcp-basic'])
@@ -11,6 +12,22 @@ describe('tcp-basic', { timeout: 60_000 }, () => {
     const result = await runScenario(tcpBasic, { image, impl })
     expect(result.checks.filter((c) => !c.passed)).toEqual([])
     expect(result.run.hosts.server.stdout.map((l) => l.text)).toContainEqual(expect.stringMatching(/^Conexão estabelecida com \('[\d.]+', \d+\)$/))
+  })
+
+  it('tells its run as events: started, the server listening, each host\'s lines, checks, the end', async () => {
+    const events: RunEvent[] = []
+    const result = await runScenario(tcpBasic, { image, onEvent: (event) => events.push(event) })
+    expect(new Set(events.map((event) => event.runId))).toEqual(new Set([result.runId]))
+    expect(events[0]).toMatchObject({ kind: 'run-started', scenario: 'tcp-basic', hosts: ['server', 'client'], warm: false })
+    expect(events.at(-1)).toEqual({ kind: 'run-ended', runId: result.runId, result })
+    expect(events.filter((event) => event.kind === 'socket-listening')).toMatchObject([{ host: 'server', port: 12345 }])
+    const lines = events.filter((event) => event.kind === 'line' && event.stream === 'stdout')
+    expect(lines).toContainEqual(expect.objectContaining({ host: 'client', text: 'Mensagem do servidor: Bem-vindo ao servidor!' }))
+    expect(events.filter((event) => event.kind === 'host-ended')).toMatchObject([{ host: 'client', exitCode: 0 }])
+    expect(events.filter((event) => event.kind === 'check').map((event) => event.kind === 'check' && event.check)).toEqual(result.checks)
+    // The server listened before the client's first line.
+    const listening = events.findIndex((event) => event.kind === 'socket-listening')
+    expect(listening).toBeLessThan(events.findIndex((event) => event.kind === 'check'))
   })
 
   it('fails on a server that never sends the welcome, once the deadline passes', async () => {

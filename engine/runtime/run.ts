@@ -95,12 +95,12 @@ export async function runLab(lab: Lab, emit: EventSink = ignoreEvents): Promise<
 /** What one host did, as events: its start, what its sidecar applied, its lines and packets, its end. */
 function tell(emit: EventSink, runId: string, run: HostRun, sidecarLines: string[]): void {
   const host = run.host
-  if (run.started) emit({ kind: 'host-started', runId, host, at: run.startedAt })
-  if (sidecarLines.some((line) => parseEvent(line)?.kind === 'timed-start')) emit({ kind: 'fault', runId, host, action: 'applied', at: run.startedAt })
+  if (run.started) emit({ kind: 'host-started', runId, host, at: Math.round(run.startedAt) })
+  if (sidecarLines.some((line) => parseEvent(line)?.kind === 'timed-start')) emit({ kind: 'fault', runId, host, action: 'applied', at: Math.round(run.startedAt) })
   const lines = [...run.stdout.map((line) => ({ ...line, stream: 'stdout' as const })), ...run.stderr.map((line) => ({ ...line, stream: 'stderr' as const }))]
   for (const line of lines.sort((a, b) => a.atMs - b.atMs)) emit({ kind: 'line', runId, host, stream: line.stream, atMs: line.atMs, text: line.text })
   for (const packet of run.packets ?? []) emit({ kind: 'packet', runId, host, packet })
-  if (run.exitCode !== null) emit({ kind: 'host-ended', runId, host, exitCode: run.exitCode, at: run.startedAt + run.elapsedMs })
+  if (run.exitCode !== null) emit({ kind: 'host-ended', runId, host, exitCode: run.exitCode, at: Math.round(run.startedAt + run.elapsedMs) })
 }
 
 /** Waits until every listening host's sidecar saw its port open. */
@@ -110,7 +110,7 @@ async function untilServersListen(lab: Lab, emit: EventSink): Promise<Problem[]>
     if (port === undefined || !host.program || !host.events) return undefined
     const outcome = await Wait.forListening(port).withDeadline(LISTEN_DEADLINE_MS).waitUntilReady(host)
     if (outcome.ok) {
-      emit({ kind: 'socket-listening', runId: lab.plan.runId, host: host.name, port, at: outcome.at })
+      emit({ kind: 'socket-listening', runId: lab.plan.runId, host: host.name, port, at: Math.round(outcome.at) })
       return undefined
     }
     return { kind: outcome.problem ?? 'not-listening', host: host.name, text: outcome.message }
