@@ -3,7 +3,8 @@
 // `docker exec node lab-ctl.ts` (an engine on another machine, a lab brought up before the socket existed).
 import net from 'node:net'
 import { parseEvent } from '../../services/bin/protocol.ts'
-import * as docker from './docker.ts'
+import type * as docker from './docker.ts'
+import { containerEngine } from './engine.ts'
 
 const LAB_CTL = ['node', '/usr/local/bin/lab-ctl.ts']
 
@@ -11,7 +12,7 @@ const LAB_CTL = ['node', '/usr/local/bin/lab-ctl.ts']
  * once it reported a failure (as lab-ctl.ts exits). */
 export async function controlCommand(sidecar: string, socket: string | undefined, args: string[]): Promise<docker.Running> {
   const overSocket = socket ? await connect(socket, args).catch(() => undefined) : undefined
-  return overSocket ?? docker.execIn(sidecar, [...LAB_CTL, ...args])
+  return overSocket ?? containerEngine().exec(sidecar, [...LAB_CTL, ...args])
 }
 
 function connect(socket: string, args: string[]): Promise<docker.Running> {

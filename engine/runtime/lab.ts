@@ -10,7 +10,8 @@ import { foreignProgramName, gateName, isForeign } from '../plan/host-kinds.ts'
 import { captures, type RunPlan } from '../plan/run-plan.ts'
 import type { Problem } from '../model/observations.ts'
 import type { HostSpec } from '../model/scenario.ts'
-import * as docker from './docker.ts'
+import type * as docker from './docker.ts'
+import { containerEngine } from './engine.ts'
 import { markRunLive } from './live-runs.ts'
 import { isStopping, onInterrupt, tearDownLab } from './teardown.ts'
 
@@ -37,24 +38,24 @@ export class Container implements Process {
     this.id = id
   }
   output(): Promise<docker.ContainerOutput> {
-    return docker.containerOutput(this.id)
+    return containerEngine().output(this.id)
   }
   /** Resolves true once it exited, false at the deadline or on abort. */
   async exited(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
-    return (await docker.waitForExit([this.id], timeoutMs, signal)).length === 0
+    return (await containerEngine().waitForExit([this.id], timeoutMs, signal)).length === 0
   }
   /** When it printed a line that `matches` (epoch ms); undefined at the deadline, on abort, or once it ended. */
   line(matches: (text: string) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<number | undefined> {
-    return docker.waitForLine(this.id, matches, timeoutMs, signal)
+    return containerEngine().waitForLine(this.id, matches, timeoutMs, signal)
   }
   signal(name: NodeJS.Signals): Promise<void> {
-    return docker.signalContainer(this.id, name)
+    return containerEngine().signal(this.id, name)
   }
   stop(graceSeconds: number): Promise<void> {
-    return docker.stopContainers([this.id], graceSeconds)
+    return containerEngine().stop([this.id], graceSeconds)
   }
   readFile(file: string): Promise<Buffer | undefined> {
-    return docker.readFileFrom(this.id, file)
+    return containerEngine().readFile(this.id, file)
   }
 }
 
@@ -255,7 +256,7 @@ export async function up(plan: RunPlan, down: () => Promise<string[]>, shape: (c
   const problems: Problem[] = []
   for (let attempt = 1; ; attempt++) {
     try {
-      await docker.composeUp(plan.project, plan.composeFile, ROOT, UP_DEADLINE_MS)
+      await containerEngine().up(plan.project, plan.composeFile, ROOT, UP_DEADLINE_MS)
       break
     } catch (error) {
       const message = (error as Error).message
@@ -273,7 +274,7 @@ export async function up(plan: RunPlan, down: () => Promise<string[]>, shape: (c
       break
     }
   }
-  const ids = await docker.projectContainers(plan.project)
+  const ids = await containerEngine().containers(plan.project)
   const container = (service: string) => (ids.has(service) ? new Container(ids.get(service)!) : undefined)
   const hosts = Object.entries(plan.scenario.hosts).map(([name, spec]) => ({
     name,

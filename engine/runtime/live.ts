@@ -7,12 +7,11 @@ import { controlSocket, liveCompose, planLiveLab, saveLiveLab, forgetLiveLab, ty
 import { stageSubmissions } from '../plan/run-plan.ts'
 import { parseEvent, sidecarName } from '../../services/bin/protocol.ts'
 import { controlCommand } from './control.ts'
-import * as docker from './docker.ts'
+import type * as docker from './docker.ts'
+import { containerEngine } from './engine.ts'
 import { eventOf, own, up, type Lab } from './lab.ts'
 import { tearDownLab } from './teardown.ts'
 
-const COMPOSE_PROJECT = 'com.docker.compose.project'
-const COMPOSE_SERVICE = 'com.docker.compose.service'
 /** How long a sidecar may take to set its host's network up once its container started. */
 const SIDECAR_READY_MS = 30_000
 
@@ -68,23 +67,23 @@ async function untilSidecarsReady(lab: Lab): Promise<string[]> {
 
 /** The hosts of a live lab, by name, as its containers are now; a lab whose containers are gone is an error. */
 export async function liveHosts(lab: LiveLab, hostNames: string[]): Promise<Map<string, LiveHost>> {
-  const containers = await (await docker.api()).listContainers({ all: true, filters: { label: [`${COMPOSE_PROJECT}=${lab.project}`] } })
+  const containers = await containerEngine().services(lab.project)
   if (!containers.length) throw errors.labGone(lab.name)
-  const of = (service: string) => containers.find((c) => c.Labels[COMPOSE_SERVICE] === service)
+  const of = (service: string) => containers.find((c) => c.service === service)
   return new Map(hostNames.filter((name) => of(name)).map((name) => [name, {
     name,
-    program: of(name)!.Id,
-    sidecar: of(sidecarName(name))?.Id,
-    address: Object.values(of(name)!.NetworkSettings?.Networks ?? {})[0]?.IPAddress || undefined,
+    program: of(name)!.id,
+    sidecar: of(sidecarName(name))?.id,
+    address: of(name)!.address,
     control: existsSync(controlSocket(lab.name, name)) ? controlSocket(lab.name, name) : undefined,
   }]))
 }
 
 /** Whether the lab's containers still run, for `lab ps`. */
 export async function liveState(lab: LiveLab): Promise<'up' | 'gone' | 'partly down'> {
-  const containers = await (await docker.api()).listContainers({ all: true, filters: { label: [`${COMPOSE_PROJECT}=${lab.project}`] } })
+  const containers = await containerEngine().services(lab.project)
   if (!containers.length) return 'gone'
-  return containers.every((c) => c.State === 'running') ? 'up' : 'partly down'
+  return containers.every((c) => c.running) ? 'up' : 'partly down'
 }
 
 /** Starts one of the sidecar's control commands (services/bin/control.ts) and follows its events. */

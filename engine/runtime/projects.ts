@@ -52,3 +52,22 @@ export async function projectContainers(project: string): Promise<Map<string, st
   const list = await docker.listContainers({ all: true, filters: { label: [`${COMPOSE_PROJECT}=${project}`] } })
   return new Map(list.map((c) => [c.Labels[COMPOSE_SERVICE], c.Id]))
 }
+
+/** A container of a compose project as a live lab is found again: its service, whether it runs, its address. */
+export interface ProjectService {
+  id: string
+  service: string
+  running: boolean
+  /** Its address on its first network; none for one in another's namespace. */
+  address?: string
+}
+
+export async function projectServices(project: string): Promise<ProjectService[]> {
+  const list = await (await api()).listContainers({ all: true, filters: { label: [`${COMPOSE_PROJECT}=${project}`] } })
+  return list.map((c) => ({
+    id: c.Id,
+    service: c.Labels[COMPOSE_SERVICE],
+    running: c.State === 'running',
+    address: Object.values(c.NetworkSettings?.Networks ?? {})[0]?.IPAddress || undefined,
+  }))
+}

@@ -14,7 +14,8 @@ import { COMPOSE_FILE } from '../plan/layout.ts'
 import { planOfLiveLab, type LiveLab } from '../plan/live-lab.ts'
 import { captures, stageSubmissions, type RunPlan } from '../plan/run-plan.ts'
 import { ARMED_MARK, CLEARED_MARK, armFifo, goFlag } from '../../services/bin/protocol.ts'
-import * as docker from './docker.ts'
+import type * as docker from './docker.ts'
+import { containerEngine, execToEnd } from './engine.ts'
 import { Container, ExecProcess, Lab, TRAILING_PACKETS_MS, type Handover, type LabHost, type Starter } from './lab.ts'
 import { liveHosts, sidecarCommand, sidecarControl, type LiveHost } from './live.ts'
 import { runLab, verdict } from './run.ts'
@@ -122,7 +123,7 @@ class WarmStarter implements Starter {
     const programs = Promise.all(lab.hosts.map(async (host) => {
       const live = this.live.get(host.name)!
       const entry = this.entries.get(host.name)!
-      const running = await this.takeArmed(plan, live, entry, go) ?? await docker.execIn(live.program, entry.command, { env: { ...entry.env, LAB_GO: go } })
+      const running = await this.takeArmed(plan, live, entry, go) ?? await containerEngine().exec(live.program, entry.command, { env: { ...entry.env, LAB_GO: go } })
       const program = new ExecProcess(running, live.address)
       host.program = program
       this.followed.push(program)
@@ -136,7 +137,7 @@ class WarmStarter implements Starter {
     const failed = (await Promise.allSettled([reset, programs])).find((outcome) => outcome.status === 'rejected')
     if (failed) throw failed.reason
     await Promise.all([...this.live.values()].filter((host) => host.sidecar && captures(plan, host.name)).map(async (host) => {
-      const capture = await docker.execIn(host.sidecar!, ['sh', '-c', `echo $$ > ${CAPTURE_PID}; exec tcpdump -i eth0 -n --immediate-mode -U -s 0 -Z root -w -`], { raw: true })
+      const capture = await containerEngine().exec(host.sidecar!, ['sh', '-c', `echo $$ > ${CAPTURE_PID}; exec tcpdump -i eth0 -n --immediate-mode -U -s 0 -Z root -w -`], { raw: true })
       await new ExecProcess(capture).line((text) => text.includes("listening on"), CAPTURE_START_MS)
       this.captures.set(host.name, capture)
     }))
@@ -164,7 +165,7 @@ class WarmStarter implements Starter {
     const lines = await sidecarControl(live, ['counters']).catch((error: Error) => ((failed = error.message), []))
     const capture = this.captures.get(host.name)
     if (!capture) return { lines, failed }
-    await docker.execToEnd(live.sidecar, ['sh', '-c', `kill -INT $(cat ${CAPTURE_PID})`])
+    await execToEnd(live.sidecar, ['sh', '-c', `kill -INT $(cat ${CAPTURE_PID})`])
     // tcpdump flushes and ends on SIGINT; one that does not within the deadline is let go of with what it wrote.
     await Promise.race([capture.ended, new Promise((resolve) => setTimeout(resolve, CAPTURE_STOP_MS).unref())])
     capture.release()
@@ -186,7 +187,7 @@ class WarmStarter implements Starter {
       const next: { entry: string; running: Promise<docker.Running | undefined>; ended?: boolean } = { entry: JSON.stringify(entry), running: Promise.resolve(undefined) }
       next.running = (async () => {
         await sidecarControl(this.controller(host.name), ['arm', host.name])
-        const running = await docker.execIn(host.program, entry.command, { env: { ...entry.env, LAB_ARM: armFifo(host.name) } })
+        const running = await containerEngine().exec(host.program, entry.command, { env: { ...entry.env, LAB_ARM: armFifo(host.name) } })
         void running.ended.then(() => (next.ended = true))
         return running
       })().catch(() => undefined)
