@@ -5,9 +5,9 @@
 // a pcap to read and decode afterwards, which tcp-basic does not pay either.
 // Beside them, Docker's own share: `docker compose up -d` and `down` of the same two compose files with every
 // container idle (`sleep infinity`, no sidecar setup, no program), which no engine can go below.
-import { readFile, writeFile } from 'node:fs/promises'
+import { writeFile } from "node:fs/promises"
 import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'
-import { composeText, labCompose, parseCompose } from '../engine/plan/compose.ts'
+import { composeText, labCompose } from '../engine/plan/compose.ts'
 import { COMPOSE_FILE, ROOT } from '../engine/plan/layout.ts'
 import { planRun } from '../engine/plan/run-plan.ts'
 import { compose, sh } from '../engine/runtime/daemon.ts'
@@ -48,7 +48,7 @@ async function idleCompose(scenario: Scenario, image: string): Promise<number> {
   const plan = await planRun(scenario, { image })
   const { down, release } = await own(plan)
   try {
-    const file = labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), scenario, plan)
+    const file = labCompose(scenario, plan)
     for (const service of Object.values(file.services)) {
       service.entrypoint = ['sleep', 'infinity']
       delete service.command

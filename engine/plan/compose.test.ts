@@ -43,7 +43,7 @@ describe('docker-compose.yml', () => {
 })
 
 describe('labCompose', () => {
-  const compose = labCompose(base, scenario, run)
+  const compose = labCompose(scenario, run)
 
   it('declares each host with its sidecar in its network namespace', () => {
     expect(Object.keys(compose.services)).toEqual(['server', 'server-net', 'client', 'client-net', 'client2', 'client2-net'])
@@ -91,7 +91,7 @@ it('lets an idle host sleep in either implementation', () => {
 })
 
 it('runs a host declared inside another in that host\'s network namespace, without a sidecar of its own', () => {
-  const compose = labCompose(base, {
+  const compose = labCompose({
     ...scenario,
     hosts: { server: { program: 'tcp-server', listens: 12345 }, local: { program: 'tcp-client', inside: 'server', env: { LAB_SERVER_HOST: 'localhost' } } },
   }, run)
@@ -103,14 +103,14 @@ it('runs a host declared inside another in that host\'s network namespace, witho
 })
 
 it('starts a host after an earlier one that does not listen once that one is set up, all containers at once', () => {
-  const compose = labCompose(base, { ...scenario, hosts: { server: { program: 'idle' }, client: { program: 'tcp-client' } } }, run)
+  const compose = labCompose({ ...scenario, hosts: { server: { program: 'idle' }, client: { program: 'tcp-client' } } }, run)
   expect(compose.services.client.environment).toMatchObject({ LAB_START_AFTER: 'server' })
   expect(compose.services.client.environment?.LAB_WAIT_FOR).toBeUndefined()
   expect(Object.values(compose.services).filter((service) => service.depends_on)).toEqual([])
 })
 
 it('leaves Compose to start a host after one inside another host, which has no sidecar to say it is set up', () => {
-  const compose = labCompose(base, {
+  const compose = labCompose({
     ...scenario,
     hosts: { server: { program: 'tcp-server', listens: 12345 }, local: { program: 'idle', inside: 'server' }, client: { program: 'tcp-client' } },
   }, run)
@@ -120,7 +120,7 @@ it('leaves Compose to start a host after one inside another host, which has no s
 })
 
 it('makes a program wait for the listening hosts that the hosts it starts after wait for', () => {
-  const compose = labCompose(base, {
+  const compose = labCompose({
     ...scenario,
     hosts: { server: { program: 'tcp-server', listens: 12345 }, relay: { program: 'idle', after: ['server'] }, client: { program: 'tcp-client', after: ['relay'] } },
   }, run)
@@ -134,20 +134,20 @@ describe('subnets of its own', () => {
   })
 
   it('puts the lab network on it, still internal', () => {
-    const compose = withSubnet(labCompose(base, scenario, run), '10.213.7.0/24')
+    const compose = withSubnet(labCompose(scenario, run), '10.213.7.0/24')
     expect(compose.networks.lab).toMatchObject({ internal: true, ipam: { config: [{ subnet: '10.213.7.0/24' }] } })
   })
 })
 
 it('starts the clock of timed faults when the program starts: once the hosts it waits for listen', () => {
-  const compose = labCompose(base, { ...scenario, faults: [{ kind: 'partition', between: ['client', 'server'], atMs: 3000, forMs: 3000 }] }, run)
+  const compose = labCompose({ ...scenario, faults: [{ kind: 'partition', between: ['client', 'server'], atMs: 3000, forMs: 3000 }] }, run)
   expect(JSON.parse(compose.services['client-net'].environment!.LAB_NET)).toMatchObject({ waitFor: ['server'], timed: [{ atMs: 3000, untilMs: 6000 }] })
   expect(JSON.parse(compose.services['client2-net'].environment!.LAB_NET).waitFor).toBeUndefined()
 })
 
 it('hides the reference programs and their compiled copies from a host that runs a submission, and only there', () => {
   const submissions = { server: { dir: '/tmp/run/submission-server', command: ['python3', '/opt/lab/submission/s.py'], source: 's.py' } }
-  const compose = labCompose(base, scenario, { ...run, submissions })
+  const compose = labCompose(scenario, { ...run, submissions })
   expect(compose.services.server.tmpfs).toEqual(['/tmp:size=16m,mode=1777', '/opt/lab/programs:size=1m,mode=0755', '/opt/lab/node-cache:size=1m,mode=0755'])
   expect(compose.services.server.environment).toMatchObject({ LAB_OUTPUT_LIMIT: '1048576' })
   expect(compose.services.client.tmpfs).toEqual(['/tmp:size=16m,mode=1777'])

@@ -1,5 +1,6 @@
-// Builds the compose file of one run from docker-compose.yml and a scenario: the base file's services are the
-// templates for every host and its network sidecar. Pure: no Docker here, only data in and data out.
+// Builds the compose file of one run from a scenario and the lab's typed containers (services.ts): a program
+// container and a network sidecar per host, placed on the scenario's networks, in its start order. Pure: no
+// Docker here, only data in and data out.
 import { CORE_SCHEMA, dump, load, mergeTag } from 'js-yaml'
 import { LABEL } from '../model/labels.ts'
 import { netPlans } from './faults.ts'
@@ -8,26 +9,12 @@ import { captures, type RunPlan } from './run-plan.ts'
 import { OUTPUT_LIMIT_BYTES, SUBMISSION_DIR } from './submission.ts'
 import { foreignServices, IDLE_COMMAND, isForeign, literal, literalValues, runCommandService } from './host-kinds.ts'
 import { planTopology, topologyNetPlan, topologyNetworks, topologyService } from './topology.ts'
+import { LAB_NETWORKS, LAB_VOLUMES, PROGRAM_POLICY, programContainer, sidecarContainer, type ComposeFile, type ComposeService } from './services.ts'
 import { sidecarName, type NetPlan } from '../../services/bin/protocol.ts'
 
 export { sidecarName }
 
-export interface ComposeService {
-  command?: string[]
-  depends_on?: Record<string, { condition: string }>
-  environment?: Record<string, string>
-  hostname?: string
-  labels?: Record<string, string>
-  network_mode?: string
-  [key: string]: unknown
-}
-
-export interface ComposeFile {
-  services: Record<string, ComposeService>
-  networks: Record<string, Record<string, unknown>>
-  volumes?: Record<string, Record<string, unknown>>
-  [key: string]: unknown
-}
+export type { ComposeFile, ComposeService } from './services.ts'
 
 /** What of a run's plan its compose file depends on. */
 export type RunIdentity = Pick<RunPlan, 'runId' | 'image' | 'impl'> & Partial<Pick<RunPlan, 'captureAll' | 'submissions' | 'hostImages' | 'live'>>
@@ -89,28 +76,22 @@ function startOrder(scenario: Scenario): (host: string) => StartOrder {
 
 /** A program whose author the lab does not vouch for (a submission, a command of one's own): its output bounded,
  * and the reference solutions and their type-stripped copies in Node's cache out of its sight. */
-function bounded(service: ComposeService, template: ComposeService): ComposeService {
+function bounded(service: ComposeService): ComposeService {
   return {
     ...service,
-    tmpfs: [...(template.tmpfs as string[] ?? []), ...HIDDEN_FROM_SUBMISSIONS.map((dir) => `${dir}:size=1m,mode=0755`)],
+    tmpfs: [...PROGRAM_POLICY.tmpfs, ...HIDDEN_FROM_SUBMISSIONS.map((dir) => `${dir}:size=1m,mode=0755`)],
     environment: { ...service.environment, LAB_OUTPUT_LIMIT: String(OUTPUT_LIMIT_BYTES) },
   }
 }
 
 /** The program container of one host, before it is placed on the lab's networks. */
-function programService(base: ComposeFile, host: string, spec: HostSpec, run: RunIdentity, labels: Record<string, string>, order: StartOrder): ComposeService {
-  const template = structuredClone(base.services[host] ?? base.services.client)
-  const { depends_on: _unused, ...rest } = template
+function programService(host: string, spec: HostSpec, run: RunIdentity, labels: Record<string, string>, order: StartOrder): ComposeService {
   let service: ComposeService = {
-    ...rest,
-    image: run.image,
-    hostname: host,
+    ...programContainer(run.image, host),
     command: spec.program === undefined ? [] : programCommand(spec.program, run.impl, spec.args?.map(literal)),
     labels,
   }
-  const { LAB_WAIT_FOR: _baseWait, ...baseEnvironment } = template.environment ?? {}
   service.environment = {
-    ...baseEnvironment,
     ...literalValues(spec.env),
     ...(order.waitFor.length ? { LAB_WAIT_FOR: order.waitFor.join(' ') } : {}),
     ...(order.startAfter.length ? { LAB_START_AFTER: order.startAfter.join(' ') } : {}),
@@ -120,23 +101,16 @@ function programService(base: ComposeFile, host: string, spec: HostSpec, run: Ru
   const submission = run.submissions?.[host]
   if (submission) {
     service.command = submission.command
-    service.volumes = [...(template.volumes as string[] ?? []), `${submission.dir}:${SUBMISSION_DIR}:ro`]
-    service = bounded(service, template)
+    service.volumes = [...(service.volumes as string[]), `${submission.dir}:${SUBMISSION_DIR}:ro`]
+    service = bounded(service)
   }
-  if (spec.run && 'command' in spec.run) service = bounded(runCommandService(spec, service), template)
+  if (spec.run && 'command' in spec.run) service = bounded(runCommandService(spec, service))
   return service
 }
 
 /** The network sidecar of one host, in its namespace, with the plan it applies. */
-function sidecarService(base: ComposeFile, host: string, plan: NetPlan, run: RunIdentity, labels: Record<string, string>): ComposeService {
-  const sidecar = structuredClone(base.services[sidecarName(host)] ?? base.services[sidecarName('client')])
-  return {
-    ...sidecar,
-    image: run.image,
-    network_mode: `service:${host}`,
-    environment: { ...sidecar.environment, LAB_HOST: host, LAB_NET: JSON.stringify(plan) },
-    labels,
-  }
+function sidecarService(host: string, plan: NetPlan, run: RunIdentity, labels: Record<string, string>): ComposeService {
+  return { ...sidecarContainer(run.image, host), environment: { LAB_HOST: host, LAB_NET: JSON.stringify(plan) }, labels }
 }
 
 /** A router whose program only idles, in a run that is not live: its sidecar holds its namespace, one container
@@ -148,7 +122,7 @@ export function routesOnly(scenario: Scenario, host: string, run: RunIdentity): 
     && !run.submissions?.[host] && !run.live && !Object.values(scenario.hosts).some((other) => other.inside === host)
 }
 
-export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdentity): ComposeFile {
+export function labCompose(scenario: Scenario, run: RunIdentity): ComposeFile {
   const labels = { [LABEL.run]: run.runId, [LABEL.scenario]: scenario.id }
   const services: Record<string, ComposeService> = {}
   const plans = netPlans(scenario)
@@ -158,7 +132,7 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
 
   for (const [host, spec] of Object.entries(scenario.hosts)) {
     const order = orderOf(host)
-    const service = programService(base, host, spec, run, labels, order)
+    const service = programService(host, spec, run, labels, order)
     if (spec.inside) {
       // A second program in another host's network namespace: it shares that host's address, faults and sidecar.
       const { hostname: _h, networks: _n, sysctls: _s, extra_hosts: _e, ...shared } = service
@@ -169,7 +143,7 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
     const alone = routesOnly(scenario, host, run)
     if (isForeign(spec)) Object.assign(services, foreignServices(host, spec, placed, run.hostImages?.[host] ?? spec.image ?? ''))
     else if (!alone) services[host] = placed
-    const sidecar = sidecarService(base, host, {
+    const sidecar = sidecarService(host, {
       ...plans[host],
       ...(topology ? topologyNetPlan(scenario, topology, host) : {}),
       capture: captures({ scenario, captureAll: run.captureAll === true }, host),
@@ -187,8 +161,8 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
 
   const labelled = (declared: Record<string, Record<string, unknown>> = {}) =>
     Object.fromEntries(Object.entries(declared).map(([name, resource]) => [name, { ...resource, labels }]))
-  const networks = topology ? topologyNetworks(base.networks.lab, topology) : base.networks
-  return { services, networks: labelled(networks), volumes: labelled(base.volumes) }
+  const networks = topology ? topologyNetworks(LAB_NETWORKS.lab, topology) : LAB_NETWORKS
+  return { services, networks: labelled(structuredClone(networks)), volumes: labelled(structuredClone(LAB_VOLUMES)) }
 }
 
 /** Docker's default address pools hold about 30 bridge networks, shared by everything on the machine; a lab

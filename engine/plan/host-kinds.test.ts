@@ -21,7 +21,7 @@ const scenario: Scenario = {
 }
 
 describe('an image or build host', () => {
-  const { services } = labCompose(base, scenario, run)
+  const { services } = labCompose(scenario, run)
 
   it('is a namespace holder of the lab image, its sidecar, a gate and the program, all in one namespace', () => {
     expect(services.server).toMatchObject({ image: 'socket-lab-host:abc', hostname: 'server', entrypoint: ['sleep', 'infinity'], user: 'lab' })
@@ -53,7 +53,7 @@ describe('an image or build host', () => {
 
 describe('a run: { command, files } host', () => {
   it('runs its command in the lab image among its files, mounted read-only, its output bounded', () => {
-    const { services } = labCompose(base, scenario, run)
+    const { services } = labCompose(scenario, run)
     expect(services.probe).toMatchObject({ command: ['node', 'probe.mjs'], working_dir: '/opt/lab/files', entrypoint: ['lab-run'] })
     expect(services.probe.volumes).toContainEqual({ type: 'bind', source: '/work/labs/probe.mjs', target: '/opt/lab/files/probe.mjs', read_only: true })
     expect(services.probe.environment).toHaveProperty('LAB_OUTPUT_LIMIT')

@@ -28,7 +28,7 @@ describe('topology', () => {
   })
 
   it('writes labelled bridges with the base options, an MTU, no masquerading, and hosts that know each other by name', () => {
-    const compose = labCompose(parseCompose(readFileSync(COMPOSE_FILE, 'utf8')), { ...routed, networks: { clients: { subnet: '10.99.1.0/24' }, servers: routed.networks!.servers } }, { runId: 'r1', image: 'img', impl: 'ts' })
+    const compose = labCompose({ ...routed, networks: { clients: { subnet: '10.99.1.0/24' }, servers: routed.networks!.servers } }, { runId: 'r1', image: 'img', impl: 'ts' })
     expect(Object.keys(compose.networks)).toEqual(['clients', 'servers'])
     expect(compose.networks.servers).toMatchObject({
       internal: false,
@@ -69,9 +69,9 @@ describe('topology', () => {
       expect(compose.services.router).toMatchObject({ sysctls: { 'net.ipv4.ip_forward': 1 } })
       expect(compose.services['router-net'].network_mode).toBe('service:router')
     }
-    kept(labCompose(base, routed, { ...run, live: true }))
-    kept(labCompose(base, routed, { ...run, submissions: { router: { source: '/tmp/router.py', dir: '/tmp/x', command: ['python3', 'router.py'] } } }))
-    kept(labCompose(base, { ...routed, hosts: { ...routed.hosts, router: { ...routed.hosts.router, program: 'tcp-server' } } }, run))
+    kept(labCompose(routed, { ...run, live: true }))
+    kept(labCompose(routed, { ...run, submissions: { router: { source: '/tmp/router.py', dir: '/tmp/x', command: ['python3', 'router.py'] } } }))
+    kept(labCompose({ ...routed, hosts: { ...routed.hosts, router: { ...routed.hosts.router, program: 'tcp-server' } } }, run))
   })
 
   it('says what is wrong with a topology, in one line', () => {

@@ -1,11 +1,11 @@
 // A lab that is up, cold (`up`, its programs started by Compose) or live (warm-start.ts `attach`, its programs
 // started by exec): its hosts, each a program and the network sidecar in its namespace, which the run asks things
 // of (lines, exits, files) instead of keeping a map of ids and a naming convention. One run (run.ts) serves both.
-import { readFile, rm, writeFile } from 'node:fs/promises'
+import { rm, writeFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ARMED_MARK, CLEARED_MARK, START_MARK, parseEvent, sidecarName, type SidecarEvent } from '../../services/bin/protocol.ts'
-import { composeText, labCompose, parseCompose, randomSubnet, withSubnet, type ComposeFile } from '../plan/compose.ts'
-import { COMPOSE_FILE, ROOT } from '../plan/layout.ts'
+import { composeText, labCompose, randomSubnet, withSubnet, type ComposeFile } from '../plan/compose.ts'
+import { ROOT } from '../plan/layout.ts'
 import { foreignProgramName, gateName, isForeign } from '../plan/host-kinds.ts'
 import { captures, type RunPlan } from '../plan/run-plan.ts'
 import type { Problem } from '../model/observations.ts'
@@ -251,7 +251,7 @@ export async function own(plan: RunPlan): Promise<{ down: () => Promise<string[]
 /** Writes the run's compose file and brings it up; what did not come up is in `lab.problems`. `shape` changes the
  * compose file first (a live lab's, engine/plan/live-lab.ts). */
 export async function up(plan: RunPlan, down: () => Promise<string[]>, shape: (compose: ComposeFile) => ComposeFile = (c) => c): Promise<Lab> {
-  const compose = shape(labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), plan.scenario, plan))
+  let compose = shape(labCompose(plan.scenario, plan))
   await writeFile(plan.composeFile, composeText(compose))
   const problems: Problem[] = []
   for (let attempt = 1; ; attempt++) {
@@ -264,10 +264,8 @@ export async function up(plan: RunPlan, down: () => Promise<string[]>, shape: (c
       // lab may take the same one first, hence a few tries.
       if (POOL_EXHAUSTED.test(message) && attempt <= SUBNET_TRIES) {
         // A lab of several networks draws all its subnets again (one subnet for all would join them).
-        const redrawn = plan.scenario.networks
-          ? labCompose(parseCompose(await readFile(COMPOSE_FILE, 'utf8')), plan.scenario, plan)
-          : withSubnet(parseCompose(await readFile(plan.composeFile, 'utf8')), randomSubnet())
-        await writeFile(plan.composeFile, composeText(redrawn))
+        compose = plan.scenario.networks ? shape(labCompose(plan.scenario, plan)) : withSubnet(compose, randomSubnet())
+        await writeFile(plan.composeFile, composeText(compose))
         continue
       }
       problems.push({ kind: 'lab-up', text: `the lab did not come up: ${message}` })

@@ -3,14 +3,12 @@
 // ended, faults, counters, conntrack and the listening flag reset by its sidecar, services/bin/control.ts). The run
 // itself is run.ts's, as a cold one's: its verdict is a cold run's. No container starts or stops.
 import { randomBytes } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import { EXIT, LabError } from '../model/errors.ts'
 import type { ScenarioResult } from '../model/result.ts'
 import type { Scenario } from '../model/scenario.ts'
 import type { EventSink } from '../model/events.ts'
-import { labCompose, parseCompose, type ComposeFile } from '../plan/compose.ts'
+import { labCompose } from '../plan/compose.ts'
 import { netPlans } from '../plan/faults.ts'
-import { COMPOSE_FILE } from '../plan/layout.ts'
 import { planOfLiveLab, type LiveLab } from '../plan/live-lab.ts'
 import { captures, stageSubmissions, type RunPlan } from '../plan/run-plan.ts'
 import { ARMED_MARK, CLEARED_MARK, armFifo, goFlag } from '../../services/bin/protocol.ts'
@@ -79,8 +77,6 @@ interface Entry {
  * when the next run gives its host the same entry; any other is let go of, and ends at the next run's clear. */
 const armed = new Map<string, { entry: string; running: Promise<docker.Running | undefined>; ended?: boolean }>()
 
-let baseCompose: ComposeFile | undefined
-
 class WarmStarter implements Starter {
   readonly live: Map<string, LiveHost>
   readonly submissions: Record<string, string>
@@ -110,8 +106,7 @@ class WarmStarter implements Starter {
   async start(lab: Lab): Promise<void> {
     const { plan } = lab
     await stageSubmissions(plan, this.submissions) // read again: a rerun runs what was saved last
-    baseCompose ??= parseCompose(await readFile(COMPOSE_FILE, 'utf8'))
-    const services = labCompose(baseCompose, plan.scenario, plan).services
+    const services = labCompose(plan.scenario, plan).services
     const plans = netPlans(plan.scenario)
     const go = randomBytes(8).toString('hex')
     if (![...this.live.values()].some((host) => host.sidecar)) throw new LabError('this live lab has no network sidecar to start its programs: bring it up again (lab down, then lab up)', EXIT.failed)
