@@ -3,9 +3,11 @@
 // Docker here, only data in and data out.
 import { CORE_SCHEMA, dump, load, mergeTag } from 'js-yaml'
 import { LABEL } from '../model/labels.ts'
-import { netPlans } from './faults.ts'
+import { IDLE_PROGRAM, planHosts, type HostPlan } from './hosts.ts'
+
+export { IDLE_PROGRAM }
 import type { HostSpec, Impl, Scenario } from '../model/scenario.ts'
-import { captures, type RunPlan } from './run-plan.ts'
+import type { RunPlan } from './run-plan.ts'
 import { OUTPUT_LIMIT_BYTES, SUBMISSION_DIR } from './submission.ts'
 import { foreignServices, IDLE_COMMAND, isForeign, literal, literalValues, runCommandService } from './host-kinds.ts'
 import { planTopology, topologyNetPlan, topologyNetworks, topologyService } from './topology.ts'
@@ -17,7 +19,7 @@ export { sidecarName }
 export type { ComposeFile, ComposeService } from './services.ts'
 
 /** What of a run's plan its compose file depends on. */
-export type RunIdentity = Pick<RunPlan, 'runId' | 'image' | 'impl'> & Partial<Pick<RunPlan, 'captureAll' | 'submissions' | 'hostImages' | 'live'>>
+export type RunIdentity = Pick<RunPlan, 'runId' | 'image' | 'impl'> & Partial<Pick<RunPlan, 'captureAll' | 'submissions' | 'hostImages' | 'live' | 'hosts'>>
 
 /** YAML 1.2, as compose reads it, plus the merge keys (`<<: *program`) of docker-compose.yml. */
 const COMPOSE_YAML = CORE_SCHEMA.withTags(mergeTag)
@@ -31,8 +33,6 @@ export function composeText(file: ComposeFile): string {
   return dump(file, { lineWidth: -1 })
 }
 
-/** The program of a host that only holds its address or routes: the same in both implementations. */
-export const IDLE_PROGRAM = 'idle'
 
 /** The command that runs a reference program of the chosen implementation inside a host. An idle host sleeps: a
  * Node or Python process that does nothing costs every router tens of milliseconds of CPU while its lab comes up. */
@@ -47,33 +47,6 @@ export function programCommand(program: string, impl: Impl, args: string[] = [])
 /** Folders of the image that a host running a submission sees empty (an empty tmpfs over each). */
 export const HIDDEN_FROM_SUBMISSIONS = ['/opt/lab/programs', '/opt/lab/node-cache']
 
-/** Which hosts a host's program waits for, and which it only starts after. A program waits in lab-run until the hosts
- * it needs listen (their containers start alongside its own: no health-check polling); a router is waited for like a
- * server (its sidecar flags it once it routes, so no program sends before the path exists); a host that listens on
- * nothing is only started first: lab-run waits until its sidecar is set up (LAB_START_AFTER), so Compose starts every
- * container at once (a chain of `depends_on` made a lab of five hosts come up about a second later on two cores).
- * Only a host inside another's namespace has no sidecar of its own to say so: Compose starts it first. */
-interface StartOrder { waitFor: string[]; startAfter: string[]; composeAfter: string[] }
-function startOrder(scenario: Scenario): (host: string) => StartOrder {
-  const hostNames = Object.keys(scenario.hosts)
-  const after = (host: string) => scenario.hosts[host].after ?? hostNames.slice(0, hostNames.indexOf(host))
-  const awaited = (host: string) => scenario.hosts[host].listens !== undefined || scenario.hosts[host].router !== undefined
-  /** The awaited hosts a host starts after, directly or through another. */
-  const listeners = (host: string, seen = new Set<string>()): string[] => after(host).flatMap((earlier) => {
-    if (seen.has(earlier)) return []
-    seen.add(earlier)
-    return [...(awaited(earlier) ? [earlier] : []), ...listeners(earlier, seen)]
-  })
-  return (host) => {
-    const first = after(host).filter((earlier) => !awaited(earlier))
-    return {
-      waitFor: listeners(host),
-      startAfter: first.filter((earlier) => !scenario.hosts[earlier].inside),
-      composeAfter: first.filter((earlier) => scenario.hosts[earlier].inside),
-    }
-  }
-}
-
 /** A program whose author the lab does not vouch for (a submission, a command of one's own): its output bounded,
  * and the reference solutions and their type-stripped copies in Node's cache out of its sight. */
 function bounded(service: ComposeService): ComposeService {
@@ -85,7 +58,7 @@ function bounded(service: ComposeService): ComposeService {
 }
 
 /** The program container of one host, before it is placed on the lab's networks. */
-function programService(host: string, spec: HostSpec, run: RunIdentity, labels: Record<string, string>, order: StartOrder): ComposeService {
+function programService(host: string, spec: HostSpec, run: RunIdentity, labels: Record<string, string>, order: HostPlan['order']): ComposeService {
   let service: ComposeService = {
     ...programContainer(run.image, host),
     command: spec.program === undefined ? [] : programCommand(spec.program, run.impl, spec.args?.map(literal)),
@@ -113,25 +86,13 @@ function sidecarService(host: string, plan: NetPlan, run: RunIdentity, labels: R
   return { ...sidecarContainer(run.image, host), environment: { LAB_HOST: host, LAB_NET: JSON.stringify(plan) }, labels }
 }
 
-/** A router whose program only idles, in a run that is not live: its sidecar holds its namespace, one container
- * instead of two (a lab of two routers came up and went about half a second sooner on two cores). A live lab keeps
- * the program container: `lab shell`, `lab exec` and warm runs go there. */
-export function routesOnly(scenario: Scenario, host: string, run: RunIdentity): boolean {
-  const spec = scenario.hosts[host]
-  return spec.router !== undefined && spec.program === IDLE_PROGRAM && !spec.args?.length && !spec.run && !isForeign(spec)
-    && !run.submissions?.[host] && !run.live && !Object.values(scenario.hosts).some((other) => other.inside === host)
-}
-
 export function labCompose(scenario: Scenario, run: RunIdentity): ComposeFile {
   const labels = { [LABEL.run]: run.runId, [LABEL.scenario]: scenario.id }
   const services: Record<string, ComposeService> = {}
-  const plans = netPlans(scenario)
   // Several networks: subnets drawn afresh for every run (two runs of one scenario at once must not collide).
   const topology = planTopology(scenario, randomSubnet)
-  const orderOf = startOrder(scenario)
 
-  for (const [host, spec] of Object.entries(scenario.hosts)) {
-    const order = orderOf(host)
+  for (const { name: host, spec, order, net, captures, routesOnly: alone } of run.hosts ?? planHosts(scenario, run)) {
     const service = programService(host, spec, run, labels, order)
     if (spec.inside) {
       // A second program in another host's network namespace: it shares that host's address, faults and sidecar.
@@ -140,15 +101,14 @@ export function labCompose(scenario: Scenario, run: RunIdentity): ComposeFile {
       continue
     }
     const placed = topology ? topologyService(scenario, topology, host, service) : service
-    const alone = routesOnly(scenario, host, run)
     if (isForeign(spec)) Object.assign(services, foreignServices(host, spec, placed, run.hostImages?.[host] ?? spec.image ?? ''))
     else if (!alone) services[host] = placed
     const sidecar = sidecarService(host, {
-      ...plans[host],
+      ...net,
       ...(topology ? topologyNetPlan(scenario, topology, host) : {}),
-      capture: captures({ scenario, captureAll: run.captureAll === true }, host),
+      capture: captures,
       ...(spec.listens !== undefined ? { listens: spec.listens } : {}),
-      ...(order.waitFor.length && plans[host]?.timed ? { waitFor: order.waitFor } : {}),
+      ...(order.waitFor.length && net?.timed ? { waitFor: order.waitFor } : {}),
     }, run, labels)
     if (!alone) {
       services[sidecarName(host)] = sidecar

@@ -1,6 +1,7 @@
 // A live lab (`lab up`): a lab that outlives the command that brought it up, to explore (`lab shell`, `lab fault`)
 // and to rerun programs in warm (`--watch`, `lab run --in`). What it is lives in a state folder, not in /tmp,
 // whose run folders `lab clean` removes: its compose file, its staged submissions and lab.json.
+import { planHosts } from './hosts.ts'
 import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -88,6 +89,7 @@ export async function planLiveLab(scenario: Scenario, options: { name: string; i
   return {
     scenario, impl: options.impl, image: options.image, runId, project: `${PROJECT_PREFIX}${scenario.id}-${runId}`,
     workDir, composeFile: path.join(workDir, 'compose.yml'), submissions: {}, entries: {}, captureAll: options.captureAll ?? false, live: true,
+    hosts: planHosts(scenario, { captureAll: options.captureAll, live: true }),
   }
 }
 
@@ -98,6 +100,7 @@ export function planOfLiveLab(lab: LiveLab, scenario: Scenario): RunPlan {
     scenario, impl: lab.impl, image: lab.image, runId: lab.runId, project: lab.project, workDir,
     composeFile: path.join(workDir, 'compose.yml'), submissions: {}, entries: {}, live: true,
     captureAll: Object.keys(lab.submissions).length > 0,
+    hosts: planHosts(scenario, { captureAll: Object.keys(lab.submissions).length > 0, submissions: lab.submissions, live: true }),
   }
 }
 

@@ -7,6 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { errors } from '../model/errors.ts'
 import type { Impl, Scenario } from '../model/scenario.ts'
+import { planHosts, type HostPlan } from './hosts.ts'
 import { stageSubmission, type StagedSubmission } from './submission.ts'
 
 /** The temporary folder of a run is `<tmp>/socket-lab-run-<project>-XXXXXX`, so `lab clean` finds a killed run's. */
@@ -51,6 +52,8 @@ export interface RunPlan {
   entries: Record<string, string>
   /** A live lab's (`lab up`): every host keeps a program container, where `lab shell`, `lab exec` and warm runs go. */
   live?: boolean
+  /** Every host, resolved once (hosts.ts). */
+  hosts: HostPlan[]
 }
 
 export function newRunId(): string {
@@ -63,6 +66,8 @@ export async function planRun(scenario: Scenario, options: RunOptions): Promise<
   const runId = newRunId()
   const project = `${PROJECT_PREFIX}${scenario.id}-${runId}`
   const workDir = await mkdtemp(path.join(os.tmpdir(), `${RUN_DIR_PREFIX}${project}-`))
+  // Submissions are captured too: the hints tell a wrong host from a wrong port by what reached the wire.
+  const captureAll = options.captureAll === true || options.captureDir !== undefined || Object.keys(options.submissions ?? {}).length > 0
   return {
     scenario,
     impl: options.impl ?? 'ts',
@@ -72,11 +77,11 @@ export async function planRun(scenario: Scenario, options: RunOptions): Promise<
     workDir,
     composeFile: path.join(workDir, 'compose.yml'),
     submissions: {},
-    // Submissions are captured too: the hints tell a wrong host from a wrong port by what reached the wire.
-    captureAll: options.captureAll === true || options.captureDir !== undefined || Object.keys(options.submissions ?? {}).length > 0,
+    captureAll,
     captureDir: options.captureDir,
     hostImages: options.hostImages ?? {},
     entries: options.entries ?? {},
+    hosts: planHosts(scenario, { captureAll, submissions: options.submissions }),
   }
 }
 
@@ -91,8 +96,3 @@ export async function stageSubmissions(plan: RunPlan, sources: Record<string, st
   }
 }
 
-/** Whether a host's sidecar writes a pcap of it. */
-export function captures(plan: Pick<RunPlan, 'scenario' | 'captureAll'>, host: string): boolean {
-  const { capture } = plan.scenario
-  return plan.captureAll || capture === true || (capture ?? []).includes(host)
-}

@@ -3,11 +3,11 @@
 // of (lines, exits, files) instead of keeping a map of ids and a naming convention. One run (run.ts) serves both.
 import { rm, writeFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ARMED_MARK, CLEARED_MARK, START_MARK, parseEvent, sidecarName, type SidecarEvent } from '../../services/bin/protocol.ts'
+import { ARMED_MARK, CLEARED_MARK, START_MARK, parseEvent, type SidecarEvent } from '../../services/bin/protocol.ts'
 import { composeText, labCompose, randomSubnet, withSubnet, type ComposeFile } from '../plan/compose.ts'
 import { ROOT } from '../plan/layout.ts'
-import { foreignProgramName, gateName, isForeign } from '../plan/host-kinds.ts'
-import { captures, type RunPlan } from '../plan/run-plan.ts'
+import type { HostPlan } from '../plan/hosts.ts'
+import type { RunPlan } from '../plan/run-plan.ts'
 import type { Problem } from '../model/observations.ts'
 import type { HostSpec } from '../model/scenario.ts'
 import type * as docker from './docker.ts'
@@ -140,6 +140,8 @@ export class ExecProcess implements Process {
 export interface LabHost {
   name: string
   spec: HostSpec
+  /** What the plan decided for it (hosts.ts): read, never worked out again. */
+  plan: HostPlan
   /** Absent when the lab stopped coming up before it was created, for a router that only routes (its sidecar
    * holds its namespace: engine/plan/compose.ts routesOnly), and in a live lab until its run starts it. */
   program?: Process
@@ -203,13 +205,13 @@ export class Lab implements AsyncDisposable {
 const COLD: Starter = {
   async start() {},
   async stop(lab) {
-    const capturing = lab.hosts.some((host) => captures(lab.plan, host.name))
+    const capturing = lab.hosts.some((host) => host.plan.captures)
     if (lab.plan.scenario.faults?.length || capturing) await sleep(TRAILING_PACKETS_MS)
     // Only a capture needs its sidecar to have exited (tcpdump then has written the whole pcap); the others are
     // read as soon as they have printed, and left to the teardown.
-    await Promise.all(lab.hosts.map(async ({ name, sidecar }) => {
+    await Promise.all(lab.hosts.map(async ({ plan, sidecar }) => {
       if (!sidecar) return
-      if (!captures(lab.plan, name)) {
+      if (!plan.captures) {
         await sidecar.signal('SIGTERM')
         if (await eventOf(sidecar, (event) => event.kind === 'counters', SIDECAR_REPORT_MS)) return
       }
@@ -224,7 +226,7 @@ const COLD: Starter = {
     const failed = output.exitCode !== null && output.exitCode !== 0 && !reported
       ? output.stderr.at(-1)?.text ?? `exit code ${output.exitCode}`
       : undefined
-    const pcap = captures(lab.plan, host.name) ? await host.sidecar.readFile(`/capture/${host.name}.pcap`) : undefined
+    const pcap = host.plan.captures ? await host.sidecar.readFile(`/capture/${host.name}.pcap`) : undefined
     return { lines, failed, pcap }
   },
 }
@@ -273,14 +275,15 @@ export async function up(plan: RunPlan, down: () => Promise<string[]>, shape: (c
     }
   }
   const ids = await containerEngine().containers(plan.project)
-  const container = (service: string) => (ids.has(service) ? new Container(ids.get(service)!) : undefined)
-  const hosts = Object.entries(plan.scenario.hosts).map(([name, spec]) => ({
-    name,
-    spec,
-    program: container(isForeign(spec) ? foreignProgramName(name) : name),
-    sidecar: container(sidecarName(name)),
-    events: container(sidecarName(name)),
-    gate: container(gateName(name)),
+  const container = (service?: string) => (service !== undefined && ids.has(service) ? new Container(ids.get(service)!) : undefined)
+  const hosts = plan.hosts.map((host) => ({
+    name: host.name,
+    spec: host.spec,
+    plan: host,
+    program: container(host.services.program),
+    sidecar: container(host.services.sidecar),
+    events: container(host.services.sidecar),
+    gate: container(host.services.gate),
   }))
   return new Lab(plan, hosts, problems, COLD, down)
 }

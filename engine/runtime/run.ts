@@ -106,7 +106,7 @@ function tell(emit: EventSink, runId: string, run: HostRun, sidecarLines: string
 /** Waits until every listening host's sidecar saw its port open. */
 async function untilServersListen(lab: Lab, emit: EventSink): Promise<Problem[]> {
   const outcomes = await Promise.all(lab.hosts.map(async (host): Promise<Problem | undefined> => {
-    const port = host.spec.listens
+    const { port } = host.plan
     if (port === undefined || !host.program || !host.events) return undefined
     const outcome = await Wait.forListening(port).withDeadline(LISTEN_DEADLINE_MS).waitUntilReady(host)
     if (outcome.ok) {

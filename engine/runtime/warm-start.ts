@@ -10,7 +10,7 @@ import type { EventSink } from '../model/events.ts'
 import { labCompose } from '../plan/compose.ts'
 import { netPlans } from '../plan/faults.ts'
 import { planOfLiveLab, type LiveLab } from '../plan/live-lab.ts'
-import { captures, stageSubmissions, type RunPlan } from '../plan/run-plan.ts'
+import { stageSubmissions, type RunPlan } from '../plan/run-plan.ts'
 import { ARMED_MARK, CLEARED_MARK, armFifo, goFlag } from '../../services/bin/protocol.ts'
 import type * as docker from './docker.ts'
 import { containerEngine, execToEnd } from './engine.ts'
@@ -58,10 +58,11 @@ export async function runWarm(live: LiveLab, scenario: Scenario, options: { agai
 /** A live lab as a Lab: its programs start when the run starts them; `down` lets go of what the run followed
  * (the lab stays up). */
 export function attach(plan: RunPlan, live: Map<string, LiveHost>, submissions: Record<string, string>, again: boolean): Lab {
-  const hosts: LabHost[] = [...live.values()].map((host) => ({
+  const hosts: LabHost[] = plan.hosts.filter((host) => live.has(host.name)).map((host) => ({
     name: host.name,
-    spec: plan.scenario.hosts[host.name],
-    sidecar: host.sidecar ? new Container(host.sidecar) : undefined,
+    spec: host.spec,
+    plan: host,
+    sidecar: live.get(host.name)!.sidecar ? new Container(live.get(host.name)!.sidecar!) : undefined,
   }))
   const starter = new WarmStarter(live, submissions, again)
   return new Lab(plan, hosts, [], starter, async () => (starter.release(), []))
@@ -107,14 +108,13 @@ class WarmStarter implements Starter {
     const { plan } = lab
     await stageSubmissions(plan, this.submissions) // read again: a rerun runs what was saved last
     const services = labCompose(plan.scenario, plan).services
-    const plans = netPlans(plan.scenario)
     const go = randomBytes(8).toString('hex')
     if (![...this.live.values()].some((host) => host.sidecar)) throw new LabError('this live lab has no network sidecar to start its programs: bring it up again (lab down, then lab up)', EXIT.failed)
     for (const host of lab.hosts) {
       const service = services[host.name]
       this.entries.set(host.name, { command: ['lab-run', ...(service.command ?? [])], env: { ...service.environment, LAB_GO_FLAG: goFlag(host.name) } })
     }
-    const reset = Promise.all([...this.live.values()].map((host) => host.sidecar && sidecarControl(host, ['fresh', JSON.stringify(plans[host.name] ?? {})])))
+    const reset = Promise.all([...this.live.values()].map((host) => host.sidecar && sidecarControl(host, ['fresh', JSON.stringify(plan.hosts.find((planned) => planned.name === host.name)?.net ?? {})])))
     const programs = Promise.all(lab.hosts.map(async (host) => {
       const live = this.live.get(host.name)!
       const entry = this.entries.get(host.name)!
@@ -131,14 +131,15 @@ class WarmStarter implements Starter {
     // entry points of a run that fails here give up waiting for their go (lab-run), or the next run clears them.
     const failed = (await Promise.allSettled([reset, programs])).find((outcome) => outcome.status === 'rejected')
     if (failed) throw failed.reason
-    await Promise.all([...this.live.values()].filter((host) => host.sidecar && captures(plan, host.name)).map(async (host) => {
+    await Promise.all(lab.hosts.filter((host) => host.sidecar && host.plan.captures).map(async ({ name }) => {
+      const host = this.live.get(name)!
       const capture = await containerEngine().exec(host.sidecar!, ['sh', '-c', `echo $$ > ${CAPTURE_PID}; exec tcpdump -i eth0 -n --immediate-mode -U -s 0 -Z root -w -`], { raw: true })
       await new ExecProcess(capture).line((text) => text.includes("listening on"), CAPTURE_START_MS)
       this.captures.set(host.name, capture)
     }))
     await Promise.all(lab.hosts.map(async (host) => {
       const live = this.live.get(host.name)!
-      const port = host.spec.listens
+      const { port } = host.plan
       if (port !== undefined && live.sidecar) {
         const announce = new ExecProcess(await sidecarCommand(live, ['announce', String(port), go]))
         host.events = announce
