@@ -5,6 +5,7 @@ import path from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
 import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'
 import { ROOT } from '../engine/plan/layout.ts'
+import { LAB_PYTHON } from '../engine/judge/hints.ts'
 import { runScenario } from '../engine/runtime/run.ts'
 
 const image = inject('labImage')
@@ -40,6 +41,34 @@ describe.concurrent('hints for clients aimed at the wrong place (tcp-basic)', { 
     const result = await grade('tcp-basic', 'server', 'servidor-python2.py')
     expect(ids(result)).toEqual(['python2'])
     expect(result.hints[0].text.en).toBe('Your program is written in Python 2 (print without parentheses; write print(...)), but the lab runs Python 3.')
+  })
+})
+
+describe.concurrent('hints for what strangers\' programs got wrong (trust round 2, tcp-basic)', { timeout: 90_000 }, () => {
+  it('a client that catches its own error and exits 0: no SYN reached the server, though it ended cleanly', async () => {
+    const result = await grade('tcp-basic', 'client', 'cliente-erro-tratado.py')
+    expect(result.run.hosts.client.exitCode).toBe(0)
+    expect(ids(result)).toEqual(['client-wrong-host'])
+    expect(result.hints[0].text.en).toMatch(/^No SYN reached the server, though the client ended cleanly \(it printed "Ocorreu um erro: \[Errno 111\] Connection refused"\) \(nothing left the client: localhost/)
+  })
+
+  it('a server that looks for its address through 8.8.8.8: the lab has no way out, bind needs no address', async () => {
+    const result = await grade('tcp-basic', 'server', 'servidor-8888.py')
+    expect(ids(result)).toEqual(['no-way-out'])
+    expect(result.hints[0].text['pt-BR']).toContain("bind(('0.0.0.0', 12345)) escuta em todas as interfaces sem endereço nenhum")
+  })
+
+  it(`a server for an older Python: asyncio's loop= named, and the lab's Python (${LAB_PYTHON})`, async () => {
+    const result = await grade('tcp-basic', 'server', 'servidor-asyncio-loop.py')
+    expect(result.run.hosts.server.stderr[0].text).toMatch(new RegExp(`^python ${LAB_PYTHON.replace('.', '\\.')}\\.`))
+    expect(ids(result)).toEqual(['old-python'])
+    expect(result.hints[0].text.en).toContain(`asyncio's loop= argument (removed in Python 3.10), but the lab runs Python ${LAB_PYTHON}`)
+  })
+
+  it('a Node server bound to localhost gets Node\'s fix, not bind((...))', async () => {
+    const result = await grade('tcp-basic', 'server', 'servidor-localhost.mjs')
+    expect(ids(result)).toEqual(['bound-to-localhost'])
+    expect(result.hints[0].text.en).toBe("The server listens on localhost (127.0.0.1) only, so clients on other hosts are refused: server.listen(12345, '0.0.0.0') instead.")
   })
 })
 

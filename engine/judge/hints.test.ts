@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { printedCheck } from './checks.ts'
 import { hintsFor } from './hints.ts'
 import { closestLine } from './hint-evidence.ts'
 import { langFromEnv, type HintEvidence } from '../model/hints.ts'
@@ -156,12 +157,14 @@ describe('the protocol', () => {
   it('shows the expected line beside the closest one printed, and what the other side received', () => {
     const scenario = labScenario(12345, { client: { prints: ['Resposta do servidor: Mensagem recebida!'], exit: 0 } })
     const reply = packet({ proto: 'udp', src: SERVER, dst: CLIENT, sport: 12345, dport: 40000, length: 18, payload: Buffer.from('Hello, UDP Client!') })
-    const e = lab({ listening: ['0.0.0.0:12345/udp'] }, { exitCode: 0, stdout: lines('Resposta do servidor: Hello, UDP Client!'), packets: [reply] }, ['server'])
+    // Only the line's check failed: the exchange itself did work.
+    const onlyText = (line: string, who = 'client') => [{ description: printedCheck(who, line), passed: false, reason: 'never printed it' }]
+    const e = { ...lab({ listening: ['0.0.0.0:12345/udp'] }, { exitCode: 0, stdout: lines('Resposta do servidor: Hello, UDP Client!'), packets: [reply] }, ['server']), checks: onlyText('Resposta do servidor: Mensagem recebida!') }
     const found = hints(e, scenario)
     expect(found.map((h) => h.id)).toEqual(['wrong-text'])
     expect(found[0].text.en).toBe('The exchange worked, but the text is not the expected one: client should print "Resposta do servidor: Mensagem recebida!" and printed "Resposta do servidor: Hello, UDP Client!"; it received "Hello, UDP Client!" from your program.')
     const own = labScenario(12345, { server: { prints: ['Cliente: Mensagem 1'], exit: 0 } })
-    expect(hints(lab({ exitCode: 0, stdout: lines('Recebido: Mensagem 1') }, { exitCode: 0 }, ['server']), own)[0].text['pt-BR'])
+    expect(hints({ ...lab({ exitCode: 0, stdout: lines('Recebido: Mensagem 1') }, { exitCode: 0 }, ['server']), checks: onlyText('Cliente: Mensagem 1', 'server') }, own)[0].text['pt-BR'])
       .toBe('A comunicação funcionou, mas o texto não é o esperado: seu programa (server) deveria imprimir "Cliente: Mensagem 1" e imprimiu "Recebido: Mensagem 1".')
   })
 })

@@ -3,6 +3,8 @@
 import type { Check, LabRun } from './observations.ts'
 
 export type Lang = 'pt-BR' | 'en'
+/** The language a submitted program is written in, as far as its hints care. */
+export type Language = 'python' | 'node'
 export const LANGS: readonly Lang[] = ['pt-BR', 'en']
 
 export interface Hint {
@@ -18,6 +20,8 @@ export interface HintEvidence {
   checks: Check[]
   /** Hosts that ran a submitted program. */
   submitted: string[]
+  /** The language of each submitted program, where the lab knows it (by how it runs): a hint's code is in it. */
+  languages?: Record<string, Language>
   /** What the scenario declared (its hosts' ports, its expected lines and exits); hintsFor fills it in. Written
    * as the shape a Scenario has, so that this vocabulary needs nothing of the scenario's (which needs HintRule). */
   scenario?: {
@@ -28,6 +32,9 @@ export interface HintEvidence {
 
 export interface HintRule {
   id: string
+  /** Its text says the programs talked to each other ("the exchange worked"): it is never given when a check
+   * about the conversation failed (hints.ts conversationFailed). */
+  claimsExchange?: boolean
   /** The hint's text when it applies to this run (with what it quotes, when it quotes an expectation), undefined otherwise. */
   match: (evidence: HintEvidence) => Record<Lang, string> | Omit<Hint, 'id'> | undefined
 }

@@ -3,6 +3,7 @@
 // read-only; how it runs follows from its name, or from its #! line. Submitted files are hostile: only a
 // regular file is read (never what a symbolic link points to), and it is staged under a fixed name, so that
 // its own name never reaches the compose file (where `${SECRET}.py` would be substituted).
+import type { Language } from '../model/hints.ts'
 import { constants } from 'node:fs'
 import { chmod, lstat, mkdir, open, opendir, writeFile, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
@@ -27,6 +28,11 @@ const RUNNERS: Record<string, string[]> = {
   '.mjs': ['node'],
   '.cjs': ['node'],
   '.ts': ['node'], // the image's NODE_OPTIONS strips types
+}
+
+/** The language a staged program is written in, by how it runs (a #! script: not known). */
+export function languageOf(staged: Pick<StagedSubmission, 'command'>): Language | undefined {
+  return staged.command[0] === 'python3' ? 'python' : staged.command[0] === 'node' ? 'node' : undefined
 }
 
 export interface StagedSubmission {

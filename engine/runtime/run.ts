@@ -9,7 +9,8 @@ import { readPcap } from '../judge/packets.ts'
 import type { ScenarioResult } from '../model/result.ts'
 import { ignoreEvents, type EventSink } from '../model/events.ts'
 import type { HostRun, LabRun, Packet, Problem, Scenario } from '../model/scenario.ts'
-import { planRun, stageSubmissions, type RunOptions } from '../plan/run-plan.ts'
+import { planRun, stageSubmissions, type RunOptions, type RunPlan } from '../plan/run-plan.ts'
+import { languageOf } from '../plan/submission.ts'
 import { withDeadline } from './deadline.ts'
 import { ensureHostImages } from './host-images.ts'
 import type * as docker from './docker.ts'
@@ -54,7 +55,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions & { on
 }
 
 /** Judges a run and tells its checks and its end. */
-export function verdict(observed: Observed, run: LabRun, submissions: Record<string, string>, wallMs: number, emit: EventSink = ignoreEvents): ScenarioResult {
+export function verdict(plan: Observed & Partial<Pick<RunPlan, 'submissions'>>, run: LabRun, submissions: Record<string, string>, wallMs: number, emit: EventSink = ignoreEvents): ScenarioResult {
+  const languages = Object.fromEntries(Object.entries(plan.submissions ?? {}).flatMap(([host, staged]) => {
+    const language = languageOf(staged)
+    return language ? [[host, language]] : []
+  }))
+  const observed: Observed = { scenario: plan.scenario, impl: plan.impl, runId: plan.runId, project: plan.project, languages }
   const result = judge(observed, run, submissions, wallMs)
   for (const check of result.checks) emit({ kind: 'check', runId: observed.runId, check })
   emit({ kind: 'run-ended', runId: observed.runId, result })
