@@ -18,9 +18,11 @@ export default defineScenario({
   deadlineMs: 25_000,
   hosts: {
     server: { program: 'chat-room-server', listens: 12345 },
-    alice: { program: 'chat-room-client', args: ['alice', String(SENDS.alice)], after: ['server'] },
-    bob: { program: 'chat-room-client', args: ['bob', String(SENDS.bob)], after: ['server'] },
-    carol: { program: 'chat-room-client', args: ['carol', String(SENDS.carol), 'sai'], after: ['server'] },
+    // A client of one's own (--host alice=cliente_sala.py) gets what the reference client gets as arguments as
+    // LAB_NAME, LAB_MESSAGES and LAB_LEAVE (exercises/07-sala-de-chat).
+    alice: { program: 'chat-room-client', args: ['alice', String(SENDS.alice)], env: { LAB_NAME: 'alice', LAB_MESSAGES: String(SENDS.alice) }, after: ['server'] },
+    bob: { program: 'chat-room-client', args: ['bob', String(SENDS.bob)], env: { LAB_NAME: 'bob', LAB_MESSAGES: String(SENDS.bob) }, after: ['server'] },
+    carol: { program: 'chat-room-client', args: ['carol', String(SENDS.carol), 'sai'], env: { LAB_NAME: 'carol', LAB_MESSAGES: String(SENDS.carol), LAB_LEAVE: '1' }, after: ['server'] },
   },
   expect: {
     server: { prints: ['Servidor de chat esperando por conexões...'], exit: 'running' },

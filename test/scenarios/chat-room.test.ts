@@ -1,6 +1,8 @@
 // chat-room: three clients through one server, in both implementations; the seed's one-client-at-a-time server
 // never fills the room, and every client gives up.
+import path from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
+import { ROOT } from '../../engine/plan/layout.ts'
 import { loadCatalog, selectScenarios } from '../../engine/plan/catalog.ts'
 import { runScenario } from '../../engine/runtime/run.ts'
 import { failedChecks } from './failed-checks.ts'
@@ -30,5 +32,24 @@ describe('chat-room', { timeout: 180_000 }, () => {
       'alice got every message of bob and carol, in order': 'from bob: nothing of 8; from carol: nothing of 2',
       'after carol left, alice and bob still heard each other': 'carol never left the room',
     })
+  })
+
+  it.each(['ts', 'python'] as const)('a server that accepts and closes ends the %s reference clients at once, not at the deadline', async (impl) => {
+    const result = await runScenario(chatRoom, { image, impl, submissions: { server: path.join(ROOT, 'test/fixtures/submissions/servidor-sala-fecha.py') } })
+    for (const name of ['alice', 'bob', 'carol']) {
+      const client = result.run.hosts[name]
+      expect(client.exitCode, name).toBe(1)
+      expect(client.stdout.map((l) => l.text), name).toEqual(['O servidor fechou a conexão antes de a sala encher.'])
+      expect(client.elapsedMs, name).toBeLessThan(5000) // before the 5 s timeout it waited for once
+    }
+    expect(result.run.problems.filter((p) => p.kind === 'deadline')).toEqual([])
+  })
+
+  it("gives a student's client the reference client's inputs as LAB_NAME, LAB_MESSAGES and LAB_LEAVE", async () => {
+    const client = path.join(ROOT, 'test/fixtures/submissions/cliente-sala.py')
+    const result = await runScenario(chatRoom, { image, submissions: { alice: client, carol: client } })
+    expect(failedChecks(result.checks)).toEqual({})
+    expect(result.run.hosts.carol.stdout.map((l) => l.text)).toContain('Saí da sala')
+    expect(result.run.hosts.alice.stdout.filter((l) => l.text.startsWith('Enviada:')).length).toBe(8)
   })
 })

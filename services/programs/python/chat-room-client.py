@@ -21,11 +21,15 @@ def mostrar(texto):
 cliente = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 cliente.settimeout(5)
 cliente.connect((os.environ.get('LAB_SERVER_HOST', 'server'), 12345))
-cliente.sendall(f"{nome}\n".encode('utf-8'))
 linhas = cliente.makefile('r', encoding='utf-8')
 try:
-    while not linhas.readline().startswith("* 3 na sala"):
-        pass
+    cliente.sendall(f"{nome}\n".encode('utf-8'))
+    while not (linha := linhas.readline()).startswith("* 3 na sala"):
+        if not linha:  # fim da conexão: o servidor fechou antes de a sala encher
+            raise ConnectionResetError()
+except ConnectionError:
+    print("O servidor fechou a conexão antes de a sala encher.")
+    sys.exit(1)
 except socket.timeout:
     print("A sala não encheu: a conexão expirou.")
     sys.exit(1)
