@@ -1,10 +1,10 @@
 // Eight clients at once against the seed's iterative server: listen(5) queues them, accept() takes one at a
 // time, so every client is served, each after the previous one is done.
+import { printedPeer } from '../engine/judge/sockets.ts'
 import { tcpBetween } from '../engine/judge/packet-checks.ts'
 import { defineScenario, type Check, type HostRun } from '../engine/model/scenario.ts'
 
 const CLIENTS = Array.from({ length: 8 }, (_, i) => `client${i + 1}`)
-const CONNECTED = /^Conexão estabelecida com \('([\d.]+)', \d+\)$/
 const ANSWERED = /^Mensagem recebida do cliente: Olá, servidor! \((client\d+)\)$/
 
 export default defineScenario({
@@ -42,7 +42,8 @@ function servedOneAtATime(hosts: Record<string, HostRun>): Check {
   const names = Object.fromEntries(CLIENTS.map((name) => [hosts[name]?.address, name]))
   let serving: string | undefined
   for (const { text } of hosts.server.stdout) {
-    const connected = text.match(CONNECTED)
+    const peer = text.startsWith('Conexão estabelecida com ') ? printedPeer(text) : undefined
+    const connected = peer && [text, peer.address]
     const answered = text.match(ANSWERED)?.[1]
     const client = connected ? (names[connected[1]] ?? connected[1]) : answered
     const overlap = connected ? serving !== undefined : answered !== undefined && answered !== serving

@@ -1,8 +1,8 @@
 // A client behind a masquerading router (a home network): the server sees the router's address, never the
 // client's; and a port forward on the router lets a visitor from outside reach a server inside.
+import { printedPeer } from '../engine/judge/sockets.ts'
 import { defineScenario, type Check, type HostRun } from '../engine/model/scenario.ts'
 
-const CONNECTED = /^Conexão estabelecida com \('([\d.]+)', \d+\)$/
 const WELCOMED = 'Mensagem do servidor: Bem-vindo ao servidor!'
 
 export default defineScenario({
@@ -37,7 +37,7 @@ export default defineScenario({
 /** Whom `server` says it accepted a connection from, compared with the address it should have seen. */
 function sawConnectionFrom(hosts: Record<string, HostRun>, server: string, client: string, expected: string | undefined, meaning: string): Check {
   const description = `${server} saw ${client}'s connection come from ${meaning.split(':')[0]}`
-  const seen = hosts[server]?.stdout.map((line) => line.text.match(CONNECTED)?.[1]).find((address) => address !== undefined)
+  const seen = hosts[server]?.stdout.map((line) => (line.text.startsWith('Conexão estabelecida com ') ? printedPeer(line.text)?.address : undefined)).find((address) => address !== undefined)
   if (!seen) return { description, passed: false, reason: `${server} accepted no connection` }
   const who = seen === hosts[client]?.address ? `${client}'s own address` : seen === hosts.router?.addresses?.internet ? "the router's address on internet" : 'an unknown address'
   return { description, passed: seen === expected, reason: `${server} printed a connection from ${seen} (${who})${seen === expected ? `: ${meaning.split(': ')[1]}` : `, not ${expected}`}` }

@@ -1,6 +1,7 @@
 // The seed's UDP pair: one datagram there, one back, and nothing else on the wire: no handshake, no close.
 import { exchange, tcpBetween, udpBetween } from '../engine/judge/packet-checks.ts'
 import { formatMs } from '../engine/judge/checks.ts'
+import { printedPeer } from '../engine/judge/sockets.ts'
 import { defineScenario } from '../engine/model/scenario.ts'
 
 export default defineScenario({
@@ -20,14 +21,16 @@ export default defineScenario({
     const wire = { client, server, port: 12345 }
     const received = server.stdout.find((line) => line.text.startsWith('Mensagem recebida de '))?.text
     const datagrams = udpBetween(server.packets ?? [], wire)
-    // A server on an IPv6 socket bound to `::` sees an IPv4 sender as ('::ffff:a.b.c.d', port, 0, 0).
-    const sender = (port?: number) => [`('${client.address}', ${port})`, `('::ffff:${client.address}', ${port}, 0, 0)`]
+    // A server on an IPv6 socket bound to `::` sees an IPv4 sender as ('::ffff:a.b.c.d', port, 0, 0): any form
+    // of the client's address and port is the sender's (engine/judge/sockets.ts printedPeer).
+    const printed = received?.match(/^Mensagem recebida de (\(.*\)): Olá, servidor UDP!$/)?.[1]
+    const peer = printed === undefined ? undefined : printedPeer(printed)
     const tcp = tcpBetween(server.packets ?? [], wire)
     const shown = datagrams.map((p) => `${p.src === client.address ? 'client → server' : 'server → client'} ${JSON.stringify(p.payload?.toString('utf8'))}`)
     return [
       {
         description: 'the server printed the sender\'s address and its message',
-        passed: sender(datagrams[0]?.sport).some((from) => received === `Mensagem recebida de ${from}: Olá, servidor UDP!`),
+        passed: peer !== undefined && peer.address === client.address && peer.port === datagrams[0]?.sport,
         reason: received ? `printed ${JSON.stringify(received)}` : 'the server printed no message',
       },
       {

@@ -10,7 +10,7 @@ import { waitFor } from './lab-process.ts'
 import type { Scenario } from '../engine/model/scenario.ts'
 
 const catalog = await loadCatalog()
-const [tcpBasic, udpBasic] = selectScenarios(catalog, ['tcp-basic', 'udp-basic'])
+const [tcpBasic, udpBasic, multiClient] = selectScenarios(catalog, ['tcp-basic', 'udp-basic', 'multi-client'])
 const image = inject('labImage')
 const submission = (name: string) => path.join(ROOT, 'test/fixtures/submissions', name)
 const grade = (scenario: Scenario, server: string, deadlineMs = scenario.deadlineMs) =>
@@ -41,6 +41,18 @@ describe.concurrent('dual stack servers', { timeout: 90_000 }, () => {
     expect(failedChecks(result)).toEqual({})
     expect(result.run.hosts.server.listening).toContain('[::]:12345/udp')
     expect(result.run.hosts.server.stdout.map((l) => l.text).join('\n')).toMatch(/Mensagem recebida de \('::ffff:[\d.]+', \d+, 0, 0\): Olá, servidor UDP!/)
+  })
+
+  it("passes a Node UDP server on :: that prints the sender as ('::ffff:a.b.c.d', port)", async () => {
+    const result = await grade(udpBasic, 'servidor-udp-dualstack.mjs')
+    expect(result.run.hosts.server.stdout.map((l) => l.text).join('\n')).toMatch(/Mensagem recebida de \('::ffff:[\d.]+', \d+\): Olá, servidor UDP!/)
+    expect(failedChecks(result)).toEqual({})
+  })
+
+  it('passes multi-client with a dual stack server, whose log names each client as ::ffff:a.b.c.d', async () => {
+    const result = await grade(multiClient, 'servidor-dualstack.py')
+    expect(result.run.hosts.server.stdout.map((l) => l.text).join('\n')).toMatch(/Conexão estabelecida com \('::ffff:[\d.]+', \d+, 0, 0\)/)
+    expect(failedChecks(result)).toEqual({})
   })
 })
 

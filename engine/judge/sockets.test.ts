@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isLoopback, isLoopbackOnly, parseSocket, servesIPv4, socketsOn } from './sockets.ts'
+import { isLoopback, isLoopbackOnly, parseSocket, printedPeer, servesIPv4, socketsOn } from './sockets.ts'
 import { ipv6Text, leftBehindStates, listeningIn, listeningSockets, procEntry } from '../../services/bin/proc-sockets.ts'
 
 const socket = (entry: string) => parseSocket(entry)!
@@ -70,5 +70,15 @@ describe('what a listening socket serves', () => {
     expect(isLoopbackOnly(['127.0.0.1:12345/tcp', '[::]:12345/tcp'], 'tcp', 12345)).toBe(false)
     expect(isLoopbackOnly(['127.0.0.1:12345/udp'], 'tcp', 12345)).toBe(false)
     expect(socketsOn(['[::]:12345/tcp', '[::]:12345/udp', 'junk'], 'udp').map((s) => s.port)).toEqual([12345])
+  })
+})
+
+describe('printedPeer', () => {
+  it('reads an IPv4 peer in every form a dual-stack server prints it', () => {
+    for (const text of ["('172.18.0.3', 45678)", "('::ffff:172.18.0.3', 45678, 0, 0)", "('::ffff:172.18.0.3', 45678)", "Conexão estabelecida com ('::ffff:172.18.0.3', 45678, 0, 0)"]) {
+      expect(printedPeer(text), text).toEqual({ address: '172.18.0.3', port: 45678 })
+    }
+    expect(printedPeer("('fe80::1', 45678, 0, 0)")).toBeUndefined()
+    expect(printedPeer("x ('172.18.0.3', 45678)")).toBeUndefined()
   })
 })

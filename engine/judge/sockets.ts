@@ -41,3 +41,15 @@ export function isLoopbackOnly(entries: readonly string[], proto: 'tcp' | 'udp',
   const sockets = socketsOn(entries, proto, port)
   return sockets.length > 0 && sockets.every(isLoopback)
 }
+
+/** The seed's server line on each accepted connection, before the peer it prints. */
+const CONNECTED_PREFIX = 'Conexão estabelecida com '
+
+/** A peer's address as a program printed it, Python's way: `('a.b.c.d', port)`, or, from a dual-stack socket on
+ * `::`, `('::ffff:a.b.c.d', port, 0, 0)` or `('::ffff:a.b.c.d', port)` (a Node server printing rinfo, a Python one
+ * printing its first two fields). The IPv4 address and port, whichever form; undefined for another text. */
+export function printedPeer(text: string): { address: string; port: number } | undefined {
+  if (text.startsWith(CONNECTED_PREFIX)) return printedPeer(text.slice(CONNECTED_PREFIX.length))
+  const match = text.match(/^\('(?:::ffff:)?(\d+\.\d+\.\d+\.\d+)', (\d+)(?:, \d+, \d+)?\)$/i)
+  return match ? { address: match[1], port: Number(match[2]) } : undefined
+}
