@@ -392,11 +392,12 @@ export function speaksFirst(id: string, text: Record<'pt-BR' | 'en', string>): H
 /** Every generic rule, for the tests that hold each one to the rules of all hints. */
 export const GENERIC_RULES: readonly HintRule[] = [...BEFORE_THE_NETWORK, ...WHERE, ...PROTOCOL, ...FALLBACKS]
 
-/** A check failed that is not about a line's text: the scenario's own (a room's conversation), an exit, the lab
- * running to its end. Only a run whose every failed check is an expected line's may be told that it talked. */
+/** A check failed that is not about what a message said: the scenario's own about the conversation (a room's),
+ * an exit, the lab running to its end. Only a run whose every failed check is about text (an expected line, or a
+ * check the scenario marks `about: 'text'`) may be told that it talked. */
 export function conversationFailed(e: HintEvidence): boolean {
   const lines = new Set(Object.entries(e.scenario?.expect ?? {}).flatMap(([host, expectation]) => (expectation.prints ?? []).map((line) => printedCheck(host, line))))
-  return e.checks.some((check) => !check.passed && !lines.has(check.description))
+  return e.checks.some((check) => !check.passed && !lines.has(check.description) && check.about !== 'text')
 }
 
 /**

@@ -13,7 +13,7 @@ export type RunEvent =
   | { kind: 'host-ended'; runId: string; host: string; exitCode: number | null; at: number }
   | { kind: 'line'; runId: string; host: string; stream: 'stdout' | 'stderr'; atMs: number; text: string }
   | { kind: 'packet'; runId: string; host: string; packet: Packet }
-  /** A host's sidecar applied (or, for a timed fault, removed) its faults. */
+  /** A host's sidecar put a timed fault on, or took it off, at `at` (its own output's time). */
   | { kind: 'fault'; runId: string; host: string; action: 'applied' | 'removed'; at: number }
   | { kind: 'problem'; runId: string; problem: Problem }
   | { kind: 'check'; runId: string; check: Check }

@@ -46,6 +46,9 @@ export interface Check {
   reason: string
   /** Evidence worth showing under the check, a line each (a packet exchange, the last lines of output). */
   details?: string[]
+  /** `text`: it failed on what a message said, the conversation itself took place (a hint may then say that the
+   * exchange worked). Unset: a scenario's own check is about the conversation. */
+  about?: 'text'
 }
 
 export interface OutputLine {
@@ -79,6 +82,9 @@ export interface HostRun {
   outputCut?: boolean
   /** Packets each fault dropped or rejected on this host, by fault kind, as the sidecar counted them. */
   faultCounters?: Record<string, number>
+  /** When this host's sidecar really put each timed fault on and took it off (epoch ms, by its output's
+   * timestamps), in the order they went on: what timed checks judge against, not the plan's offsets. */
+  faultWindows?: { table: string; on: number; off?: number }[]
   /** Which applied this host's impairments (delay, jitter, …): the kernel's netem or the sidecar's userspace engine. */
   impairedBy?: 'netem' | 'userspace'
 }

@@ -156,6 +156,8 @@ export interface LabHost {
 /** What a host's sidecar handed over once the run was over: its event lines, and its capture. */
 export interface Handover {
   lines: string[]
+  /** When each line came (epoch ms), where the sidecar's output says: a cold lab's. */
+  times?: number[]
   /** Why the sidecar failed, when it exited without its report. */
   failed?: string
   pcap?: Buffer
@@ -222,12 +224,13 @@ const COLD: Starter = {
     if (!host.sidecar) return undefined
     const output = await host.sidecar.output()
     const lines = output.stdout.map((line) => line.text)
+    const times = output.stdout.map((line) => line.at)
     const reported = lines.some((line) => parseEvent(line)?.kind === 'counters')
     const failed = output.exitCode !== null && output.exitCode !== 0 && !reported
       ? output.stderr.at(-1)?.text ?? `exit code ${output.exitCode}`
       : undefined
     const pcap = host.plan.captures ? await host.sidecar.readFile(`/capture/${host.name}.pcap`) : undefined
-    return { lines, failed, pcap }
+    return { lines, times, failed, pcap }
   },
 }
 

@@ -14,7 +14,7 @@ import { languageOf } from '../plan/submission.ts'
 import { withDeadline } from './deadline.ts'
 import { ensureHostImages } from './host-images.ts'
 import type * as docker from './docker.ts'
-import { own, up, type Lab, type LabHost } from './lab.ts'
+import { own, up, type Handover, type Lab, type LabHost } from './lab.ts'
 import { Wait } from './waits.ts'
 import { readSidecarReport } from './sidecar-report.ts'
 import { OUTPUT_CUT_MARK, START_MARK, parseEvent } from '../../services/bin/protocol.ts'
@@ -92,19 +92,22 @@ export async function runLab(lab: Lab, emit: EventSink = ignoreEvents): Promise<
     problems.push(...collected.problems.map((record) => problem(emit, runId, record)))
     notes.push(...collected.notes)
     skipped ??= collected.skipped
-    tell(emit, runId, collected.run, collected.lines)
+    tell(emit, runId, collected.run)
   }))
   await withDeadline(collect, COLLECT_DEADLINE_MS, 'collect output').catch((error: Error) => problems.push(problem(emit, runId, { kind: 'collect', text: error.message })))
   return { hosts, problems, skipped, ...(notes.length ? { notes } : {}) }
 }
 
 /** What one host did, as events: its start, what its sidecar applied, its lines and packets, its end. */
-function tell(emit: EventSink, runId: string, run: HostRun, sidecarLines: string[]): void {
+function tell(emit: EventSink, runId: string, run: HostRun): void {
   const host = run.host
   if (run.started) emit({ kind: 'host-started', runId, host, at: Math.round(run.startedAt) })
-  if (sidecarLines.some((line) => parseEvent(line)?.kind === 'timed-start')) emit({ kind: 'fault', runId, host, action: 'applied', at: Math.round(run.startedAt) })
   const lines = [...run.stdout.map((line) => ({ ...line, stream: 'stdout' as const })), ...run.stderr.map((line) => ({ ...line, stream: 'stderr' as const }))]
   for (const line of lines.sort((a, b) => a.atMs - b.atMs)) emit({ kind: 'line', runId, host, stream: line.stream, atMs: line.atMs, text: line.text })
+  for (const window of run.faultWindows ?? []) {
+    emit({ kind: 'fault', runId, host, action: 'applied', at: window.on })
+    if (window.off !== undefined) emit({ kind: 'fault', runId, host, action: 'removed', at: window.off })
+  }
   for (const packet of run.packets ?? []) emit({ kind: 'packet', runId, host, packet })
   if (run.exitCode !== null) emit({ kind: 'host-ended', runId, host, exitCode: run.exitCode, at: Math.round(run.startedAt + run.elapsedMs) })
 }
@@ -144,8 +147,6 @@ interface Collected {
   problems: Problem[]
   notes: string[]
   skipped?: string
-  /** Its sidecar's event lines. */
-  lines: string[]
 }
 
 /** What one host did: its program's output re-based on its start, and what its sidecar reported and captured. */
@@ -160,12 +161,14 @@ async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<Co
   const run = hostRun(host.name, output, endedAt, zero)
   const problems: Problem[] = []
   const notes: string[] = []
-  if (!handover) return { run, problems, notes, lines: [] }
+  if (!handover) return { run, problems, notes }
   const net = readSidecarReport(handover.lines)
   run.faultCounters = net.counters
   run.impairedBy = net.impairedBy
   run.address ??= net.address
   run.listening = net.listening
+  const windows = faultWindows(handover)
+  if (windows.length) run.faultWindows = windows
   if (net.interfaces) {
     run.addresses = Object.fromEntries(Object.entries(net.interfaces).map(([network, { address }]) => [network, address]))
     run.address = Object.values(run.addresses)[0]
@@ -186,7 +189,22 @@ async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<Co
   // A capture that missed packets (the kernel under load, or its cap) fails nothing by itself: the scenario's packet
   // checks judge what they need from it, and say what they did not find. A capped capture stopped on purpose.
   if (net.captureLost && !net.captureCapped) notes.push(`the capture of ${host.name} missed ${net.captureLost} packets`)
-  return { run, problems, notes, skipped: net.skipped, lines: handover.lines }
+  return { run, problems, notes, skipped: net.skipped }
+}
+
+/** When the sidecar put each timed fault on and took it off, from its `fault-on` and `fault-off` lines' times. */
+function faultWindows({ lines, times }: Handover): NonNullable<HostRun['faultWindows']> {
+  const windows: NonNullable<HostRun['faultWindows']> = []
+  if (!times) return windows
+  lines.forEach((line, i) => {
+    const event = parseEvent(line)
+    if (event?.kind === 'fault-on') windows.push({ table: event.table, on: times[i] })
+    if (event?.kind === 'fault-off') {
+      const open = windows.find((window) => window.table === event.table && window.off === undefined)
+      if (open) open.off = times[i]
+    }
+  })
+  return windows
 }
 
 /** What a host with no program of its own did, from its sidecar's container: it ran, printed nothing, and had not

@@ -154,6 +154,7 @@ function scheduleTimed(timed: NonNullable<NetPlan['timed']>): void {
     setTimeout(() => {
       run('nft', ['-f', '-'], nft)
       if (misdirect) run('ip', ['neigh', 'replace', misdirect, 'lladdr', NOBODYS_MAC, 'nud', 'permanent', 'dev', 'eth0'])
+      emit({ kind: 'fault-on', table: event.table })
       note(`${event.table} on at ${Date.now() - started} ms`)
     }, event.atMs)
     if (event.untilMs !== undefined) {
@@ -162,6 +163,7 @@ function scheduleTimed(timed: NonNullable<NetPlan['timed']>): void {
         if (misdirect) run('ip', ['neigh', 'del', misdirect, 'dev', 'eth0'])
         counters(event.table, removedCounts)
         run('nft', ['delete', 'table', 'inet', event.table])
+        emit({ kind: 'fault-off', table: event.table })
         note(`${event.table} off at ${Date.now() - started} ms`)
       }, event.untilMs)
     }

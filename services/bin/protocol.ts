@@ -80,6 +80,9 @@ export type SidecarEvent =
   /** Timed faults count from here: the hosts this one waits for listen, so its program starts about now (a router
    * with no program container has no other start to count its run from). */
   | { kind: 'timed-start' }
+  /** A timed fault's table went on or came off, as the sidecar did it (its line's time is when). */
+  | { kind: 'fault-on'; table: string }
+  | { kind: 'fault-off'; table: string }
   | { kind: 'port-open'; port: number }
   /** The program listens, but on other sockets than `port`, and has for a while (a wrong port). */
   | { kind: 'port-elsewhere'; port: number; sockets: string[] }

@@ -14,6 +14,12 @@ describe('router-down', { timeout: 180_000 }, () => {
     const result = await runScenario(routerDown, { image, impl })
     expect(failedChecks(result.checks)).toEqual({})
     expect(result.checks.find((c) => c.description === RETRANSMITTED)?.reason).toMatch(/^Mensagem \d+–\d+ arrived [\d.]+ m?s to [\d.]+ m?s after the router came back; the server got 40 of 40$/)
+    // The outage is judged where the router's sidecar really had it: about 3 s from about 3 s after its start.
+    const [window] = result.run.hosts.router.faultWindows ?? []
+    expect(window).toMatchObject({ table: 'lab_blackhole_0' })
+    expect(window.off! - window.on).toBeGreaterThan(2900)
+    expect(window.off! - window.on).toBeLessThan(3500)
+    expect(window.on - result.run.hosts.router.startedAt).toBeGreaterThan(2900)
   })
 
   it('fails when the chat client gives up after 1 s instead of letting TCP retransmit', async () => {
