@@ -5,7 +5,7 @@
 // its own name never reaches the compose file (where `${SECRET}.py` would be substituted).
 import type { Language } from '../model/hints.ts'
 import { constants } from 'node:fs'
-import { chmod, lstat, mkdir, open, opendir, writeFile, type FileHandle } from 'node:fs/promises'
+import { chmod, lstat, mkdir, open, opendir, readdir, rm, writeFile, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import { errors } from '../model/errors.ts'
 import { userPath } from './layout.ts'
@@ -149,6 +149,9 @@ export async function stageSubmission(host: string, source: string, workDir: str
   const { command, name, content } = await readProgram(folder.entry)
   const dir = path.join(workDir, `submission-${host}`)
   await mkdir(dir, { recursive: true })
+  // Staged again into a lab that stays up (a watch, a pooled lab's next student): the folder is the one its host
+  // has mounted, so it stays, and only what it holds goes, or one student would see the last one's files.
+  await Promise.all((await readdir(dir)).map((name) => rm(path.join(dir, name), { recursive: true, force: true })))
   let bytes = content.length
   for (const other of folder.others) {
     if (path.basename(other) === name) throw errors.usage(`"${other}" has the name the lab gives the program: rename it`)

@@ -17,6 +17,7 @@ import { containerEngine, execToEnd } from './engine.ts'
 import { Container, ExecProcess, Lab, TRAILING_PACKETS_MS, type Handover, type LabHost, type Starter } from './lab.ts'
 import { liveHosts, sidecarCommand, sidecarControl, type LiveHost } from './live.ts'
 import { runLab, verdict } from './run.ts'
+import { readSidecarReport } from './sidecar-report.ts'
 
 /** The warm run's capture: its pid, so that it alone is stopped (a person's `lab capture` goes on). */
 const CAPTURE_PID = '/run/lab-warm-capture.pid'
@@ -213,4 +214,37 @@ export async function startLive(live: LiveLab, scenario: Scenario): Promise<void
   const plan = planOfLiveLab(live, scenario)
   await using lab = attach(plan, await liveHosts(live, Object.keys(scenario.hosts)), live.submissions, false)
   await lab.starter.start(lab)
+}
+
+/** What lab-scrub found left in a program container once it wiped it (services/bin/lab-scrub). */
+interface Scrubbed {
+  processes: string[]
+  files: string[]
+}
+
+/** Puts a pooled lab back for the next student and proves it clean: every host's processes ended and its /tmp and
+ * /dev/shm wiped (lab-scrub), then nothing left there and nothing listening. What is left, in words, one a host and
+ * kind; empty when the lab is as a cold one finds its hosts (its network is reset by the next run's `fresh`). */
+export async function scrubLive(live: LiveLab, hostNames: string[]): Promise<string[]> {
+  const hosts = await liveHosts(live, hostNames)
+  const left = await Promise.all([...hosts.values()].map(async (host): Promise<string[]> => {
+    const scrub = await execToEnd(host.program, ['lab-scrub'])
+    let found: Scrubbed | undefined
+    try {
+      found = JSON.parse(scrub.stdout.at(-1) ?? '') as Scrubbed
+    } catch {
+      return [`${host.name} could not be scrubbed: ${scrub.stderr.at(-1) ?? `lab-scrub exited with ${scrub.exitCode}`}`]
+    }
+    const dirt: string[] = []
+    if (found.processes.length) dirt.push(`${host.name} still runs ${found.processes.join(', ')}`)
+    if (found.files.length) dirt.push(`${host.name} still has ${found.files.join(', ')}`)
+    if (host.sidecar) {
+      const listening = readSidecarReport(await sidecarControl(host, ['counters'])).listening ?? []
+      // Docker's resolver listens in every namespace: it is the lab's, not a student's.
+      const theirs = listening.filter((socket) => !socket.startsWith('127.0.0.11:'))
+      if (theirs.length) dirt.push(`${host.name} still listens on ${theirs.join(', ')}`)
+    }
+    return dirt
+  }))
+  return left.flat()
 }

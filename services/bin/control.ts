@@ -78,6 +78,9 @@ async function reset(host: string, fresh: boolean): Promise<void> {
       // Connections of the last run would otherwise still be tracked (an established flow skips new-flow rules);
       // an empty table, or an image without conntrack, is fine.
       { cmd: 'conntrack', args: ['-F'], mayFail: true },
+      // A cold host knows no neighbour yet: its first packet to a peer asks ARP, and the capture shows it (a hint
+      // reads those requests). The last run's entries would skip that.
+      { cmd: 'ip', args: ['neigh', 'flush', 'dev', 'eth0'], mayFail: true },
       // What the last run's connections left (TIME-WAIT above all) would refuse the next server its port: the
       // guide's server binds without SO_REUSEADDR, and a cold lab has none of them. A kernel without sock_destroy
       // cannot.
