@@ -30,6 +30,22 @@ describe('tcp-basic', { timeout: 60_000 }, () => {
     expect(listening).toBeLessThan(events.findIndex((event) => event.kind === 'check'))
   })
 
+  it('tells each line as it is printed, and every line once', async () => {
+    const received: { event: RunEvent; at: number }[] = []
+    const silent = { ...tcpBasic, deadlineMs: 4000, hosts: { ...tcpBasic.hosts, server: { ...tcpBasic.hosts.server, program: 'fixtures/silent-server' } } }
+    const result = await runScenario(silent, { image, onEvent: (event) => received.push({ event, at: Date.now() }) })
+    const end = received.find(({ event }) => event.kind === 'run-ended')!.at
+    const waiting = received.find(({ event }) => event.kind === 'line' && event.host === 'server')!
+    // The server's first line came while the client waited out its 4 s, not once the run was collected.
+    expect(end - waiting.at).toBeGreaterThan(2500)
+    for (const [host, run] of Object.entries(result.run.hosts)) {
+      for (const stream of ['stdout', 'stderr'] as const) {
+        const told = received.flatMap(({ event }) => (event.kind === 'line' && event.host === host && event.stream === stream ? [event.text] : []))
+        expect(told, `${host} ${stream}`).toEqual(run[stream].map((line) => line.text))
+      }
+    }
+  })
+
   it('fails on a server that never sends the welcome, once the deadline passes', async () => {
     const silent = { ...tcpBasic, deadlineMs: 4000, hosts: { ...tcpBasic.hosts, server: { ...tcpBasic.hosts.server, program: 'fixtures/silent-server' } } }
     const result = await runScenario(silent, { image })

@@ -11,6 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { $ } from 'zx'
 import { afterAll, describe, expect, inject, it } from 'vitest'
+import type { RunEvent } from '../engine/model/events.ts'
 import type { ScenarioResult } from '../engine/model/result.ts'
 import type { Scenario } from '../engine/model/scenario.ts'
 import { loadCatalog } from '../engine/plan/catalog.ts'
@@ -37,12 +38,27 @@ const verdict = (result: ScenarioResult) => ({
   checks: result.checks.map((c) => `${c.passed ? 'pass' : 'FAIL'} ${c.description.replace(/\b\d+\.\d+\.\d+\.\d+\b/g, 'ADDRESS')}`),
 })
 
+/** The kinds of events a run told, in a set, and the lines it told by host and stream. */
+function told(events: RunEvent[]) {
+  const lines: Record<string, string[]> = {}
+  for (const event of events) if (event.kind === 'line') (lines[`${event.host} ${event.stream}`] ??= []).push(event.text)
+  return { kinds: [...new Set(events.map((event) => event.kind))].sort(), lines }
+}
+const linesOf = (result: ScenarioResult) =>
+  Object.fromEntries(Object.entries(result.run.hosts).flatMap(([host, run]) => (['stdout', 'stderr'] as const).filter((s) => run[s].length).map((s) => [`${host} ${s}`, run[s].map((l) => l.text)])))
+
 async function coldAndWarm(scenario: Scenario, submissions: Record<string, string> = {}) {
-  const cold = await runScenario(scenario, { image, submissions })
+  const coldEvents: RunEvent[] = []
+  const warmEvents: RunEvent[] = []
+  const cold = await runScenario(scenario, { image, submissions, onEvent: (event) => coldEvents.push(event) })
   const lab = await upLiveLab(scenario, { name: `wc-${scenario.id}-${process.pid}`, image, impl: 'ts', submissions })
   try {
     // The second run as a watch's rerun: its entry points were started armed during the first.
-    const warm = [await runWarm(lab, scenario, { again: true }), await runWarm(lab, scenario)]
+    const warm = [await runWarm(lab, scenario, { again: true, onEvent: (event) => warmEvents.push(event) }), await runWarm(lab, scenario)]
+    // One event stream for both: the same kinds of events, and every line each run printed told once.
+    expect(told(warmEvents).kinds).toEqual(told(coldEvents).kinds)
+    expect(told(coldEvents).lines).toEqual(linesOf(cold))
+    expect(told(warmEvents).lines).toEqual(linesOf(warm[0]))
     return { cold, warm }
   } finally {
     expect(await downLiveLab(lab)).toEqual([])

@@ -170,3 +170,37 @@ export function timedLines(text: string): TimedLine[] {
     return { at: Date.parse(`${stamp.slice(0, 19)}Z`) + fraction * 1000, text: line.slice(space + 1) }
   })
 }
+
+/** Follows a container's log as it is written, calling `onLine` with each whole line (both streams, in order of
+ * arrival), until `signal` aborts, the container ends, or LOG_READ_CAP_BYTES were read. */
+export async function followLines(id: string, onLine: (stream: 'stdout' | 'stderr', line: TimedLine) => void, signal: AbortSignal): Promise<void> {
+  const container = (await api()).getContainer(id)
+  if (signal.aborted) return
+  const stream = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true })) as NodeJS.ReadableStream & { destroy(): void }
+  await new Promise<void>((resolve) => {
+    const read = frameReader()
+    const pending = { stdout: '', stderr: '' }
+    let bytes = 0
+    const finish = () => {
+      signal.removeEventListener('abort', finish)
+      stream.destroy()
+      resolve()
+    }
+    if (signal.aborted) return finish()
+    signal.addEventListener('abort', finish, { once: true })
+    stream.on('data', (chunk: Buffer) => {
+      bytes += chunk.length
+      if (bytes > LOG_READ_CAP_BYTES) return finish()
+      const frames = read(chunk)
+      for (const name of ['stdout', 'stderr'] as const) {
+        pending[name] += frames[name].toString('utf8')
+        const cut = pending[name].lastIndexOf('\n') + 1
+        if (!cut) continue
+        for (const line of timedLines(pending[name].slice(0, cut))) onLine(name, line)
+        pending[name] = pending[name].slice(cut)
+      }
+    })
+    stream.on('end', finish)
+    stream.on('error', finish)
+  })
+}

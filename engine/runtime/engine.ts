@@ -28,6 +28,8 @@ export interface ContainerEngine {
   stop(ids: string[], graceSeconds: number): Promise<void>
   readFile(id: string, file: string): Promise<Buffer | undefined>
   exec(id: string, cmd: string[], options?: docker.ExecOptions): Promise<docker.Running>
+  /** Each whole line a container prints, as it prints it, until `signal` aborts or it ends. */
+  follow(id: string, onLine: (stream: 'stdout' | 'stderr', line: docker.TimedLine) => void, signal: AbortSignal): Promise<void>
 }
 
 export const DOCKER: ContainerEngine = {
@@ -44,6 +46,7 @@ export const DOCKER: ContainerEngine = {
   stop: docker.stopContainers,
   readFile: docker.readFileFrom,
   exec: docker.execIn,
+  follow: docker.followLines,
 }
 
 let chosen: ContainerEngine = DOCKER

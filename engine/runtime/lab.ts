@@ -27,6 +27,8 @@ const SIDECAR_REPORT_MS = 3000
 export const TRAILING_PACKETS_MS = 300
 /** How often a command's lines are looked at while a run waits for one. */
 const POLL_MS = 2
+/** How often a followed command's new lines are passed on (a person watching does not see 20 ms). */
+const FOLLOW_POLL_MS = 20
 /** A running program's output is whole once it has said nothing for QUIET_MS (at most OUTPUT_SETTLE_MS). */
 const QUIET_MS = 60
 const OUTPUT_SETTLE_MS = 500
@@ -57,6 +59,9 @@ export class Container implements Process {
   readFile(file: string): Promise<Buffer | undefined> {
     return containerEngine().readFile(this.id, file)
   }
+  follow(onLine: (stream: 'stdout' | 'stderr', line: docker.TimedLine) => void, signal: AbortSignal): Promise<void> {
+    return containerEngine().follow(this.id, onLine, signal)
+  }
 }
 
 /** Something a run waits on and reads: a program container, a program started with `docker exec` in a live lab,
@@ -67,6 +72,8 @@ export interface Process {
   /** Resolves true once it exited, false at the deadline or on abort. */
   exited(timeoutMs: number, signal?: AbortSignal): Promise<boolean>
   output(): Promise<docker.ContainerOutput>
+  /** Each whole line it prints, as it prints it (from its first), until `signal` aborts or it ends. */
+  follow(onLine: (stream: 'stdout' | 'stderr', line: docker.TimedLine) => void, signal: AbortSignal): Promise<void>
 }
 
 /** When a sidecar event that `matches` came (epoch ms), read from a process's lines as `line`. */
@@ -122,6 +129,19 @@ export class ExecProcess implements Process {
       finishedAt: end ? end.at : null,
       stdout: this.running.stdout,
       stderr,
+    }
+  }
+  async follow(onLine: (stream: 'stdout' | 'stderr', line: docker.TimedLine) => void, signal: AbortSignal): Promise<void> {
+    const seen = { stdout: 0, stderr: 0 }
+    const aborted = new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))
+    for (;;) {
+      const ended = this.end !== undefined
+      for (const stream of ['stdout', 'stderr'] as const) {
+        const lines = this.running[stream]
+        for (; seen[stream] < lines.length; seen[stream]++) onLine(stream, lines[seen[stream]])
+      }
+      if (ended || signal.aborted) return
+      await Promise.race([this.running.ended, sleep(FOLLOW_POLL_MS), aborted])
     }
   }
   release(): void {

@@ -17,7 +17,7 @@ import type * as docker from './docker.ts'
 import { own, up, type Handover, type Lab, type LabHost } from './lab.ts'
 import { Wait } from './waits.ts'
 import { readSidecarReport } from './sidecar-report.ts'
-import { OUTPUT_CUT_MARK, START_MARK, parseEvent } from '../../services/bin/protocol.ts'
+import { ARMED_MARK, CLEARED_MARK, OUTPUT_CUT_MARK, START_MARK, parseEvent } from '../../services/bin/protocol.ts'
 
 export type { RunOptions } from '../plan/run-plan.ts'
 
@@ -76,6 +76,8 @@ export async function runLab(lab: Lab, emit: EventSink = ignoreEvents): Promise<
   emit({ kind: 'run-started', runId, scenario: lab.plan.scenario.id, hosts: lab.hosts.map((host) => host.name), warm: lab.plan.live === true, at: Date.now() })
   const problems = lab.problems.map((record) => problem(emit, runId, record))
   await lab.starter.start(lab)
+  // Someone listens: each program's lines are told as it prints them, not once the run is over.
+  const following = emit === ignoreEvents ? undefined : follow(lab, emit)
   // The servers first: the other programs start once these listen, and never start if they do not.
   const unready = await untilServersListen(lab, emit)
   problems.push(...unready.map((record) => problem(emit, runId, record)))
@@ -87,22 +89,24 @@ export async function runLab(lab: Lab, emit: EventSink = ignoreEvents): Promise<
   let skipped: string | undefined
   const collect = Promise.all(lab.hosts.map(async (host) => {
     const collected = await collectHost(lab, host, endedAt)
+    await following?.stop()
     if (!collected) return
     hosts[host.name] = collected.run
     problems.push(...collected.problems.map((record) => problem(emit, runId, record)))
     notes.push(...collected.notes)
     skipped ??= collected.skipped
-    tell(emit, runId, collected.run)
+    tell(emit, runId, collected.run, following?.told(host.name) ?? { stdout: 0, stderr: 0 })
   }))
   await withDeadline(collect, COLLECT_DEADLINE_MS, 'collect output').catch((error: Error) => problems.push(problem(emit, runId, { kind: 'collect', text: error.message })))
   return { hosts, problems, skipped, ...(notes.length ? { notes } : {}) }
 }
 
 /** What one host did, as events: its start, what its sidecar applied, its lines and packets, its end. */
-function tell(emit: EventSink, runId: string, run: HostRun): void {
+function tell(emit: EventSink, runId: string, run: HostRun, told: Told): void {
   const host = run.host
   if (run.started) emit({ kind: 'host-started', runId, host, at: Math.round(run.startedAt) })
-  const lines = [...run.stdout.map((line) => ({ ...line, stream: 'stdout' as const })), ...run.stderr.map((line) => ({ ...line, stream: 'stderr' as const }))]
+  // What was not told as it came (printed after following stopped; everything, when nobody followed).
+  const lines = [...run.stdout.slice(told.stdout).map((line) => ({ ...line, stream: 'stdout' as const })), ...run.stderr.slice(told.stderr).map((line) => ({ ...line, stream: 'stderr' as const }))]
   for (const line of lines.sort((a, b) => a.atMs - b.atMs)) emit({ kind: 'line', runId, host, stream: line.stream, atMs: line.atMs, text: line.text })
   for (const window of run.faultWindows ?? []) {
     emit({ kind: 'fault', runId, host, action: 'applied', at: window.on })
@@ -110,6 +114,48 @@ function tell(emit: EventSink, runId: string, run: HostRun): void {
   }
   for (const packet of run.packets ?? []) emit({ kind: 'packet', runId, host, packet })
   if (run.exitCode !== null) emit({ kind: 'host-ended', runId, host, exitCode: run.exitCode, at: Math.round(run.startedAt + run.elapsedMs) })
+}
+
+/** Tells each program's lines as they come, counted from its start mark (lab-run's, which comes first); a
+ * program that prints none (a foreign image) has its lines told, from its first, once following stops. */
+/** How many lines of each stream of a host were told as they came. */
+type Told = Record<'stdout' | 'stderr', number>
+
+function follow(lab: Lab, emit: EventSink): { stop: () => Promise<void>; told: (host: string) => Told } {
+  const done = new AbortController()
+  const { runId } = lab.plan
+  const told = new Map<string, Told>()
+  const followed = lab.hosts.map(async (host) => {
+    // A foreign image prints no start mark: its lines are told with the rest, once the run is collected.
+    if (!host.program || host.gate) return
+    const count: Told = { stdout: 0, stderr: 0 }
+    told.set(host.name, count)
+    let zero: number | undefined
+    // A chunk of the log gives its stdout before its stderr: a program's first line may come before the mark.
+    const early: docker.TimedLine[] = []
+    const tellLine = (stream: 'stdout' | 'stderr', line: docker.TimedLine) => {
+      count[stream]++
+      emit({ kind: 'line', runId, host: host.name, stream, atMs: Math.max(0, line.at - zero!), text: line.text })
+    }
+    await host.program.follow((stream, line) => {
+      // What collect leaves out of a program's output (hostRun, ExecProcess.output) is neither told nor counted.
+      if (stream === 'stderr' && [CLEARED_MARK, ARMED_MARK].some((mark) => line.text.startsWith(mark))) return
+      if (zero === undefined && stream === 'stderr' && line.text.startsWith(START_MARK)) {
+        zero = line.at // its lines count from the start mark, which lab-run prints before the program runs
+        for (const line of early.splice(0)) tellLine('stdout', line)
+        return
+      }
+      if (zero !== undefined) tellLine(stream, line)
+      else if (stream === 'stdout') early.push(line)
+      else count.stderr++ // lab-run's own, before the program ran: collect keeps it, it is not the program's to tell
+    }, done.signal).catch(() => undefined)
+    // No mark came (the program never started): what it printed is told with the rest, once collected.
+  })
+  let stopped: Promise<void> | undefined
+  return {
+    stop: () => (stopped ??= (done.abort(), Promise.all(followed).then(() => undefined))),
+    told: (host) => told.get(host) ?? { stdout: 0, stderr: 0 },
+  }
 }
 
 /** Waits until every listening host's sidecar saw its port open. */
