@@ -17,6 +17,7 @@ import { loadExercise, withGrading } from '../engine/plan/exercise.ts'
 import { filesByHost } from '../engine/plan/submission.ts'
 import { userPath } from '../engine/plan/layout.ts'
 import { inOrder, runPool } from '../engine/tasks/pool.ts'
+import { rowLineText } from '../engine/tasks/engines.ts'
 import { createReporters } from '../reporters/index.ts'
 import { IMPL, LANG, PARALLEL, PARAM, hostOptions, parseImpl, parseLang, parseParallel } from './shared.ts'
 import type { Command } from './table.ts'
@@ -108,7 +109,7 @@ const command: Command = {
     }
     // --row-lines (a child of --engines): each row, as soon as it is known, one line of JSON with its index in
     // the whole class; the parent reads these, never the person's lines.
-    const emit = (row: GradeRow, index: number) => rowLines && process.stdout.write(`${JSON.stringify({ index: indices[index], row })}\n`)
+    const emit = (row: GradeRow, index: number) => rowLines && process.stdout.write(rowLineText(indices[index], row))
     const inOrderReport = inOrder((row: GradeRow) => report.onGrade(row))
     const graded = (row: GradeRow, index: number) => {
       emit(row, index)
@@ -218,9 +219,8 @@ async function gradeOnEngines(values: GradeValues, raw: Record<string, unknown>,
   reportFile: string | undefined, note: (line: string) => void, kept: number,
   notGraded: (index: number, why: string) => GradeRow, onRow: (row: GradeRow, index: number) => void):
   Promise<{ rows: Map<number, GradeRow>; failure?: LabError }> {
-  const { parseEngines, shareOut } = await import('../engine/tasks/engines.ts')
-  const { contextHost, gradeOnEngine } = await import('../engine/runtime/engines.ts')
-  const engines = await parseEngines(values.engines!, parallel, contextHost)
+  const { gradeOnEngine, parseEngines, shareOut } = await import('../engine/tasks/engines.ts')
+  const engines = await parseEngines(values.engines!, parallel, docker.namedContextHost)
   const shares = shareOut(todo.length, engines).map((share) => share.map((k) => todo[k]))
   note(`grading ${todo.length} submission${todo.length === 1 ? '' : 's'} on ${engines.length} engine${engines.length === 1 ? '' : 's'}: ${engines.map((e, i) => `${e.label} (${shares[i].length}, ${e.parallel} at a time)`).join(', ')}${kept ? ` (${kept} kept or refused)` : ''}`)
   for (const engine of engines) {

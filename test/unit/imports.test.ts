@@ -1,5 +1,5 @@
-// The import rules of the rooms (issue 11), read from the sources with TypeScript's own import scanner:
-// no import circles, and one room that talks to Docker or starts processes.
+// The import rules of the rooms (docs/ARCHITECTURE.md), read from the sources with TypeScript's own import
+// scanner: no import circles, no arrow back up the rooms, and one room that talks to Docker or starts processes.
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import ts from 'typescript'
@@ -17,6 +17,21 @@ const DOCKER_MODULES = ['dockerode', 'zx', 'zx/core', 'testcontainers']
 const PROCESS_MODULES = ['node:child_process', 'child_process']
 /** The docker CLI started by hand: zx's $`docker …`, spawn('docker', …), execFile('docker', …). */
 const DOCKER_CLI = /\$`\s*docker\b|\b(?:spawn|spawnSync|execFile|execFileSync|exec|execSync)\(\s*['"`]docker\b/
+
+/** The protocol between the engine and the containers: the one file of services/bin/ the engine may read. */
+const PROTOCOL = 'services/bin/protocol.ts'
+/** What each room may import besides itself; the engine's rooms in order, each may import those to its left.
+ * A file's room is the longest prefix of its path that names one. */
+const ENGINE = ['engine/model/', 'engine/judge/', 'engine/plan/', 'engine/runtime/', 'engine/tasks/']
+const MAY_IMPORT: Record<string, string[]> = {
+  ...Object.fromEntries(ENGINE.map((room, i) => [room, [...ENGINE.slice(0, i), ...(i > 0 ? [PROTOCOL] : [])]])),
+  'reporters/': ['engine/model/', 'engine/judge/'],
+  'commands/': [...ENGINE, 'reporters/', PROTOCOL],
+  'scenarios/': ['engine/model/', 'engine/judge/'],
+  'services/bin/': [],
+  'lab.ts': ['commands/', ...ENGINE, 'reporters/'],
+}
+const roomOf = (file: string) => Object.keys(MAY_IMPORT).filter((room) => file.startsWith(room)).sort((a, b) => b.length - a.length)[0]
 
 function sources(entry: string): string[] {
   const full = path.join(ROOT, entry)
@@ -58,6 +73,17 @@ function circles(): string[][] {
 it('has no import circle among engine/, reporters/, commands/, lab.ts, services/bin/ and scenarios/', () => {
   expect(files.length).toBeGreaterThan(40)
   expect(circles().map((group) => group.join(' ↔ '))).toEqual([])
+})
+
+it('has no arrow back up the rooms: each room imports only itself and the rooms to its left', () => {
+  expect(files.every((file) => roomOf(file) !== undefined)).toBe(true)
+  const backwards = files.flatMap((file) => {
+    const room = roomOf(file)
+    return importsOf.get(file)!.filter((name) => importsOf.has(name) && roomOf(name) !== room)
+      .filter((name) => !MAY_IMPORT[room].some((allowed) => name.startsWith(allowed)))
+      .map((name) => `${file} → ${name}`)
+  })
+  expect(backwards).toEqual([])
 })
 
 it('talks to Docker and starts processes only from engine/runtime/ (services/bin/ may run commands in its container)', () => {
