@@ -1,7 +1,6 @@
 // Tearing a lab down completely, on every path: success, failure, an exception, or an interruption (SIGINT,
 // SIGTERM) in the middle of any phase. lab.ts runs the registered cleanups when a signal arrives.
 import * as docker from './docker.ts'
-import { maybeThrowForTest } from './test-throw.ts'
 
 /** A `down` that takes longer has hung; what it left is then removed by label, and reported if that fails. */
 export const DOWN_DEADLINE_MS = 120_000
@@ -23,7 +22,6 @@ export function onInterrupt(cleanup: Cleanup, what: string): () => void {
     return () => undefined
   }
   pending.set(cleanup, what)
-  maybeThrowForTest()
   return () => pending.delete(cleanup)
 }
 
