@@ -2,9 +2,9 @@
 import * as docker from '../engine/runtime/docker.ts'
 import { EXIT } from '../engine/model/errors.ts'
 import { say } from './shared.ts'
-import type { Command } from './table.ts'
+import { defineCommand } from './table.ts'
 
-const command: Command = {
+const command = defineCommand({
   name: 'clean',
   synopsis: 'clean [<scenario>...] [--images]',
   summary: 'remove what interrupted runs (of these scenarios) left behind',
@@ -19,6 +19,6 @@ const command: Command = {
     for (const line of describeClean(report)) say(line)
     return report.failed.length ? EXIT.failed : EXIT.passed
   },
-}
+})
 
 export default command

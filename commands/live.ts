@@ -5,7 +5,7 @@ import * as docker from '../engine/runtime/docker.ts'
 import { liveHosts, type LiveHost } from '../engine/runtime/live.ts'
 import type { OptionSpec } from './table.ts'
 
-export const LAB: OptionSpec = { type: 'string', value: 'NAME', help: 'which live lab (default: the only one up; `lab ps` lists them)' }
+export const LAB = { type: 'string', value: 'NAME', help: 'which live lab (default: the only one up; `lab ps` lists them)' } satisfies OptionSpec
 
 /** The live lab and its host that a command names. */
 export async function chooseHost(labName: string | undefined, hostName: string | undefined): Promise<{ lab: LiveLab; host: LiveHost; hosts: Map<string, LiveHost> }> {

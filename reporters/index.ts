@@ -30,8 +30,8 @@ export interface ReporterChoice {
   stderr: NodeJS.WriteStream
   /** The language of the hints for a failed submission. */
   lang?: Lang
-  /** `grade --report FILE`: the class report (reporters/class-html.ts) and its title. */
-  classReport?: { file: string; title: string }
+  /** `grade --report FILE`: the class report (reporters/class-html.ts) and its title, given how many students it has. */
+  classReport?: { file: string; title: (students: number) => string }
   /** Whose view the reports show (engine/model/view.ts); the teacher's by default. */
   view?: ViewChoice
 }

@@ -3,10 +3,12 @@
 // own --parallel. A child's rows come back as data, one JSON line each (`rowLineText` writes them, `rowLine` reads
 // them), never as terminal text. The runtime needs nothing more: it talks to whichever engine DOCKER_HOST names
 // (dockerode and the compose CLI).
-import { errors, positiveInteger } from '../model/errors.ts'
+import { rm } from 'node:fs/promises'
+import { LabError, errors, positiveInteger } from '../model/errors.ts'
 import type { GradeRow } from '../model/grade.ts'
 import { USER_DIR } from '../plan/layout.ts'
 import { runChildLab } from '../runtime/child-lab.ts'
+import { namedContextHost } from '../runtime/docker.ts'
 
 export interface Engine {
   /** As given: a docker context name or a DOCKER_HOST URL (unix://, tcp://, ssh://). */
@@ -94,4 +96,50 @@ export async function gradeOnEngine({ engine, args, indices, onRow }: EngineRun)
   }).catch((error: Error) => { throw errors.engineFailed(engine.label, `cannot start the lab: ${error.message}`) })
   const failure = childFailure({ ...end, missing: pending.size })
   if (failure) throw errors.engineFailed(engine.label, failure)
+}
+
+export interface EnginesGrading {
+  /** --engines' list. */
+  option: string
+  /** The child's arguments after `lab grade`: the scenario and the options passed on. */
+  args: string[]
+  /** The students to grade, by index in the class. */
+  todo: number[]
+  /** Labs at once, for an engine whose =N does not say. */
+  parallel: number
+  /** grade --report FILE: each child writes a class page of its own beside it, removed once merged. */
+  reportFile?: string
+  /** How many students had their row before any engine started (kept or refused), for the note. */
+  kept: number
+  note: (line: string) => void
+}
+
+/** --engines: one child `lab grade` per engine, each with its share of the students to grade; each row reaches
+ * `onRow` with its index in the class as the child sends it. An engine that fails loses none of its finished
+ * rows: each of its students not graded gets a row that says so (`notGraded`), and the first failure is returned. */
+export async function gradeOnEngines({ option, args, todo, parallel, reportFile, kept, note }: EnginesGrading,
+  notGraded: (index: number, why: string) => GradeRow, onRow: (row: GradeRow, index: number) => void):
+  Promise<{ rows: Map<number, GradeRow>; failure?: LabError }> {
+  const engines = await parseEngines(option, parallel, namedContextHost)
+  const shares = shareOut(todo.length, engines).map((share) => share.map((k) => todo[k]))
+  note(`grading ${todo.length} submission${todo.length === 1 ? '' : 's'} on ${engines.length} engine${engines.length === 1 ? '' : 's'}: ${engines.map((e, i) => `${e.label} (${shares[i].length}, ${e.parallel} at a time)`).join(', ')}${kept ? ` (${kept} kept or refused)` : ''}`)
+  for (const engine of engines) {
+    if (engine.dockerHost.startsWith('tcp://')) note(`${engine.label}: a plain tcp:// engine is neither encrypted nor authenticated: anyone who reaches its port can run containers there (use ssh:// or TLS)`)
+  }
+  const childReport = (i: number) => `${reportFile!.replace(/\.html?$/, '')}.engine-${i + 1}.html`
+  const rows = new Map<number, GradeRow>()
+  const take = (row: GradeRow, index: number) => {
+    if (rows.has(index)) return
+    rows.set(index, row)
+    onRow(row, index)
+  }
+  const failures = await Promise.all(engines.map((engine, i) => gradeOnEngine({
+    engine, indices: shares[i], onRow: take, args: [...args, ...(reportFile ? ['--report', childReport(i)] : [])],
+  }).then(() => undefined, (error: unknown) => {
+    if (!(error instanceof LabError)) throw error
+    for (const index of shares[i]) take(notGraded(index, `not graded: ${error.message}`), index)
+    return error
+  })))
+  if (reportFile) await Promise.all(engines.map((_, i) => rm(childReport(i), { force: true })))
+  return { rows, failure: failures.find(Boolean) }
 }
