@@ -95,3 +95,8 @@ it('talks to Docker and starts processes only from engine/runtime/ (services/bin
   })
   expect(misplaced).toEqual([])
 })
+
+it('casts no value through unknown in commands/, engine/ and reporters/: option tables and types say what a value is', () => {
+  const casts = files.filter((file) => /^(commands|engine|reporters)\//.test(file) && readFileSync(path.join(ROOT, file), 'utf8').includes('as unknown as'))
+  expect(casts).toEqual([])
+})
