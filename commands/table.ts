@@ -42,7 +42,7 @@ export const defineCommand = <const T extends OptionTable>(command: Command<T>):
 const HELP: OptionSpec = { type: 'boolean', short: 'h', help: 'show this help' }
 
 /** How an error names the command: `lab list`, or `lab <scenario>` for the default one. */
-export const commandLabel = (command: Pick<Command, 'name'>) => `lab ${command.name || '<scenario>'}`
+const commandLabel = (command: Pick<Command, 'name'>) => `lab ${command.name || '<scenario>'}`
 
 const optionsOf = (command: Pick<Command, 'options'>): OptionTable => ({ ...command.options, help: HELP })
 

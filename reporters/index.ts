@@ -98,7 +98,7 @@ function viewed(reporter: Reporter, view: ViewChoice): Reporter {
 }
 
 /** One reporter that calls the hook of every reporter that has it; the run's end waits for each in turn. */
-export function fanOut(reporters: Reporter[]): RunReporters {
+function fanOut(reporters: Reporter[]): RunReporters {
   return {
     onNote: (line) => reporters.forEach((r) => r.onNote?.(line)),
     onScenarioStart: (scenario) => reporters.forEach((r) => r.onScenarioStart?.(scenario)),
@@ -116,7 +116,7 @@ function jsonDocument(sink: Sink, render: (results: ScenarioResult[]) => unknown
   return { onRunEnd: (results) => sink(`${JSON.stringify(render(results), null, 2)}\n`) }
 }
 
-export function writeFileSink(file: string): Sink {
+function writeFileSink(file: string): Sink {
   return async (text) => {
     await mkdir(path.dirname(path.resolve(file)), { recursive: true })
     await writeFile(file, text)

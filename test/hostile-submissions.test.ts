@@ -8,7 +8,7 @@ import { $ } from 'zx'
 import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'
 import { ROOT } from '../engine/plan/layout.ts'
 import { runScenario } from '../engine/runtime/run.ts'
-import type { GradeRow } from '../engine/tasks/grade.ts'
+import type { GradeRow } from '../engine/model/grade.ts'
 import { JSON_LIMITS, type JsonReport } from '../reporters/json.ts'
 
 const [tcpBasic] = selectScenarios(await loadCatalog(), ['tcp-basic'])

@@ -10,7 +10,6 @@ import { foreignServices, IDLE_COMMAND, isForeign, literal, literalValues, runCo
 import { planTopology, topologyNetPlan, topologyNetworks, topologyService } from './topology.ts'
 import { sidecarName, type NetPlan } from '../../services/bin/protocol.ts'
 
-export { sidecarName }
 
 export interface ComposeService {
   command?: string[]

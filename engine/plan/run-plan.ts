@@ -13,7 +13,7 @@ import { stageSubmission, type StagedSubmission } from './submission.ts'
 /** The temporary folder of a run is `<tmp>/socket-lab-run-<project>-XXXXXX`, so `lab clean` finds a killed run's. */
 export const RUN_DIR_PREFIX = 'socket-lab-run-'
 /** Every compose project of the lab is `socketlab-<scenario>-<run id>`. */
-export const PROJECT_PREFIX = 'socketlab-'
+const PROJECT_PREFIX = 'socketlab-'
 
 /** A run id: base 36 time, then hex; never a `-`, so a project name splits at its last one. */
 const RUN_ID = '[a-z0-9]+'

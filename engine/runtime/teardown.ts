@@ -3,7 +3,7 @@
 import * as docker from './docker.ts'
 
 /** A `down` that takes longer has hung; what it left is then removed by label, and reported if that fails. */
-export const DOWN_DEADLINE_MS = 120_000
+const DOWN_DEADLINE_MS = 120_000
 
 /** Undoes something; returns what it could not undo, in words (nothing when all is gone). */
 type Cleanup = () => Promise<string[] | void>

@@ -77,7 +77,7 @@ export function rowLine(line: string, indices: Set<number>): { index: number; ro
 
 /** Runs one child `lab grade` on its engine; each of its rows reaches onRow as it comes. It fails, with one line
  * naming the engine, when the child fails, is killed, or ends without a row for every student it was given. */
-export async function gradeOnEngine({ engine, args, indices, onRow }: EngineRun): Promise<void> {
+async function gradeOnEngine({ engine, args, indices, onRow }: EngineRun): Promise<void> {
   if (indices.length === 0) return
   // The child resolves the user's relative globs as the parent does: from the user's folder, not the package's.
   const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: engine.dockerHost, NO_COLOR: '1', CI: '1', INIT_CWD: USER_DIR }
