@@ -1,5 +1,6 @@
 // What the live-lab commands share: the --lab option, and finding the lab and host a command names.
 import { errors } from '../engine/model/errors.ts'
+import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'
 import { chooseLiveLab, type LiveLab } from '../engine/plan/live-lab.ts'
 import * as docker from '../engine/runtime/docker.ts'
 import { liveHosts, type LiveHost } from '../engine/runtime/live.ts'
@@ -20,6 +21,5 @@ export async function chooseHost(labName: string | undefined, hostName: string |
 
 /** The hosts of a live lab's scenario (from its compose file's program services). */
 export async function hostNamesOf(lab: LiveLab): Promise<string[]> {
-  const { loadCatalog, selectScenarios } = await import('../engine/plan/catalog.ts')
   return Object.keys(selectScenarios(await loadCatalog(undefined, lab.params, [lab.scenario]), [lab.scenario])[0].hosts)
 }

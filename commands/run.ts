@@ -58,6 +58,7 @@ const command = defineCommand({
     const html = values.report === undefined ? undefined : userPath(values.report)
     const report = await createReporters({ names: values.reporter, output: values.output, html, env: process.env, stdout: process.stdout, stderr: process.stderr, lang, view })
     if (values.in !== undefined || values.watch) {
+      // Loaded only here: a cold run, the usual one, does not wait for the live-lab modules to load.
       const warm = await import('./warm.ts')
       if (values.in !== undefined) return warm.runIn(values.in, scenarios, submissions, report)
       if (scenarios.length !== 1) throw errors.usage('--watch takes one scenario')

@@ -2,11 +2,12 @@
 // for a person to look inside (`lab shell`, `lab capture`, `lab fault`) and to rerun in warm (`lab run --in`).
 import { instantiateScenarios } from '../engine/plan/catalog.ts'
 import { errors } from '../engine/model/errors.ts'
-import { freeLabName } from '../engine/plan/live-lab.ts'
+import { freeLabName, planOfLiveLab } from '../engine/plan/live-lab.ts'
 import { submissionsFromOptions } from '../engine/plan/submission.ts'
 import * as docker from '../engine/runtime/docker.ts'
 import { ensureLabImage } from '../engine/runtime/image.ts'
 import { liveHosts, upLiveLab } from '../engine/runtime/live.ts'
+import { startWarm } from '../engine/runtime/warm-run.ts'
 import { IMPL, PARAM, hostOptions, parseImpl, say } from './shared.ts'
 import { defineCommand } from './table.ts'
 
@@ -32,8 +33,6 @@ const command = defineCommand({
     const lab = await upLiveLab(scenario, { name: await freeLabName(scenario.id), image, impl, submissions })
     const hosts = await liveHosts(lab, Object.keys(scenario.hosts))
     if (values.start) {
-      const { startWarm } = await import('../engine/runtime/warm-run.ts')
-      const { planOfLiveLab } = await import('../engine/plan/live-lab.ts')
       const started = await startWarm(planOfLiveLab(lab, scenario), hosts, submissions)
       for (const { running } of started.programs.values()) running.release()
       for (const running of [...started.announces.values(), ...started.captures.values()]) running.release()
