@@ -26,7 +26,7 @@ export function onInterrupt(cleanup: Cleanup, what: string): () => void {
 }
 
 /** Whether the process is tearing everything down: what registers a cleanup now must not go on creating things
- * (a run that was starting when the process crashed had made its folder after the teardown began, and it stayed). */
+ * (a run starting while the process crashes would make its folder after the teardown ran, and nothing would remove it). */
 export function isStopping(): boolean {
   return stopping !== undefined
 }

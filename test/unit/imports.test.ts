@@ -36,7 +36,7 @@ const roomOf = (file: string) => Object.keys(MAY_IMPORT).filter((room) => file.s
 function sources(entry: string): string[] {
   const full = path.join(ROOT, entry)
   let info
-  try { info = statSync(full) } catch { return [] } // commands/ comes with the lead's move
+  try { info = statSync(full) } catch { return [] } // an entry this checkout lacks has nothing to check
   if (info.isFile()) return [entry]
   return readdirSync(full).flatMap((name) => sources(path.join(entry, name)))
     .filter((file) => /\.(ts|mjs)$/.test(file) && !file.endsWith('.test.ts') && !file.endsWith('.d.ts'))
