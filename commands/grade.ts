@@ -64,9 +64,8 @@ const command = defineCommand({
       names: [], grades: prefix, env: process.env, stdout: rowLines ? process.stderr : process.stdout, stderr: process.stderr, lang,
       ...(reportFile ? { classReport: { file: reportFile, title: (students: number) => `${scenario.id}: ${students} students` } } : {}),
     })
-    const started = performance.now()
     const inOrderReport = inOrder((row: GradeRow) => report.onGrade(row))
-    const { rows, failure, missed } = await gradeClass({
+    const { rows, failure, missed, wallMs } = await gradeClass({
       scenario, params, impl, globs, entries, slice: values.slice, lang, parallel, grades: prefix,
       resume: values['only-failed'] ? 'only-failed' : values.resume ? 'resume' : undefined, child: rowLines, reportFile,
       engines: values.engines === undefined ? undefined : { option: values.engines, args: [...wanted, ...passedOn(values)] },
@@ -83,7 +82,7 @@ const command = defineCommand({
     })
     await report.onRunEnd([])
     const passed = rows.filter((row) => row.verdict === 'passed').length
-    report.onNote(`${passed}/${rows.length} passed in ${formatMs(performance.now() - started)}`)
+    report.onNote(`${passed}/${rows.length} passed in ${formatMs(wallMs)}`)
     if (failure) {
       report.onNote(`not graded (${missed.length}): ${missed.join(', ')}; \`--resume\` grades them again and keeps the rest`)
       throw failure

@@ -51,6 +51,8 @@ export interface ClassGraded {
   failure?: LabError
   /** The students it could not grade, for --resume. */
   missed: string[]
+  /** From the first lab's start (once every student's files were screened) to the last row. */
+  wallMs: number
 }
 
 /** Grades the class; `onEvent` hears the notes, each row as soon as it is final and the progress after each. */
@@ -140,7 +142,7 @@ export async function gradeClass(grading: ClassGrading, onEvent: OnEvent = () =>
   // A points table names checks by description: one no run produced is most likely a typo, worth saying.
   const unknown = Object.keys(scenario.grading ?? {}).filter((name) => !seen.has(name) && name !== LAB_RAN_TO_THE_END)
   if (seen.size && unknown.length) note(`no student's run had a check named ${unknown.map((n) => JSON.stringify(n)).join(', ')}: a typo in the points table?`)
-  return { rows, failure, missed }
+  return { rows, failure, missed, wallMs: performance.now() - started }
 
   function notGraded(student: StudentSubmission, index: number): GradeRow {
     missed.push(student.student)
