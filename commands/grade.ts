@@ -55,7 +55,7 @@ const command = defineCommand({
     const lang = parseLang(values.lang)
     const parallel = parseParallel(values.parallel)
     const rowLines = values['row-lines'] === true
-    const prefix = rowLines ? undefined : await gradesFolder(userPath(values.grades ?? `grades-${scenario.id}`))
+    const prefix = rowLines ? undefined : userPath(values.grades ?? `grades-${scenario.id}`)
     const reportFile = values.report === undefined ? undefined : userPath(values.report)
     const entry = values.entry ?? exercise?.starter
     const entries = entry === undefined ? {} : Object.fromEntries(Object.keys(globs).map((host) => [host, entry]))
@@ -100,15 +100,6 @@ function passedOn(values: ValuesOf<typeof OPTIONS>): string[] {
   }
   for (const name of ['param', 'host'] as const) for (const value of values[name]) args.push(`--${name}`, value)
   return args
-}
-
-/** --grades NAME: its folder is made now (as --output's is), so that a class's rows are never lost at the end
- * to a folder that was not there; a folder that cannot be made is one line, before any lab starts. */
-async function gradesFolder(prefix: string): Promise<string> {
-  await mkdir(path.dirname(prefix), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-    throw errors.usage(`--grades: cannot make the folder ${path.dirname(prefix)} (${error.code})`)
-  })
-  return prefix
 }
 
 /** Each student's own HTML report (the teacher's view, with its packet diagram), beside the class report. */

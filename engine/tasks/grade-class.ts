@@ -1,6 +1,8 @@
 // `lab grade`: one isolated lab per student, a few at a time, or spread over several engines (--engines, in
 // engine/tasks/engines.ts). Every student gets a row: graded, kept from the last grading (--resume), refused
 // (a file the lab will not open), or "not graded" when the engine failed under the class.
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
 import { LAB_RAN_TO_THE_END } from '../judge/checks.ts'
 import { EXIT, LabError, errors } from '../model/errors.ts'
 import type { OnEvent } from '../model/events.ts'
@@ -31,7 +33,8 @@ export interface ClassGrading {
   slice?: string
   lang: Lang
   parallel: number
-  /** NAME of NAME.json, where --resume finds the last grading's rows; undefined for a child of --engines. */
+  /** NAME of NAME.csv and NAME.json, whose folder is made before any lab starts, and where --resume finds the last
+   * grading's rows; undefined for a child of --engines. */
   grades?: string
   resume?: ResumeMode
   /** A child of --engines: the rows of students it could not grade are left to its parent, which names them. */
@@ -63,6 +66,7 @@ export async function gradeClass(grading: ClassGrading, onEvent: OnEvent = () =>
   const everyone = await findSubmissions(globs)
   const indices = grading.slice === undefined ? everyone.map((_, i) => i) : sliceOf(everyone, grading.slice)
   const students = indices.map((i) => everyone[i])
+  if (prefix) await gradesFolder(prefix)
 
   // Every student's files are read once, guarded, before any lab starts: a link to /dev/zero or a FIFO is
   // that student's row, never the whole class's hang.
@@ -151,6 +155,15 @@ export async function gradeClass(grading: ClassGrading, onEvent: OnEvent = () =>
     if (!grading.child) graded(row, index)
     return row
   }
+}
+
+/** --grades NAME: its folder is made now (as --output's is), so that a class's rows are never lost at the end
+ * to a folder that was not there; a folder that cannot be made is one line, before any lab starts. */
+async function gradesFolder(prefix: string): Promise<string> {
+  await mkdir(path.dirname(prefix), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    throw errors.usage(`--grades: cannot make the folder ${path.dirname(prefix)} (${error.code})`)
+  })
+  return prefix
 }
 
 /** --slice 0,3,6: the indices of the students to grade in the whole class (as --engines hands them out). */
