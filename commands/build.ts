@@ -3,9 +3,9 @@ import * as docker from '../engine/runtime/docker.ts'
 import { EXIT } from '../engine/model/errors.ts'
 import { ensureLabImage } from '../engine/runtime/image.ts'
 import { say } from './shared.ts'
-import type { Command } from './table.ts'
+import { defineCommand } from './table.ts'
 
-const command: Command = {
+const command = defineCommand({
   name: 'build',
   synopsis: 'build [--offline]',
   summary: '(re)build the lab image',
@@ -18,6 +18,6 @@ const command: Command = {
     say('lab image ready')
     return EXIT.passed
   },
-}
+})
 
 export default command

@@ -11,12 +11,12 @@ import { userPath } from '../engine/plan/layout.ts'
 import * as docker from '../engine/runtime/docker.ts'
 import { onInterrupt } from '../engine/runtime/teardown.ts'
 import { LAB, chooseHost } from './live.ts'
-import type { Command } from './table.ts'
+import { defineCommand } from './table.ts'
 
 /** tcpdump flushes and ends on SIGINT; one that does not is let go of with what it wrote. */
 const CAPTURE_STOP_MS = 3000
 
-const command: Command = {
+const command = defineCommand({
   name: 'capture',
   synopsis: 'capture <host> [--lab NAME] [--write FILE]',
   summary: 'a live lab host\'s packets, decoded as they pass (Ctrl-C ends); --write keeps a pcap',
@@ -27,7 +27,7 @@ const command: Command = {
   },
   async run(values, [hostName, ...rest]) {
     if (rest.length) throw errors.usage(`lab capture takes one host, not "${rest.join(' ')}"`)
-    const { host, hosts } = await chooseHost(values.lab as string | undefined, hostName)
+    const { host, hosts } = await chooseHost(values.lab, hostName)
     if (!host.sidecar) throw errors.usage(`host ${host.name} shares another host's network: capture that host`)
     const sidecar = host.sidecar
     const names = Object.fromEntries([...hosts.values()].filter((h) => h.address).map((h) => [h.address!, h.name]))
@@ -38,7 +38,7 @@ const command: Command = {
     const tcpdump = docker.dockerAttached(['exec', sidecar, 'sh', '-c', `echo $$ > ${pidFile}; exec tcpdump -i eth0 -n --immediate-mode -U -s 0 -Z root -w -`], ['inherit', 'pipe', 'inherit'])
     const packets = new PassThrough()
     tcpdump.stdout!.pipe(packets)
-    const file = values.write ? createWriteStream(userPath(values.write as string)) : undefined
+    const file = values.write ? createWriteStream(userPath(values.write)) : undefined
     if (file) tcpdump.stdout!.pipe(file)
     const written = file ? finished(file).catch(() => undefined) : Promise.resolve()
     const stopping = onInterrupt(async () => {
@@ -53,6 +53,6 @@ const command: Command = {
     await written
     return code
   },
-}
+})
 
 export default command

@@ -4,9 +4,9 @@ import { listLiveLabs } from '../engine/plan/live-lab.ts'
 import * as docker from '../engine/runtime/docker.ts'
 import { downLiveLab } from '../engine/runtime/live.ts'
 import { say } from './shared.ts'
-import type { Command } from './table.ts'
+import { defineCommand } from './table.ts'
 
-const command: Command = {
+const command = defineCommand({
   name: 'down',
   synopsis: 'down [<lab>...]',
   summary: 'remove live labs (all of them without a name)',
@@ -29,6 +29,6 @@ const command: Command = {
     }
     return failed ? EXIT.failed : EXIT.passed
   },
-}
+})
 
 export default command

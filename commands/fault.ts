@@ -8,16 +8,16 @@ import * as docker from '../engine/runtime/docker.ts'
 import { liveHosts, sidecarControl } from '../engine/runtime/live.ts'
 import { LAB, hostNamesOf } from './live.ts'
 import { say } from './shared.ts'
-import type { Command } from './table.ts'
+import { defineCommand } from './table.ts'
 
-const command: Command = {
+const command = defineCommand({
   name: 'fault',
   synopsis: 'fault <host> loss N|rate KBIT|blackhole|reject|disconnect|clear, fault partition A B, fault clear',
   summary: 'change a live lab\'s faults while its programs run (the scenario files\' vocabulary)',
   positionals: true,
   options: { lab: LAB },
   async run(values, words) {
-    const lab = await chooseLiveLab(values.lab as string | undefined)
+    const lab = await chooseLiveLab(values.lab)
     const names = await hostNamesOf(lab)
     const faults = changeFaults(lab.faults, parseFaultWords(words, names), names)
     await docker.preflight()
@@ -29,7 +29,7 @@ const command: Command = {
     say(faults.length ? `lab ${lab.name} now has: ${faults.map(describeFault).join('; ')}` : `lab ${lab.name} has no fault now`)
     return 0
   },
-}
+})
 
 function describeFault(fault: import('../engine/model/scenario.ts').Fault): string {
   switch (fault.kind) {

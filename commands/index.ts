@@ -19,8 +19,6 @@ const LOADERS: Record<string, () => Promise<{ default: Command }>> = {
 }
 const loadRun = () => import('./run.ts')
 
-export const COMMAND_NAMES = Object.keys(LOADERS)
-
 /** The command and its own arguments. The command word comes first (`lab list`); one placed after options
  * (`lab --report r.html list`) still names the command, so that it can say which option it does not take. */
 export async function chooseCommand(argv: string[]): Promise<{ command: Command; args: string[] }> {

@@ -1,11 +1,12 @@
 // What the live-lab commands share: the --lab option, and finding the lab and host a command names.
 import { errors } from '../engine/model/errors.ts'
+import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'
 import { chooseLiveLab, type LiveLab } from '../engine/plan/live-lab.ts'
 import * as docker from '../engine/runtime/docker.ts'
 import { liveHosts, type LiveHost } from '../engine/runtime/live.ts'
 import type { OptionSpec } from './table.ts'
 
-export const LAB: OptionSpec = { type: 'string', value: 'NAME', help: 'which live lab (default: the only one up; `lab ps` lists them)' }
+export const LAB = { type: 'string', value: 'NAME', help: 'which live lab (default: the only one up; `lab ps` lists them)' } satisfies OptionSpec
 
 /** The live lab and its host that a command names. */
 export async function chooseHost(labName: string | undefined, hostName: string | undefined): Promise<{ lab: LiveLab; host: LiveHost; hosts: Map<string, LiveHost> }> {
@@ -20,6 +21,5 @@ export async function chooseHost(labName: string | undefined, hostName: string |
 
 /** The hosts of a live lab's scenario (from its compose file's program services). */
 export async function hostNamesOf(lab: LiveLab): Promise<string[]> {
-  const { loadCatalog, selectScenarios } = await import('../engine/plan/catalog.ts')
   return Object.keys(selectScenarios(await loadCatalog(undefined, lab.params, [lab.scenario]), [lab.scenario])[0].hosts)
 }

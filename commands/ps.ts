@@ -5,9 +5,9 @@ import { readSidecarReport } from '../engine/runtime/sidecar-report.ts'
 import * as docker from '../engine/runtime/docker.ts'
 import { liveHosts, liveState, sidecarControl } from '../engine/runtime/live.ts'
 import { hostNamesOf } from './live.ts'
-import type { Command } from './table.ts'
+import { defineCommand } from './table.ts'
 
-const command: Command = {
+const command = defineCommand({
   name: 'ps',
   synopsis: 'ps [-v]',
   summary: 'list the live labs (`lab up`): age, scenario, hosts',
@@ -41,6 +41,6 @@ const command: Command = {
     console.log('live labs stay up until `npm run lab -- down [NAME]`; `npm run lab -- clean` removes them too')
     return 0
   },
-}
+})
 
 export default command

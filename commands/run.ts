@@ -1,29 +1,21 @@
 // `lab <scenario>...`: runs scenarios (`all` for the catalog), a few labs at a time, and reports each as one
 // block in the order asked for. What only some runs need (a reporter, the HTML page) is loaded by them.
-import { prepareCaptureDir } from '../engine/plan/capture-dir.ts'
-import { chooseScenarios, parseParams } from '../engine/plan/catalog.ts'
+import { instantiateScenarios } from '../engine/plan/catalog.ts'
 import * as docker from '../engine/runtime/docker.ts'
 import { EXIT, errors } from '../engine/model/errors.ts'
-import { ensureLabImage, lookForLabImage } from '../engine/runtime/image.ts'
-import { runScenario } from '../engine/runtime/run.ts'
 import type { ScenarioResult } from '../engine/model/result.ts'
+import { lookForLabImage } from '../engine/runtime/image.ts'
+import { inOrder } from '../engine/tasks/pool.ts'
+import { runMany } from '../engine/tasks/run-many.ts'
 import { submissionsFromOptions } from '../engine/plan/submission.ts'
 import { inShard, parseShard } from '../engine/plan/shard.ts'
 import { userPath } from '../engine/plan/layout.ts'
-import { inOrder, runPool } from '../engine/tasks/pool.ts'
-import { longestFirst, readDurations, recordDurations } from '../engine/tasks/durations.ts'
 import { REPORTERS, createReporters } from '../reporters/index.ts'
 import { loadExercise, withGrading } from '../engine/plan/exercise.ts'
 import { DUE, EXERCISE, IMPL, LANG, PARALLEL, PARAM, SCENARIOS, VIEW, hostOptions, parseImpl, parseLang, parseParallel, parseView } from './shared.ts'
-import type { Command } from './table.ts'
+import { defineCommand } from './table.ts'
 
-interface RunValues {
-  impl?: string; param: string[]; server?: string; client?: string; host: string[]; lang?: string; parallel?: string
-  capture?: string; report?: string; reporter: string[]; output?: string; exercise?: string; view?: string; due?: string
-  in?: string; watch?: boolean; shard?: string; scenarios?: string
-}
-
-const command: Command = {
+const command = defineCommand({
   name: '',
   synopsis: '<scenario|file> [<scenario|file>...]',
   summary: 'run scenarios in real containers and assert their outcome (`all` runs the whole catalog)',
@@ -46,8 +38,7 @@ const command: Command = {
     scenarios: SCENARIOS,
     shard: { type: 'string', value: 'i/n', help: 'run only the i-th of n stable parts of the chosen scenarios (CI matrices)' },
   },
-  async run(raw, given) {
-    const values = raw as unknown as RunValues
+  async run(values, given) {
     const exercise = values.exercise === undefined ? undefined : await loadExercise(userPath(values.exercise))
     const names = given.length === 0 && exercise ? [exercise.scenario] : given
     const view = parseView(values.view, values.due)
@@ -58,8 +49,8 @@ const command: Command = {
     dockerReady.catch(() => undefined)
     lookForLabImage()
     const dir = values.scenarios === undefined ? undefined : userPath(values.scenarios)
-    const params = parseParams(values.param, await chooseScenarios(names, {}, dir))
-    const chosen = (await chooseScenarios(names, params, dir)).map((s) => (s.id === exercise?.scenario ? withGrading(s, exercise.grading) : s))
+    const instantiated = (await instantiateScenarios(names, values.param, dir)).scenarios
+    const chosen = instantiated.map((s) => (s.id === exercise?.scenario ? withGrading(s, exercise.grading) : s))
     const scenarios = values.shard === undefined ? chosen : inShard(chosen, parseShard(values.shard))
     const submissions = await submissionsFromOptions(values)
     const lang = parseLang(values.lang)
@@ -67,29 +58,24 @@ const command: Command = {
     const html = values.report === undefined ? undefined : userPath(values.report)
     const report = await createReporters({ names: values.reporter, output: values.output, html, env: process.env, stdout: process.stdout, stderr: process.stderr, lang, view })
     if (values.in !== undefined || values.watch) {
+      // Loaded only here: a cold run, the usual one, does not wait for the live-lab modules to load.
       const warm = await import('./warm.ts')
       if (values.in !== undefined) return warm.runIn(values.in, scenarios, submissions, report)
       if (scenarios.length !== 1) throw errors.usage('--watch takes one scenario')
       return warm.runWatching(scenarios[0], { impl, submissions, report, dockerReady })
     }
     const captureDir = values.capture === undefined ? undefined : userPath(values.capture)
-    if (captureDir) await prepareCaptureDir(captureDir)
-    const image = await ensureLabImage(report.onNote, {}, dockerReady)
-    // Scenarios run a few at a time; each is reported as one block, in the order they were asked for.
-    const finished = inOrder<ScenarioResult>((result) => report.onScenarioEnd(result))
-    // The longest (by their last run here) start first, so that a parallel catalog does not end on a long one.
-    const startOrder = longestFirst(scenarios.map((s) => s.id), await readDurations())
-    const results = await runPool(scenarios, parallel, async (scenario, index) => {
-      report.onScenarioStart(scenario)
-      const result = await runScenario(scenario, { image, impl, submissions, captureDir, captureAll: html !== undefined, onEvent: report.onEvent })
-      finished(result, index)
-      return result
-    }, startOrder)
-    await recordDurations(results.filter((r) => r.status !== 'skipped' && !Object.keys(r.submissions).length).map((r) => ({ id: r.scenario.id, wallMs: r.wallMs })))
+    // Each scenario is reported as one block, in the order they were asked for, though several run at once.
+    const ended = inOrder<ScenarioResult>((result) => report.onScenarioEnd(result))
+    const results = await runMany(scenarios, { impl, submissions, parallel, captureDir, captureAll: html !== undefined, dockerReady, onRunEvent: report.onEvent }, (event) => {
+      if (event.kind === 'note') report.onNote(event.text)
+      else if (event.kind === 'run-started') report.onScenarioStart(event.scenario)
+      else if (event.kind === 'run-ended') ended(event.result, event.index)
+    })
     await report.onRunEnd(results)
     if (captureDir) report.onNote(`captures (one pcap per host, open them in Wireshark): ${captureDir}/<scenario>-<host>.pcap`)
     return results.some((r) => r.status === 'failed') ? EXIT.failed : EXIT.passed
   },
-}
+})
 
 export default command

@@ -7,22 +7,22 @@ import { VIEWS, type View } from '../engine/model/points.ts'
 import type { ViewChoice } from '../engine/model/view.ts'
 import type { OptionSpec } from './table.ts'
 
-export const IMPL: OptionSpec = { type: 'string', value: IMPLS.join('|'), help: 'which reference programs run (default: ts)' }
-export const PARAM: OptionSpec = { type: 'string', multiple: true, value: 'name=N', help: 'change a scenario parameter (e.g. loss=10 for udp-loss); repeatable' }
-export const LANG: OptionSpec = { type: 'string', value: LANGS.join('|'), help: 'language of the hints (default: from LANG)' }
-export const SCENARIOS: OptionSpec = { type: 'string', value: 'DIR', help: 'the scenario folder (default: the lab\'s own catalog); a scenario may also be named by its file' }
-export const EXERCISE: OptionSpec = { type: 'string', value: 'DIR', help: "an exercise folder: its exercise.json names the scenario and gives the checks' points" }
-export const VIEW: OptionSpec = { type: 'string', value: VIEWS.join('|'), help: 'whose report: the student sees no hidden check (their points still count); default: teacher' }
-export const DUE: OptionSpec = { type: 'string', value: 'DATE', help: 'the due date (ISO 8601); after it, students also see after_due_date checks' }
-export const PARALLEL: OptionSpec = { type: 'string', value: 'N', help: 'labs at once (default: the number of cores)' }
+export const IMPL = { type: 'string', value: IMPLS.join('|'), help: 'which reference programs run (default: ts)' } satisfies OptionSpec
+export const PARAM = { type: 'string', multiple: true, value: 'name=N', help: 'change a scenario parameter (e.g. loss=10 for udp-loss); repeatable' } satisfies OptionSpec
+export const LANG = { type: 'string', value: LANGS.join('|'), help: 'language of the hints (default: from LANG)' } satisfies OptionSpec
+export const SCENARIOS = { type: 'string', value: 'DIR', help: 'the scenario folder (default: the lab\'s own catalog); a scenario may also be named by its file' } satisfies OptionSpec
+export const EXERCISE = { type: 'string', value: 'DIR', help: "an exercise folder: its exercise.json names the scenario and gives the checks' points" } satisfies OptionSpec
+export const VIEW = { type: 'string', value: VIEWS.join('|'), help: 'whose report: the student sees no hidden check (their points still count); default: teacher' } satisfies OptionSpec
+export const DUE = { type: 'string', value: 'DATE', help: 'the due date (ISO 8601); after it, students also see after_due_date checks' } satisfies OptionSpec
+export const PARALLEL = { type: 'string', value: 'N', help: 'labs at once (default: the number of cores)' } satisfies OptionSpec
 
 /** --server, --client, --host: a program of one's own in a host; `what` is FILE, or GLOB for grade. */
-export function hostOptions(what: string): Record<'server' | 'client' | 'host', OptionSpec> {
+export function hostOptions(what: string) {
   return {
     server: { type: 'string', value: what, help: 'your program in host `server` (.py: python3; .js/.mjs/.cjs/.ts: node; else #!)' },
     client: { type: 'string', value: what, help: 'the same for host `client`' },
     host: { type: 'string', multiple: true, value: `NAME=${what}`, help: 'the same for any host; repeatable' },
-  }
+  } satisfies Record<'server' | 'client' | 'host', OptionSpec>
 }
 
 export function parseImpl(option: string | undefined): Impl {

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, expectTypeOf, it } from 'vitest'
 import { chooseCommand, globalUsage } from './index.ts'
-import { commandUsage, parseCommand } from './table.ts'
+import { commandUsage, defineCommand, parseCommand } from './table.ts'
 
 const parse = async (argv: string[]) => {
   const { command, args } = await chooseCommand(argv)
@@ -54,4 +54,18 @@ describe('usage', () => {
     expect(text).toContain('  -o, --output FILE')
     expect(text).not.toContain('--grades')
   })
+})
+
+it('gives each value the type its option says: a repeatable one string[], a flag a boolean, the rest a string', () => {
+  const command = defineCommand({
+    name: 'x', synopsis: 'x', summary: 'x', positionals: false,
+    options: { n: { type: 'string', value: 'N', help: 'n' }, many: { type: 'string', multiple: true, help: 'many' }, flag: { type: 'boolean', help: 'flag' } },
+    async run() { return 0 },
+  })
+  const { values } = parseCommand(command, ['--n', '3', '--many', 'a', '--many', 'b', '--flag'])
+  expectTypeOf(values.n).toEqualTypeOf<string | undefined>()
+  expectTypeOf(values.many).toEqualTypeOf<string[]>()
+  expectTypeOf(values.flag).toEqualTypeOf<boolean | undefined>()
+  expect(values).toEqual({ n: '3', many: ['a', 'b'], flag: true })
+  expect(parseCommand(command, []).values).toEqual({ many: [] })
 })

@@ -15,9 +15,16 @@ export interface OptionSpec {
 
 export type OptionTable = Record<string, OptionSpec>
 
-export type Values = Record<string, string | boolean | string[] | undefined>
+/** What parsing gives for one option: every value of a repeatable one (none given: []), else its value if given. */
+type ValueOf<O extends OptionSpec> = O extends { multiple: true } ? string[]
+  : O extends { type: 'boolean' } ? boolean | undefined
+  : O extends { type: 'string'; multiple?: false } ? string | undefined
+  : string | boolean | string[] | undefined // an OptionSpec not written out: any of them
 
-export interface Command {
+/** The parsed values of a table, typed by it: a command reads `values.param` as string[], `values.watch` as a boolean. */
+export type ValuesOf<T extends OptionTable> = { [K in keyof T]: ValueOf<T[K]> } & { help?: boolean }
+
+export interface Command<T extends OptionTable = OptionTable> {
   /** The word after `lab`; empty for the default command, `lab <scenario>...`. */
   name: string
   /** What follows `npm run lab --` in the usage line. */
@@ -25,18 +32,21 @@ export interface Command {
   summary: string
   /** Whether the command takes words besides options (scenarios); a command that does not refuses them. */
   positionals: boolean
-  options: OptionTable
-  run(values: Values, positionals: string[]): Promise<number>
+  options: T
+  run(values: ValuesOf<T>, positionals: string[]): Promise<number>
 }
+
+/** A command, its values typed by its own table (`const` keeps each option's type and `multiple` as written). */
+export const defineCommand = <const T extends OptionTable>(command: Command<T>): Command<T> => command
 
 const HELP: OptionSpec = { type: 'boolean', short: 'h', help: 'show this help' }
 
 /** How an error names the command: `lab list`, or `lab <scenario>` for the default one. */
-export const commandLabel = (command: Pick<Command, 'name'>) => `lab ${command.name || '<scenario>'}`
+const commandLabel = (command: Pick<Command, 'name'>) => `lab ${command.name || '<scenario>'}`
 
 const optionsOf = (command: Pick<Command, 'options'>): OptionTable => ({ ...command.options, help: HELP })
 
-export function parseCommand(command: Command, argv: string[]): { values: Values; positionals: string[] } {
+export function parseCommand<T extends OptionTable>(command: Command<T>, argv: string[]): { values: ValuesOf<T>; positionals: string[] } {
   const options = optionsOf(command)
   const config = Object.fromEntries(Object.entries(options).map(([name, o]) =>
     [name, { type: o.type, multiple: o.multiple ?? false, ...(o.short ? { short: o.short } : {}) }]))
@@ -51,12 +61,13 @@ export function parseCommand(command: Command, argv: string[]): { values: Values
   } catch (error) {
     throw errors.usage(`${commandLabel(command)}: ${(error as Error).message.split('\n')[0]}`)
   }
-  const values = { ...parsed.values } as Values
+  const values: Record<string, string | boolean | (string | boolean)[] | undefined> = { ...parsed.values }
   for (const [name, o] of Object.entries(options)) if (o.multiple && values[name] === undefined) values[name] = []
   if (!command.positionals && parsed.positionals.length && !values.help) {
     throw errors.usage(`${commandLabel(command)} takes no arguments, not "${parsed.positionals[0]}"`)
   }
-  return { values, positionals: parsed.positionals }
+  // parseArgs was configured from this very table: each value has the type ValueOf says for its option.
+  return { values: values as ValuesOf<T>, positionals: parsed.positionals }
 }
 
 function optionLines(command: Pick<Command, 'options'>): string[] {

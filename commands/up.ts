@@ -1,16 +1,17 @@
 // `lab up <scenario>`: brings a scenario's lab up and leaves it up, its programs idle (or started with --start),
 // for a person to look inside (`lab shell`, `lab capture`, `lab fault`) and to rerun in warm (`lab run --in`).
-import { loadCatalog, parseParams, selectScenarios } from '../engine/plan/catalog.ts'
+import { instantiateScenarios } from '../engine/plan/catalog.ts'
 import { errors } from '../engine/model/errors.ts'
 import { freeLabName } from '../engine/plan/live-lab.ts'
 import { submissionsFromOptions } from '../engine/plan/submission.ts'
 import * as docker from '../engine/runtime/docker.ts'
 import { ensureLabImage } from '../engine/runtime/image.ts'
 import { liveHosts, upLiveLab } from '../engine/runtime/live.ts'
+import { startLive } from '../engine/runtime/warm-start.ts'
 import { IMPL, PARAM, hostOptions, parseImpl, say } from './shared.ts'
-import type { Command } from './table.ts'
+import { defineCommand } from './table.ts'
 
-const command: Command = {
+const command = defineCommand({
   name: 'up',
   synopsis: 'up <scenario> [--server FILE] [--start]',
   summary: 'bring a scenario\'s lab up and leave it up, to explore and rerun (`lab ps`, `lab down`)',
@@ -23,17 +24,15 @@ const command: Command = {
   },
   async run(values, names) {
     if (names.length !== 1) throw errors.usage('lab up takes one scenario')
-    const impl = parseImpl(values.impl as string | undefined)
+    const impl = parseImpl(values.impl)
     const dockerReady = docker.preflight()
     dockerReady.catch(() => undefined)
-    const params = parseParams(values.param as string[], selectScenarios(await loadCatalog(undefined, {}, names), names))
-    const [scenario] = selectScenarios(await loadCatalog(undefined, params, names), names)
-    const submissions = await submissionsFromOptions(values as { server?: string; client?: string; host?: string[] })
+    const { scenarios: [scenario] } = await instantiateScenarios(names, values.param)
+    const submissions = await submissionsFromOptions(values)
     const image = await ensureLabImage(say, {}, dockerReady)
     const lab = await upLiveLab(scenario, { name: await freeLabName(scenario.id), image, impl, submissions })
     const hosts = await liveHosts(lab, Object.keys(scenario.hosts))
     if (values.start) {
-      const { startLive } = await import('../engine/runtime/warm-start.ts')
       await startLive(lab, scenario)
     }
     say(`lab ${lab.name} is up (${scenario.id}): ${[...hosts.values()].map((h) => `${h.name} ${h.address ?? '(shares a namespace)'}`).join(', ')}`)
@@ -49,6 +48,6 @@ const command: Command = {
     ]) console.log(`    ${line}`)
     return 0
   },
-}
+})
 
 export default command

@@ -54,9 +54,9 @@ export function classReport(rows: GradeRow[], title: string): string {
 export class ClassReportReporter implements Reporter {
   readonly #rows: GradeRow[] = []
   readonly #sink: Sink
-  readonly #title: string
+  readonly #title: (students: number) => string
   readonly #written: Note
-  constructor(sink: Sink, title: string, written: Note) {
+  constructor(sink: Sink, title: (students: number) => string, written: Note) {
     this.#sink = sink
     this.#title = title
     this.#written = written
@@ -65,7 +65,7 @@ export class ClassReportReporter implements Reporter {
     this.#rows.push(row)
   }
   async onRunEnd(): Promise<void> {
-    await this.#sink(classReport(this.#rows, this.#title))
+    await this.#sink(classReport(this.#rows, this.#title(this.#rows.length)))
     this.#written('class report')
   }
 }

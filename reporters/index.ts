@@ -30,8 +30,8 @@ export interface ReporterChoice {
   stderr: NodeJS.WriteStream
   /** The language of the hints for a failed submission. */
   lang?: Lang
-  /** `grade --report FILE`: the class report (reporters/class-html.ts) and its title. */
-  classReport?: { file: string; title: string }
+  /** `grade --report FILE`: the class report (reporters/class-html.ts) and its title, given how many students it has. */
+  classReport?: { file: string; title: (students: number) => string }
   /** Whose view the reports show (engine/model/view.ts); the teacher's by default. */
   view?: ViewChoice
 }
@@ -104,7 +104,7 @@ function viewed(reporter: Reporter, view: ViewChoice): Reporter {
 }
 
 /** One reporter that calls the hook of every reporter that has it; the run's end waits for each in turn. */
-export function fanOut(reporters: Reporter[]): RunReporters {
+function fanOut(reporters: Reporter[]): RunReporters {
   return {
     onNote: (line) => reporters.forEach((r) => r.onNote?.(line)),
     onScenarioStart: (scenario) => reporters.forEach((r) => r.onScenarioStart?.(scenario)),
@@ -123,7 +123,7 @@ function jsonDocument(sink: Sink, render: (results: ScenarioResult[]) => unknown
   return { onRunEnd: (results) => sink(`${JSON.stringify(render(results), null, 2)}\n`) }
 }
 
-export function writeFileSink(file: string): Sink {
+function writeFileSink(file: string): Sink {
   return async (text) => {
     await mkdir(path.dirname(path.resolve(file)), { recursive: true })
     await writeFile(file, text)

@@ -9,8 +9,8 @@ import type { Reporter, Sink } from './types.ts'
 export const JSON_REPORT_VERSION = 3
 
 /** What the document keeps of the captures. A program decides how many packets there are and what they carry:
- * kept whole, a 1 KiB UDP blast (2 × 50 000 decoded packets, 256 payload bytes each, printed a byte a line)
- * was more than a string can hold, and the run ended in 'RangeError: Invalid string length' with no document. */
+ * kept whole, a 1 KiB UDP blast (2 × 50 000 decoded packets, 256 payload bytes each, printed a byte a line) is
+ * more than a string can hold: JSON.stringify throws 'RangeError: Invalid string length' and no document is written. */
 export const JSON_LIMITS = { packetsPerHost: 1_000, packets: 10_000, payloadBytesPerPacket: 64 } as const
 
 export interface JsonReport {

@@ -10,8 +10,10 @@ import type { Reporter, Sink } from './types.ts'
 
 /** The builder, loaded only for runs that ask for JUnit: it is the lab's heaviest library to load. */
 async function loadBuilder(): Promise<Builder> {
-  // The package's types declare an ES default export, but at run time its CommonJS module.exports is the builder.
-  return (await import('junit-report-builder')).default as unknown as Builder
+  // Its types declare an ES default export (seen from here as the default of the CommonJS module.exports), but
+  // at run time module.exports is the builder itself: either shape is taken.
+  const { default: exported }: { default: Builder | { default: Builder } } = await import('junit-report-builder')
+  return 'default' in exported ? exported.default : exported
 }
 
 /** Untrusted text for the document: controls made visible (XML cannot hold most of them, and the builder would

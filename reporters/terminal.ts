@@ -23,7 +23,7 @@ export function isLive(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boo
   return Boolean(stream.isTTY) && !('CI' in env) && env.TERM !== 'dumb'
 }
 
-export function scenarioHeader(scenario: Scenario): string {
+function scenarioHeader(scenario: Scenario): string {
   return `${color.bold(scenario.id)}: ${scenario.title} ${color.dim(`(seed: ${scenario.teaches})`)}`
 }
 
@@ -40,7 +40,7 @@ function submissionNotes(result: ScenarioResult, lang: Lang): string[] {
   return notes
 }
 
-export function scenarioReport(result: ScenarioResult, lang: Lang = 'en'): string {
+function scenarioReport(result: ScenarioResult, lang: Lang = 'en'): string {
   const project = color.dim(`(project ${result.project})`)
   if (result.status === 'skipped') return `${mark('skipped')} ${result.scenario.id} ${word('skipped')}: ${result.run.skipped} ${project}`
   const lines = result.checks.flatMap((check) => [
@@ -67,7 +67,7 @@ export function liveLine(running: Map<Scenario, number>, now: number): string {
   return `running ${parts.join(', ')}`
 }
 
-export function gradeLine(row: GradeRow): string {
+function gradeLine(row: GradeRow): string {
   const verdict = row.verdict === 'error' ? 'failed' : row.verdict
   const weighted = row.score !== row.checksPassed || row.maxScore !== row.checksTotal
   const score = row.verdict === 'error' ? color.red('error') : `${row.verdict} ${row.checksPassed}/${row.checksTotal}${weighted ? `, ${row.score}/${row.maxScore} points` : ''}`

@@ -6,7 +6,7 @@ import { defineScenario } from '../engine/model/scenario.ts'
 
 const DELAY_MS = 200
 // The userspace engine adds under a millisecond (docs/FAULTS.md), but a 2-core machine running a whole test suite
-// (load average 17 measured) stalls a process for tens of ms: 252 ms was seen. Half the delay over still tells a
+// (a load average of 17) can stall a process for tens of ms (up to 252 ms for these 200). Half the delay over still tells a
 // 200 ms delay from none (a few ms) and from a doubled one (400 ms).
 const TOLERANCE_MS = DELAY_MS / 2
 

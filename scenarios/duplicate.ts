@@ -7,7 +7,7 @@ import { defineScenario, type HostRun } from '../engine/model/scenario.ts'
 // Each datagram is copied or not: a binomial count. 4.5 σ, as udp-loss.
 const SIGMAS = 4.5
 // 256 KiB: at least 182 full segments (MSS 1448), so that some go out twice in all but 1 run in 10^8 (0.9^182).
-// With 64 KiB (46 segments) a correct lab saw no copy about 1 run in 200 (0.9^50), as CI once did.
+// 64 KiB (46 segments) would leave a correct lab without a copy about 1 run in 200 (0.9^50): far too often for a check that fails students.
 const STREAM_KIB = 256
 const line = (host: HostRun, pattern: RegExp) => host.stdout.map((l) => l.text.match(pattern)?.[1]).find(Boolean)
 

@@ -1,13 +1,16 @@
 // An error nobody expected, in the middle of a run, still tears the lab down: real `lab` processes, an error
-// injected through SOCKET_LAB_TEST_THROW (engine/runtime/test-throw.ts).
+// injected by a module preloaded into the lab's process (test/fixtures/throw-mid-run.mjs), not by the lab's code.
 import { spawn } from 'node:child_process'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { $ } from 'zx'
 import { ROOT } from '../engine/plan/layout.ts'
 import { labResources, startLab } from './lab-process.ts'
+
+const THROW_MID_RUN = path.join(ROOT, 'test/fixtures/throw-mid-run.mjs')
 
 afterAll(async () => {
   await $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, SOCKET_LAB_SCENARIOS: 'test/fixtures/scenarios' } })`npm run --silent lab -- clean slow-run`
@@ -16,12 +19,12 @@ afterAll(async () => {
 describe('an unexpected error mid-run', { timeout: 120_000 }, () => {
   for (const kind of ['throw', 'reject'] as const) {
     it(`(${kind}) tears the lab down, exits 70 and says why on one line`, async () => {
-      const lab = startLab(['slow-run'], { via: 'node', env: { SOCKET_LAB_TEST_THROW: `${kind}:6000` } })
+      const lab = startLab(['slow-run'], { via: 'node', env: { NODE_OPTIONS: `--import ${pathToFileURL(THROW_MID_RUN).href}`, CRASH_MID_RUN: `${kind}:6000` } })
       const { code, stderr } = await lab.exited
       expect(code).toBe(70)
       const lines = stderr.trim().split('\n')
       expect(lines).toHaveLength(1)
-      expect(lines[0]).toMatch(new RegExp(`^socket-lab: unexpected error: Error: injected by SOCKET_LAB_TEST_THROW=${kind}:6000 \\(at .*test-throw\\.ts:\\d+:\\d+\\)\\)$`))
+      expect(lines[0]).toMatch(new RegExp(`^socket-lab: unexpected error: Error: injected by CRASH_MID_RUN=${kind}:6000 \\(at .*throw-mid-run\\.mjs:\\d+:\\d+\\)\\)$`))
       expect(await labResources('slow-run')).toEqual([])
     })
   }

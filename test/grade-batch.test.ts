@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { $ } from 'zx'
-import type { GradeRow } from '../engine/tasks/grade.ts'
+import type { GradeRow } from '../engine/model/grade.ts'
 import { ROOT } from '../engine/plan/layout.ts'
 
 const CLASS = { ana: 'servidor-ok.py', bruno: 'servidor-localhost.py', carla: 'servidor-sintaxe.py', davi: 'servidor-ok.py', elis: 'servidor-flood.py', fabio: 'servidor-ok.py' }

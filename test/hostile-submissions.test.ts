@@ -8,7 +8,7 @@ import { $ } from 'zx'
 import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'
 import { ROOT } from '../engine/plan/layout.ts'
 import { runScenario } from '../engine/runtime/run.ts'
-import type { GradeRow } from '../engine/tasks/grade.ts'
+import type { GradeRow } from '../engine/model/grade.ts'
 import { JSON_LIMITS, type JsonReport } from '../reporters/json.ts'
 
 const [tcpBasic] = selectScenarios(await loadCatalog(), ['tcp-basic'])
@@ -56,7 +56,7 @@ describe('hostile submissions', { timeout: 180_000 }, () => {
   })
 
   it('grades folders where one student links to /dev/zero and one has a FIFO: their rows say so, the class goes on', async () => {
-    // Before, hashing the folders for --resume read /dev/zero (24 GB of memory) or blocked on the FIFO for good.
+    // Hashing the folders for --resume must not read /dev/zero (without end, into memory) nor block on the FIFO.
     const class_ = path.join(dir, 'pastas')
     for (const student of ['ana', 'bruno', 'carla']) {
       await mkdir(path.join(class_, student), { recursive: true })
@@ -86,7 +86,7 @@ describe('hostile submissions', { timeout: 180_000 }, () => {
   })
 
   it('pairs a flat folder\'s files by student: each runs with their own client, never the first name\'s', async () => {
-    // ana's client talks to the wrong port; bruno's is correct. Before, both got ana's client and both failed.
+    // ana's client talks to the wrong port; bruno's is correct: were bruno given ana's client, both would fail.
     const flat = path.join(dir, 'plana')
     await mkdir(flat, { recursive: true })
     await cp(OK, path.join(flat, 'ana_servidor.py'))

@@ -1,4 +1,4 @@
-// A live lab as a person uses it from a terminal (issue 15): `lab shell client` in a real terminal (tmux
+// A live lab as a person uses it from a terminal: `lab shell client` in a real terminal (tmux
 // send-keys / capture-pane), where `ss` and a python3 connect to the server show the server's greeting; and
 // `lab capture server` decoding a client's connection as it passes, with `--write` leaving a readable pcap.
 import { spawn } from 'node:child_process'

@@ -1,4 +1,4 @@
-// Live labs end to end (issue 15): `lab up`, a command inside a host, faults changed while a program runs, a
+// Live labs end to end: `lab up`, a command inside a host, faults changed while a program runs, a
 // warm run, `lab down` leaving nothing; `--watch` rerunning on a save (fail, then pass); a shell in tmux.
 import { mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import net from 'node:net'

@@ -1,4 +1,4 @@
-// A warm rerun's verdict is a cold run's (issue 15): each scenario that can run warm is run cold (runScenario:
+// A warm rerun's verdict is a cold run's: each scenario that can run warm is run cold (runScenario:
 // a lab of its own, up and down) and warm (twice in one live lab, the second after the first's leftovers), and
 // the verdicts and every check's outcome must agree. The scenarios that cannot run warm say why.
 //

@@ -5,10 +5,9 @@ import type { HostRun, Packet } from '../model/scenario.ts'
 import { DOCKER_RESOLVER } from '../../services/bin/protocol.ts'
 import { isLoopback, parseSocket, type ListeningSocket } from './sockets.ts'
 
-export { isLoopback }
 
 /** The port of the exercise when the scenario names none (LAB_PORT's default). */
-export const DEFAULT_PORT = 12345
+const DEFAULT_PORT = 12345
 
 /** The sockets the program itself opened (Docker's resolver left out). */
 export function listenersOf(host: HostRun): ListeningSocket[] {

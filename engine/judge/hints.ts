@@ -3,8 +3,9 @@
 // scenario adds its own. Each rule also checks the evidence that would rule it out, so no hint is a guess.
 import { errorLine, printedCheck } from './checks.ts'
 import {
-  capturedBy, closestLine, connections, expectedPort, isLoopback, isServer, listenersOf, serverProto, servers, stuck, submittedHosts,
+  capturedBy, closestLine, connections, expectedPort, isServer, listenersOf, serverProto, servers, stuck, submittedHosts,
 } from './hint-evidence.ts'
+import { isLoopback } from './sockets.ts'
 import type { Hint, HintEvidence, HintRule, Language } from '../model/hints.ts'
 import type { HostRun, Packet, Scenario } from '../model/scenario.ts'
 

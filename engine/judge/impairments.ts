@@ -59,12 +59,6 @@ export function wireDatagrams(packets: Packet[], from: HostRun, to: HostRun, por
   })
 }
 
-/** Each datagram's one-way time, from the sender's capture to the receiver's (the lab's hosts share one clock). */
-export function oneWayMs(sent: WireDatagram[], received: WireDatagram[]): number[] {
-  const sentAt = new Map(sent.filter((d) => d.intact).map((d) => [d.number, d.at]))
-  return received.filter((d) => d.intact && sentAt.has(d.number)).map((d) => d.at - sentAt.get(d.number)!)
-}
-
 const dataFrom = (packets: Packet[], from: HostRun, to: HostRun) =>
   packets.filter((p) => p.proto === 'tcp' && p.src === from.address && p.dst === to.address && p.length > 0)
 

@@ -4,7 +4,7 @@
 import type { Check, HostRun, Packet } from '../model/scenario.ts'
 
 /** The same IPv4 packet in another capture: same addresses, same identification, same protocol and ports. */
-export function samePacket(packet: Packet, capture: Packet[]): Packet | undefined {
+function samePacket(packet: Packet, capture: Packet[]): Packet | undefined {
   return capture.find((seen) => seen.src === packet.src && seen.dst === packet.dst && seen.ipId === packet.ipId && seen.proto === packet.proto && seen.sport === packet.sport && seen.dport === packet.dport)
 }
 

@@ -9,7 +9,7 @@ import type { Check } from './observations.ts'
 /** visible: everybody sees it; hidden: counted, never shown to the student; after_due_date: shown to the
  * student once the due date has passed (Gradescope's words, which Classroom and PrairieLearn users know too). */
 export type Visibility = 'visible' | 'hidden' | 'after_due_date'
-export const VISIBILITIES: readonly Visibility[] = ['visible', 'hidden', 'after_due_date']
+const VISIBILITIES: readonly Visibility[] = ['visible', 'hidden', 'after_due_date']
 
 export interface CheckGrading {
   /** What the check is worth (default 1); 0 makes it informative only. */

@@ -18,23 +18,48 @@ export const scenarioId = (file: string) => path.basename(file).replace(SCENARIO
  * TypeScript is loaded: it leaves here the function that does. Elsewhere (tsx, vitest) TypeScript loads already. */
 const typeScriptLoader = () => (globalThis as { [key: symbol]: (() => Promise<void>) | undefined })[Symbol.for('socket-lab.typescript')]
 
+/** A scenario file loaded, not yet instantiated: a parametrized one becomes a scenario once its parameters are known. */
+interface Definition {
+  id: string
+  file: string
+  source: ScenarioDef | ParametrizedScenarioDef
+  /** A parametrized scenario's parameters with their defaults. */
+  params?: Params
+}
+
 /** Every scenario, parametrized ones declared with their defaults overridden by `params` where they have them;
  * with `only`, just the scenarios of those names when all exist (a run of one loads one file, not fifteen); `fresh`
  * reads the files again (`--watch`: a scenario saved since its first import). */
 export async function loadCatalog(dir = SCENARIOS_DIR, params: Params = {}, only?: string[], fresh = false): Promise<Scenario[]> {
+  return (await loadDefinitions(dir, only, fresh)).map((definition) => instantiate(definition, params))
+}
+
+async function loadDefinitions(dir: string, only?: string[], fresh = false): Promise<Definition[]> {
   let files = (await readdir(dir).catch(() => { throw errors.usage(`no scenario folder "${dir}"`) })).filter(isScenarioFile).sort()
   if (only && only.every((id) => files.some((name) => scenarioId(name) === id))) files = files.filter((name) => only.includes(scenarioId(name)))
-  return Promise.all(files.map((name) => loadScenario(path.join(dir, name), params, fresh)))
+  return Promise.all(files.map((name) => loadDefinition(path.join(dir, name), fresh)))
 }
 
 /** The scenarios named on a command line, in that order: ids from `dir`'s catalog (`all` for all of it), and
  * paths of scenario files anywhere (`./labs/retry.ts`), resolved against the user's folder. */
 export async function chooseScenarios(names: string[], params: Params = {}, dir = SCENARIOS_DIR): Promise<Scenario[]> {
+  return (await chooseDefinitions(names, dir)).map((definition) => instantiate(definition, params))
+}
+
+/** The scenarios named (as chooseScenarios reads names), each instantiated once with the `--param name=N` options
+ * given, and those parameters; every name given must be a parameter of one of them. */
+export async function instantiateScenarios(names: string[], paramOptions: string[], dir = SCENARIOS_DIR): Promise<{ scenarios: Scenario[]; params: Params }> {
+  const definitions = await chooseDefinitions(names, dir)
+  const params = parseParams(paramOptions, definitions)
+  return { scenarios: definitions.map((definition) => instantiate(definition, params)), params }
+}
+
+async function chooseDefinitions(names: string[], dir: string): Promise<Definition[]> {
   const isPath = (name: string) => name.includes('/') || SCENARIO_FILE.test(name)
   const ids = names.filter((name) => !isPath(name))
-  const catalog = ids.length ? selectScenarios(await loadCatalog(dir, params, ids), ids) : []
-  return Promise.all(names.map((name) => (isPath(name) ? loadScenario(userPath(name), params) : catalog.find((s) => s.id === name) ?? catalog)))
-    .then((chosen) => chosen.flat())
+  const catalog = ids.length ? selectScenarios(await loadDefinitions(dir, ids), ids) : []
+  const chosen = await Promise.all(names.map((name) => (isPath(name) ? loadDefinition(userPath(name)) : catalog.find((s) => s.id === name) ?? catalog)))
+  return chosen.flat()
 }
 
 type LoadedModule = { default?: ScenarioDef | ParametrizedScenarioDef | { default?: ScenarioDef | ParametrizedScenarioDef }; 'module.exports'?: unknown }
@@ -49,6 +74,10 @@ function defaultExport(module: LoadedModule): ScenarioDef | ParametrizedScenario
 
 /** One scenario file, validated, its hosts' relative paths counted from its folder; `fresh` imports it again. */
 export async function loadScenario(file: string, params: Params = {}, fresh = false): Promise<Scenario> {
+  return instantiate(await loadDefinition(file, fresh), params)
+}
+
+async function loadDefinition(file: string, fresh = false): Promise<Definition> {
   const id = scenarioId(file)
   if (/\.[mc]?ts$/.test(file)) await typeScriptLoader()?.()
   const module = await import(`${pathToFileURL(file).href}${fresh ? `?at=${Date.now()}` : ''}`).catch((error: NodeJS.ErrnoException) => {
@@ -57,6 +86,11 @@ export async function loadScenario(file: string, params: Params = {}, fresh = fa
   }) as LoadedModule
   const source = defaultExport(module)
   if (!source || typeof source !== 'object') throw errors.usage(`${file} has no scenario: its default export must be defineScenario({ ... })`)
+  return { id, file, source, ...('define' in source ? { params: source.params } : {}) }
+}
+
+/** A scenario of a definition, validated; a parametrized one with `params` where it has them, else its defaults. */
+function instantiate({ id, file, source }: Definition, params: Params): Scenario {
   const finish = (def: ScenarioDef, chosen?: Params) => {
     const scenario = resolveHostPaths({ id, ...def, ...(chosen ? { params: chosen } : {}) }, path.dirname(file))
     try {
@@ -122,7 +156,7 @@ export function parseParams(options: string[], scenarios: Pick<Scenario, 'params
 }
 
 /** The scenarios named on the command line, in that order; `all` is the whole catalog. */
-export function selectScenarios(catalog: Scenario[], names: string[]): Scenario[] {
+export function selectScenarios<S extends Pick<Scenario, 'id'>>(catalog: S[], names: string[]): S[] {
   if (names.includes('all')) return catalog
   return names.map((name) => {
     const scenario = catalog.find((s) => s.id === name)

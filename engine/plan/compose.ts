@@ -14,7 +14,6 @@ import { planTopology, topologyNetPlan, topologyNetworks, topologyService } from
 import { LAB_NETWORKS, LAB_VOLUMES, PROGRAM_POLICY, programContainer, sidecarContainer, type ComposeFile, type ComposeService } from './services.ts'
 import { sidecarName, type NetPlan } from '../../services/bin/protocol.ts'
 
-export { sidecarName }
 
 export type { ComposeFile, ComposeService } from './services.ts'
 

@@ -16,7 +16,7 @@ type ComposeService = Record<string, unknown>
 export type HostKind = 'program' | 'run-file' | 'run-command' | 'image' | 'build'
 
 /** Where a `run: { command, files }` host finds its files, and works. */
-export const FILES_DIR = '/opt/lab/files'
+const FILES_DIR = '/opt/lab/files'
 /** What a container that only holds a host's namespace runs: a foreign image's holder, an idle host, a live lab's
  * program container. */
 export const IDLE_COMMAND: readonly string[] = ['sleep', 'infinity']
@@ -36,7 +36,7 @@ const SANDBOX: ComposeService = {
   cpus: 1,
 }
 
-export function hostKind(spec: HostSpec): HostKind {
+function hostKind(spec: HostSpec): HostKind {
   if (spec.run) return 'command' in spec.run ? 'run-command' : 'run-file'
   if (spec.image) return 'image'
   if (spec.build) return 'build'

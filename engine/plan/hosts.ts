@@ -67,7 +67,8 @@ function captures(scenario: Scenario, captureAll: boolean, host: string): boolea
  * it needs listen (their containers start alongside its own: no health-check polling); a router is waited for like a
  * server (its sidecar flags it once it routes, so no program sends before the path exists); a host that listens on
  * nothing is only started first: lab-run waits until its sidecar is set up (LAB_START_AFTER), so Compose starts every
- * container at once (a chain of `depends_on` made a lab of five hosts come up about a second later on two cores).
+ * container at once (a chain of `depends_on` would start them one after another: a lab of five hosts about a second
+ * later on two cores).
  * Only a host inside another's namespace has no sidecar of its own to say so: Compose starts it first. */
 export interface StartOrder { waitFor: string[]; startAfter: string[]; composeAfter: string[] }
 function startOrder(scenario: Scenario): (host: string) => StartOrder {
@@ -91,7 +92,7 @@ function startOrder(scenario: Scenario): (host: string) => StartOrder {
 }
 
 /** A router whose program only idles, in a run that is not live: its sidecar holds its namespace, one container
- * instead of two (a lab of two routers came up and went about half a second sooner on two cores). A live lab keeps
+ * instead of two (for a lab of two routers, about half a second less to come up and go on two cores). A live lab keeps
  * the program container: `lab shell`, `lab exec` and warm runs go there. */
 function routesOnly(scenario: Scenario, host: string, run: HostsOf): boolean {
   const spec = scenario.hosts[host]

@@ -96,9 +96,9 @@ const inPercent = (value: unknown) => typeof value === 'number' && value >= 0 &&
 export function validateImpairment(fault: ImpairFault, faults: Fault[], hosts: string[]): void {
   const where = `fault ${fault.kind} on ${fault.host}`
   if (fault.peer !== undefined && !hosts.includes(fault.peer)) throw new Error(`${where} names peer "${fault.peer}", which the scenario does not declare`)
-  const fields = fault as unknown as Record<string, unknown>
-  for (const field of ['percent', 'correlation']) {
-    if (fields[field] !== undefined && !inPercent(fields[field])) throw new Error(`${where}: ${field} must be 0 to 100 %, not ${fields[field]}`)
+  const percents = { percent: 'percent' in fault ? fault.percent : undefined, correlation: 'correlation' in fault ? fault.correlation : undefined }
+  for (const [field, value] of Object.entries(percents)) {
+    if (value !== undefined && !inPercent(value)) throw new Error(`${where}: ${field} must be 0 to 100 %, not ${value}`)
   }
   if (fault.kind === 'delay' && !(fault.ms >= 0 && (fault.jitterMs ?? 0) >= 0)) throw new Error(`${where}: delay and jitter must be 0 ms or more`)
   if (fault.kind === 'reorder' && !faults.some((f) => f.kind === 'delay' && f.host === fault.host)) {

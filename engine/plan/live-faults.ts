@@ -6,7 +6,7 @@ import { validateFaults } from './faults.ts'
 
 export type FaultChange = { add: Fault } | { clear: string | undefined }
 
-export const FAULT_USAGE = 'lab fault <host> loss PERCENT | rate KBIT | blackhole | reject | disconnect | clear; lab fault partition A B; lab fault clear'
+const FAULT_USAGE = 'lab fault <host> loss PERCENT | rate KBIT | blackhole | reject | disconnect | clear; lab fault partition A B; lab fault clear'
 
 /** Reads `<host> loss 30`, `partition a b`, `<host> clear` or `clear`; hosts must be the lab's. */
 export function parseFaultWords(words: string[], hosts: string[]): FaultChange {

@@ -10,7 +10,7 @@ import { errors } from '../model/errors.ts'
 import type { Fault, Impl, Params, Scenario } from '../model/scenario.ts'
 import type { ComposeFile } from './compose.ts'
 import { IDLE_COMMAND } from './host-kinds.ts'
-import { newRunId, PROJECT_PREFIX, type RunPlan } from './run-plan.ts'
+import { newRunId, projectName, type RunPlan } from './run-plan.ts'
 import { sidecarName, type NetPlan } from '../../services/bin/protocol.ts'
 
 /** SOCKET_LAB_STATE chooses another folder (the tests use a temporary one). */
@@ -87,7 +87,7 @@ export async function planLiveLab(scenario: Scenario, options: { name: string; i
     await chmod(controlDir(options.name, host), 0o777)
   }))
   return {
-    scenario, impl: options.impl, image: options.image, runId, project: `${PROJECT_PREFIX}${scenario.id}-${runId}`,
+    scenario, impl: options.impl, image: options.image, runId, project: projectName(scenario.id, runId),
     workDir, composeFile: path.join(workDir, 'compose.yml'), submissions: {}, entries: {}, captureAll: options.captureAll ?? false, live: true,
     hosts: planHosts(scenario, { captureAll: options.captureAll, live: true }),
   }

@@ -1,6 +1,7 @@
 // One run of one scenario, resolved before anything starts: who it is (project, run id), what it runs (image,
 // implementation, submissions staged in its own folder) and what it keeps (captures). The runtime brings exactly
-// this up; nothing downstream parses a project name back apart.
+// this up. A project's name and its run folder's are built here, and read back apart only here (`lab clean`
+// finds a killed run's folder by its name, the soak its runs' leftovers by their run id).
 import { randomBytes } from 'node:crypto'
 import { mkdtemp } from 'node:fs/promises'
 import os from 'node:os'
@@ -13,7 +14,25 @@ import { stageSubmission, type StagedSubmission } from './submission.ts'
 /** The temporary folder of a run is `<tmp>/socket-lab-run-<project>-XXXXXX`, so `lab clean` finds a killed run's. */
 export const RUN_DIR_PREFIX = 'socket-lab-run-'
 /** Every compose project of the lab is `socketlab-<scenario>-<run id>`. */
-export const PROJECT_PREFIX = 'socketlab-'
+const PROJECT_PREFIX = 'socketlab-'
+
+/** A run id: base 36 time, then hex; never a `-`, so a project name splits at its last one. */
+const RUN_ID = '[a-z0-9]+'
+
+/** The compose project of a run: `socketlab-<scenario>-<run id>`. */
+export const projectName = (scenarioId: string, runId: string) => `${PROJECT_PREFIX}${scenarioId}-${runId}`
+
+/** The scenario and run id of a project that `projectName` named. */
+export function runOfProject(project: string): { scenario: string; runId: string } | undefined {
+  const match = project.match(new RegExp(`^${PROJECT_PREFIX}(.+)-(${RUN_ID})$`))
+  return match ? { scenario: match[1], runId: match[2] } : undefined
+}
+
+/** The scenario and run id of a run folder, `socket-lab-run-<project>-XXXXXX` (mkdtemp's six characters). */
+export function runOfFolder(name: string): { scenario: string; runId: string } | undefined {
+  const match = name.match(/^(.+)-[A-Za-z0-9]{6}$/)
+  return name.startsWith(RUN_DIR_PREFIX) && match ? runOfProject(match[1].slice(RUN_DIR_PREFIX.length)) : undefined
+}
 
 export interface RunOptions {
   /** The lab image, as ensureLabImage returned it. */
@@ -64,7 +83,7 @@ export function newRunId(): string {
  * folder from here: its teardown removes it). */
 export async function planRun(scenario: Scenario, options: RunOptions): Promise<RunPlan> {
   const runId = newRunId()
-  const project = `${PROJECT_PREFIX}${scenario.id}-${runId}`
+  const project = projectName(scenario.id, runId)
   const workDir = await mkdtemp(path.join(os.tmpdir(), `${RUN_DIR_PREFIX}${project}-`))
   // Submissions are captured too: the hints tell a wrong host from a wrong port by what reached the wire.
   const captureAll = options.captureAll === true || options.captureDir !== undefined || Object.keys(options.submissions ?? {}).length > 0

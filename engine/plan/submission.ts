@@ -14,7 +14,7 @@ import { userPath } from './layout.ts'
 export const SUBMISSION_DIR = '/opt/lab/submission'
 
 /** The name a submission is staged under, plus its extension when it has a runner. */
-export const STAGED_NAME = 'program'
+const STAGED_NAME = 'program'
 
 /** A submitted program larger than this is refused: it is read into memory to be staged. */
 export const PROGRAM_LIMIT_BYTES = 10 * 1024 * 1024
@@ -80,11 +80,11 @@ async function readProgram(file: string): Promise<Program> {
 }
 
 /** A folder holds at most this many files besides its program (a student's modules, a data file). */
-export const FOLDER_FILES_LIMIT = 50
+const FOLDER_FILES_LIMIT = 50
 
 /** Entries of a submission folder read at the most (hidden ones and subfolders included), so that a folder of a
  * million entries is refused before it is read into memory. */
-export const FOLDER_ENTRIES_LIMIT = 1000
+const FOLDER_ENTRIES_LIMIT = 1000
 
 /** What a non-regular entry is, for the sentence that refuses it. */
 function kindOf(entry: { isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {

@@ -124,6 +124,13 @@ export async function preflight(): Promise<void> {
   if (!composeVersion?.ok || !/^v?[2-9]\d*\./.test(composeVersion.stdout.trim())) throw errors.composeMissing()
 }
 
+/** The engine a docker context names, as a DOCKER_HOST URL (`docker context ls` lists the contexts). */
+export async function namedContextHost(context: string): Promise<string> {
+  const inspected = await sh`docker context inspect ${context} --format {{.Endpoints.docker.Host}}`.nothrow()
+  if (!inspected.ok) throw errors.usage(`--engines: no docker context "${context}"; \`docker context ls\` lists them`)
+  return inspected.stdout.trim()
+}
+
 /** The Docker Engine's version, for reports of where a measurement was made. */
 export async function engineVersion(): Promise<string> {
   return (await (await api()).version()).Version

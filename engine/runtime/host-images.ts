@@ -27,7 +27,7 @@ async function ensureGivenImage(host: string, image: string): Promise<string> {
 }
 
 /** A digest of the build's folder, its Dockerfile's name and its arguments. */
-export async function buildTag(build: Exclude<HostSpec['build'], string | undefined>): Promise<string> {
+async function buildTag(build: Exclude<HostSpec['build'], string | undefined>): Promise<string> {
   const hash = createHash('sha256').update(await servicesHash(build.context)).update(build.dockerfile ?? 'Dockerfile').update(JSON.stringify(build.args ?? {}))
   return `${BUILD_IMAGE}:${hash.digest('hex').slice(0, 16)}`
 }

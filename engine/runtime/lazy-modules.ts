@@ -1,5 +1,5 @@
 // dockerode and docker-modem load, at their start, modules that a lab run never touches: gRPC and protobuf for
-// BuildKit sessions, ssh2 for ssh:// engines, tar-fs for build contexts sent through the API. Loading them was
+// BuildKit sessions, ssh2 for ssh:// engines, tar-fs for build contexts sent through the API. Loading them is
 // about a fifth of a run's CPU time (--cpu-prof of `lab tcp-basic`: grpc-js, proto-loader, protobufjs and ssh2,
 // about 0.2 s of 0.8 s). Each gets a stand-in in require's cache, where those packages will look for it, that
 // loads the real module the first time anything of it is used: an ssh:// engine or a BuildKit session works as

@@ -68,8 +68,8 @@ export function containersOn(network: string, containers: Leftover[]): Leftover[
 }
 
 /** Retries a removal that Docker refuses because the thing is still in use. Under heavy load (15 labs on two
- * cores) the daemon releases a removed container's network endpoint after the removal returns, and a lab's
- * network was once left behind with no container on it ("has active endpoints"). Other failures end it. */
+ * cores) the daemon releases a removed container's network endpoint after the removal returns, so a lab's network
+ * with no container left on it can still be refused ("has active endpoints") for a moment. Other failures end it. */
 async function whileInUse(remove: () => Promise<unknown>): Promise<void> {
   const deadline = Date.now() + IN_USE_RETRY_MS
   for (;;) {

@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises
 import os from 'node:os'
 import path from 'node:path'
 
-export const LIVE_RUNS_DIR = path.join(os.tmpdir(), 'socket-lab-live-runs')
+const LIVE_RUNS_DIR = path.join(os.tmpdir(), 'socket-lab-live-runs')
 
 /** Marks a run as live for as long as this process lives; returns the function that unmarks it. */
 export async function markRunLive(runId: string, dir = LIVE_RUNS_DIR): Promise<() => Promise<void>> {
@@ -39,7 +39,7 @@ export async function liveRunIds(dir = LIVE_RUNS_DIR): Promise<Set<string>> {
   return live
 }
 
-export function processAlive(pid: number): boolean {
+function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
   } catch (error) {

@@ -1,10 +1,9 @@
 // Tearing a lab down completely, on every path: success, failure, an exception, or an interruption (SIGINT,
 // SIGTERM) in the middle of any phase. lab.ts runs the registered cleanups when a signal arrives.
 import * as docker from './docker.ts'
-import { maybeThrowForTest } from './test-throw.ts'
 
 /** A `down` that takes longer has hung; what it left is then removed by label, and reported if that fails. */
-export const DOWN_DEADLINE_MS = 120_000
+const DOWN_DEADLINE_MS = 120_000
 
 /** Undoes something; returns what it could not undo, in words (nothing when all is gone). */
 type Cleanup = () => Promise<string[] | void>
@@ -23,12 +22,11 @@ export function onInterrupt(cleanup: Cleanup, what: string): () => void {
     return () => undefined
   }
   pending.set(cleanup, what)
-  maybeThrowForTest()
   return () => pending.delete(cleanup)
 }
 
 /** Whether the process is tearing everything down: what registers a cleanup now must not go on creating things
- * (a run that was starting when the process crashed had made its folder after the teardown began, and it stayed). */
+ * (a run starting while the process crashes would make its folder after the teardown ran, and nothing would remove it). */
 export function isStopping(): boolean {
   return stopping !== undefined
 }

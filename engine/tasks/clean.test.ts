@@ -25,10 +25,3 @@ it('says what Docker refused to remove, instead of "nothing to clean"', () => {
   expect(lines[0]).toBe('removed nothing')
   expect(lines[1]).toMatch(/^could not remove network socketlab-x-3_lab: Docker refused /)
 })
-
-it('reads the scenario and run id from a run folder name, and ignores other folders', async () => {
-  const { runOfFolder } = await import('./clean.ts')
-  expect(runOfFolder('socket-lab-run-socketlab-tcp-basic-mwvzl102185e9c-Ab3xYz')).toEqual({ scenario: 'tcp-basic', runId: 'mwvzl102185e9c' })
-  expect(runOfFolder('socket-lab-run-4hrWBP')).toBeUndefined()
-  expect(runOfFolder('socket-lab-live-runs')).toBeUndefined()
-})

@@ -6,6 +6,7 @@ import path from 'node:path'
 import * as docker from '../runtime/docker.ts'
 import { LAB_IMAGE, servicesHash } from '../runtime/image.ts'
 import { BUILD_IMAGE } from '../plan/host-kinds.ts'
+import { runOfFolder } from '../plan/run-plan.ts'
 import { liveRunIds } from '../runtime/live-runs.ts'
 import { describeLeftovers } from '../runtime/teardown.ts'
 
@@ -51,12 +52,6 @@ export async function clean(options: { images?: boolean; scenarios?: string[] } 
     }
   }
   return report
-}
-
-/** The scenario and run id of a run folder named `socket-lab-run-socketlab-<scenario>-<runId>-XXXXXX`. */
-export function runOfFolder(name: string): { scenario: string; runId: string } | undefined {
-  const match = name.match(/^socket-lab-run-socketlab-(.+)-([a-z0-9]+)-[A-Za-z0-9]{6}$/)
-  return match ? { scenario: match[1], runId: match[2] } : undefined
 }
 
 /** Lab image tags of other services/ digests. `latest` (for `docker compose up` by hand), the current digest

@@ -6,7 +6,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { CACHE_DIR } from '../plan/layout.ts'
 
-export const DURATIONS_FILE = path.join(CACHE_DIR, 'durations.json')
+const DURATIONS_FILE = path.join(CACHE_DIR, 'durations.json')
 
 type Durations = Record<string, number>
 

@@ -5,10 +5,7 @@ import { scoreChecks, totalScore } from '../model/points.ts'
 import type { GradeRow } from '../model/grade.ts'
 import type { Lang } from '../model/hints.ts'
 import type { ScenarioResult } from '../model/result.ts'
-
 import type { StudentSubmission } from './roster.ts'
-
-export type { GradeRow, StudentSubmission }
 
 export function gradeRow(submission: StudentSubmission, result: ScenarioResult, lang: Lang): GradeRow {
   const score = totalScore(scoreChecks(result.checks, result.scenario.grading))

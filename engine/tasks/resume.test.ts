@@ -46,7 +46,7 @@ it('reads a folder as staging does: never through a link, never blocking on a FI
     await writeFile(path.join(ana, 'util.py'), 'x = 1')
     expect(await submissionHash({ server: ana })).not.toBe(before)
 
-    // A link to /dev/zero grew the lab to 24 GB; a FIFO hung it for good. Both are refused at once, unread.
+    // A link to /dev/zero would be read without end, a FIFO would block the read for good: both are refused at once, unread.
     await symlink('/dev/zero', path.join(ana, 'zero.py'))
     await expect(submissionHash({ server: ana })).rejects.toThrow(`"${path.join(ana, 'zero.py')}" is a symbolic link (the lab follows none: commit the file itself)`)
     await rm(path.join(ana, 'zero.py'))

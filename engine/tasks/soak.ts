@@ -1,8 +1,16 @@
-// The soak's arithmetic and its section of docs/RELIABILITY.md. Pure: results in, numbers and text out.
+// `lab soak`: scenarios run again and again, several at a time, round-robin; then the pass rate and wall times per
+// scenario and anything their runs left in Docker, as a section of docs/RELIABILITY.md.
+import os from 'node:os'
 import { formatMs } from '../model/describe.ts'
+import type { OnEvent } from '../model/events.ts'
 import type { Scenario } from '../model/scenario.ts'
 import { selectScenarios } from '../plan/catalog.ts'
+import { runOfProject } from '../plan/run-plan.ts'
+import * as docker from '../runtime/docker.ts'
+import { ensureLabImage } from '../runtime/image.ts'
+import { runScenario } from '../runtime/run.ts'
 import { replaceSection } from './markdown-section.ts'
+import { runPool } from './pool.ts'
 
 export interface SoakRun {
   scenario: string
@@ -39,6 +47,44 @@ export interface SoakReport {
 /** What a soak runs: the scenarios named, or the whole catalog, the multi-network labs (routers, NAT, MTU) with the rest. */
 export function soakScenarios(catalog: Scenario[], names: string[]): Scenario[] {
   return selectScenarios(catalog, names.length ? names : ['all'])
+}
+
+/** Runs each scenario `runs` times, `parallel` at once, and reports on them; `command` is how the soak was asked
+ * for, for the report. `onEvent` hears the lab's notes and each run as it ends. */
+export async function soak(scenarios: Scenario[], { runs, parallel, command }: { runs: number; parallel: number; command: string }, onEvent: OnEvent = () => undefined): Promise<SoakReport> {
+  const image = await ensureLabImage((text) => onEvent({ kind: 'note', text }), {}, docker.preflight())
+  // Round-robin, so every scenario runs next to every other and none waits for the end.
+  const jobs = Array.from({ length: runs }, () => scenarios).flat()
+  const runIds = new Set<string>()
+  let done = 0
+  const started = performance.now()
+  const results = await runPool(jobs, parallel, async (scenario): Promise<SoakRun> => {
+    let run: SoakRun
+    try {
+      const result = await runScenario(scenario, { image })
+      const runId = runOfProject(result.project)?.runId
+      if (runId) runIds.add(runId)
+      const failed = result.checks.filter((c) => !c.passed).map((c) => `${c.description}: ${c.reason}`)
+      const skipped = result.status === 'skipped'
+      run = { scenario: scenario.id, passed: result.status === 'passed', skipped, wallMs: result.wallMs, failure: result.status === 'failed' ? `${scenario.id} (${result.project}): ${failed.join('; ')}` : undefined }
+    } catch (error) {
+      run = { scenario: scenario.id, passed: false, wallMs: NaN, failure: `${scenario.id}: ${(error as Error).message}` }
+    }
+    onEvent({ kind: 'soak-run', done: ++done, total: jobs.length, scenario: scenario.id, verdict: run.passed ? 'passed' : run.skipped ? 'skipped' : 'failed', wallMs: run.wallMs })
+    return run
+  })
+  const totalMs = performance.now() - started
+  const leftBehind = (await docker.findLeftovers()).filter((l) => runIds.has(l.runId)).map((l) => `${l.kind} ${l.name}`)
+  return {
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    command,
+    machine: `${os.availableParallelism()} cores, Docker ${await docker.engineVersion()}, Node ${process.versions.node}`,
+    parallel,
+    totalMs,
+    rows: soakRows(results),
+    leftBehind,
+    failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
+  }
 }
 
 /** The nearest-rank percentile: the smallest value with at least p % of the values at or below it. */

@@ -1,5 +1,5 @@
-// The import rules of the rooms (issue 11), read from the sources with TypeScript's own import scanner:
-// no import circles, and one room that talks to Docker or starts processes.
+// The import rules of the rooms (docs/ARCHITECTURE.md), read from the sources with TypeScript's own import
+// scanner: no import circles, no arrow back up the rooms, and one room that talks to Docker or starts processes.
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import ts from 'typescript'
@@ -18,10 +18,25 @@ const PROCESS_MODULES = ['node:child_process', 'child_process']
 /** The docker CLI started by hand: zx's $`docker …`, spawn('docker', …), execFile('docker', …). */
 const DOCKER_CLI = /\$`\s*docker\b|\b(?:spawn|spawnSync|execFile|execFileSync|exec|execSync)\(\s*['"`]docker\b/
 
+/** The protocol between the engine and the containers: the one file of services/bin/ the engine may read. */
+const PROTOCOL = 'services/bin/protocol.ts'
+/** What each room may import besides itself; the engine's rooms in order, each may import those to its left.
+ * A file's room is the longest prefix of its path that names one. */
+const ENGINE = ['engine/model/', 'engine/judge/', 'engine/plan/', 'engine/runtime/', 'engine/tasks/']
+const MAY_IMPORT: Record<string, string[]> = {
+  ...Object.fromEntries(ENGINE.map((room, i) => [room, [...ENGINE.slice(0, i), ...(i > 0 ? [PROTOCOL] : [])]])),
+  'reporters/': ['engine/model/', 'engine/judge/'],
+  'commands/': [...ENGINE, 'reporters/', PROTOCOL],
+  'scenarios/': ['engine/model/', 'engine/judge/'],
+  'services/bin/': [],
+  'lab.ts': ['commands/', ...ENGINE, 'reporters/'],
+}
+const roomOf = (file: string) => Object.keys(MAY_IMPORT).filter((room) => file.startsWith(room)).sort((a, b) => b.length - a.length)[0]
+
 function sources(entry: string): string[] {
   const full = path.join(ROOT, entry)
   let info
-  try { info = statSync(full) } catch { return [] } // commands/ comes with the lead's move
+  try { info = statSync(full) } catch { return [] } // an entry this checkout lacks has nothing to check
   if (info.isFile()) return [entry]
   return readdirSync(full).flatMap((name) => sources(path.join(entry, name)))
     .filter((file) => /\.(ts|mjs)$/.test(file) && !file.endsWith('.test.ts') && !file.endsWith('.d.ts'))
@@ -60,6 +75,17 @@ it('has no import circle among engine/, reporters/, commands/, lab.ts, services/
   expect(circles().map((group) => group.join(' ↔ '))).toEqual([])
 })
 
+it('has no arrow back up the rooms: each room imports only itself and the rooms to its left', () => {
+  expect(files.every((file) => roomOf(file) !== undefined)).toBe(true)
+  const backwards = files.flatMap((file) => {
+    const room = roomOf(file)
+    return importsOf.get(file)!.filter((name) => importsOf.has(name) && roomOf(name) !== room)
+      .filter((name) => !MAY_IMPORT[room].some((allowed) => name.startsWith(allowed)))
+      .map((name) => `${file} → ${name}`)
+  })
+  expect(backwards).toEqual([])
+})
+
 it('talks to Docker and starts processes only from engine/runtime/ (services/bin/ may run commands in its container)', () => {
   const misplaced = files.filter((file) => !file.startsWith(DOCKER_ROOM)).flatMap((file) => {
     const allowed = file.startsWith(IN_CONTAINER) ? PROCESS_MODULES : []
@@ -68,4 +94,9 @@ it('talks to Docker and starts processes only from engine/runtime/ (services/bin
     return bad.map((name) => `${file} uses ${name}`)
   })
   expect(misplaced).toEqual([])
+})
+
+it('casts no value through unknown in commands/, engine/ and reporters/: option tables and types say what a value is', () => {
+  const casts = files.filter((file) => /^(commands|engine|reporters)\//.test(file) && readFileSync(path.join(ROOT, file), 'utf8').includes('as unknown as'))
+  expect(casts).toEqual([])
 })
