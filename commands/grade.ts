@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { instantiateScenarios } from '../engine/plan/catalog.ts'
 import { formatMs } from '../engine/model/describe.ts'
-import { EXIT, errors } from '../engine/model/errors.ts'
+import { EXIT, errors, positiveInteger } from '../engine/model/errors.ts'
 import type { GradeRow } from '../engine/model/grade.ts'
 import type { ScenarioResult } from '../engine/model/result.ts'
 import { TEACHER, viewResult } from '../engine/model/view.ts'
@@ -27,6 +27,8 @@ const OPTIONS = {
   ...hostOptions('GLOB'),
   lang: LANG,
   parallel: { ...PARALLEL, help: 'submissions at once (default: the number of cores)' },
+  pool: { type: 'string', value: 'N', help: 'warm labs kept for the class, each reset and proven clean between students (default: --parallel)' },
+  'no-pool': { type: 'boolean', help: 'a cold lab for every student (slower; what a pooled lab is proven against)' },
   grades: { type: 'string', value: 'NAME', help: 'write NAME.csv and NAME.json (default: grades-<scenario>)' },
   exercise: { type: 'string', value: 'DIR', help: "an exercise folder: its exercise.json names the scenario and gives the checks' points" },
   entry: { type: 'string', value: 'NAME', help: "for folders (--server 'entregas/*/'): the program to run (default: the exercise's starter)" },
@@ -54,6 +56,8 @@ const command = defineCommand({
     const globs = filesByHost(values, 'glob')
     const lang = parseLang(values.lang)
     const parallel = parseParallel(values.parallel)
+    if (values.pool !== undefined && values['no-pool']) throw errors.usage('--pool and --no-pool: choose one')
+    const pool = values['no-pool'] ? 0 : values.pool === undefined ? parallel : positiveInteger('pool', values.pool)
     const rowLines = values['row-lines'] === true
     const prefix = rowLines ? undefined : userPath(values.grades ?? `grades-${scenario.id}`)
     const reportFile = values.report === undefined ? undefined : userPath(values.report)
@@ -66,7 +70,7 @@ const command = defineCommand({
     })
     const inOrderReport = inOrder((row: GradeRow) => report.onGrade(row))
     const { rows, failure, missed, wallMs } = await gradeClass({
-      scenario, params, impl, globs, entries, slice: values.slice, lang, parallel, grades: prefix,
+      scenario, params, impl, globs, entries, slice: values.slice, lang, parallel, pool, grades: prefix,
       resume: values['only-failed'] ? 'only-failed' : values.resume ? 'resume' : undefined, child: rowLines, reportFile,
       engines: values.engines === undefined ? undefined : { option: values.engines, args: [...wanted, ...passedOn(values)] },
       studentReport: values.engines === undefined && reportFile ? studentPages(reportFile) : undefined,
@@ -94,11 +98,12 @@ const command = defineCommand({
 /** The options a child of --engines grades with, as given here (it gets its own --slice, --parallel, --report). */
 function passedOn(values: ValuesOf<typeof OPTIONS>): string[] {
   const args: string[] = []
-  for (const name of ['impl', 'lang', 'exercise', 'entry', 'server', 'client'] as const) {
+  for (const name of ['impl', 'lang', 'exercise', 'entry', 'server', 'client', 'pool'] as const) {
     const value = values[name]
     if (value !== undefined) args.push(`--${name}`, value)
   }
   for (const name of ['param', 'host'] as const) for (const value of values[name]) args.push(`--${name}`, value)
+  if (values['no-pool']) args.push('--no-pool')
   return args
 }
 

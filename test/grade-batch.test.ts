@@ -1,4 +1,5 @@
-// `npm run lab -- grade` over a class folder: every submission in its own lab, in parallel, one row each.
+// `npm run lab -- grade` over a class folder: every submission graded, in parallel, one row each; pooled (the
+// default: a few warm labs, each proven clean between students) and cold (--no-pool: a lab each), with the same rows.
 import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -9,17 +10,24 @@ import { ROOT } from '../engine/plan/layout.ts'
 
 const CLASS = { ana: 'servidor-ok.py', bruno: 'servidor-localhost.py', carla: 'servidor-sintaxe.py', davi: 'servidor-ok.py', elis: 'servidor-flood.py', fabio: 'servidor-ok.py' }
 
+/** What a row says of a student, whatever lab graded them. */
+const graded = (rows: GradeRow[]) => rows.map(({ student, verdict, checksPassed, checksTotal, score, hint }) => ({ student, verdict, checksPassed, checksTotal, score, hint }))
+const byMode: Record<string, GradeRow[]> = {}
+
 describe('npm run lab -- grade', { timeout: 240_000 }, () => {
   let dir = ''
   afterAll(() => rm(dir, { recursive: true, force: true }))
 
-  it('grades a class in parallel, writes a row per student, and leaves nothing behind', async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-class-'))
+  it.each([
+    ['pooled', [], (labs: number) => labs >= 1 && labs <= 3],
+    ['cold (--no-pool)', ['--no-pool'], (labs: number) => labs === 6],
+  ] as const)('grades a class in parallel, %s, writes a row per student, and leaves nothing behind', async (mode, options, labsAsExpected) => {
+    dir ||= await mkdtemp(path.join(os.tmpdir(), 'socket-lab-class-'))
     for (const [student, fixture] of Object.entries(CLASS)) {
-      await mkdir(path.join(dir, student))
+      await mkdir(path.join(dir, student), { recursive: true })
       await cp(path.join(ROOT, 'test/fixtures/submissions', fixture), path.join(dir, student, 'servidor.py'))
     }
-    const result = await $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, NO_COLOR: '1', LANG: 'pt_BR.UTF-8' } })`npm run --silent lab -- grade tcp-basic --server ${`${dir}/*/servidor.py`} --grades ${`${dir}/notas`} --parallel 3`
+    const result = await $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, NO_COLOR: '1', LANG: 'pt_BR.UTF-8' } })`npm run --silent lab -- grade tcp-basic --server ${`${dir}/*/servidor.py`} --grades ${`${dir}/notas`} --parallel 3 ${options}`
     expect(result.exitCode, result.stderr).toBe(1)
     expect(result.stdout).toMatch(/^» wrote .*notas\.csv and .*notas\.json\n» 3\/6 passed in [\d.]+ m?s$/m)
 
@@ -30,8 +38,11 @@ describe('npm run lab -- grade', { timeout: 240_000 }, () => {
     expect(csv[0]).toBe('student,verdict,checks_passed,checks_total,score,max_score,hint,elapsed_s,files')
     expect(csv).toHaveLength(7)
 
-    const projects = rows.map((r) => r.project!)
-    expect(new Set(projects).size).toBe(6)
+    // A pooled class used at most one lab per lab at once; a cold one, a lab per student.
+    const projects = [...new Set(rows.map((r) => r.project!))]
+    expect(labsAsExpected(projects.length), `${mode}: ${projects.length} labs`).toBe(true)
+    byMode[mode] = rows
+    if (Object.keys(byMode).length === 2) expect(graded(byMode.pooled)).toEqual(graded(byMode['cold (--no-pool)']))
     for (const project of projects) {
       const left = await $({ quiet: true })`docker ps -aq --filter label=com.docker.compose.project=${project}`
       const networks = await $({ quiet: true })`docker network ls -q --filter label=com.docker.compose.project=${project}`

@@ -15,6 +15,7 @@ import { ensureLabImage } from '../runtime/image.ts'
 import { runScenario } from '../runtime/run.ts'
 import { gradeOnEngines } from './engines.ts'
 import { errorRow, gradeRow } from './grade.ts'
+import { LabPool } from './lab-pool.ts'
 import { runPool } from './pool.ts'
 import { previousRows, reusable, submissionHash, type ResumeMode } from './resume.ts'
 import { findSubmissions, type StudentSubmission } from './roster.ts'
@@ -33,6 +34,9 @@ export interface ClassGrading {
   slice?: string
   lang: Lang
   parallel: number
+  /** Warm labs kept for the class (engine/tasks/lab-pool.ts), at most this many; 0: a cold lab per student. A
+   * scenario that cannot run warm, and folder submissions given an entry point, run cold whatever this says. */
+  pool?: number
   /** NAME of NAME.csv and NAME.json, whose folder is made before any lab starts, and where --resume finds the last
    * grading's rows; undefined for a child of --engines. */
   grades?: string
@@ -120,9 +124,11 @@ export async function gradeClass(grading: ClassGrading, onEvent: OnEvent = () =>
     settled.forEach((row, index) => row && graded(row, index))
     const pages = grading.studentReport
     const outcome: (GradeRow | undefined)[] = [...settled]
+    const pool = Object.keys(entries).length ? undefined : LabPool.for(scenario, { image, impl, size: Math.min(grading.pool ?? 0, parallel), note })
     await runPool(students, parallel, async (student, index) => {
       if (settled[index]) return
-      const row = await runScenario(scenario, { image, impl, submissions: student.files, entries, captureAll: pages !== undefined })
+      const run = pool ? pool.run(student.files) : runScenario(scenario, { image, impl, submissions: student.files, entries, captureAll: pages !== undefined })
+      const row = await run
         .then(async (result): Promise<GradeRow> => {
           for (const check of result.checks) seen.add(check.description)
           return { ...gradeRow(student, result, lang), hash: hashes[index], ...(pages ? { report: await pages(index, student.student, result) } : {}) }
@@ -140,6 +146,9 @@ export async function gradeClass(grading: ClassGrading, onEvent: OnEvent = () =>
       // written, each student not graded gets a row that says so, and the run ends with the engine's error.
       if (!(error instanceof LabError)) throw error
       failure = error
+    }).finally(async () => {
+      const left = await pool?.close()
+      if (left?.length) note(`the class's pooled labs left ${left.join('; ')}`)
     })
     rows = outcome.map((row, index) => row ?? notGraded(students[index], index))
   }
