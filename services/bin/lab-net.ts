@@ -185,15 +185,19 @@ const stop = async () => {
   if (process.env.LAB_CTL_SOCKET) rmSync(process.env.LAB_CTL_SOCKET, { force: true })
   const totals = counters(undefined, { ...removedCounts, ...(await impairments?.stop()) })
   emit({ kind: 'listening', sockets: listeningSockets() })
-  emit({ kind: 'counters', counters: totals })
-  if (!tcpdump) process.exit(0)
+  // A dead impairment engine let every later packet pass unimpaired: this host's faults did not hold, and a
+  // sidecar whose setup did not hold reports its failure (said when it died), not counters, and exits 1.
+  const died = impairments?.died()
+  if (!died) emit({ kind: 'counters', counters: totals })
+  const exitCode = died ? 1 : 0
+  if (!tcpdump) process.exit(exitCode)
   const ended = () => {
     const stats = tcpdumpStats(tcpdumpSaid)
     if (stats) emit({ kind: 'capture-ended', ...stats })
     else note(`tcpdump ended (${tcpdump!.exitCode ?? tcpdump!.signalCode}) without its statistics`)
     // The engine reports it as a note: what the pcap holds is the start of the lab, whole.
     if (captureCapped) emit({ kind: 'capture-capped', at: captureCapped })
-    process.exit(0)
+    process.exit(exitCode)
   }
   if (tcpdump.exitCode !== null || tcpdump.signalCode !== null) ended()
   captureStopping = true
