@@ -40,17 +40,18 @@ describe('the impairment engine', { timeout: 120_000 }, () => {
   })
 
   it('fails the run when it dies: the sidecar notices and says why', async () => {
-    const slow = { ...bigDatagram, hosts: { ...bigDatagram.hosts, client: { ...bigDatagram.hosts.client, args: ['4', 'small-only'] } } }
+    const client = bigDatagram.hosts.client.run as { command: string[]; files: string[] }
+    const slow = { ...bigDatagram, hosts: { ...bigDatagram.hosts, client: { run: { ...client, command: [...client.command, '4', 'small-only'] } } } }
     const before = await projectsOf(bigDatagram.id)
     const running = runScenario(slow, { image })
     try {
       const sidecar = await containerOf(bigDatagram.id, before, 'client-net')
-      const client = await containerOf(bigDatagram.id, before, 'client')
+      const program = await containerOf(bigDatagram.id, before, 'client')
       // Killed by its pid, found in the sidecar (a container of this run alone), a second after the client started.
       const find = `for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null | grep -q '^python3 /usr/local/bin/lab-impair.py' && echo \${p#/proc/}; done`
       for (let tries = 0; ; tries++) {
         const pid = (await $({ quiet: true, nothrow: true })`docker exec ${sidecar} sh -c ${find}`).stdout.trim().split('\n')[0]
-        if (pid && (await $({ quiet: true, nothrow: true })`docker logs ${client}`).stderr.includes('lab-run: start')) {
+        if (pid && (await $({ quiet: true, nothrow: true })`docker logs ${program}`).stderr.includes('lab-run: start')) {
           await sleep(1000)
           await $({ quiet: true })`docker exec ${sidecar} kill -KILL ${pid}`
           break

@@ -172,6 +172,7 @@ export function labCompose(base: ComposeFile, scenario: Scenario, run: RunIdenti
     const sidecar = sidecarService(base, host, {
       ...plans[host],
       ...(topology ? topologyNetPlan(scenario, topology, host) : {}),
+      labNames: Object.keys(scenario.hosts).filter((name) => !scenario.hosts[name].inside),
       capture: captures({ scenario, captureAll: run.captureAll === true }, host),
       ...(spec.listens !== undefined ? { listens: spec.listens } : {}),
       ...(order.waitFor.length && plans[host]?.timed ? { waitFor: order.waitFor } : {}),

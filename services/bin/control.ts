@@ -14,6 +14,10 @@ import { leftBehindStates, listeningSockets } from './proc-sockets.ts'
 import { GATEWAY_TABLE, NOBODYS_MAC, announceListening, counters, run, runAsync, withAddresses, writeFlag } from './net-ops.ts'
 import { armFifo, formatEvent, goFlag, listeningFlag, type NetPlan, type SidecarEvent } from './protocol.ts'
 import { TOPOLOGY_TABLE } from './routing.ts'
+import { DNS_TABLE } from './dns-wall.ts'
+
+/** The nftables tables that keep a host inside its lab: set once at its start, never reset. */
+const WALLS = [GATEWAY_TABLE, DNS_TABLE, TOPOLOGY_TABLE]
 
 /** How long `arm HOST GO` waits for the armed lab-run to open its FIFO (it says `armed` just before). */
 const ARM_DEADLINE_MS = 1000
@@ -66,8 +70,9 @@ async function reset(host: string, fresh: boolean): Promise<void> {
   const listed = runAsync('nft', ['-j', 'list', 'tables']).then(({ stdout }) => {
     const { nftables } = JSON.parse(stdout) as { nftables: { table?: { family: string; name: string } }[] }
     // The faults' tables are inet ones; Docker's (its DNS's NAT, as ip nat through iptables-nft) stay, and so do
-    // the lab's walls: the gateway's, and a multi-network host's (deleting it let a router forward out of the lab).
-    const faultTables = nftables.flatMap(({ table }) => table?.family === 'inet' && table.name !== GATEWAY_TABLE && table.name !== TOPOLOGY_TABLE ? [table.name] : [])
+    // the lab's walls: the gateway's, the resolver's, and a multi-network host's (deleting it let a router forward
+    // out of the lab).
+    const faultTables = nftables.flatMap(({ table }) => table?.family === 'inet' && !WALLS.includes(table.name) ? [table.name] : [])
     return runAll(faultTables.map((name) => ({ cmd: 'nft', args: ['delete', 'table', 'inet', name] })))
   })
   await Promise.all([listed, runAll([

@@ -11,6 +11,7 @@ import { GATEWAY_TABLE, NOBODYS_MAC, announceListening, counters, flagListening,
 import { startImpairments, type Impairments } from './impair.ts'
 import { setUpRouting, withDevices } from './routing.ts'
 import { serveControl } from './control.ts'
+import { dnsWall } from './dns-wall.ts'
 import { FAILED_LINK, READY_LINK, formatEvent, listeningFlag, readyFlag, tcpdumpStats, type ImpairPlan, type NetPlan, type SidecarEvent } from './protocol.ts'
 
 const plan: NetPlan = JSON.parse(process.env.LAB_NET || '{}')
@@ -97,6 +98,9 @@ async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
     run('nft', ['-f', '-'], `table inet ${GATEWAY_TABLE} {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    ip daddr ${gateway} drop\n  }\n}\n`)
     emit({ kind: 'gateway-blocked', gateway })
   }
+  // Docker's resolver forwards names it does not know out of the lab: only the lab's own names get through.
+  run('nft', ['-f', '-'], dnsWall(plan.labNames ?? [host]))
+  note('DNS: the lab\'s names only')
   // Docker forgets a container's address once it exits; the engine reads it here instead.
   const address = run('ip', ['-4', '-o', 'addr', 'show', 'dev', 'eth0']).match(/inet ([\d.]+)/)?.[1]
   if (address) emit({ kind: 'address', address })

@@ -20,6 +20,9 @@ export interface NetPlan {
   /** Take eth0 (or this device, a placeholder of one network's interface) down once set up: the host's address then
    * belongs to nobody. */
   linkDown?: boolean | string
+  /** The names Docker's resolver may be asked (the lab's hosts); any other query is refused (services/bin/dns-wall.ts).
+   * Without it, the host's own name alone. */
+  labNames?: string[]
   /** The port (TCP listening, or UDP bound) whose opening this sidecar announces to the lab's other hosts. */
   listens?: number
   /** The hosts whose listening the program waits for (LAB_WAIT_FOR): timed faults count from then, its start. */
