@@ -41,7 +41,8 @@ async function ensureBuiltImage(host: string, spec: NonNullable<HostSpec['build'
   if (!building.has(tag)) {
     const args = { ...build.args }
     const dockerfile = build.dockerfile ? path.resolve(build.context, build.dockerfile) : undefined
-    building.set(tag, docker.buildImage(build.context, [tag], args, { [BUILD_LABEL]: tag }, BUILD_DEADLINE_MS, undefined, dockerfile)
+    // No network: a Dockerfile's RUN must not fetch what the lab then runs, nor send anything out of the machine.
+    building.set(tag, docker.buildImage(build.context, [tag], args, { [BUILD_LABEL]: tag }, BUILD_DEADLINE_MS, 'none', dockerfile)
       .catch((error: Error) => {
         building.delete(tag)
         throw errors.hostBuildFailed(host, error.message)
