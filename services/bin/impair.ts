@@ -105,7 +105,8 @@ export async function startImpairments(plan: ImpairPlan, emit: (event: SidecarEv
 }
 
 function stopEngine(engine: ChildProcess, lines: ReturnType<typeof createInterface>): Promise<void> {
-  if (engine.exitCode !== null) return Promise.resolve()
+  // Killed by a signal, it has no exit code: waiting for its output to close would wait forever (it closed).
+  if (engine.exitCode !== null || engine.signalCode !== null) return Promise.resolve()
   return new Promise((resolve) => {
     lines.once('close', resolve)
     engine.kill('SIGTERM')
