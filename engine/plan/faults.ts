@@ -2,15 +2,11 @@
 // tables for partitions, tc commands, impairments (impair.ts). Pure: the sidecar (services/bin/lab-net.ts) only
 // executes the plan.
 import type { ImpairMode, ImpairRule } from '../../services/bin/protocol.ts'
-import type { NetPlan } from '../../services/bin/protocol.ts'
+import { addressPlaceholder as addressOf, devicePlaceholder as deviceOf, type NetPlan } from '../../services/bin/protocol.ts'
 import { impairMode, impairPlan, impairRule, isImpairment, validateImpairment, type ImpairFault } from './impair.ts'
 import type { Direction, Fault, Protocol, Scenario } from '../model/scenario.ts'
 import { attachments } from './topology.ts'
 
-/** Placeholder the sidecar replaces with a host's address, resolved inside the lab at apply time. */
-export const addressOf = (host: string) => `{{address:${host}}}`
-/** Placeholder the sidecar replaces with the device of its host's interface on a network (services/bin/routing.ts). */
-export const deviceOf = (network: string) => `{{dev:${network}}}`
 
 function chain(hook: 'input' | 'output' | 'forward', rules: string[], priority = 'filter'): string {
   if (!rules.length) return ''

@@ -12,7 +12,7 @@ import net from 'node:net'
 import readline from 'node:readline'
 import { leftBehindStates, listeningSockets } from './proc-sockets.ts'
 import { GATEWAY_TABLE, NOBODYS_MAC, announceListening, counters, run, runAsync, withAddresses, writeFlag } from './net-ops.ts'
-import { armFifo, formatEvent, goFlag, listeningFlag, type NetPlan, type SidecarEvent } from './protocol.ts'
+import { armFifo, formatEvent, goFlag, listeningFlag, parseControl, type NetPlan, type SidecarEvent } from './protocol.ts'
 import { TOPOLOGY_TABLE } from './routing.ts'
 import { DNS_TABLE } from './dns-wall.ts'
 
@@ -109,44 +109,41 @@ async function apply(plan: NetPlan): Promise<void> {
   if (plan.linkDown) run('ip', ['link', 'set', 'eth0', 'down'])
 }
 
-/** Runs one command; false once it reported a failure. `signal` ends an announce nobody waits for any more. */
+/** Runs one command (its words, services/bin/protocol.ts parseControl); false once it reported a failure.
+ * `signal` ends an announce nobody waits for any more. */
 export async function control(host: string, args: string[], emit: (event: SidecarEvent) => void, signal?: AbortSignal): Promise<boolean> {
-  const [verb, argument] = args
   try {
-    switch (verb) {
+    const request = parseControl(args)
+    switch (request.verb) {
       case 'reset':
       case 'fresh':
-        await reset(host, verb === 'fresh')
-        if (argument) await apply(JSON.parse(argument) as NetPlan)
+        await reset(host, request.verb === 'fresh')
+        if (request.plan) await apply(request.plan)
         emit({ kind: 'ready' })
         return true
       case 'announce': {
         const deadline = AbortSignal.timeout(ANNOUNCE_DEADLINE_MS)
         // Which sockets listen already is read as it starts: the go (a warm rerun's) may follow at once.
-        const opened = announceListening(host, Number(argument), emit, signal ? AbortSignal.any([signal, deadline]) : deadline)
-        if (args[2]) writeFlag(goFlag(host), args[2])
+        const opened = announceListening(host, request.port, emit, signal ? AbortSignal.any([signal, deadline]) : deadline)
+        if (request.go) writeFlag(goFlag(host), request.go)
         if (!(await opened)) {
-          emit({ kind: 'failed', error: `nothing listened on port ${argument}` })
+          emit({ kind: 'failed', error: `nothing listened on port ${request.port}` })
           return false
         }
         return true
       }
       case 'go':
-        if (!/^[\w-]+$/.test(argument ?? '') || !args[2]) throw new Error('lab-ctl: go HOST GO')
-        writeFlag(goFlag(argument), args[2])
+        writeFlag(goFlag(request.host), request.go)
         return true
       case 'arm':
-        if (!/^[\w-]+$/.test(argument ?? '')) throw new Error('lab-ctl: arm HOST [GO]')
         // root's alone: a program container opens it as root (lab-run), never as the program's user
-        if (args[2]) await arm(argument, args[2])
-        else if (!existsSync(armFifo(argument))) run('mkfifo', ['-m', '600', armFifo(argument)])
+        if (request.go) await arm(request.host, request.go)
+        else if (!existsSync(armFifo(request.host))) run('mkfifo', ['-m', '600', armFifo(request.host)])
         return true
       case 'counters':
         emit({ kind: 'listening', sockets: listeningSockets() })
         emit({ kind: 'counters', counters: counters() })
         return true
-      default:
-        throw new Error(`lab-ctl: reset [PLAN] | fresh [PLAN] | announce PORT [GO] | go HOST GO | arm HOST [GO] | counters, not "${verb ?? ''}"`)
     }
   } catch (error) {
     // A command's own complaint (nft's, tc's) says more than "Command failed".
