@@ -11,8 +11,9 @@ import { chmodSync, closeSync, constants, existsSync, openSync, readFileSync, rm
 import net from 'node:net'
 import readline from 'node:readline'
 import { leftBehindStates, listeningSockets } from './proc-sockets.ts'
-import { GATEWAY_TABLE, NOBODYS_MAC, announceListening, counters, run, runAsync, withAddresses, writeFlag } from './net-ops.ts'
-import { armFifo, formatEvent, goFlag, listeningFlag, parseControl, type NetPlan, type SidecarEvent } from './protocol.ts'
+import { GATEWAY_TABLE, announceListening, counters, run, runAsync, writeFlag } from './net-ops.ts'
+import { applyPlan } from './apply-plan.ts'
+import { armFifo, formatEvent, goFlag, listeningFlag, parseControl, type SidecarEvent } from './protocol.ts'
 import { TOPOLOGY_TABLE } from './routing.ts'
 import { DNS_TABLE } from './dns-wall.ts'
 
@@ -95,20 +96,6 @@ async function reset(host: string, fresh: boolean): Promise<void> {
   if (!existsSync(flag) || readFileSync(flag, 'utf8').trim() !== 'routing') rmSync(flag, { force: true })
 }
 
-/** Applies what can be applied at once; a fault that needs the sidecar's start (a timed one, an impairment)
- * is refused, saying so. */
-async function apply(plan: NetPlan): Promise<void> {
-  if (plan.impair) throw new Error('delay, jitter, reorder, duplicate, corrupt and burst-loss cannot be changed in a live lab yet: bring it up again with them (`lab down`, `lab up`)')
-  if (plan.timed?.some((event) => event.atMs > 0 || event.untilMs !== undefined)) throw new Error('a partition with a time (atMs, forMs) cannot run in a live lab: `lab fault partition a b` cuts at once, `clear` heals')
-  if (plan.nft) run('nft', ['-f', '-'], await withAddresses(plan.nft))
-  for (const args of plan.tc ?? []) run('tc', args)
-  for (const event of plan.timed ?? []) {
-    run('nft', ['-f', '-'], await withAddresses(event.nft))
-    if (event.misdirect) run('ip', ['neigh', 'replace', await withAddresses(event.misdirect), 'lladdr', NOBODYS_MAC, 'nud', 'permanent', 'dev', 'eth0'])
-  }
-  if (plan.linkDown) run('ip', ['link', 'set', 'eth0', 'down'])
-}
-
 /** Runs one command (its words, services/bin/protocol.ts parseControl); false once it reported a failure.
  * `signal` ends an announce nobody waits for any more. */
 export async function control(host: string, args: string[], emit: (event: SidecarEvent) => void, signal?: AbortSignal): Promise<boolean> {
@@ -118,7 +105,7 @@ export async function control(host: string, args: string[], emit: (event: Sideca
       case 'reset':
       case 'fresh':
         await reset(host, request.verb === 'fresh')
-        if (request.plan) await apply(request.plan)
+        if (request.plan) await applyPlan(request.plan, { at: 'live', emit })
         emit({ kind: 'ready' })
         return true
       case 'announce': {

@@ -7,12 +7,13 @@ import { existsSync, rmSync, statSync } from 'node:fs'
 import type { Server } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { listeningSockets } from './proc-sockets.ts'
-import { GATEWAY_TABLE, NOBODYS_MAC, announceListening, counters, flagListening, run, withAddresses, writeFlag } from './net-ops.ts'
-import { startImpairments, type Impairments } from './impair.ts'
-import { setUpRouting, withDevices } from './routing.ts'
+import { GATEWAY_TABLE, announceListening, counters, flagListening, run, writeFlag } from './net-ops.ts'
+import type { Impairments } from './impair.ts'
+import { addTimed, applyPlan, type TimedTables } from './apply-plan.ts'
+import { setUpRouting } from './routing.ts'
 import { serveControl } from './control.ts'
 import { dnsWall } from './dns-wall.ts'
-import { FAILED_LINK, READY_LINK, formatEvent, listeningFlag, readyFlag, tcpdumpStats, type ImpairPlan, type NetPlan, type SidecarEvent } from './protocol.ts'
+import { FAILED_LINK, READY_LINK, formatEvent, listeningFlag, readyFlag, tcpdumpStats, type NetPlan, type SidecarEvent } from './protocol.ts'
 
 const plan: NetPlan = JSON.parse(process.env.LAB_NET || '{}')
 const host = process.env.LAB_HOST ?? 'host'
@@ -81,7 +82,7 @@ function firstAddress(routes: string): string | undefined {
 }
 
 /** Applies the plan up to `lab-ready`; returns the timed faults, with their addresses, for scheduleTimed. */
-async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
+async function setUp(): Promise<TimedTables> {
   // Docker gives containers on an internal network a default route via the bridge all the same; without it
   // nothing can leave the lab subnet, whatever a program tries.
   // The gateway is the bridge's address on the machine that runs the lab, inside the lab subnet's own route:
@@ -110,32 +111,13 @@ async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
     emit({ kind: 'interfaces', networks: Object.fromEntries(plan.interfaces.map(({ network, address }) => [network, { device: found.devices[network], index: found.indexes[network], address }])) })
   }
 
-  if (plan.nft) {
-    run('nft', ['-f', '-'], await withAddresses(plan.nft, devices))
-    note('faults applied')
-  }
-  for (const args of plan.tc ?? []) {
-    run('tc', args.map((arg) => withDevices(arg, devices)))
-    note(`tc ${args.join(' ')}`)
-  }
-  if (plan.impair) impairments = await startImpairments(JSON.parse(await withAddresses(JSON.stringify(plan.impair), devices)) as ImpairPlan, emit)
-
+  // The capture first: a link taken down (disconnect) cannot be captured once it is down.
   if (plan.capture) {
     await startCapture()
     note(plan.interfaces ? 'capturing every interface' : 'capturing eth0')
   }
-
-  const timed = await Promise.all((plan.timed ?? []).map(async (event) => ({
-    ...event,
-    nft: await withAddresses(event.nft, devices),
-    misdirect: event.misdirect && await withAddresses(event.misdirect, devices),
-  })))
-
-  if (plan.linkDown) {
-    const device = typeof plan.linkDown === 'string' ? withDevices(plan.linkDown, devices) : 'eth0'
-    run('ip', ['link', 'set', device, 'down'])
-    note(`${device} down: nobody answers for this address`)
-  }
+  const applied = await applyPlan(plan, { at: 'start', devices, emit })
+  impairments = applied.impairments
 
   // A live lab's sidecar takes the engine's commands (a warm rerun's reset, `lab fault`) on a socket.
   if (process.env.LAB_CTL_SOCKET) control = await serveControl(host, process.env.LAB_CTL_SOCKET)
@@ -149,21 +131,20 @@ async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
   emit({ kind: 'ready' })
   writeFlag(readyFlag(host), 'ready')
   if (plan.listens === undefined && plan.forward) flagListening(host, 'routing')
-  return timed
+  return applied.timed
 }
 
-function scheduleTimed(timed: NonNullable<NetPlan['timed']>): void {
+function scheduleTimed(timed: TimedTables): void {
   const started = Date.now()
-  for (const { nft, misdirect, ...event } of timed) {
+  for (const event of timed) {
     setTimeout(() => {
-      run('nft', ['-f', '-'], nft)
-      if (misdirect) run('ip', ['neigh', 'replace', misdirect, 'lladdr', NOBODYS_MAC, 'nud', 'permanent', 'dev', 'eth0'])
+      addTimed(event)
       note(`${event.table} on at ${Date.now() - started} ms`)
     }, event.atMs)
     if (event.untilMs !== undefined) {
       setTimeout(() => {
         // Forgetting the bogus neighbour makes the next packet ask ARP again, and the peer answers.
-        if (misdirect) run('ip', ['neigh', 'del', misdirect, 'dev', 'eth0'])
+        if (event.misdirect) run('ip', ['neigh', 'del', event.misdirect, 'dev', 'eth0'])
         counters(event.table, removedCounts)
         run('nft', ['delete', 'table', 'inet', event.table])
         note(`${event.table} off at ${Date.now() - started} ms`)
@@ -172,7 +153,7 @@ function scheduleTimed(timed: NonNullable<NetPlan['timed']>): void {
   }
 }
 
-let timed: NonNullable<NetPlan['timed']> = []
+let timed: TimedTables = []
 try {
   timed = await setUp()
 } catch (error) {
