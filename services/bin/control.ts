@@ -13,7 +13,8 @@ import readline from 'node:readline'
 import { leftBehindStates, listeningSockets } from './proc-sockets.ts'
 import { GATEWAY_TABLE, announceListening, counters, run, runAsync, writeFlag } from './net-ops.ts'
 import { applyPlan } from './apply-plan.ts'
-import { armFifo, formatEvent, goFlag, listeningFlag, parseControl, type SidecarEvent } from './protocol.ts'
+import { armFifo, formatEvent, goFlag, listeningFlag, onDemandCapture, parseControl, type SidecarEvent } from './protocol.ts'
+import { Capture, reportCaptureEnd } from './capture.ts'
 import { TOPOLOGY_TABLE } from './routing.ts'
 import { DNS_TABLE } from './dns-wall.ts'
 
@@ -131,6 +132,23 @@ export async function control(host: string, args: string[], emit: (event: Sideca
         emit({ kind: 'listening', sockets: listeningSockets() })
         emit({ kind: 'counters', counters: counters() })
         return true
+      case 'capture': {
+        const running = captures.get(request.id)
+        if (request.action === 'stop' && !running) throw new Error(`no capture ${request.id} runs`)
+        captures.delete(request.id)
+        const end = running && await running.stop()
+        if (request.action === 'stop') {
+          reportCaptureEnd(end!, emit)
+          return true
+        }
+        const file = onDemandCapture(request.id)
+        captures.set(request.id, await Capture.start(file, {
+          allInterfaces: request.allInterfaces,
+          endedEarly: (said) => emit({ kind: 'note', text: `tcpdump ended before it was stopped: ${said}` }),
+        }))
+        emit({ kind: 'capture-started', file })
+        return true
+      }
     }
   } catch (error) {
     // A command's own complaint (nft's, tc's) says more than "Command failed".
@@ -138,6 +156,15 @@ export async function control(host: string, args: string[], emit: (event: Sideca
     emit({ kind: 'failed', error: said || (error as Error).message.split('\n')[0] })
     return false
   }
+}
+
+/** The captures `capture start` began, by id, in the process that serves the commands (a live lab's lab-net.ts). */
+const captures = new Map<string, Capture>()
+
+/** Stops every capture still running (the sidecar is stopping), so that each file is whole. */
+export async function stopCaptures(): Promise<void> {
+  await Promise.all([...captures.values()].map((capture) => capture.stop()))
+  captures.clear()
 }
 
 /** Longest request line: a plan is a few KiB. */

@@ -2,8 +2,7 @@
 // and is the only container of the lab with network capabilities, so a program under test can neither undo
 // a fault nor reach past the lab: the program containers have none. What it applies comes from the engine
 // (engine/plan/faults.ts) as JSON in LAB_NET; it reports on stdout, one event a line (services/bin/protocol.ts).
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, rmSync, statSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import type { Server } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { listeningSockets } from './proc-sockets.ts'
@@ -11,9 +10,10 @@ import { GATEWAY_TABLE, announceListening, counters, flagListening, run, writeFl
 import type { Impairments } from './impair.ts'
 import { addTimed, applyPlan, type TimedTables } from './apply-plan.ts'
 import { setUpRouting } from './routing.ts'
-import { serveControl } from './control.ts'
+import { serveControl, stopCaptures } from './control.ts'
 import { dnsWall } from './dns-wall.ts'
-import { FAILED_LINK, READY_LINK, formatEvent, listeningFlag, readyFlag, tcpdumpStats, type NetPlan, type SidecarEvent } from './protocol.ts'
+import { FAILED_LINK, READY_LINK, formatEvent, listeningFlag, readyFlag, type NetPlan, type SidecarEvent } from './protocol.ts'
+import { Capture, reportCaptureEnd } from './capture.ts'
 
 const plan: NetPlan = JSON.parse(process.env.LAB_NET || '{}')
 const host = process.env.LAB_HOST ?? 'host'
@@ -30,48 +30,8 @@ async function untilListening(hosts: string[]): Promise<void> {
 /** What timed tables counted before they were deleted. */
 const removedCounts: Record<string, number> = {}
 
-let tcpdump: ChildProcess | undefined
-/** tcpdump's standard error: `listening on` once it captures, its statistics when it ends. */
-let tcpdumpSaid = ''
-/** Why the capture stopped before the lab ended, when it did. */
-let captureCapped: string | undefined
-/** The lab is stopping the capture (SIGTERM): its end is no cap. */
-let captureStopping = false
+let capture: Capture | undefined
 
-/** A capture holds at most this much: a program that blasts datagrams must not fill the machine's disk. */
-const CAPTURE_MAX_PACKETS = 100_000
-const CAPTURE_MAX_BYTES = 64 * 1024 * 1024
-/** tcpdump's kernel buffer, in KiB (its default is 2 MiB): under load a smaller one drops packets. */
-const CAPTURE_BUFFER_KIB = 8192
-const CAPTURE_SIZE_POLL_MS = 100
-
-async function startCapture(): Promise<void> {
-  const file = `/capture/${host}.pcap`
-  // A host on several networks: every interface in one file, each frame naming its interface (LINUX_SLL2).
-  const interfaces = plan.interfaces ? ['-i', 'any', '-y', 'LINUX_SLL2'] : ['-i', 'eth0']
-  tcpdump = spawn('tcpdump', [...interfaces, '-n', '--immediate-mode', '-U', '-s', '0', '-B', String(CAPTURE_BUFFER_KIB),
-    '-c', String(CAPTURE_MAX_PACKETS), '-Z', 'root', '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] })
-  tcpdump.stderr!.on('data', (chunk: Buffer) => (tcpdumpSaid += chunk.toString()))
-  await new Promise<void>((resolve, reject) => {
-    tcpdump!.stderr!.on('data', () => tcpdumpSaid.includes('listening on') && resolve())
-    tcpdump!.once('exit', (code) => reject(new Error(`tcpdump exited with ${code}: ${tcpdumpSaid.trim()}`)))
-  })
-  // Before the lab stops it, tcpdump ends by itself at its -c count, or when the host's interface goes away (the
-  // program's container, which holds the namespace, exited): only the first is a cap.
-  // 'close', not 'exit': its closing statistics may still be on their way from its standard error.
-  tcpdump.once('close', () => {
-    if (captureStopping) return
-    if ((tcpdumpStats(tcpdumpSaid)?.captured ?? 0) >= CAPTURE_MAX_PACKETS) captureCapped ??= `${CAPTURE_MAX_PACKETS} packets`
-    else note(`tcpdump ended before the lab stopped it: ${tcpdumpSaid.split('\n').filter(Boolean).at(-1) ?? 'no word'}`)
-  })
-  const watch = setInterval(() => {
-    if (tcpdump!.exitCode !== null) return clearInterval(watch)
-    if ((statSync(file, { throwIfNoEntry: false })?.size ?? 0) <= CAPTURE_MAX_BYTES) return
-    captureCapped = `${CAPTURE_MAX_BYTES / 1024 / 1024} MiB`
-    tcpdump!.kill('SIGINT') // tcpdump flushes the pcap on SIGINT
-    clearInterval(watch)
-  }, CAPTURE_SIZE_POLL_MS)
-}
 let impairments: Impairments | undefined
 let control: Server | undefined
 
@@ -113,7 +73,10 @@ async function setUp(): Promise<TimedTables> {
 
   // The capture first: a link taken down (disconnect) cannot be captured once it is down.
   if (plan.capture) {
-    await startCapture()
+    capture = await Capture.start(`/capture/${host}.pcap`, {
+      allInterfaces: plan.interfaces !== undefined,
+      endedEarly: (said) => note(`tcpdump ended before the lab stopped it: ${said}`),
+    })
     note(plan.interfaces ? 'capturing every interface' : 'capturing eth0')
   }
   const applied = await applyPlan(plan, { at: 'start', devices, emit })
@@ -175,19 +138,9 @@ const stop = async () => {
   const died = impairments?.died()
   if (!died) emit({ kind: 'counters', counters: totals })
   const exitCode = died ? 1 : 0
-  if (!tcpdump) process.exit(exitCode)
-  const ended = () => {
-    const stats = tcpdumpStats(tcpdumpSaid)
-    if (stats) emit({ kind: 'capture-ended', ...stats })
-    else note(`tcpdump ended (${tcpdump!.exitCode ?? tcpdump!.signalCode}) without its statistics`)
-    // The engine reports it as a note: what the pcap holds is the start of the lab, whole.
-    if (captureCapped) emit({ kind: 'capture-capped', at: captureCapped })
-    process.exit(exitCode)
-  }
-  if (tcpdump.exitCode !== null || tcpdump.signalCode !== null) ended()
-  captureStopping = true
-  tcpdump.once('exit', ended)
-  tcpdump.kill('SIGINT') // tcpdump flushes the pcap on SIGINT
+  const [ended] = await Promise.all([capture?.stop(), stopCaptures()])
+  if (ended) reportCaptureEnd(ended, emit)
+  process.exit(exitCode)
 }
 process.on('SIGTERM', stop)
 process.on('SIGINT', stop)

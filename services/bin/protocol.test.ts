@@ -38,6 +38,9 @@ it('carries every control command in words and reads it back', () => {
     { verb: 'arm', host: 'server' },
     { verb: 'arm', host: 'server', go: 'f00d' },
     { verb: 'counters' },
+    { verb: 'capture', action: 'start', id: 'warm' },
+    { verb: 'capture', action: 'start', id: 'warm', allInterfaces: true },
+    { verb: 'capture', action: 'stop', id: 'warm' },
   ]
   for (const request of requests) expect(parseControl(formatControl(request))).toEqual(request)
   expect(formatControl({ verb: 'announce', port: 12345, go: 'f00d' })).toEqual(['announce', '12345', 'f00d'])
@@ -50,6 +53,8 @@ it('refuses words that carry no control command, saying its usage', () => {
   expect(() => parseControl(['announce', 'port'])).toThrow('lab-ctl: announce PORT [GO]')
   expect(() => parseControl(['reset', '{not json'])).toThrow('lab-ctl: reset takes a plan in JSON, not "{not json"')
   expect(() => parseControl(['fresh', '[1]'])).toThrow('lab-ctl: fresh takes a plan in JSON, an object')
+  expect(() => parseControl(['capture', 'start', '../../etc/x'])).toThrow('lab-ctl: capture start ID [all] | capture stop ID')
+  expect(() => parseControl(['capture', 'stop', 'warm', 'all'])).toThrow('lab-ctl: capture start ID [all] | capture stop ID')
 })
 
 it("fills in a plan's placeholders, and names the hosts it needs resolved", () => {

@@ -111,6 +111,8 @@ export type SidecarEvent =
   /** tcpdump's closing statistics: packets it wrote, those its filter received, those the kernel dropped. */
   | { kind: 'capture-ended'; captured: number; received: number; dropped: number }
   | { kind: 'capture-capped'; at: string }
+  /** A capture asked for by the control command `capture start` captures, into `file`. */
+  | { kind: 'capture-started'; file: string }
   | { kind: 'failed'; error: string }
 
 export type SidecarEventKind = SidecarEvent['kind']
@@ -190,10 +192,18 @@ export type ControlRequest =
   | { verb: 'arm'; host: string; go?: string }
   /** Report the fault counters and the sockets listening. */
   | { verb: 'counters' }
+  /** Start a capture named `id` (eth0, or every interface), within a cold run's caps, into onDemandCapture(id); it
+   * says `capture-started` once tcpdump captures. Stop says how it ended (`capture-ended`, `capture-capped`): the
+   * file is then whole, for the engine to read. A capture of the same id that runs is stopped first. */
+  | { verb: 'capture'; action: 'start'; id: string; allInterfaces?: boolean }
+  | { verb: 'capture'; action: 'stop'; id: string }
 
 export type ControlVerb = ControlRequest['verb']
 
-export const CONTROL_USAGE = 'lab-ctl: reset [PLAN] | fresh [PLAN] | announce PORT [GO] | go HOST GO | arm HOST [GO] | counters'
+export const CONTROL_USAGE = 'lab-ctl: reset [PLAN] | fresh [PLAN] | announce PORT [GO] | go HOST GO | arm HOST [GO] | counters | capture start ID [all] | capture stop ID'
+
+/** Where the sidecar writes the capture of `capture start ID`: in the sidecar, read by the engine once stopped. */
+export const onDemandCapture = (id: string) => `/capture/on-demand-${id}.pcap`
 
 const HOST_NAME = /^[\w-]+$/
 
@@ -211,12 +221,14 @@ export function formatControl(request: ControlRequest): string[] {
       return ['arm', request.host, ...(request.go ? [request.go] : [])]
     case 'counters':
       return ['counters']
+    case 'capture':
+      return request.action === 'start' ? ['capture', 'start', request.id, ...(request.allInterfaces ? ['all'] : [])] : ['capture', 'stop', request.id]
   }
 }
 
 /** The command some words carry; an Error saying the usage for any other words. */
 export function parseControl(args: string[]): ControlRequest {
-  const [verb, first, second] = args
+  const [verb, first, second, third] = args
   const wrong = (usage: string) => new Error(`lab-ctl: ${usage}`)
   switch (verb) {
     case 'reset':
@@ -240,6 +252,11 @@ export function parseControl(args: string[]): ControlRequest {
       return { verb, host: first, ...(second ? { go: second } : {}) }
     case 'counters':
       return { verb }
+    case 'capture':
+      if (!HOST_NAME.test(second ?? '')) throw wrong('capture start ID [all] | capture stop ID')
+      if (first === 'start' && (third === undefined || third === 'all')) return { verb, action: 'start', id: second, ...(third ? { allInterfaces: true } : {}) }
+      if (first === 'stop' && third === undefined) return { verb, action: 'stop', id: second }
+      throw wrong('capture start ID [all] | capture stop ID')
     default:
       throw new Error(`${CONTROL_USAGE}, not "${verb ?? ''}"`)
   }
