@@ -75,9 +75,9 @@ describe('labCompose', () => {
     expect(compose.volumes).toMatchObject({ 'lab-sync': { labels: { 'socket-lab.run': 'r1' } } })
   })
 
-  it('tells each sidecar which host it serves', () => {
-    expect(compose.services['server-net'].environment).toMatchObject({ LAB_HOST: 'server', LAB_NET: '{"capture":false,"listens":12345}' })
-    expect(compose.services['client-net'].environment).toMatchObject({ LAB_HOST: 'client', LAB_NET: '{"capture":false}' })
+  it("tells each sidecar which host it serves, and the lab's names its resolver may be asked", () => {
+    expect(compose.services['server-net'].environment).toMatchObject({ LAB_HOST: 'server', LAB_NET: '{"labNames":["server","client","client2"],"capture":false,"listens":12345}' })
+    expect(compose.services['client-net'].environment).toMatchObject({ LAB_HOST: 'client', LAB_NET: '{"labNames":["server","client","client2"],"capture":false}' })
   })
 })
 

@@ -105,6 +105,7 @@ export function labCompose(scenario: Scenario, run: RunIdentity): ComposeFile {
     const sidecar = sidecarService(host, {
       ...net,
       ...(topology ? topologyNetPlan(scenario, topology, host) : {}),
+      labNames: Object.keys(scenario.hosts).filter((name) => !scenario.hosts[name].inside),
       capture: captures,
       ...(spec.listens !== undefined ? { listens: spec.listens } : {}),
       ...(order.waitFor.length && net?.timed ? { waitFor: order.waitFor } : {}),

@@ -2,15 +2,11 @@
 // tables for partitions, tc commands, impairments (impair.ts). Pure: the sidecar (services/bin/lab-net.ts) only
 // executes the plan.
 import type { ImpairMode, ImpairRule } from '../../services/bin/protocol.ts'
-import type { NetPlan } from '../../services/bin/protocol.ts'
+import { addressPlaceholder as addressOf, devicePlaceholder as deviceOf, type NetPlan } from '../../services/bin/protocol.ts'
 import { impairMode, impairPlan, impairRule, isImpairment, validateImpairment, type ImpairFault } from './impair.ts'
 import type { Direction, Fault, Protocol, Scenario } from '../model/scenario.ts'
 import { attachments } from './topology.ts'
 
-/** Placeholder the sidecar replaces with a host's address, resolved inside the lab at apply time. */
-export const addressOf = (host: string) => `{{address:${host}}}`
-/** Placeholder the sidecar replaces with the device of its host's interface on a network (services/bin/routing.ts). */
-export const deviceOf = (network: string) => `{{dev:${network}}}`
 
 function chain(hook: 'input' | 'output' | 'forward', rules: string[], priority = 'filter'): string {
   if (!rules.length) return ''
@@ -56,80 +52,90 @@ function validateFaultNetwork(scenario: Pick<Scenario, 'hosts' | 'faults' | 'net
   if (!attachments(scenario, scenario.hosts[host]).some(([name]) => name === fault.network)) throw new Error(`fault ${fault.kind} names network "${fault.network}", which host "${host}" is not attached to`)
 }
 
+/** What one fault adds to its host's plan: rules of the host's `lab` table, or its plan's other parts. */
+interface FaultTarget {
+  plan: NetPlan
+  rules: { input: string[]; output: string[]; forward: string[] }
+  /** The host is a router: what it forwards is faulted too. */
+  routes: boolean
+}
+
+type NetFault<K extends Fault['kind']> = Extract<Fault, { kind: K }>
+
+/** A timed table's window, from a fault's `atMs` and `forMs`. */
+const windowOf = (fault: { atMs?: number; forMs?: number }) => ({ atMs: fault.atMs ?? 0, untilMs: fault.forMs === undefined ? undefined : (fault.atMs ?? 0) + fault.forMs })
+
+/** How each fault that nftables, tc or ip say (not the impairment engine) goes into its host's plan, by kind. */
+const NET_FAULTS: { [K in 'loss' | 'blackhole' | 'reject' | 'partition' | 'rate' | 'disconnect']: (fault: NetFault<K>, to: FaultTarget) => void } = {
+  loss(fault, { rules, routes }) {
+    if (fault.percent === 0) return
+    // nft refuses `numgen random mod 100 < 100` (the value is out of the expression's range): all is all
+    const rule = `${matchProtocol(fault.protocol)}${fault.percent === 100 ? '' : `numgen random mod 100 < ${fault.percent} `}counter drop comment "loss"`
+    const { input, output } = hooks(fault.direction)
+    if (input) rules.input.push(onInterface(fault, 'input') + rule)
+    if (output) rules.output.push(onInterface(fault, 'output') + rule)
+    if (routes && input) rules.forward.push(onInterface(fault, 'input') + rule)
+    if (routes && output) rules.forward.push(onInterface(fault, 'output') + rule)
+  },
+  blackhole(fault, { plan, rules, routes }) {
+    const input = [`${onInterface(fault, 'input')}counter drop comment "blackhole"`]
+    const output = [`${onInterface(fault, 'output')}counter drop comment "blackhole"`]
+    const forward = routes ? [...input, ...(fault.network ? output : [])] : []
+    if (fault.atMs === undefined && fault.forMs === undefined) {
+      rules.input.push(...input)
+      rules.output.push(...output)
+      rules.forward.push(...forward)
+      return
+    }
+    // A host (a router) that goes dark for a while, then comes back: a table of its own, added and deleted.
+    const name = `lab_blackhole_${(plan.timed ??= []).length}`
+    plan.timed.push({ ...windowOf(fault), table: name, nft: table(name, input, output, 'filter - 1', forward) })
+  },
+  reject(fault, { rules }) {
+    const protocol = fault.protocol ?? 'tcp'
+    const port = fault.port === undefined ? `meta l4proto ${protocol}` : `${protocol} dport ${fault.port}`
+    const answer = protocol === 'tcp' ? 'reject with tcp reset' : 'reject with icmpx type port-unreachable'
+    rules.input.push(`${onInterface(fault, 'input')}${port} counter ${answer} comment "reject"`)
+  },
+  partition(fault, { plan }) {
+    const peer = addressOf(fault.between[1])
+    // What the peer sends is dropped on the way in; what goes to the peer is misdirected (see NetPlan.timed), only
+    // counted here: an nftables drop on output would fail the sender's send() with EPERM, which no real cut does.
+    // one table per timed fault: the sidecar deletes a partition's table when it heals, which must not heal another
+    const name = `lab_partition_${(plan.timed ??= []).length}`
+    const nft = table(name, [`ip saddr ${peer} counter drop comment "partition"`], [`ip daddr ${peer} counter comment "partition"`], 'filter - 1')
+    plan.timed.push({ ...windowOf(fault), table: name, nft, misdirect: peer })
+  },
+  rate(fault, { plan }) {
+    // burst: two full-size frames, or about 10 ms of traffic at high rates, as tbf needs; no more, or a measured
+    // transfer would start with a free burst (at 1 Mbit/s, 3000 B is 0.3 % of the 1 MiB rate-limit times)
+    const burstBytes = Math.max(3000, Math.round((fault.kbit * 1000) / 8 / 100))
+    ;(plan.tc ??= []).push(['qdisc', 'add', 'dev', fault.network ? deviceOf(fault.network) : 'eth0', 'root', 'tbf', 'rate', `${fault.kbit}kbit`, 'burst', String(burstBytes), 'latency', '200ms'])
+  },
+  disconnect(fault, { plan }) {
+    plan.linkDown = fault.network ? deviceOf(fault.network) : true
+  },
+}
+
 /** The network plan of every host that has a fault; hosts without one get the default (isolation only). */
 export function netPlans(scenario: Pick<Scenario, 'hosts' | 'faults' | 'networks'>, mode: ImpairMode = impairMode()): Record<string, NetPlan> {
   validateFaults(scenario)
   const plans: Record<string, NetPlan> = {}
   const impairments: Record<string, ImpairRule[]> = {}
-  const rules: Record<string, { input: string[]; output: string[]; forward: string[] }> = {}
-  const planOf = (host: string) => (plans[host] ??= {})
-  const rulesOf = (host: string) => (rules[host] ??= { input: [], output: [], forward: [] })
-  const routes = (host: string) => scenario.hosts[host]?.router !== undefined
-
+  const rules: Record<string, FaultTarget['rules']> = {}
   for (const fault of scenario.faults ?? []) {
     const [host] = hostsOf(fault)
-    const plan = planOf(host)
+    const plan = (plans[host] ??= {})
     if (isImpairment(fault)) {
       ;(impairments[host] ??= []).push(impairRule(fault as ImpairFault, addressOf))
       continue
     }
-    switch (fault.kind) {
-      case 'loss': {
-        if (fault.percent === 0) break
-        // nft refuses `numgen random mod 100 < 100` (the value is out of the expression's range): all is all
-        const rule = `${matchProtocol(fault.protocol)}${fault.percent === 100 ? '' : `numgen random mod 100 < ${fault.percent} `}counter drop comment "loss"`
-        const { input, output } = hooks(fault.direction)
-        if (input) rulesOf(host).input.push(onInterface(fault, 'input') + rule)
-        if (output) rulesOf(host).output.push(onInterface(fault, 'output') + rule)
-        if (routes(host) && input) rulesOf(host).forward.push(onInterface(fault, 'input') + rule)
-        if (routes(host) && output) rulesOf(host).forward.push(onInterface(fault, 'output') + rule)
-        break
-      }
-      case 'blackhole': {
-        const input = [`${onInterface(fault, 'input')}counter drop comment "blackhole"`]
-        const output = [`${onInterface(fault, 'output')}counter drop comment "blackhole"`]
-        const forward = routes(host) ? [...input, ...(fault.network ? output : [])] : []
-        if (fault.atMs === undefined && fault.forMs === undefined) {
-          rulesOf(host).input.push(...input)
-          rulesOf(host).output.push(...output)
-          rulesOf(host).forward.push(...forward)
-          break
-        }
-        // A host (a router) that goes dark for a while, then comes back: a table of its own, added and deleted.
-        const name = `lab_blackhole_${(plan.timed ??= []).length}`
-        plan.timed.push({ atMs: fault.atMs ?? 0, untilMs: fault.forMs === undefined ? undefined : (fault.atMs ?? 0) + fault.forMs, table: name, nft: table(name, input, output, 'filter - 1', forward) })
-        break
-      }
-      case 'reject': {
-        const protocol = fault.protocol ?? 'tcp'
-        const port = fault.port === undefined ? `meta l4proto ${protocol}` : `${protocol} dport ${fault.port}`
-        const answer = protocol === 'tcp' ? 'reject with tcp reset' : 'reject with icmpx type port-unreachable'
-        rulesOf(host).input.push(`${onInterface(fault, 'input')}${port} counter ${answer} comment "reject"`)
-        break
-      }
-      case 'partition': {
-        const peer = addressOf(fault.between[1])
-        // What the peer sends is dropped on the way in; what goes to the peer is misdirected (see NetPlan.timed), only
-        // counted here: an nftables drop on output would fail the sender's send() with EPERM, which no real cut does.
-        // one table per timed fault: the sidecar deletes a partition's table when it heals, which must not heal another
-        const name = `lab_partition_${(plan.timed ??= []).length}`
-        const nft = table(name, [`ip saddr ${peer} counter drop comment "partition"`], [`ip daddr ${peer} counter comment "partition"`], 'filter - 1')
-        plan.timed.push({ atMs: fault.atMs ?? 0, untilMs: fault.forMs === undefined ? undefined : (fault.atMs ?? 0) + fault.forMs, table: name, nft, misdirect: peer })
-        break
-      }
-      case 'rate': {
-        // burst: two full-size frames, or about 10 ms of traffic at high rates, as tbf needs; no more, or a measured
-        // transfer would start with a free burst (at 1 Mbit/s, 3000 B is 0.3 % of the 1 MiB rate-limit times)
-        const burstBytes = Math.max(3000, Math.round((fault.kbit * 1000) / 8 / 100))
-        ;(plan.tc ??= []).push(['qdisc', 'add', 'dev', fault.network ? deviceOf(fault.network) : 'eth0', 'root', 'tbf', 'rate', `${fault.kbit}kbit`, 'burst', String(burstBytes), 'latency', '200ms'])
-        break
-      }
-      case 'disconnect':
-        plan.linkDown = fault.network ? deviceOf(fault.network) : true
-        break
-    }
+    const apply = NET_FAULTS[fault.kind as keyof typeof NET_FAULTS] as (fault: Fault, to: FaultTarget) => void
+    apply(fault, { plan, rules: (rules[host] ??= { input: [], output: [], forward: [] }), routes: scenario.hosts[host]?.router !== undefined })
   }
-  for (const [host, { input, output, forward }] of Object.entries(rules)) planOf(host).nft = table('lab', input, output, undefined, forward)
-  for (const [host, hostRules] of Object.entries(impairments)) planOf(host).impair = impairPlan(hostRules, mode)
+  for (const [host, { input, output, forward }] of Object.entries(rules)) {
+    if (input.length || output.length || forward.length) plans[host].nft = table('lab', input, output, undefined, forward)
+  }
+  for (const [host, hostRules] of Object.entries(impairments)) plans[host].impair = impairPlan(hostRules, mode)
   return plans
 }

@@ -2,15 +2,16 @@
 // machine can reach it (a warm rerun asks a few of them, and each costs no process start there), else through
 // `docker exec node lab-ctl.ts` (an engine on another machine, a lab brought up before the socket existed).
 import net from 'node:net'
-import { parseEvent } from '../../services/bin/protocol.ts'
+import { formatControl, parseEvent, type ControlRequest } from '../../services/bin/protocol.ts'
 import type * as docker from './docker.ts'
 import { containerEngine } from './engine.ts'
 
 const LAB_CTL = ['node', '/usr/local/bin/lab-ctl.ts']
 
-/** Starts a control command in a host's sidecar; its events are its standard output lines, and it ends with 1
- * once it reported a failure (as lab-ctl.ts exits). */
-export async function controlCommand(sidecar: string, socket: string | undefined, args: string[]): Promise<docker.Running> {
+/** Starts a control command in a host's sidecar (typed, or already in words); its events are its standard output
+ * lines, and it ends with 1 once it reported a failure (as lab-ctl.ts exits). */
+export async function controlCommand(sidecar: string, socket: string | undefined, request: ControlRequest | string[]): Promise<docker.Running> {
+  const args = Array.isArray(request) ? request : formatControl(request)
   const overSocket = socket ? await connect(socket, args).catch(() => undefined) : undefined
   return overSocket ?? containerEngine().exec(sidecar, [...LAB_CTL, ...args])
 }

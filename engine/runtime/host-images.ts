@@ -2,6 +2,7 @@
 // used as it is on the engine (pulled once when missing); a `build` folder is built once per content, tagged
 // socket-lab-build:<digest> and labelled, so that a rerun reuses it and `lab clean --images` finds it.
 import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { errors } from '../model/errors.ts'
 import type { HostSpec, Scenario } from '../model/scenario.ts'
@@ -26,9 +27,12 @@ async function ensureGivenImage(host: string, image: string): Promise<string> {
   throw errors.hostImageMissing(host, image)
 }
 
-/** A digest of the build's folder, its Dockerfile's name and its arguments. */
-async function buildTag(build: Exclude<HostSpec['build'], string | undefined>): Promise<string> {
-  const hash = createHash('sha256').update(await servicesHash(build.context)).update(build.dockerfile ?? 'Dockerfile').update(JSON.stringify(build.args ?? {}))
+/** A digest of the build's folder (its links by where they point), its Dockerfile's name and content wherever it
+ * lives (one outside the folder is no part of the folder's digest), and its arguments. */
+export async function buildTag(build: Exclude<HostSpec['build'], string | undefined>): Promise<string> {
+  const dockerfile = await readFile(path.resolve(build.context, build.dockerfile ?? 'Dockerfile'))
+  const hash = createHash('sha256').update(await servicesHash(build.context)).update(build.dockerfile ?? 'Dockerfile').update('\0').update(dockerfile)
+    .update('\0').update(JSON.stringify(build.args ?? {}))
   return `${BUILD_IMAGE}:${hash.digest('hex').slice(0, 16)}`
 }
 
@@ -41,7 +45,8 @@ async function ensureBuiltImage(host: string, spec: NonNullable<HostSpec['build'
   if (!building.has(tag)) {
     const args = { ...build.args }
     const dockerfile = build.dockerfile ? path.resolve(build.context, build.dockerfile) : undefined
-    building.set(tag, docker.buildImage(build.context, [tag], args, { [BUILD_LABEL]: tag }, BUILD_DEADLINE_MS, undefined, dockerfile)
+    // No network: a Dockerfile's RUN must not fetch what the lab then runs, nor send anything out of the machine.
+    building.set(tag, docker.buildImage(build.context, [tag], args, { [BUILD_LABEL]: tag }, BUILD_DEADLINE_MS, 'none', dockerfile)
       .catch((error: Error) => {
         building.delete(tag)
         throw errors.hostBuildFailed(host, error.message)

@@ -1,7 +1,8 @@
 // The lab image: one image for every host, built from services/. Online it starts from the official Node
 // image; where no registry is reachable it starts from a Debian base built here with mmdebstrap, once.
 import { createHash } from 'node:crypto'
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import type { Dirent } from 'node:fs'
+import { mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { which } from 'zx/core'
@@ -27,13 +28,23 @@ export const OFFLINE_BASE_DEADLINE_MS = 15 * 60_000
 
 export type Say = (line: string) => void
 
-/** A digest of everything the image is built from, to rebuild only when services/ changed. */
+/** A digest of everything the image is built from, to rebuild only when services/ changed (or a build host's folder:
+ * host-images.ts). A symbolic link counts by where it points, as Docker sends it in the build's context; one that
+ * leaves the folder is refused: what it points at is no part of the build, and would not change its digest. */
 export async function servicesHash(dir = SERVICES_DIR): Promise<string> {
   const hash = createHash('sha256')
   const entries = await readdir(dir, { recursive: true, withFileTypes: true })
-  const files = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort()
-  const contents = await Promise.all(files.map((file) => readFile(file)))
-  files.forEach((file, i) => hash.update(path.relative(dir, file)).update('\0').update(contents[i]).update('\0'))
+  const paths = (wanted: (entry: Dirent) => boolean) => entries.filter(wanted).map((e) => path.join(e.parentPath, e.name))
+  const files = paths((e) => e.isFile())
+  const links = paths((e) => e.isSymbolicLink())
+  const contents = new Map(await Promise.all(files.map(async (file) => [file, await readFile(file)] as const)))
+  for (const link of links) {
+    const target = await readlink(link)
+    const relative = path.relative(dir, path.resolve(path.dirname(link), target))
+    if (relative.startsWith('..') || path.isAbsolute(relative)) throw new Error(`${path.relative(dir, link)} links to ${target}, outside ${dir}`)
+    contents.set(link, Buffer.from(`link to ${target}`))
+  }
+  for (const file of [...contents.keys()].sort()) hash.update(path.relative(dir, file)).update('\0').update(links.includes(file) ? 'l' : 'f').update(contents.get(file)!).update('\0')
   return hash.digest('hex').slice(0, 16)
 }
 

@@ -13,7 +13,7 @@ export interface SidecarReport {
   /** The capture reached its cap (`100000 packets`, `64 MiB`) and stopped before the lab ended. */
   captureCapped?: string
   impairedBy?: 'netem' | 'userspace'
-  /** Why its setup failed, when it did. */
+  /** Why it failed, when it did: its setup, or its impairment engine, which died (services/bin/impair.ts). */
   failed?: string
   /** A host on several networks: its interface on each, in its networks' order. */
   interfaces?: Record<string, { device: string; index: number; address: string }>

@@ -11,7 +11,7 @@ import { labCompose } from '../plan/compose.ts'
 import { netPlans } from '../plan/faults.ts'
 import { planOfLiveLab, type LiveLab } from '../plan/live-lab.ts'
 import { stageSubmissions, type RunPlan } from '../plan/run-plan.ts'
-import { ARMED_MARK, CLEARED_MARK, armFifo, goFlag } from '../../services/bin/protocol.ts'
+import { ARMED_MARK, CLEARED_MARK, armFifo, formatControl, goFlag, onDemandCapture } from '../../services/bin/protocol.ts'
 import type * as docker from './docker.ts'
 import { containerEngine, execToEnd } from './engine.ts'
 import { Container, ExecProcess, Lab, TRAILING_PACKETS_MS, type Handover, type LabHost, type Starter } from './lab.ts'
@@ -19,15 +19,13 @@ import { liveHosts, sidecarCommand, sidecarControl, type LiveHost } from './live
 import { runLab, verdict } from './run.ts'
 import { readSidecarReport } from './sidecar-report.ts'
 
-/** The warm run's capture: its pid, so that it alone is stopped (a person's `lab capture` goes on). */
-const CAPTURE_PID = '/run/lab-warm-capture.pid'
+/** The warm run's capture, by the sidecar's capture verb (its caps, its tcpdump): its id tells it apart from a
+ * person's `lab capture`, which goes on. */
+const WARM_CAPTURE = 'warm'
 /** lab-clear ends the last run's processes and waits at most a second for them to be gone. */
 const CLEAR_DEADLINE_MS = 5000
 /** An armed entry point says so within this, or the run starts its own. */
 const ARMED_DEADLINE_MS = 5000
-const CAPTURE_STOP_MS = 3000
-/** tcpdump says it listens within this (a second on a loaded machine); past it the run goes on without waiting. */
-const CAPTURE_START_MS = 10_000
 
 /** Why a scenario cannot run in a warm lab, when it cannot: what lab-ctl cannot set up at run time. */
 export function whyNotWarm(scenario: Scenario): string | undefined {
@@ -85,7 +83,8 @@ class WarmStarter implements Starter {
   readonly again: boolean
   readonly entries = new Map<string, Entry>()
   readonly followed: ExecProcess[] = []
-  readonly captures = new Map<string, docker.Running>()
+  /** The hosts whose sidecar captures this run. */
+  readonly captures = new Set<string>()
 
   constructor(live: Map<string, LiveHost>, submissions: Record<string, string>, again: boolean) {
     this.live = live
@@ -133,10 +132,9 @@ class WarmStarter implements Starter {
     const failed = (await Promise.allSettled([reset, programs])).find((outcome) => outcome.status === 'rejected')
     if (failed) throw failed.reason
     await Promise.all(lab.hosts.filter((host) => host.sidecar && host.plan.captures).map(async ({ name }) => {
-      const host = this.live.get(name)!
-      const capture = await containerEngine().exec(host.sidecar!, ['sh', '-c', `echo $$ > ${CAPTURE_PID}; exec tcpdump -i eth0 -n --immediate-mode -U -s 0 -Z root -w -`], { raw: true })
-      await new ExecProcess(capture).line((text) => text.includes("listening on"), CAPTURE_START_MS)
-      this.captures.set(host.name, capture)
+      // Returns once the sidecar said its tcpdump listens; a failure is the run's.
+      await sidecarControl(this.live.get(name)!, formatControl({ verb: 'capture', action: 'start', id: WARM_CAPTURE }))
+      this.captures.add(name)
     }))
     await Promise.all(lab.hosts.map(async (host) => {
       const live = this.live.get(host.name)!
@@ -160,19 +158,16 @@ class WarmStarter implements Starter {
     if (!live.sidecar) return undefined
     let failed: string | undefined
     const lines = await sidecarControl(live, ['counters']).catch((error: Error) => ((failed = error.message), []))
-    const capture = this.captures.get(host.name)
-    if (!capture) return { lines, failed }
-    await execToEnd(live.sidecar, ['sh', '-c', `kill -INT $(cat ${CAPTURE_PID})`])
-    // tcpdump flushes and ends on SIGINT; one that does not within the deadline is let go of with what it wrote.
-    await Promise.race([capture.ended, new Promise((resolve) => setTimeout(resolve, CAPTURE_STOP_MS).unref())])
-    capture.release()
-    return { lines, failed, pcap: Buffer.concat(capture.bytes) }
+    if (!this.captures.has(host.name)) return { lines, failed }
+    // The capture's end says how it went (its statistics, its cap), as a cold run's sidecar does when it stops.
+    const ended = await sidecarControl(live, formatControl({ verb: 'capture', action: 'stop', id: WARM_CAPTURE })).catch((error: Error) => ((failed ??= error.message), []))
+    const pcap = await containerEngine().readFile(live.sidecar, onDemandCapture(WARM_CAPTURE))
+    return { lines: [...lines, ...ended], failed, pcap }
   }
 
   /** Lets go of the programs it followed: a server serves on until the next run ends it. */
   release(): void {
     for (const process of this.followed) process.release()
-    for (const capture of this.captures.values()) capture.release()
   }
 
   /** Starts the next run's entry points, armed: they wait for a token from a sidecar and have started by the time

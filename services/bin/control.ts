@@ -11,9 +11,15 @@ import { chmodSync, closeSync, constants, existsSync, openSync, readFileSync, rm
 import net from 'node:net'
 import readline from 'node:readline'
 import { leftBehindStates, listeningSockets } from './proc-sockets.ts'
-import { GATEWAY_TABLE, NOBODYS_MAC, announceListening, counters, run, runAsync, withAddresses, writeFlag } from './net-ops.ts'
-import { armFifo, formatEvent, goFlag, listeningFlag, type NetPlan, type SidecarEvent } from './protocol.ts'
+import { GATEWAY_TABLE, announceListening, counters, run, runAsync, writeFlag } from './net-ops.ts'
+import { applyPlan } from './apply-plan.ts'
+import { armFifo, formatEvent, goFlag, listeningFlag, onDemandCapture, parseControl, type SidecarEvent } from './protocol.ts'
+import { Capture, reportCaptureEnd } from './capture.ts'
 import { TOPOLOGY_TABLE } from './routing.ts'
+import { DNS_TABLE } from './dns-wall.ts'
+
+/** The nftables tables that keep a host inside its lab: set once at its start, never reset. */
+const WALLS = [GATEWAY_TABLE, DNS_TABLE, TOPOLOGY_TABLE]
 
 /** How long `arm HOST GO` waits for the armed lab-run to open its FIFO (it says `armed` just before). */
 const ARM_DEADLINE_MS = 1000
@@ -66,8 +72,9 @@ async function reset(host: string, fresh: boolean): Promise<void> {
   const listed = runAsync('nft', ['-j', 'list', 'tables']).then(({ stdout }) => {
     const { nftables } = JSON.parse(stdout) as { nftables: { table?: { family: string; name: string } }[] }
     // The faults' tables are inet ones; Docker's (its DNS's NAT, as ip nat through iptables-nft) stay, and so do
-    // the lab's walls: the gateway's, and a multi-network host's (deleting it let a router forward out of the lab).
-    const faultTables = nftables.flatMap(({ table }) => table?.family === 'inet' && table.name !== GATEWAY_TABLE && table.name !== TOPOLOGY_TABLE ? [table.name] : [])
+    // the lab's walls: the gateway's, the resolver's, and a multi-network host's (deleting it let a router forward
+    // out of the lab).
+    const faultTables = nftables.flatMap(({ table }) => table?.family === 'inet' && !WALLS.includes(table.name) ? [table.name] : [])
     return runAll(faultTables.map((name) => ({ cmd: 'nft', args: ['delete', 'table', 'inet', name] })))
   })
   await Promise.all([listed, runAll([
@@ -93,58 +100,58 @@ async function reset(host: string, fresh: boolean): Promise<void> {
   if (!existsSync(flag) || readFileSync(flag, 'utf8').trim() !== 'routing') rmSync(flag, { force: true })
 }
 
-/** Applies what can be applied at once; a fault that needs the sidecar's start (a timed one, an impairment)
- * is refused, saying so. */
-async function apply(plan: NetPlan): Promise<void> {
-  if (plan.impair) throw new Error('delay, jitter, reorder, duplicate, corrupt and burst-loss cannot be changed in a live lab yet: bring it up again with them (`lab down`, `lab up`)')
-  if (plan.timed?.some((event) => event.atMs > 0 || event.untilMs !== undefined)) throw new Error('a partition with a time (atMs, forMs) cannot run in a live lab: `lab fault partition a b` cuts at once, `clear` heals')
-  if (plan.nft) run('nft', ['-f', '-'], await withAddresses(plan.nft))
-  for (const args of plan.tc ?? []) run('tc', args)
-  for (const event of plan.timed ?? []) {
-    run('nft', ['-f', '-'], await withAddresses(event.nft))
-    if (event.misdirect) run('ip', ['neigh', 'replace', await withAddresses(event.misdirect), 'lladdr', NOBODYS_MAC, 'nud', 'permanent', 'dev', 'eth0'])
-  }
-  if (plan.linkDown) run('ip', ['link', 'set', 'eth0', 'down'])
-}
-
-/** Runs one command; false once it reported a failure. `signal` ends an announce nobody waits for any more. */
+/** Runs one command (its words, services/bin/protocol.ts parseControl); false once it reported a failure.
+ * `signal` ends an announce nobody waits for any more. */
 export async function control(host: string, args: string[], emit: (event: SidecarEvent) => void, signal?: AbortSignal): Promise<boolean> {
-  const [verb, argument] = args
   try {
-    switch (verb) {
+    const request = parseControl(args)
+    switch (request.verb) {
       case 'reset':
       case 'fresh':
-        await reset(host, verb === 'fresh')
-        if (argument) await apply(JSON.parse(argument) as NetPlan)
+        await reset(host, request.verb === 'fresh')
+        if (request.plan) await applyPlan(request.plan, { at: 'live', emit })
         emit({ kind: 'ready' })
         return true
       case 'announce': {
         const deadline = AbortSignal.timeout(ANNOUNCE_DEADLINE_MS)
         // Which sockets listen already is read as it starts: the go (a warm rerun's) may follow at once.
-        const opened = announceListening(host, Number(argument), emit, signal ? AbortSignal.any([signal, deadline]) : deadline)
-        if (args[2]) writeFlag(goFlag(host), args[2])
+        const opened = announceListening(host, request.port, emit, signal ? AbortSignal.any([signal, deadline]) : deadline)
+        if (request.go) writeFlag(goFlag(host), request.go)
         if (!(await opened)) {
-          emit({ kind: 'failed', error: `nothing listened on port ${argument}` })
+          emit({ kind: 'failed', error: `nothing listened on port ${request.port}` })
           return false
         }
         return true
       }
       case 'go':
-        if (!/^[\w-]+$/.test(argument ?? '') || !args[2]) throw new Error('lab-ctl: go HOST GO')
-        writeFlag(goFlag(argument), args[2])
+        writeFlag(goFlag(request.host), request.go)
         return true
       case 'arm':
-        if (!/^[\w-]+$/.test(argument ?? '')) throw new Error('lab-ctl: arm HOST [GO]')
         // root's alone: a program container opens it as root (lab-run), never as the program's user
-        if (args[2]) await arm(argument, args[2])
-        else if (!existsSync(armFifo(argument))) run('mkfifo', ['-m', '600', armFifo(argument)])
+        if (request.go) await arm(request.host, request.go)
+        else if (!existsSync(armFifo(request.host))) run('mkfifo', ['-m', '600', armFifo(request.host)])
         return true
       case 'counters':
         emit({ kind: 'listening', sockets: listeningSockets() })
         emit({ kind: 'counters', counters: counters() })
         return true
-      default:
-        throw new Error(`lab-ctl: reset [PLAN] | fresh [PLAN] | announce PORT [GO] | go HOST GO | arm HOST [GO] | counters, not "${verb ?? ''}"`)
+      case 'capture': {
+        const running = captures.get(request.id)
+        if (request.action === 'stop' && !running) throw new Error(`no capture ${request.id} runs`)
+        captures.delete(request.id)
+        const end = running && await running.stop()
+        if (request.action === 'stop') {
+          reportCaptureEnd(end!, emit)
+          return true
+        }
+        const file = onDemandCapture(request.id)
+        captures.set(request.id, await Capture.start(file, {
+          allInterfaces: request.allInterfaces,
+          endedEarly: (said) => emit({ kind: 'note', text: `tcpdump ended before it was stopped: ${said}` }),
+        }))
+        emit({ kind: 'capture-started', file })
+        return true
+      }
     }
   } catch (error) {
     // A command's own complaint (nft's, tc's) says more than "Command failed".
@@ -152,6 +159,15 @@ export async function control(host: string, args: string[], emit: (event: Sideca
     emit({ kind: 'failed', error: said || (error as Error).message.split('\n')[0] })
     return false
   }
+}
+
+/** The captures `capture start` began, by id, in the process that serves the commands (a live lab's lab-net.ts). */
+const captures = new Map<string, Capture>()
+
+/** Stops every capture still running (the sidecar is stopping), so that each file is whole. */
+export async function stopCaptures(): Promise<void> {
+  await Promise.all([...captures.values()].map((capture) => capture.stop()))
+  captures.clear()
 }
 
 /** Longest request line: a plan is a few KiB. */

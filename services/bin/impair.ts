@@ -19,13 +19,26 @@ export interface Impairments {
   programStarted(): void
   /** Stops the engine (held packets go on their way) and returns what it counted. */
   stop(): Promise<Record<string, number>>
+  /** Why the engine ended before the lab stopped it, when it did: every later packet passed unimpaired (the queue's
+   * --queue-bypass), so the run cannot be judged. */
+  died(): string | undefined
 }
 
 const tc = (args: string[]) => execFileSync('tc', args, { stdio: 'pipe' })
 const iptables = (args: string[]) => execFileSync('iptables-legacy', ['-w', '-t', 'mangle', ...args], { stdio: 'pipe' })
 
-export async function startImpairments(plan: ImpairPlan, emit: (event: SidecarEvent) => void): Promise<Impairments> {
-  const none = { programStarted() {}, stop: async () => ({}) }
+/** How many lines of the engine's standard error are kept, to say why it died. */
+const STDERR_LINES_KEPT = 20
+
+/** Why the engine ended, in words: a Python traceback's last line says it best ("OSError: [Errno 90] Message too
+ * long"). */
+export function whyEngineDied(host: string, code: number | null, signal: NodeJS.Signals | null, stderr: string[]): string {
+  const said = stderr.map((line) => line.trim()).filter(Boolean).at(-1)
+  return `the impairment engine of ${host} died: ${said ?? (signal ? `killed by ${signal}` : `exit code ${code}`)}`
+}
+
+export async function startImpairments(plan: ImpairPlan, emit: (event: SidecarEvent) => void, host = process.env.LAB_HOST ?? 'host'): Promise<Impairments> {
+  const none = { programStarted() {}, stop: async () => ({}), died: () => undefined }
   if (plan.mode !== 'userspace' && plan.netem) {
     try {
       for (const args of plan.netem) tc(args)
@@ -47,9 +60,17 @@ export async function startImpairments(plan: ImpairPlan, emit: (event: SidecarEv
   if (directions.has('in')) iptables(['-A', 'PREROUTING', '-i', 'eth0', '-m', 'mark', '!', '--mark', COPY_MARK, '-j', 'NFQUEUE', '--queue-num', QUEUE, '--queue-bypass'])
   if (directions.has('out')) iptables(['-A', 'POSTROUTING', '-o', 'eth0', '-m', 'mark', '!', '--mark', COPY_MARK, '-j', 'NFQUEUE', '--queue-num', QUEUE, '--queue-bypass'])
   const engine = spawn('python3', ['/usr/local/bin/lab-impair.py', JSON.stringify({ queue: Number(QUEUE), rules: plan.rules })], {
-    stdio: ['pipe', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  const stderr: string[] = []
+  createInterface({ input: engine.stderr! }).on('line', (line) => {
+    console.error(line)
+    stderr.push(line)
+    if (stderr.length > STDERR_LINES_KEPT) stderr.shift()
   })
   let counters: Record<string, number> = {}
+  let stopping = false
+  let died: string | undefined
   const lines = createInterface({ input: engine.stdout! })
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`lab-impair did not start within ${READY_DEADLINE_MS} ms`)), READY_DEADLINE_MS)
@@ -65,15 +86,27 @@ export async function startImpairments(plan: ImpairPlan, emit: (event: SidecarEv
     })
   })
   emit({ kind: 'impaired', by: 'userspace', detail: `NFQUEUE ${QUEUE}, ${[...directions].join(' and ')}` })
+  // 'close', not 'exit': its last words on standard error may still be on their way.
+  engine.once('close', (code, signal) => {
+    if (stopping) return
+    died = whyEngineDied(host, code, signal, stderr)
+    emit({ kind: 'failed', error: died })
+  })
+  engine.stdin!.on('error', () => undefined) // a 'start' written after it died
   return {
     by: 'userspace',
-    programStarted: () => { engine.stdin!.write('start\n') },
-    stop: () => stopEngine(engine, lines).then(() => counters),
+    programStarted: () => { if (engine.exitCode === null) engine.stdin!.write('start\n') },
+    stop: () => {
+      stopping = true
+      return stopEngine(engine, lines).then(() => counters)
+    },
+    died: () => died,
   }
 }
 
 function stopEngine(engine: ChildProcess, lines: ReturnType<typeof createInterface>): Promise<void> {
-  if (engine.exitCode !== null) return Promise.resolve()
+  // Killed by a signal, it has no exit code: waiting for its output to close would wait forever (it closed).
+  if (engine.exitCode !== null || engine.signalCode !== null) return Promise.resolve()
   return new Promise((resolve) => {
     lines.once('close', resolve)
     engine.kill('SIGTERM')

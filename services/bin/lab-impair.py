@@ -4,6 +4,7 @@
 # process decides each one's fate: drop it, alter it, copy it, or hold it and give it back later. It speaks
 # nfnetlink_queue through Python's own AF_NETLINK socket: no library, no compiler, no extra package
 # (docs/FAULTS.md says why). Plan: JSON in argv[1] (NetPlan.impair); reports on stdout, one line per event.
+import errno
 import heapq
 import json
 import math
@@ -85,6 +86,68 @@ nl.setblocking(False)
 
 raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
 raw.setsockopt(socket.SOL_SOCKET, SO_MARK, COPY_MARK)
+# A copy of a broadcast the program sent (it had SO_BROADCAST) is a broadcast too: without it, EACCES.
+raw.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+
+
+def link_mtu():
+    try:
+        with open('/sys/class/net/eth0/mtu') as f:
+            return int(f.read())
+    except (OSError, ValueError):
+        return 1500
+
+
+MTU = link_mtu()
+IP_DF, IP_MF = 0x4000, 0x2000
+# What this engine could not do to one packet is said this many times, then only counted: a program that sends
+# thousands of them must not flood the sidecar's log.
+TOLD_AT_MOST = 3
+told = {}
+def tell(what, line):
+    told[what] = told.get(what, 0) + 1
+    if told[what] <= TOLD_AT_MOST:
+        say(line)
+
+
+def fragments(packet, mtu):
+    """The packet cut into IPv4 fragments of at most `mtu` bytes, as the kernel cuts a datagram larger than the link's
+    MTU after the queue saw it whole (the kernel fills in each header's checksum: IP_HDRINCL). None when its DF bit
+    forbids it."""
+    ihl = (packet[0] & 0x0f) * 4
+    flags_offset = struct.unpack_from('!H', packet, 6)[0]
+    if flags_offset & IP_DF:
+        return None
+    header, data = bytearray(packet[:ihl]), packet[ihl:]
+    step = (mtu - ihl) // 8 * 8
+    first = flags_offset & 0x1fff
+    pieces = []
+    for at in range(0, len(data), step):
+        chunk = data[at:at + step]
+        more = at + step < len(data) or flags_offset & IP_MF
+        struct.pack_into('!HHH', header, 2, ihl + len(chunk), struct.unpack_from('!H', packet, 4)[0], (IP_MF if more else 0) | (first + at // 8))
+        struct.pack_into('!H', header, 10, 0)
+        pieces.append(bytes(header) + chunk)
+    return pieces
+
+
+def send_copy(packet, info):
+    """Sends a copy of the packet; False when it cannot be sent (counted and said: the original still goes)."""
+    try:
+        try:
+            raw.sendto(packet, (info['dst'], 0))
+        except OSError as error:
+            # A datagram over the link's MTU reaches the queue whole; the raw socket does not fragment it.
+            pieces = fragments(packet, MTU) if error.errno == errno.EMSGSIZE else None
+            if pieces is None:
+                raise
+            for piece in pieces:
+                raw.sendto(piece, (info['dst'], 0))
+        return True
+    except OSError as error:
+        count('duplicate-unsent')
+        tell('duplicate-unsent', f'could not send a copy of a {len(packet)}-byte packet to {info["dst"]}: {error.strerror or error}')
+        return False
 
 
 def verdict(packet_id, accept=True, payload=None):
@@ -295,9 +358,9 @@ def handle(packet_id, hook, packet):
             return
     for rule in mine:
         if rule['kind'] == 'duplicate' and rule['hit']():
-            count('duplicate')
             # A copy sent through a raw socket: it leaves by eth0 (out) or, addressed to this host, arrives by lo (in).
-            raw.sendto(packet, (info['dst'], 0))
+            if send_copy(packet, info):
+                count('duplicate')
     for rule in mine:
         if rule['kind'] == 'corrupt' and rule['hit']():
             count('corrupt')
@@ -353,7 +416,13 @@ def read_packets():
             if msg_type == (NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_PACKET:
                 found = attrs_of(data[offset:offset + length], 20)
                 packet_id, _, hook = struct.unpack('!IHB', found[NFQA_PACKET_HDR][:7])
-                handle(packet_id, hook, found.get(NFQA_PAYLOAD, b''))
+                payload = found.get(NFQA_PAYLOAD, b'')
+                try:
+                    handle(packet_id, hook, payload)
+                except Exception as error:  # one packet this engine cannot handle must not end it for every other
+                    count('impair-error')
+                    tell('impair-error', f'could not impair a {len(payload)}-byte packet, let it pass: {error!r}')
+                    verdict(packet_id)
             offset += (length + 3) & ~3
 
 

@@ -2,16 +2,18 @@
 // and is the only container of the lab with network capabilities, so a program under test can neither undo
 // a fault nor reach past the lab: the program containers have none. What it applies comes from the engine
 // (engine/plan/faults.ts) as JSON in LAB_NET; it reports on stdout, one event a line (services/bin/protocol.ts).
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, rmSync, statSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import type { Server } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { listeningSockets } from './proc-sockets.ts'
-import { GATEWAY_TABLE, NOBODYS_MAC, announceListening, counters, flagListening, run, withAddresses, writeFlag } from './net-ops.ts'
-import { startImpairments, type Impairments } from './impair.ts'
-import { setUpRouting, withDevices } from './routing.ts'
-import { serveControl } from './control.ts'
-import { FAILED_LINK, READY_LINK, formatEvent, listeningFlag, readyFlag, tcpdumpStats, type ImpairPlan, type NetPlan, type SidecarEvent } from './protocol.ts'
+import { GATEWAY_TABLE, announceListening, counters, flagListening, run, writeFlag } from './net-ops.ts'
+import type { Impairments } from './impair.ts'
+import { addTimed, applyPlan, type TimedTables } from './apply-plan.ts'
+import { setUpRouting } from './routing.ts'
+import { serveControl, stopCaptures } from './control.ts'
+import { dnsWall } from './dns-wall.ts'
+import { FAILED_LINK, READY_LINK, formatEvent, listeningFlag, readyFlag, type NetPlan, type SidecarEvent } from './protocol.ts'
+import { Capture, reportCaptureEnd } from './capture.ts'
 
 const plan: NetPlan = JSON.parse(process.env.LAB_NET || '{}')
 const host = process.env.LAB_HOST ?? 'host'
@@ -28,48 +30,8 @@ async function untilListening(hosts: string[]): Promise<void> {
 /** What timed tables counted before they were deleted. */
 const removedCounts: Record<string, number> = {}
 
-let tcpdump: ChildProcess | undefined
-/** tcpdump's standard error: `listening on` once it captures, its statistics when it ends. */
-let tcpdumpSaid = ''
-/** Why the capture stopped before the lab ended, when it did. */
-let captureCapped: string | undefined
-/** The lab is stopping the capture (SIGTERM): its end is no cap. */
-let captureStopping = false
+let capture: Capture | undefined
 
-/** A capture holds at most this much: a program that blasts datagrams must not fill the machine's disk. */
-const CAPTURE_MAX_PACKETS = 100_000
-const CAPTURE_MAX_BYTES = 64 * 1024 * 1024
-/** tcpdump's kernel buffer, in KiB (its default is 2 MiB): under load a smaller one drops packets. */
-const CAPTURE_BUFFER_KIB = 8192
-const CAPTURE_SIZE_POLL_MS = 100
-
-async function startCapture(): Promise<void> {
-  const file = `/capture/${host}.pcap`
-  // A host on several networks: every interface in one file, each frame naming its interface (LINUX_SLL2).
-  const interfaces = plan.interfaces ? ['-i', 'any', '-y', 'LINUX_SLL2'] : ['-i', 'eth0']
-  tcpdump = spawn('tcpdump', [...interfaces, '-n', '--immediate-mode', '-U', '-s', '0', '-B', String(CAPTURE_BUFFER_KIB),
-    '-c', String(CAPTURE_MAX_PACKETS), '-Z', 'root', '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] })
-  tcpdump.stderr!.on('data', (chunk: Buffer) => (tcpdumpSaid += chunk.toString()))
-  await new Promise<void>((resolve, reject) => {
-    tcpdump!.stderr!.on('data', () => tcpdumpSaid.includes('listening on') && resolve())
-    tcpdump!.once('exit', (code) => reject(new Error(`tcpdump exited with ${code}: ${tcpdumpSaid.trim()}`)))
-  })
-  // Before the lab stops it, tcpdump ends by itself at its -c count, or when the host's interface goes away (the
-  // program's container, which holds the namespace, exited): only the first is a cap.
-  // 'close', not 'exit': its closing statistics may still be on their way from its standard error.
-  tcpdump.once('close', () => {
-    if (captureStopping) return
-    if ((tcpdumpStats(tcpdumpSaid)?.captured ?? 0) >= CAPTURE_MAX_PACKETS) captureCapped ??= `${CAPTURE_MAX_PACKETS} packets`
-    else note(`tcpdump ended before the lab stopped it: ${tcpdumpSaid.split('\n').filter(Boolean).at(-1) ?? 'no word'}`)
-  })
-  const watch = setInterval(() => {
-    if (tcpdump!.exitCode !== null) return clearInterval(watch)
-    if ((statSync(file, { throwIfNoEntry: false })?.size ?? 0) <= CAPTURE_MAX_BYTES) return
-    captureCapped = `${CAPTURE_MAX_BYTES / 1024 / 1024} MiB`
-    tcpdump!.kill('SIGINT') // tcpdump flushes the pcap on SIGINT
-    clearInterval(watch)
-  }, CAPTURE_SIZE_POLL_MS)
-}
 let impairments: Impairments | undefined
 let control: Server | undefined
 
@@ -80,7 +42,7 @@ function firstAddress(routes: string): string | undefined {
 }
 
 /** Applies the plan up to `lab-ready`; returns the timed faults, with their addresses, for scheduleTimed. */
-async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
+async function setUp(): Promise<TimedTables> {
   // Docker gives containers on an internal network a default route via the bridge all the same; without it
   // nothing can leave the lab subnet, whatever a program tries.
   // The gateway is the bridge's address on the machine that runs the lab, inside the lab subnet's own route:
@@ -97,6 +59,9 @@ async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
     run('nft', ['-f', '-'], `table inet ${GATEWAY_TABLE} {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    ip daddr ${gateway} drop\n  }\n}\n`)
     emit({ kind: 'gateway-blocked', gateway })
   }
+  // Docker's resolver forwards names it does not know out of the lab: only the lab's own names get through.
+  run('nft', ['-f', '-'], dnsWall(plan.labNames ?? [host]))
+  note('DNS: the lab\'s names only')
   // Docker forgets a container's address once it exits; the engine reads it here instead.
   const address = run('ip', ['-4', '-o', 'addr', 'show', 'dev', 'eth0']).match(/inet ([\d.]+)/)?.[1]
   if (address) emit({ kind: 'address', address })
@@ -106,32 +71,16 @@ async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
     emit({ kind: 'interfaces', networks: Object.fromEntries(plan.interfaces.map(({ network, address }) => [network, { device: found.devices[network], index: found.indexes[network], address }])) })
   }
 
-  if (plan.nft) {
-    run('nft', ['-f', '-'], await withAddresses(plan.nft, devices))
-    note('faults applied')
-  }
-  for (const args of plan.tc ?? []) {
-    run('tc', args.map((arg) => withDevices(arg, devices)))
-    note(`tc ${args.join(' ')}`)
-  }
-  if (plan.impair) impairments = await startImpairments(JSON.parse(await withAddresses(JSON.stringify(plan.impair), devices)) as ImpairPlan, emit)
-
+  // The capture first: a link taken down (disconnect) cannot be captured once it is down.
   if (plan.capture) {
-    await startCapture()
+    capture = await Capture.start(`/capture/${host}.pcap`, {
+      allInterfaces: plan.interfaces !== undefined,
+      endedEarly: (said) => note(`tcpdump ended before the lab stopped it: ${said}`),
+    })
     note(plan.interfaces ? 'capturing every interface' : 'capturing eth0')
   }
-
-  const timed = await Promise.all((plan.timed ?? []).map(async (event) => ({
-    ...event,
-    nft: await withAddresses(event.nft, devices),
-    misdirect: event.misdirect && await withAddresses(event.misdirect, devices),
-  })))
-
-  if (plan.linkDown) {
-    const device = typeof plan.linkDown === 'string' ? withDevices(plan.linkDown, devices) : 'eth0'
-    run('ip', ['link', 'set', device, 'down'])
-    note(`${device} down: nobody answers for this address`)
-  }
+  const applied = await applyPlan(plan, { at: 'start', devices, emit })
+  impairments = applied.impairments
 
   // A live lab's sidecar takes the engine's commands (a warm rerun's reset, `lab fault`) on a socket.
   if (process.env.LAB_CTL_SOCKET) control = await serveControl(host, process.env.LAB_CTL_SOCKET)
@@ -145,22 +94,21 @@ async function setUp(): Promise<NonNullable<NetPlan['timed']>> {
   emit({ kind: 'ready' })
   writeFlag(readyFlag(host), 'ready')
   if (plan.listens === undefined && plan.forward) flagListening(host, 'routing')
-  return timed
+  return applied.timed
 }
 
-function scheduleTimed(timed: NonNullable<NetPlan['timed']>): void {
+function scheduleTimed(timed: TimedTables): void {
   const started = Date.now()
-  for (const { nft, misdirect, ...event } of timed) {
+  for (const event of timed) {
     setTimeout(() => {
-      run('nft', ['-f', '-'], nft)
-      if (misdirect) run('ip', ['neigh', 'replace', misdirect, 'lladdr', NOBODYS_MAC, 'nud', 'permanent', 'dev', 'eth0'])
+      addTimed(event)
       emit({ kind: 'fault-on', table: event.table })
       note(`${event.table} on at ${Date.now() - started} ms`)
     }, event.atMs)
     if (event.untilMs !== undefined) {
       setTimeout(() => {
         // Forgetting the bogus neighbour makes the next packet ask ARP again, and the peer answers.
-        if (misdirect) run('ip', ['neigh', 'del', misdirect, 'dev', 'eth0'])
+        if (event.misdirect) run('ip', ['neigh', 'del', event.misdirect, 'dev', 'eth0'])
         counters(event.table, removedCounts)
         run('nft', ['delete', 'table', 'inet', event.table])
         emit({ kind: 'fault-off', table: event.table })
@@ -170,7 +118,7 @@ function scheduleTimed(timed: NonNullable<NetPlan['timed']>): void {
   }
 }
 
-let timed: NonNullable<NetPlan['timed']> = []
+let timed: TimedTables = []
 try {
   timed = await setUp()
 } catch (error) {
@@ -187,20 +135,14 @@ const stop = async () => {
   if (process.env.LAB_CTL_SOCKET) rmSync(process.env.LAB_CTL_SOCKET, { force: true })
   const totals = counters(undefined, { ...removedCounts, ...(await impairments?.stop()) })
   emit({ kind: 'listening', sockets: listeningSockets() })
-  emit({ kind: 'counters', counters: totals })
-  if (!tcpdump) process.exit(0)
-  const ended = () => {
-    const stats = tcpdumpStats(tcpdumpSaid)
-    if (stats) emit({ kind: 'capture-ended', ...stats })
-    else note(`tcpdump ended (${tcpdump!.exitCode ?? tcpdump!.signalCode}) without its statistics`)
-    // The engine reports it as a note: what the pcap holds is the start of the lab, whole.
-    if (captureCapped) emit({ kind: 'capture-capped', at: captureCapped })
-    process.exit(0)
-  }
-  if (tcpdump.exitCode !== null || tcpdump.signalCode !== null) ended()
-  captureStopping = true
-  tcpdump.once('exit', ended)
-  tcpdump.kill('SIGINT') // tcpdump flushes the pcap on SIGINT
+  // A dead impairment engine let every later packet pass unimpaired: this host's faults did not hold, and a
+  // sidecar whose setup did not hold reports its failure (said when it died), not counters, and exits 1.
+  const died = impairments?.died()
+  if (!died) emit({ kind: 'counters', counters: totals })
+  const exitCode = died ? 1 : 0
+  const [ended] = await Promise.all([capture?.stop(), stopCaptures()])
+  if (ended) reportCaptureEnd(ended, emit)
+  process.exit(exitCode)
 }
 process.on('SIGTERM', stop)
 process.on('SIGINT', stop)

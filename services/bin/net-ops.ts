@@ -6,7 +6,7 @@ import { lookup } from 'node:dns/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import { listeningEntries } from './proc-sockets.ts'
-import { DOCKER_RESOLVER, listeningFlag, type SidecarEvent } from './protocol.ts'
+import { DOCKER_RESOLVER, hostsNamedIn, listeningFlag, withAddressesOf, type SidecarEvent } from './protocol.ts'
 import { withDevices } from './routing.ts'
 
 export const run = (cmd: string, args: string[], input?: string) =>
@@ -19,15 +19,12 @@ export const runAsync = promisify(execFile)
  * so another host's may still be starting). */
 const LOOKUP_DEADLINE_MS = 20_000
 
-/** Replaces {{address:<host>}} with that host's lab address (Docker's DNS answers inside the lab). */
-/** Replaces {{address:<host>}} with that host's lab address (Docker's DNS answers inside the lab), and
- * {{dev:<network>}} with this host's device on that network (services/bin/routing.ts). */
-export async function withAddresses(nft: string, devices: Record<string, string> = {}): Promise<string> {
-  let out = withDevices(nft, devices)
-  for (const [placeholder, name] of nft.matchAll(/\{\{address:([\w-]+)\}\}/g)) {
-    out = out.replaceAll(placeholder, await addressOf(name))
-  }
-  return out
+/** Fills in a plan's placeholders (services/bin/protocol.ts): each host's lab address (Docker's DNS answers the lab's
+ * names inside the lab), and this host's device on each network (services/bin/routing.ts). */
+export async function withAddresses(text: string, devices: Record<string, string> = {}): Promise<string> {
+  const hosts = hostsNamedIn(text)
+  const addresses = Object.fromEntries(await Promise.all(hosts.map(async (host) => [host, await addressOf(host)] as const)))
+  return withAddressesOf(withDevices(text, devices), addresses)
 }
 
 async function addressOf(name: string): Promise<string> {

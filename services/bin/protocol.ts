@@ -20,6 +20,9 @@ export interface NetPlan {
   /** Take eth0 (or this device, a placeholder of one network's interface) down once set up: the host's address then
    * belongs to nobody. */
   linkDown?: boolean | string
+  /** The names Docker's resolver may be asked (the lab's hosts); any other query is refused (services/bin/dns-wall.ts).
+   * Without it, the host's own name alone. */
+  labNames?: string[]
   /** The port (TCP listening, or UDP bound) whose opening this sidecar announces to the lab's other hosts. */
   listens?: number
   /** The hosts whose listening the program waits for (LAB_WAIT_FOR): timed faults count from then, its start. */
@@ -38,6 +41,24 @@ export interface NetPlan {
   /** Masquerade out of `network`; port forwards from it to hosts behind the router. */
   nat?: { network: string; forwards: { port: number; protocol: 'tcp' | 'udp'; to: string; toPort: number }[] }
 }
+
+/** In a plan, a host's lab address: the sidecar resolves the name inside the lab when it applies the plan. */
+export const addressPlaceholder = (host: string) => `{{address:${host}}}`
+/** In a plan, this host's device on one of the scenario's networks (services/bin/routing.ts finds it by address). */
+export const devicePlaceholder = (network: string) => `{{dev:${network}}}`
+const ADDRESS_PLACEHOLDER = /\{\{address:([\w-]+)\}\}/g
+const DEVICE_PLACEHOLDER = /\{\{dev:([\w-]+)\}\}/g
+
+/** The hosts whose address a plan's text names, once each. */
+export const hostsNamedIn = (text: string): string[] => [...new Set([...text.matchAll(ADDRESS_PLACEHOLDER)].map((found) => found[1]))]
+
+/** The text with each address placeholder filled in (one of a host not in `addresses` stays). */
+export const withAddressesOf = (text: string, addresses: Record<string, string>): string =>
+  text.replace(ADDRESS_PLACEHOLDER, (placeholder, host: string) => addresses[host] ?? placeholder)
+
+/** The text with each device placeholder filled in (one of a network not in `devices` stays). */
+export const withDevicesOf = (text: string, devices: Record<string, string>): string =>
+  text.replace(DEVICE_PLACEHOLDER, (placeholder, network: string) => devices[network] ?? placeholder)
 
 /** The pcap of one interface of a multi-network host. */
 export const interfaceCapture = (host: string, network: string) => `/capture/${host}.${network}.pcap`
@@ -93,6 +114,8 @@ export type SidecarEvent =
   /** tcpdump's closing statistics: packets it wrote, those its filter received, those the kernel dropped. */
   | { kind: 'capture-ended'; captured: number; received: number; dropped: number }
   | { kind: 'capture-capped'; at: string }
+  /** A capture asked for by the control command `capture start` captures, into `file`. */
+  | { kind: 'capture-started'; file: string }
   | { kind: 'failed'; error: string }
 
 export type SidecarEventKind = SidecarEvent['kind']
@@ -156,3 +179,88 @@ export const DOCKER_RESOLVER = '127.0.0.11'
 
 /** The compose service of a host's network sidecar. */
 export const sidecarName = (host: string) => `${host}-net`
+
+// --- A live lab's control commands (services/bin/control.ts), as the engine asks them (engine/runtime/control.ts)
+// and the sidecar reads them. On the wire (a socket's JSON line, lab-ctl.ts's argv) a command is a list of words.
+
+export type ControlRequest =
+  /** Undo every fault and apply `plan` (`lab fault`); `fresh` also flushes conntrack, closing sockets and the
+   * host's listening flag, as a warm rerun needs. */
+  | { verb: 'reset' | 'fresh'; plan?: NetPlan }
+  /** Say when the program listens on `port`; with `go`, let it start once the sockets already listening are read. */
+  | { verb: 'announce'; port: number; go?: string }
+  /** Let a warm rerun's program of `host` start. */
+  | { verb: 'go'; host: string; go: string }
+  /** Make the FIFO an armed lab-run of `host` waits on; with `go`, hand it the run's token. */
+  | { verb: 'arm'; host: string; go?: string }
+  /** Report the fault counters and the sockets listening. */
+  | { verb: 'counters' }
+  /** Start a capture named `id` (eth0, or every interface), within a cold run's caps, into onDemandCapture(id); it
+   * says `capture-started` once tcpdump captures. Stop says how it ended (`capture-ended`, `capture-capped`): the
+   * file is then whole, for the engine to read. A capture of the same id that runs is stopped first. */
+  | { verb: 'capture'; action: 'start'; id: string; allInterfaces?: boolean }
+  | { verb: 'capture'; action: 'stop'; id: string }
+
+export type ControlVerb = ControlRequest['verb']
+
+export const CONTROL_USAGE = 'lab-ctl: reset [PLAN] | fresh [PLAN] | announce PORT [GO] | go HOST GO | arm HOST [GO] | counters | capture start ID [all] | capture stop ID'
+
+/** Where the sidecar writes the capture of `capture start ID`: in the sidecar, read by the engine once stopped. */
+export const onDemandCapture = (id: string) => `/capture/on-demand-${id}.pcap`
+
+const HOST_NAME = /^[\w-]+$/
+
+/** A command as the words that carry it. */
+export function formatControl(request: ControlRequest): string[] {
+  switch (request.verb) {
+    case 'reset':
+    case 'fresh':
+      return [request.verb, ...(request.plan ? [JSON.stringify(request.plan)] : [])]
+    case 'announce':
+      return ['announce', String(request.port), ...(request.go ? [request.go] : [])]
+    case 'go':
+      return ['go', request.host, request.go]
+    case 'arm':
+      return ['arm', request.host, ...(request.go ? [request.go] : [])]
+    case 'counters':
+      return ['counters']
+    case 'capture':
+      return request.action === 'start' ? ['capture', 'start', request.id, ...(request.allInterfaces ? ['all'] : [])] : ['capture', 'stop', request.id]
+  }
+}
+
+/** The command some words carry; an Error saying the usage for any other words. */
+export function parseControl(args: string[]): ControlRequest {
+  const [verb, first, second, third] = args
+  const wrong = (usage: string) => new Error(`lab-ctl: ${usage}`)
+  switch (verb) {
+    case 'reset':
+    case 'fresh': {
+      if (first === undefined || first === '') return { verb }
+      let plan: unknown
+      try { plan = JSON.parse(first) } catch { throw wrong(`${verb} takes a plan in JSON, not "${first.slice(0, 80)}"`) }
+      if (typeof plan !== 'object' || plan === null || Array.isArray(plan)) throw wrong(`${verb} takes a plan in JSON, an object`)
+      return { verb, plan: plan as NetPlan }
+    }
+    case 'announce': {
+      const port = Number(first)
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw wrong('announce PORT [GO]')
+      return { verb, port, ...(second ? { go: second } : {}) }
+    }
+    case 'go':
+      if (!HOST_NAME.test(first ?? '') || !second) throw wrong('go HOST GO')
+      return { verb, host: first, go: second }
+    case 'arm':
+      if (!HOST_NAME.test(first ?? '')) throw wrong('arm HOST [GO]')
+      return { verb, host: first, ...(second ? { go: second } : {}) }
+    case 'counters':
+      return { verb }
+    case 'capture':
+      if (!HOST_NAME.test(second ?? '')) throw wrong('capture start ID [all] | capture stop ID')
+      if (first === 'start' && (third === undefined || third === 'all')) return { verb, action: 'start', id: second, ...(third ? { allInterfaces: true } : {}) }
+      if (first === 'stop' && third === undefined) return { verb, action: 'stop', id: second }
+      throw wrong('capture start ID [all] | capture stop ID')
+    default:
+      throw new Error(`${CONTROL_USAGE}, not "${verb ?? ''}"`)
+  }
+}

@@ -2,7 +2,7 @@
 // interface holds the host's address on each network, makes every network's gateway unreachable (the bridge's
 // address on the machine that runs the lab: no network has a way out), adds the host's routes, and on a router
 // applies NAT. Only sidecars route: the program containers have no capability to change any of it.
-import type { NetPlan } from './protocol.ts'
+import { withDevicesOf, type NetPlan } from './protocol.ts'
 
 type Run = (cmd: string, args: string[], input?: string) => string
 
@@ -68,7 +68,5 @@ export function natRuleset(nat: NonNullable<NetPlan['nat']>, devices: Record<str
 `
 }
 
-/** Replaces each {{dev:<network>}} (engine/plan/faults.ts) with the host's device on that network. */
-export function withDevices(text: string, devices: Record<string, string>): string {
-  return text.replace(/\{\{dev:([\w-]+)\}\}/g, (placeholder, network: string) => devices[network] ?? placeholder)
-}
+/** Replaces each device placeholder (services/bin/protocol.ts) with the host's device on that network. */
+export const withDevices = (text: string, devices: Record<string, string>): string => withDevicesOf(text, devices)
