@@ -64,6 +64,6 @@ describe('the impairment engine', { timeout: 120_000 }, () => {
     }
     const result = await running
     expect(result.status).toBe('failed')
-    expect(result.run.problems).toContain('the network sidecar of client failed: the impairment engine of client died: killed by SIGKILL')
+    expect(result.run.problems).toContainEqual({ kind: 'sidecar', host: 'client', text: 'the network sidecar of client failed: the impairment engine of client died: killed by SIGKILL' })
   })
 })
