@@ -8,7 +8,14 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['engine/**/*.test.ts', 'reporters/**/*.test.ts', 'bench/**/*.test.ts', 'commands/**/*.test.ts', 'services/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          include: [
+            'engine/**/*.test.ts',
+            'reporters/**/*.test.ts',
+            'bench/**/*.test.ts',
+            'commands/**/*.test.ts',
+            'services/**/*.test.ts',
+            'test/unit/**/*.test.ts',
+          ],
           testTimeout: 10_000,
         },
       },

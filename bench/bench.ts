@@ -18,7 +18,17 @@ import { topologySection } from './topology.ts'
 
 const BENCH_FILE = path.join(ROOT, 'docs', 'BENCHMARKS.md')
 const SCENARIO = 'tcp-basic'
-const SECTIONS = ['warm', 'load', 'cold', 'catalog', 'class', 'wrong-port', 'topology', 'warm-rerun', 'mininet'] as const
+const SECTIONS = [
+  'warm',
+  'load',
+  'cold',
+  'catalog',
+  'class',
+  'wrong-port',
+  'topology',
+  'warm-rerun',
+  'mininet',
+] as const
 type Section = (typeof SECTIONS)[number]
 /** How often the classroom load samples the memory of the labs' containers. */
 const MEMORY_SAMPLE_MS = 500
@@ -26,10 +36,18 @@ const MEMORY_SAMPLE_MS = 500
 const run = promisify(execFile)
 
 /** A command's wall time and exit code; its output is kept for the runs that report a project name. */
-async function timed(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ ms: number; code: number; stdout: string; stderr: string }> {
+async function timed(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ ms: number; code: number; stdout: string; stderr: string }> {
   const started = performance.now()
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk))
@@ -44,12 +62,17 @@ async function docker(...args: string[]): Promise<string> {
 
 /** Compose projects running that this benchmark did not start: other work sharing the two cores. */
 async function otherProjects(ours: (project: string) => boolean): Promise<string[]> {
-  const projects = (await docker('ps', '--format', '{{.Label "com.docker.compose.project"}}')).split('\n').filter(Boolean)
+  const projects = (await docker('ps', '--format', '{{.Label "com.docker.compose.project"}}'))
+    .split('\n')
+    .filter(Boolean)
   return [...new Set(projects.filter((p) => !ours(p)))]
 }
 
 async function machine(): Promise<Record<string, string>> {
-  const [server, compose] = await Promise.all([docker('version', '--format', '{{.Server.Version}}'), docker('compose', 'version', '--short')])
+  const [server, compose] = await Promise.all([
+    docker('version', '--format', '{{.Server.Version}}'),
+    docker('compose', 'version', '--short'),
+  ])
   return {
     cores: String(os.cpus().length),
     memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
@@ -60,7 +83,11 @@ async function machine(): Promise<Record<string, string>> {
   }
 }
 
-const load = () => os.loadavg().map((n) => n.toFixed(2)).join(' / ')
+const load = () =>
+  os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' / ')
 
 // ---- warm: the lab against the same containers by hand ----
 
@@ -78,7 +105,14 @@ const LAB_WAYS = {
 async function rawCompose(): Promise<number> {
   const project = `socketlab-bench-raw-${randomBytes(4).toString('hex')}`
   const file = ['-p', project, '-f', 'docker-compose.yml']
-  const up = await timed('docker', ['compose', ...file, 'up', '--abort-on-container-exit', '--exit-code-from', 'client'])
+  const up = await timed('docker', [
+    'compose',
+    ...file,
+    'up',
+    '--abort-on-container-exit',
+    '--exit-code-from',
+    'client',
+  ])
   // --volumes: the lab-sync volume too (the lab removes it as well)
   const down = await timed('docker', ['compose', ...file, 'down', '--volumes'])
   if (up.code !== 0) throw new Error(`raw compose run failed (exit ${up.code}): ${up.stderr.trim().split('\n').at(-1)}`)
@@ -86,10 +120,14 @@ async function rawCompose(): Promise<number> {
 }
 
 /** Runs one way of starting the lab; its wall time, and the CPU time of the lab's own process. */
-async function labWay(command: string, args: readonly string[]): Promise<{ result: Awaited<ReturnType<typeof timed>>; cpuMs?: number }> {
+async function labWay(
+  command: string,
+  args: readonly string[],
+): Promise<{ result: Awaited<ReturnType<typeof timed>>; cpuMs?: number }> {
   const file = path.join(os.tmpdir(), `socket-lab-bench-cpu-${process.pid}`)
   await rm(file, { force: true })
-  const options = `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(path.join(ROOT, 'bench/cpu-report.mjs')).href}`.trim()
+  const options =
+    `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(path.join(ROOT, 'bench/cpu-report.mjs')).href}`.trim()
   const result = await timed(command, [...args], { NODE_OPTIONS: options, SOCKET_LAB_CPU_FILE: file })
   const cpuMs = Number((await readFile(file, 'utf8').catch(() => '')).trim().split('\n').at(-1)) || undefined
   await rm(file, { force: true })
@@ -97,7 +135,10 @@ async function labWay(command: string, args: readonly string[]): Promise<{ resul
 }
 
 async function warm(runs: number): Promise<string> {
-  const samples: Samples = { 'raw compose up + down': [], ...Object.fromEntries(Object.keys(LAB_WAYS).map((k) => [k, []])) }
+  const samples: Samples = {
+    'raw compose up + down': [],
+    ...Object.fromEntries(Object.keys(LAB_WAYS).map((k) => [k, []])),
+  }
   const cpu: Samples = Object.fromEntries(Object.keys(LAB_WAYS).map((k) => [k, []]))
   const others = new Set<string>()
   const loads = [load()]
@@ -108,19 +149,30 @@ async function warm(runs: number): Promise<string> {
     samples['raw compose up + down'].push(await rawCompose())
     for (const [name, [command, args]] of Object.entries(LAB_WAYS)) {
       const { result, cpuMs } = await labWay(command, args)
-      if (result.code !== 0) throw new Error(`${name} ${SCENARIO} failed (exit ${result.code}):\n${result.stdout}${result.stderr}`)
+      if (result.code !== 0)
+        throw new Error(`${name} ${SCENARIO} failed (exit ${result.code}):\n${result.stdout}${result.stderr}`)
       samples[name].push(result.ms)
       if (cpuMs !== undefined) cpu[name].push(cpuMs)
     }
     for (const project of await otherProjects((p) => p.startsWith('socketlab-bench-raw-'))) others.add(project)
     loads.push(load())
-    console.error(`warm ${i + 1}/${runs}: ${Object.entries(samples).map(([k, v]) => `${k} ${formatMs(v.at(-1)!)}`).join(', ')}`)
+    console.error(
+      `warm ${i + 1}/${runs}: ${Object.entries(samples)
+        .map(([k, v]) => `${k} ${formatMs(v.at(-1)!)}`)
+        .join(', ')}`,
+    )
   }
   const raw = median(samples['raw compose up + down'])
-  const ratios = Object.keys(LAB_WAYS).map((name) => `- **${name}** / raw compose: **${(median(samples[name]) / raw).toFixed(2)}×** (target ≤ 1.25×)`)
+  const ratios = Object.keys(LAB_WAYS).map(
+    (name) => `- **${name}** / raw compose: **${(median(samples[name]) / raw).toFixed(2)}×** (target ≤ 1.25×)`,
+  )
   const cpuSeconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`
-  const cpuLines = Object.entries(cpu).filter(([, values]) => values.length).map(([name, values]) =>
-    `| ${name} | **${cpuSeconds(median(values))}** | ${cpuSeconds(Math.min(...values))} | ${cpuSeconds(Math.max(...values))} | ${values.map(cpuSeconds).join(', ')} |`)
+  const cpuLines = Object.entries(cpu)
+    .filter(([, values]) => values.length)
+    .map(
+      ([name, values]) =>
+        `| ${name} | **${cpuSeconds(median(values))}** | ${cpuSeconds(Math.min(...values))} | ${cpuSeconds(Math.max(...values))} | ${values.map(cpuSeconds).join(', ')} |`,
+    )
   return [
     `Alternated in one run, ${runs} runs each after one warm-up run each, ${SCENARIO}, lab image present.`,
     '',
@@ -128,8 +180,8 @@ async function warm(runs: number): Promise<string> {
     '',
     ...ratios,
     '',
-    'CPU time of the lab\'s own process (user + system, `process.cpuUsage()` at its exit; not the compose and docker',
-    'commands it starts, nor npm\'s process). Target ≤ 0.6 s.',
+    "CPU time of the lab's own process (user + system, `process.cpuUsage()` at its exit; not the compose and docker",
+    "commands it starts, nor npm's process). Target ≤ 0.6 s.",
     '',
     '| variant | median | min | max | runs |',
     '|---|---|---|---|---|',
@@ -142,12 +194,23 @@ async function warm(runs: number): Promise<string> {
 
 // ---- load: a classroom of labs at once ----
 
-interface MemoryPeak { current: number; max: number }
+interface MemoryPeak {
+  current: number
+  max: number
+}
 
 /** Memory of one container from its cgroup (v1 or v2): in use without page cache (as `docker stats`), and the peak. */
 async function containerMemory(id: string): Promise<MemoryPeak | undefined> {
-  const read = (file: string) => readFile(file, 'utf8').then((t) => t, () => undefined)
-  for (const dir of [`/sys/fs/cgroup/memory/docker/${id}`, `/sys/fs/cgroup/system.slice/docker-${id}.scope`, `/sys/fs/cgroup/docker/${id}`]) {
+  const read = (file: string) =>
+    readFile(file, 'utf8').then(
+      (t) => t,
+      () => undefined,
+    )
+  for (const dir of [
+    `/sys/fs/cgroup/memory/docker/${id}`,
+    `/sys/fs/cgroup/system.slice/docker-${id}.scope`,
+    `/sys/fs/cgroup/docker/${id}`,
+  ]) {
     const [usage, peak, stat] = await Promise.all([
       read(`${dir}/memory.usage_in_bytes`).then((v) => v ?? read(`${dir}/memory.current`)),
       read(`${dir}/memory.max_usage_in_bytes`).then((v) => v ?? read(`${dir}/memory.peak`)),
@@ -165,17 +228,30 @@ async function classroom(labs: number): Promise<string> {
   let sampling = true
   const sampler = (async () => {
     while (sampling) {
-      const lines = (await docker('ps', '--no-trunc', '--filter', 'label=socket-lab.run', '--format', '{{.ID}} {{.Label "com.docker.compose.project"}}').catch(() => '')).split('\n').filter(Boolean)
+      const lines = (
+        await docker(
+          'ps',
+          '--no-trunc',
+          '--filter',
+          'label=socket-lab.run',
+          '--format',
+          '{{.ID}} {{.Label "com.docker.compose.project"}}',
+        ).catch(() => '')
+      )
+        .split('\n')
+        .filter(Boolean)
       const perProject = new Map<string, number>()
-      await Promise.all(lines.map(async (line) => {
-        const [id, project] = line.split(' ')
-        const memory = await containerMemory(id)
-        if (!memory) return
-        perProject.set(project, (perProject.get(project) ?? 0) + memory.current)
-        const entry = byProject.get(project) ?? { current: 0, max: new Map() }
-        entry.max.set(id, Math.max(entry.max.get(id) ?? 0, memory.max))
-        byProject.set(project, entry)
-      }))
+      await Promise.all(
+        lines.map(async (line) => {
+          const [id, project] = line.split(' ')
+          const memory = await containerMemory(id)
+          if (!memory) return
+          perProject.set(project, (perProject.get(project) ?? 0) + memory.current)
+          const entry = byProject.get(project) ?? { current: 0, max: new Map() }
+          entry.max.set(id, Math.max(entry.max.get(id) ?? 0, memory.max))
+          byProject.set(project, entry)
+        }),
+      )
       for (const [project, current] of perProject) {
         const entry = byProject.get(project)!
         entry.current = Math.max(entry.current, current)
@@ -185,7 +261,9 @@ async function classroom(labs: number): Promise<string> {
   })()
   const loads = [load()]
   const started = performance.now()
-  const results = await Promise.all(Array.from({ length: labs }, () => timed(process.execPath, [...LAB, SCENARIO, '--reporter', 'json'])))
+  const results = await Promise.all(
+    Array.from({ length: labs }, () => timed(process.execPath, [...LAB, SCENARIO, '--reporter', 'json'])),
+  )
   const wall = performance.now() - started
   loads.push(load())
   sampling = false
@@ -194,11 +272,22 @@ async function classroom(labs: number): Promise<string> {
   const ours = new Set<string>()
   const failures: string[] = []
   for (const result of results) {
-    const report = (() => { try { return JSON.parse(result.stdout) as { scenarios: { project: string; passed: boolean; checks: { passed: boolean; reason: string }[] }[] } } catch { return undefined } })()
+    const report = (() => {
+      try {
+        return JSON.parse(result.stdout) as {
+          scenarios: { project: string; passed: boolean; checks: { passed: boolean; reason: string }[] }[]
+        }
+      } catch {
+        return undefined
+      }
+    })()
     const scenario = report?.scenarios[0]
     if (scenario) ours.add(scenario.project)
     // The first failed check is the cause (the lab not coming up, the deadline); the others follow from it.
-    const cause = scenario?.checks.find((c) => !c.passed)?.reason ?? result.stderr.trim().split('\n').at(-1) ?? `exit ${result.code}`
+    const cause =
+      scenario?.checks.find((c) => !c.passed)?.reason ??
+      result.stderr.trim().split('\n').at(-1) ??
+      `exit ${result.code}`
     if (result.code !== 0) failures.push(cause.replaceAll(/socketlab-[\w-]+/g, '<project>'))
   }
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`
@@ -230,14 +319,31 @@ async function classroom(labs: number): Promise<string> {
 
 // ---- catalog: the whole catalog one at a time, then with --parallel ----
 
-interface CatalogScenario { id: string; status: string; wallMs: number; checks: { passed: boolean; description: string; reason: string }[] }
-interface CatalogRun { ms: number; scenarios: CatalogScenario[] }
+interface CatalogScenario {
+  id: string
+  status: string
+  wallMs: number
+  checks: { passed: boolean; description: string; reason: string }[]
+}
+interface CatalogRun {
+  ms: number
+  scenarios: CatalogScenario[]
+}
 
 async function catalogRun(parallel: number): Promise<CatalogRun> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-bench-'))
   try {
     const output = path.join(dir, 'catalog.json')
-    const result = await timed(process.execPath, [...LAB, 'all', '--parallel', String(parallel), '--reporter', 'json', '--output', output])
+    const result = await timed(process.execPath, [
+      ...LAB,
+      'all',
+      '--parallel',
+      String(parallel),
+      '--reporter',
+      'json',
+      '--output',
+      output,
+    ])
     const report = JSON.parse(await readFile(output, 'utf8')) as { scenarios: CatalogScenario[] }
     return { ms: result.ms, scenarios: report.scenarios }
   } finally {
@@ -264,8 +370,12 @@ async function catalog(): Promise<string> {
   // A run whose scenarios failed is reported with them: overload that breaks timing checks is a finding too.
   const verdict = ({ ms, scenarios }: CatalogRun) => {
     // Each failed scenario with its first failed check, so that a failure under load can be told apart.
-    const failed = scenarios.filter((s) => s.status === 'failed')
-      .map((s) => { const check = s.checks.find((c) => !c.passed); return check ? `${s.id} (${check.description}: ${check.reason})`.replaceAll('|', '\\|') : s.id })
+    const failed = scenarios
+      .filter((s) => s.status === 'failed')
+      .map((s) => {
+        const check = s.checks.find((c) => !c.passed)
+        return check ? `${s.id} (${check.description}: ${check.reason})`.replaceAll('|', '\\|') : s.id
+      })
     return `${formatMs(ms)} (${ms <= target ? 'within' : 'over'} the target of ${formatMs(target)}); ${failed.length ? `**failed: ${failed.join('; ')}**` : 'all passed or skipped'}`
   }
   return [
@@ -289,19 +399,26 @@ async function catalog(): Promise<string> {
 // ---- cold: no images at all ----
 
 async function cold(): Promise<string> {
-  const images = (await docker('images', '--format', '{{.Repository}}:{{.Tag}}')).split('\n')
+  const images = (await docker('images', '--format', '{{.Repository}}:{{.Tag}}'))
+    .split('\n')
     .filter((name) => name.startsWith('socket-lab-base:') || name === 'socket-lab-host:latest')
   const { servicesHash } = await import('../engine/runtime/image.ts')
   images.push(`socket-lab-host:${await servicesHash()}`)
   const others = await otherProjects(() => false)
   await run('docker', ['rmi', ...new Set(images)]).catch(() => undefined)
-  const left = (await docker('images', '--format', '{{.Repository}}:{{.Tag}}')).split('\n').filter((n) => images.includes(n))
+  const left = (await docker('images', '--format', '{{.Repository}}:{{.Tag}}'))
+    .split('\n')
+    .filter((n) => images.includes(n))
   if (left.length) throw new Error(`cannot measure a cold start: ${left.join(', ')} still present (in use?)`)
   const loads = [load()]
   const result = await timed(process.execPath, [...LAB, SCENARIO])
   loads.push(load())
-  if (result.code !== 0) throw new Error(`cold ${SCENARIO} failed (exit ${result.code}):\n${result.stdout}${result.stderr}`)
-  const steps = result.stdout.split('\n').filter((line) => line.startsWith('» ') && !line.startsWith('» running')).map((line) => `    ${line}`)
+  if (result.code !== 0)
+    throw new Error(`cold ${SCENARIO} failed (exit ${result.code}):\n${result.stdout}${result.stderr}`)
+  const steps = result.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('» ') && !line.startsWith('» running'))
+    .map((line) => `    ${line}`)
   return [
     `Removed ${[...new Set(images)].join(', ')}, then \`node --import tsx lab.ts ${SCENARIO}\`: it builds the offline base (mmdebstrap from the`,
     `machine's Debian mirror), the lab image, and runs the scenario.`,
@@ -328,7 +445,8 @@ async function settle(section: string): Promise<void> {
   const quiet = () => os.loadavg()[0] < SETTLE_LOAD_PER_CORE * os.availableParallelism()
   if (quiet()) return
   console.error(`bench: waiting for the load average (${load()}) to settle before ${section}…`)
-  while (!quiet() && performance.now() - started < SETTLE_MAX_MS) await new Promise((resolve) => setTimeout(resolve, 5000))
+  while (!quiet() && performance.now() - started < SETTLE_MAX_MS)
+    await new Promise((resolve) => setTimeout(resolve, 5000))
   console.error(`bench: waited ${formatMs(performance.now() - started)}; load average ${load()}`)
 }
 

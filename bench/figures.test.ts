@@ -10,7 +10,11 @@ describe('median', () => {
 
 describe('summarize', () => {
   it('writes one Markdown row per variant with every sample', () => {
-    expect(summarize({ raw: [3100, 2900, 3300] }).split('\n').at(-1)).toBe('| raw | **3.1 s** | 2.9 s | 3.3 s | 3.1 s, 2.9 s, 3.3 s |')
+    expect(
+      summarize({ raw: [3100, 2900, 3300] })
+        .split('\n')
+        .at(-1),
+    ).toBe('| raw | **3.1 s** | 2.9 s | 3.3 s | 3.1 s, 2.9 s, 3.3 s |')
   })
 })
 
@@ -20,6 +24,8 @@ describe('replaceBenchSection', () => {
     expect(replaceBenchSection(doc, 'warm', 'new')).toBe('intro\n<!-- bench:warm -->\nnew\n<!-- /bench:warm -->\nrest')
   })
   it('refuses a missing section', () => {
-    expect(() => replaceBenchSection(doc, 'cold', 'x')).toThrow('docs/BENCHMARKS.md has no <!-- bench:cold --> … <!-- /bench:cold --> section')
+    expect(() => replaceBenchSection(doc, 'cold', 'x')).toThrow(
+      'docs/BENCHMARKS.md has no <!-- bench:cold --> … <!-- /bench:cold --> section',
+    )
   })
 })

@@ -12,13 +12,17 @@ export function median(values: number[]): number {
 
 /** One row per variant: median, min, max and every sample, in run order. */
 export function summarize(samples: Samples): string {
-  const rows = Object.entries(samples).map(([name, values]) =>
-    `| ${name} | **${formatMs(median(values))}** | ${formatMs(Math.min(...values))} | ${formatMs(Math.max(...values))} | ${values.map(formatMs).join(', ')} |`)
+  const rows = Object.entries(samples).map(
+    ([name, values]) =>
+      `| ${name} | **${formatMs(median(values))}** | ${formatMs(Math.min(...values))} | ${formatMs(Math.max(...values))} | ${values.map(formatMs).join(', ')} |`,
+  )
   return ['| variant | median | min | max | runs |', '|---|---|---|---|---|', ...rows].join('\n')
 }
 
 export function machineTable(facts: Record<string, string>): string {
-  return `| ${Object.keys(facts).join(' | ')} |\n|${Object.keys(facts).map(() => '---').join('|')}|\n| ${Object.values(facts).join(' | ')} |`
+  return `| ${Object.keys(facts).join(' | ')} |\n|${Object.keys(facts)
+    .map(() => '---')
+    .join('|')}|\n| ${Object.values(facts).join(' | ')} |`
 }
 
 /** Replaces the text between <!-- bench:NAME --> and <!-- /bench:NAME --> markers, which must exist. */

@@ -16,7 +16,10 @@ const PROGRAMS = path.join(ROOT, 'services', 'programs', 'python')
 const BRIDGE_ACCEPT = ['FORWARD', '-i', 's1', '-o', 's1', '-j', 'ACCEPT']
 
 export async function mininet(runs: number): Promise<string> {
-  const found = await run('which', ['mn']).then(() => true, () => false)
+  const found = await run('which', ['mn']).then(
+    () => true,
+    () => false,
+  )
   if (!found) return 'Not measured: `mn` is not installed here (`apt-get install mininet bridge-utils` adds it).'
   const whole: number[] = []
   const inside: number[] = []

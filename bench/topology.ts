@@ -5,7 +5,7 @@
 // a pcap to read and decode afterwards, which tcp-basic does not pay either.
 // Beside them, Docker's own share: `docker compose up -d` and `down` of the same two compose files with every
 // container idle (`sleep infinity`, no sidecar setup, no program), which no engine can go below.
-import { writeFile } from "node:fs/promises"
+import { writeFile } from 'node:fs/promises'
 import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'
 import { composeText, labCompose } from '../engine/plan/compose.ts'
 import { COMPOSE_FILE, ROOT } from '../engine/plan/layout.ts'
@@ -28,11 +28,36 @@ export const FIVE_HOSTS: Scenario = {
   deadlineMs: 20_000,
   networks: { near: {}, middle: {}, far: {} },
   hosts: {
-    server: { program: 'tcp-server', listens: 12345, networks: ['far'], routes: [{ to: 'near', via: 'r2' }, { to: 'middle', via: 'r2' }] },
-    r2: { program: 'idle', networks: { middle: { address: 253 }, far: { address: 254 } }, router: {}, routes: [{ to: 'near', via: 'r1' }] },
-    r1: { program: 'idle', networks: { near: { address: 254 }, middle: { address: 254 } }, router: {}, routes: [{ to: 'far', via: 'r2' }] },
+    server: {
+      program: 'tcp-server',
+      listens: 12345,
+      networks: ['far'],
+      routes: [
+        { to: 'near', via: 'r2' },
+        { to: 'middle', via: 'r2' },
+      ],
+    },
+    r2: {
+      program: 'idle',
+      networks: { middle: { address: 253 }, far: { address: 254 } },
+      router: {},
+      routes: [{ to: 'near', via: 'r1' }],
+    },
+    r1: {
+      program: 'idle',
+      networks: { near: { address: 254 }, middle: { address: 254 } },
+      router: {},
+      routes: [{ to: 'far', via: 'r2' }],
+    },
     neighbor: { program: 'tcp-client', networks: ['middle'], routes: [{ to: 'far', via: 'r2' }] },
-    client: { program: 'tcp-client', networks: ['near'], routes: [{ to: 'middle', via: 'r1' }, { to: 'far', via: 'r1' }] },
+    client: {
+      program: 'tcp-client',
+      networks: ['near'],
+      routes: [
+        { to: 'middle', via: 'r1' },
+        { to: 'far', via: 'r1' },
+      ],
+    },
   },
   expect: {
     server: { exit: 'running' },
@@ -83,11 +108,21 @@ export async function topologySection(runs: number): Promise<string> {
     for (const [name, scenario] of Object.entries(labs)) {
       const started = performance.now()
       const result = await runScenario(scenario, { image })
-      if (result.status !== 'passed') throw new Error(`${name} failed: ${result.checks.filter((c) => !c.passed).map((c) => `${c.description}: ${c.reason}`).join('; ')}`)
+      if (result.status !== 'passed')
+        throw new Error(
+          `${name} failed: ${result.checks
+            .filter((c) => !c.passed)
+            .map((c) => `${c.description}: ${c.reason}`)
+            .join('; ')}`,
+        )
       samples[name].push(performance.now() - started)
     }
     for (const [name, scenario] of Object.entries(labs)) idle[idleName(name)].push(await idleCompose(scenario, image))
-    console.error(`topology ${i + 1}/${runs}: ${Object.entries({ ...samples, ...idle }).map(([k, v]) => `${k} ${formatMs(v.at(-1)!)}`).join(', ')}`)
+    console.error(
+      `topology ${i + 1}/${runs}: ${Object.entries({ ...samples, ...idle })
+        .map(([k, v]) => `${k} ${formatMs(v.at(-1)!)}`)
+        .join(', ')}`,
+    )
   }
   const [base, five] = Object.values(samples).map(median)
   const [idleBase, idleFive] = Object.values(idle).map(median)

@@ -35,7 +35,13 @@ export async function warmRerun(runs: number): Promise<string> {
           const started = performance.now()
           const result = await runWarm(lab, scenario, { again: true })
           row.push(performance.now() - started)
-          if (result.status !== 'passed') throw new Error(`warm run ${i + 1} of ${SCENARIO} (${impl}) ${result.status}: ${result.checks.filter((c) => !c.passed).map((c) => `${c.description}: ${c.reason}`).join('; ')}`)
+          if (result.status !== 'passed')
+            throw new Error(
+              `warm run ${i + 1} of ${SCENARIO} (${impl}) ${result.status}: ${result.checks
+                .filter((c) => !c.passed)
+                .map((c) => `${c.description}: ${c.reason}`)
+                .join('; ')}`,
+            )
           console.error(`warm-rerun ${impl} ${i + 1}/${runs}: ${formatMs(row.at(-1)!)}`)
         }
       } finally {

@@ -14,7 +14,11 @@ function failOnce(): Promise<{ ms: number; code: number; stdout: string }> {
   const started = performance.now()
   return new Promise((resolve) => {
     let stdout = ''
-    const child = spawn(process.execPath, ['--import', 'tsx', 'lab.ts', 'tcp-basic', '--server', FIXTURE], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', CI: '1' }, stdio: ['ignore', 'pipe', 'ignore'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', 'lab.ts', 'tcp-basic', '--server', FIXTURE], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', CI: '1' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk))
     child.on('close', (code) => resolve({ ms: performance.now() - started, code: code ?? -1, stdout }))
   })

@@ -33,7 +33,8 @@ export function sources(root) {
       if (entry.isFile() && isSource(entry.name) && !file.startsWith('engine/judge/fixtures/')) found.push(file)
     }
   }
-  for (const name of readdirSync(path.join(root, SERVICE_SOURCES))) if (isSource(name)) found.push(path.join(SERVICE_SOURCES, name))
+  for (const name of readdirSync(path.join(root, SERVICE_SOURCES)))
+    if (isSource(name)) found.push(path.join(SERVICE_SOURCES, name))
   return found.sort().map((file) => {
     const { size, mtimeMs } = statSync(path.join(root, file))
     return { file, size, mtimeMs }
@@ -52,7 +53,10 @@ export async function compiledLab(root) {
   const files = sources(root)
   const cache = path.join(root, 'node_modules', '.cache', 'socket-lab', 'code')
   // esbuild's version from its package.json: importing esbuild itself costs about 15 ms, only worth it to compile.
-  const target = path.join(cache, digest(files, JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')).version))
+  const target = path.join(
+    cache,
+    digest(files, JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')).version),
+  )
   const entry = path.join(target, 'lab.js')
   if (existsSync(entry)) {
     const now = new Date()
@@ -62,28 +66,37 @@ export async function compiledLab(root) {
   await mkdir(cache, { recursive: true })
   const esbuild = await import('esbuild')
   const building = `${target}.${process.pid}.building`
-  await esbuild.build({
-    absWorkingDir: root,
-    entryPoints: files.map(({ file }) => file),
-    outdir: building,
-    outbase: '.',
-    // One output file per source file, as tsc writes them: each import of another source file stays an import,
-    // of its .js; packages are imported from node_modules as they are.
-    bundle: true,
-    packages: 'external',
-    plugins: [{ name: 'one-file-each', setup(build) {
-      build.onResolve({ filter: /^\.\.?\// }, (args) => args.kind === 'entry-point' ? undefined : { path: args.path.replace(/\.ts$/, '.js'), external: true })
-    } }],
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    // A crash names the source file and line (commands/crash.ts reads the map then; Node's own support costs every run).
-    sourcemap: 'linked',
-    logLevel: 'silent',
-  }).catch(async (error) => {
-    await rm(building, { recursive: true, force: true })
-    throw error
-  })
+  await esbuild
+    .build({
+      absWorkingDir: root,
+      entryPoints: files.map(({ file }) => file),
+      outdir: building,
+      outbase: '.',
+      // One output file per source file, as tsc writes them: each import of another source file stays an import,
+      // of its .js; packages are imported from node_modules as they are.
+      bundle: true,
+      packages: 'external',
+      plugins: [
+        {
+          name: 'one-file-each',
+          setup(build) {
+            build.onResolve({ filter: /^\.\.?\// }, (args) =>
+              args.kind === 'entry-point' ? undefined : { path: args.path.replace(/\.ts$/, '.js'), external: true },
+            )
+          },
+        },
+      ],
+      format: 'esm',
+      platform: 'node',
+      target: 'node22',
+      // A crash names the source file and line (commands/crash.ts reads the map then; Node's own support costs every run).
+      sourcemap: 'linked',
+      logLevel: 'silent',
+    })
+    .catch(async (error) => {
+      await rm(building, { recursive: true, force: true })
+      throw error
+    })
   try {
     await rename(building, target)
   } catch (error) {

@@ -9,7 +9,9 @@ import { nodeSupported, OLDEST_NODE } from './node-version.mjs'
 
 // An older Node than the lab needs is said in one line, before anything starts.
 if (!nodeSupported(process.versions.node)) {
-  process.stderr.write(`socket-lab: needs Node.js ${OLDEST_NODE} or later; this is ${process.version} (${process.execPath})\n`)
+  process.stderr.write(
+    `socket-lab: needs Node.js ${OLDEST_NODE} or later; this is ${process.version} (${process.execPath})\n`,
+  )
   process.exit(2)
 }
 
@@ -29,6 +31,7 @@ async function entry() {
 
 // What engine/plan/catalog.ts calls before it loads a scenario file written in TypeScript: tsx, started once.
 let typeScript
-globalThis[Symbol.for('socket-lab.typescript')] = () => (typeScript ??= import('tsx/esm/api').then(({ register }) => void register()))
+globalThis[Symbol.for('socket-lab.typescript')] = () =>
+  (typeScript ??= import('tsx/esm/api').then(({ register }) => void register()))
 
 await import(await entry())

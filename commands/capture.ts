@@ -19,7 +19,7 @@ const CAPTURE_STOP_MS = 3000
 const command = defineCommand({
   name: 'capture',
   synopsis: 'capture <host> [--lab NAME] [--write FILE]',
-  summary: 'a live lab host\'s packets, decoded as they pass (Ctrl-C ends); --write keeps a pcap',
+  summary: "a live lab host's packets, decoded as they pass (Ctrl-C ends); --write keeps a pcap",
   positionals: true,
   options: {
     lab: LAB,
@@ -35,16 +35,30 @@ const command = defineCommand({
     // sidecar. Its pid, kept there, lets the interrupt stop it; -Z root, because the sidecar's root has no
     // CAP_KILL to signal tcpdump's own user.
     const pidFile = `/run/lab-capture-${randomUUID()}.pid`
-    const tcpdump = docker.dockerAttached(['exec', sidecar, 'sh', '-c', `echo $$ > ${pidFile}; exec tcpdump -i eth0 -n --immediate-mode -U -s 0 -Z root -w -`], ['inherit', 'pipe', 'inherit'])
+    const tcpdump = docker.dockerAttached(
+      [
+        'exec',
+        sidecar,
+        'sh',
+        '-c',
+        `echo $$ > ${pidFile}; exec tcpdump -i eth0 -n --immediate-mode -U -s 0 -Z root -w -`,
+      ],
+      ['inherit', 'pipe', 'inherit'],
+    )
     const packets = new PassThrough()
     tcpdump.stdout!.pipe(packets)
     const file = values.write ? createWriteStream(userPath(values.write)) : undefined
     if (file) tcpdump.stdout!.pipe(file)
     const written = file ? finished(file).catch(() => undefined) : Promise.resolve()
     const stopping = onInterrupt(async () => {
-      await docker.execToEnd(sidecar, ['sh', '-c', `kill -INT $(cat ${pidFile}); rm -f ${pidFile}`]).catch(() => undefined)
+      await docker
+        .execToEnd(sidecar, ['sh', '-c', `kill -INT $(cat ${pidFile}); rm -f ${pidFile}`])
+        .catch(() => undefined)
       // the pcap whole on disk before the process exits
-      await Promise.race([Promise.all([tcpdump.exited, written]), new Promise((resolve) => setTimeout(resolve, CAPTURE_STOP_MS).unref())])
+      await Promise.race([
+        Promise.all([tcpdump.exited, written]),
+        new Promise((resolve) => setTimeout(resolve, CAPTURE_STOP_MS).unref()),
+      ])
     }, `the capture on ${host.name}`)
     let zero: number | undefined
     await followPcap(packets as Readable, (packet) => console.log(describePacket(packet, (zero ??= packet.at), names)))

@@ -11,7 +11,10 @@ const command = defineCommand({
   summary: 'remove what interrupted runs (of these scenarios) left behind',
   positionals: true,
   options: {
-    images: { type: 'boolean', help: 'also remove lab images of older services/ versions, and images built from scenarios\' build folders, that no container uses' },
+    images: {
+      type: 'boolean',
+      help: "also remove lab images of older services/ versions, and images built from scenarios' build folders, that no container uses",
+    },
   },
   async run(values, scenarios) {
     await docker.preflight()

@@ -13,7 +13,10 @@ let crashing = false
 /** The error's message and where it was thrown, on one line. */
 export function oneLineCause(error: unknown): string {
   if (!(error instanceof Error)) return visible(String(error))
-  const where = error.stack?.split('\n').find((line) => line.trim().startsWith('at '))?.trim()
+  const where = error.stack
+    ?.split('\n')
+    .find((line) => line.trim().startsWith('at '))
+    ?.trim()
   return visible(`${error.name}: ${error.message}${where ? ` (${inSources(where)})` : ''}`)
 }
 
@@ -34,7 +37,11 @@ export function inSources(frame: string): string {
 }
 
 /** Tears down every lab, says what could not be removed, and exits (70 unless told). Only the first call does anything. */
-export async function crash(error: unknown, why = `unexpected error: ${oneLineCause(error)}`, exitCode: number = EXIT.internal): Promise<never> {
+export async function crash(
+  error: unknown,
+  why = `unexpected error: ${oneLineCause(error)}`,
+  exitCode: number = EXIT.internal,
+): Promise<never> {
   if (!crashing) {
     crashing = true
     console.error(`socket-lab: ${why}`)

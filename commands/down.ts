@@ -14,7 +14,12 @@ const command = defineCommand({
   options: {},
   async run(_values, names) {
     const labs = await listLiveLabs()
-    for (const name of names) if (!labs.some((lab) => lab.name === name)) throw errors.noLiveLab(name, labs.map((lab) => lab.name))
+    for (const name of names)
+      if (!labs.some((lab) => lab.name === name))
+        throw errors.noLiveLab(
+          name,
+          labs.map((lab) => lab.name),
+        )
     const chosen = names.length ? labs.filter((lab) => names.includes(lab.name)) : labs
     if (!chosen.length) {
       say('no live lab to remove')

@@ -13,7 +13,7 @@ import { defineCommand } from './table.ts'
 const command = defineCommand({
   name: 'fault',
   synopsis: 'fault <host> loss N|rate KBIT|blackhole|reject|disconnect|clear, fault partition A B, fault clear',
-  summary: 'change a live lab\'s faults while its programs run (the scenario files\' vocabulary)',
+  summary: "change a live lab's faults while its programs run (the scenario files' vocabulary)",
   positionals: true,
   options: { lab: LAB },
   async run(values, words) {
@@ -24,19 +24,31 @@ const command = defineCommand({
     const hosts = await liveHosts(lab, names)
     const plans = netPlans({ hosts: Object.fromEntries(names.map((h) => [h, { program: '' }])), faults })
     // Every host is reset: a fault cleared from one host leaves nothing behind, and the others keep theirs.
-    await Promise.all([...hosts.values()].filter((host) => host.sidecar).map((host) => sidecarControl(host, ['reset', JSON.stringify(plans[host.name] ?? {})])))
+    await Promise.all(
+      [...hosts.values()]
+        .filter((host) => host.sidecar)
+        .map((host) => sidecarControl(host, ['reset', JSON.stringify(plans[host.name] ?? {})])),
+    )
     await saveLiveLab({ ...lab, faults })
-    say(faults.length ? `lab ${lab.name} now has: ${faults.map(describeFault).join('; ')}` : `lab ${lab.name} has no fault now`)
+    say(
+      faults.length
+        ? `lab ${lab.name} now has: ${faults.map(describeFault).join('; ')}`
+        : `lab ${lab.name} has no fault now`,
+    )
     return 0
   },
 })
 
 function describeFault(fault: import('../engine/model/scenario.ts').Fault): string {
   switch (fault.kind) {
-    case 'loss': return `${fault.host} loses ${fault.percent} %${fault.protocol ? ` of ${fault.protocol}` : ''} (${fault.direction ?? 'in'})`
-    case 'rate': return `${fault.host} sends at most ${fault.kbit} kbit/s`
-    case 'partition': return `${fault.between[0]} and ${fault.between[1]} cut apart`
-    default: return `${'host' in fault ? fault.host : ''} ${fault.kind}`
+    case 'loss':
+      return `${fault.host} loses ${fault.percent} %${fault.protocol ? ` of ${fault.protocol}` : ''} (${fault.direction ?? 'in'})`
+    case 'rate':
+      return `${fault.host} sends at most ${fault.kbit} kbit/s`
+    case 'partition':
+      return `${fault.between[0]} and ${fault.between[1]} cut apart`
+    default:
+      return `${'host' in fault ? fault.host : ''} ${fault.kind}`
   }
 }
 

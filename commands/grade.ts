@@ -27,31 +27,55 @@ const OPTIONS = {
   ...hostOptions('GLOB'),
   lang: LANG,
   parallel: { ...PARALLEL, help: 'submissions at once (default: the number of cores)' },
-  pool: { type: 'string', value: 'N', help: 'warm labs kept for the class, each reset and proven clean between students (default: --parallel)' },
+  pool: {
+    type: 'string',
+    value: 'N',
+    help: 'warm labs kept for the class, each reset and proven clean between students (default: --parallel)',
+  },
   'no-pool': { type: 'boolean', help: 'a cold lab for every student (slower; what a pooled lab is proven against)' },
   grades: { type: 'string', value: 'NAME', help: 'write NAME.csv and NAME.json (default: grades-<scenario>)' },
-  exercise: { type: 'string', value: 'DIR', help: "an exercise folder: its exercise.json names the scenario and gives the checks' points" },
-  entry: { type: 'string', value: 'NAME', help: "for folders (--server 'entregas/*/'): the program to run (default: the exercise's starter)" },
+  exercise: {
+    type: 'string',
+    value: 'DIR',
+    help: "an exercise folder: its exercise.json names the scenario and gives the checks' points",
+  },
+  entry: {
+    type: 'string',
+    value: 'NAME',
+    help: "for folders (--server 'entregas/*/'): the program to run (default: the exercise's starter)",
+  },
   report: { type: 'string', value: 'FILE', help: "write a class report (HTML) linking each student's own report page" },
   resume: { type: 'boolean', help: 'keep the rows of NAME.json whose student files did not change; grade the rest' },
   'only-failed': { type: 'boolean', help: 'like --resume, but grade again every student who did not pass' },
-  engines: { type: 'string', value: 'LIST', help: 'spread the class over Docker engines: contexts or DOCKER_HOST URLs, each =N labs at once' },
+  engines: {
+    type: 'string',
+    value: 'LIST',
+    help: 'spread the class over Docker engines: contexts or DOCKER_HOST URLs, each =N labs at once',
+  },
   slice: { type: 'string', value: 'INDICES', help: 'grade only these students (by index); used by --engines' },
-  'row-lines': { type: 'boolean', help: 'print each row as one line of JSON on standard output (the rest on standard error); used by --engines' },
+  'row-lines': {
+    type: 'boolean',
+    help: 'print each row as one line of JSON on standard output (the rest on standard error); used by --engines',
+  },
 } as const
 
 const command = defineCommand({
   name: 'grade',
   synopsis: 'grade <scenario> --server GLOB',
-  summary: "grade every student's file (--server 'entregas/*/servidor.py'), each in its own lab; a row each to CSV and JSON",
+  summary:
+    "grade every student's file (--server 'entregas/*/servidor.py'), each in its own lab; a row each to CSV and JSON",
   positionals: true,
   options: OPTIONS,
   async run(values, names) {
     const exercise = values.exercise === undefined ? undefined : await loadExercise(userPath(values.exercise))
     const wanted = names.length === 0 && exercise ? [exercise.scenario] : names
-    if (wanted.length !== 1) throw errors.usage('grade takes one scenario: npm run lab -- grade tcp-basic --server \'entregas/*/servidor.py\'')
+    if (wanted.length !== 1)
+      throw errors.usage("grade takes one scenario: npm run lab -- grade tcp-basic --server 'entregas/*/servidor.py'")
     const impl = parseImpl(values.impl)
-    const { scenarios: [catalogScenario], params } = await instantiateScenarios(wanted, values.param)
+    const {
+      scenarios: [catalogScenario],
+      params,
+    } = await instantiateScenarios(wanted, values.param)
     const scenario = withGrading(catalogScenario, exercise?.grading ?? {})
     const globs = filesByHost(values, 'glob')
     const lang = parseLang(values.lang)
@@ -65,30 +89,55 @@ const command = defineCommand({
     const entries = entry === undefined ? {} : Object.fromEntries(Object.keys(globs).map((host) => [host, entry]))
 
     const report = await createReporters({
-      names: [], grades: prefix, env: process.env, stdout: rowLines ? process.stderr : process.stdout, stderr: process.stderr, lang,
-      ...(reportFile ? { classReport: { file: reportFile, title: (students: number) => `${scenario.id}: ${students} students` } } : {}),
+      names: [],
+      grades: prefix,
+      env: process.env,
+      stdout: rowLines ? process.stderr : process.stdout,
+      stderr: process.stderr,
+      lang,
+      ...(reportFile
+        ? { classReport: { file: reportFile, title: (students: number) => `${scenario.id}: ${students} students` } }
+        : {}),
     })
     const inOrderReport = inOrder((row: GradeRow) => report.onGrade(row))
-    const { rows, failure, missed, wallMs } = await gradeClass({
-      scenario, params, impl, globs, entries, slice: values.slice, lang, parallel, pool, grades: prefix,
-      resume: values['only-failed'] ? 'only-failed' : values.resume ? 'resume' : undefined, child: rowLines, reportFile,
-      engines: values.engines === undefined ? undefined : { option: values.engines, args: [...wanted, ...passedOn(values)] },
-      studentReport: values.engines === undefined && reportFile ? studentPages(reportFile) : undefined,
-    }, (event) => {
-      if (event.kind === 'note') report.onNote(event.text)
-      else if (event.kind === 'progress') report.onProgress({ done: event.done, total: event.total, etaMs: event.etaMs })
-      else if (event.kind === 'row-graded') {
-        // --row-lines (a child of --engines): each row, as soon as it is known, with its index in the whole class;
-        // the parent reads these, never the person's lines.
-        if (rowLines) process.stdout.write(rowLineText(event.classIndex, event.row))
-        inOrderReport(event.row, event.index)
-      }
-    })
+    const { rows, failure, missed, wallMs } = await gradeClass(
+      {
+        scenario,
+        params,
+        impl,
+        globs,
+        entries,
+        slice: values.slice,
+        lang,
+        parallel,
+        pool,
+        grades: prefix,
+        resume: values['only-failed'] ? 'only-failed' : values.resume ? 'resume' : undefined,
+        child: rowLines,
+        reportFile,
+        engines:
+          values.engines === undefined ? undefined : { option: values.engines, args: [...wanted, ...passedOn(values)] },
+        studentReport: values.engines === undefined && reportFile ? studentPages(reportFile) : undefined,
+      },
+      (event) => {
+        if (event.kind === 'note') report.onNote(event.text)
+        else if (event.kind === 'progress')
+          report.onProgress({ done: event.done, total: event.total, etaMs: event.etaMs })
+        else if (event.kind === 'row-graded') {
+          // --row-lines (a child of --engines): each row, as soon as it is known, with its index in the whole class;
+          // the parent reads these, never the person's lines.
+          if (rowLines) process.stdout.write(rowLineText(event.classIndex, event.row))
+          inOrderReport(event.row, event.index)
+        }
+      },
+    )
     await report.onRunEnd([])
     const passed = rows.filter((row) => row.verdict === 'passed').length
     report.onNote(`${passed}/${rows.length} passed in ${formatMs(wallMs)}`)
     if (failure) {
-      report.onNote(`not graded (${missed.length}): ${missed.join(', ')}; \`--resume\` grades them again and keeps the rest`)
+      report.onNote(
+        `not graded (${missed.length}): ${missed.join(', ')}; \`--resume\` grades them again and keeps the rest`,
+      )
       throw failure
     }
     return passed === rows.length ? EXIT.passed : EXIT.failed
@@ -112,7 +161,10 @@ function studentPages(reportFile: string) {
   const dir = `${reportFile.replace(/\.html?$/, '')}-students`
   return async (index: number, student: string, result: ScenarioResult): Promise<string> => {
     // Folder names are untrusted: the page's file name keeps only safe characters, the index keeps it unique.
-    const file = path.join(dir, `${String(index + 1).padStart(3, '0')}-${student.replace(/[^\w.-]/g, '_').slice(0, 60)}.html`)
+    const file = path.join(
+      dir,
+      `${String(index + 1).padStart(3, '0')}-${student.replace(/[^\w.-]/g, '_').slice(0, 60)}.html`,
+    )
     await mkdir(dir, { recursive: true })
     await writeFile(file, htmlReport([viewResult(result, TEACHER)], `${student}: ${result.scenario.id}`))
     return path.relative(path.dirname(reportFile), file)

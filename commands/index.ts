@@ -26,19 +26,25 @@ export async function chooseCommand(argv: string[]): Promise<{ command: Command;
   const at = argv.findIndex((word) => word in LOADERS)
   if (at === 0) return { command: (await LOADERS[argv[0]]()).default, args: argv.slice(1) }
   const run = (await loadRun()).default
-  if (at > 0 && !takesValue(run, argv[at - 1])) return { command: (await LOADERS[argv[at]]()).default, args: [...argv.slice(0, at), ...argv.slice(at + 1)] }
+  if (at > 0 && !takesValue(run, argv[at - 1]))
+    return { command: (await LOADERS[argv[at]]()).default, args: [...argv.slice(0, at), ...argv.slice(at + 1)] }
   return { command: run, args: argv }
 }
 
 /** `--output list` gives the value "list" to --output: that word is no command. */
 function takesValue(command: Command, word: string): boolean {
   if (word.includes('=')) return false
-  const option = Object.entries(command.options).find(([name, o]) => word === `--${name}` || (o.short && word === `-${o.short}`))
+  const option = Object.entries(command.options).find(
+    ([name, o]) => word === `--${name}` || (o.short && word === `-${o.short}`),
+  )
   return option?.[1].type === 'string'
 }
 
 export async function globalUsage(): Promise<string> {
-  const commands = [(await loadRun()).default, ...(await Promise.all(Object.values(LOADERS).map(async (load) => (await load()).default)))]
+  const commands = [
+    (await loadRun()).default,
+    ...(await Promise.all(Object.values(LOADERS).map(async (load) => (await load()).default))),
+  ]
   const width = Math.max(...commands.map((c) => synopsisLine(c).length)) + 2
   return [
     'socket-lab: run socket programs in real containers, inject faults, assert the outcome.',

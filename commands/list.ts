@@ -13,7 +13,9 @@ const command = defineCommand({
   positionals: false,
   options: { scenarios: SCENARIOS },
   async run(values) {
-    console.log(catalogTable(await loadCatalog(values.scenarios === undefined ? undefined : userPath(values.scenarios))))
+    console.log(
+      catalogTable(await loadCatalog(values.scenarios === undefined ? undefined : userPath(values.scenarios))),
+    )
     return EXIT.passed
   },
 })

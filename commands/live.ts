@@ -6,10 +6,17 @@ import * as docker from '../engine/runtime/docker.ts'
 import { liveHosts, type LiveHost } from '../engine/runtime/live.ts'
 import type { OptionSpec } from './table.ts'
 
-export const LAB = { type: 'string', value: 'NAME', help: 'which live lab (default: the only one up; `lab ps` lists them)' } satisfies OptionSpec
+export const LAB = {
+  type: 'string',
+  value: 'NAME',
+  help: 'which live lab (default: the only one up; `lab ps` lists them)',
+} satisfies OptionSpec
 
 /** The live lab and its host that a command names. */
-export async function chooseHost(labName: string | undefined, hostName: string | undefined): Promise<{ lab: LiveLab; host: LiveHost; hosts: Map<string, LiveHost> }> {
+export async function chooseHost(
+  labName: string | undefined,
+  hostName: string | undefined,
+): Promise<{ lab: LiveLab; host: LiveHost; hosts: Map<string, LiveHost> }> {
   if (!hostName) throw errors.usage('name a host of the lab (e.g. client)')
   const lab = await chooseLiveLab(labName)
   await docker.preflight()

@@ -13,7 +13,7 @@ const command = defineCommand({
   summary: 'list the live labs (`lab up`): age, scenario, hosts',
   positionals: false,
   options: {
-    verbose: { type: 'boolean', short: 'v', help: 'also each host\'s faults and fault counters' },
+    verbose: { type: 'boolean', short: 'v', help: "also each host's faults and fault counters" },
   },
   async run(values) {
     const labs = await listLiveLabs()
@@ -27,14 +27,26 @@ const command = defineCommand({
       const hosts = state === 'gone' ? new Map() : await liveHosts(lab, await hostNamesOf(lab))
       const age = formatMs(Date.now() - lab.createdAt).replace(/\.\d s$/, ' s')
       const submitted = Object.entries(lab.submissions).map(([host, file]) => `${host}=${file}`)
-      console.log(`${lab.name}  ${state}  ${lab.scenario}  up ${age}  hosts ${[...hosts.keys()].join(', ') || '-'}${submitted.length ? `  programs ${submitted.join(' ')}` : ''}`)
-      if (state === 'gone') console.log('    its containers are gone (`lab clean` removes live labs too): `npm run lab -- down ' + lab.name + '` forgets it')
+      console.log(
+        `${lab.name}  ${state}  ${lab.scenario}  up ${age}  hosts ${[...hosts.keys()].join(', ') || '-'}${submitted.length ? `  programs ${submitted.join(' ')}` : ''}`,
+      )
+      if (state === 'gone')
+        console.log(
+          '    its containers are gone (`lab clean` removes live labs too): `npm run lab -- down ' +
+            lab.name +
+            '` forgets it',
+        )
       if (!values.verbose || state === 'gone') continue
       console.log(`    faults: ${lab.faults.length ? lab.faults.map((f) => JSON.stringify(f)).join(' ') : 'none'}`)
       for (const host of hosts.values()) {
         if (!host.sidecar) continue
-        const report = readSidecarReport(await sidecarControl(host, ['counters']).catch((error: Error) => [`(${error.message})`]))
-        const counts = Object.entries(report.counters ?? {}).map(([kind, n]) => `${kind} ${n}`).join(', ') || 'no fault counted'
+        const report = readSidecarReport(
+          await sidecarControl(host, ['counters']).catch((error: Error) => [`(${error.message})`]),
+        )
+        const counts =
+          Object.entries(report.counters ?? {})
+            .map(([kind, n]) => `${kind} ${n}`)
+            .join(', ') || 'no fault counted'
         console.log(`    ${host.name}: ${counts}; listening ${report.listening?.join(' ') || 'on nothing'}`)
       }
     }

@@ -12,7 +12,21 @@ import { inShard, parseShard } from '../engine/plan/shard.ts'
 import { userPath } from '../engine/plan/layout.ts'
 import { REPORTERS, createReporters } from '../reporters/index.ts'
 import { loadExercise, withGrading } from '../engine/plan/exercise.ts'
-import { DUE, EXERCISE, IMPL, LANG, PARALLEL, PARAM, SCENARIOS, VIEW, hostOptions, parseImpl, parseLang, parseParallel, parseView } from './shared.ts'
+import {
+  DUE,
+  EXERCISE,
+  IMPL,
+  LANG,
+  PARALLEL,
+  PARAM,
+  SCENARIOS,
+  VIEW,
+  hostOptions,
+  parseImpl,
+  parseLang,
+  parseParallel,
+  parseView,
+} from './shared.ts'
 import { defineCommand } from './table.ts'
 
 const command = defineCommand({
@@ -25,18 +39,46 @@ const command = defineCommand({
     param: PARAM,
     ...hostOptions('FILE'),
     lang: LANG,
-    parallel: { ...PARALLEL, help: 'scenarios at once (default: the number of cores); each prints as one block, in order' },
-    capture: { type: 'string', value: 'DIR', help: 'capture every host and keep DIR/<scenario>-<host>.pcap (for Wireshark)' },
-    report: { type: 'string', value: 'FILE', help: 'write a self-contained HTML report with a packet sequence diagram per scenario' },
-    reporter: { type: 'string', multiple: true, value: 'NAME', help: `also report as ${REPORTERS.filter((name) => name !== 'terminal').join(', ')}; repeatable` },
-    output: { type: 'string', short: 'o', value: 'FILE', help: 'where the json, junit, gradescope, prairielearn or events document goes (default: standard output)' },
+    parallel: {
+      ...PARALLEL,
+      help: 'scenarios at once (default: the number of cores); each prints as one block, in order',
+    },
+    capture: {
+      type: 'string',
+      value: 'DIR',
+      help: 'capture every host and keep DIR/<scenario>-<host>.pcap (for Wireshark)',
+    },
+    report: {
+      type: 'string',
+      value: 'FILE',
+      help: 'write a self-contained HTML report with a packet sequence diagram per scenario',
+    },
+    reporter: {
+      type: 'string',
+      multiple: true,
+      value: 'NAME',
+      help: `also report as ${REPORTERS.filter((name) => name !== 'terminal').join(', ')}; repeatable`,
+    },
+    output: {
+      type: 'string',
+      short: 'o',
+      value: 'FILE',
+      help: 'where the json, junit, gradescope, prairielearn or events document goes (default: standard output)',
+    },
     exercise: EXERCISE,
     view: VIEW,
     due: DUE,
     in: { type: 'string', value: 'LAB', help: 'run warm in a live lab (`lab up`), with its programs' },
-    watch: { type: 'boolean', help: 'keep a lab up and run again on every save of the programs or the scenario file; Ctrl-C ends' },
+    watch: {
+      type: 'boolean',
+      help: 'keep a lab up and run again on every save of the programs or the scenario file; Ctrl-C ends',
+    },
     scenarios: SCENARIOS,
-    shard: { type: 'string', value: 'i/n', help: 'run only the i-th of n stable parts of the chosen scenarios (CI matrices)' },
+    shard: {
+      type: 'string',
+      value: 'i/n',
+      help: 'run only the i-th of n stable parts of the chosen scenarios (CI matrices)',
+    },
   },
   async run(values, given) {
     const exercise = values.exercise === undefined ? undefined : await loadExercise(userPath(values.exercise))
@@ -56,7 +98,16 @@ const command = defineCommand({
     const lang = parseLang(values.lang)
     const parallel = parseParallel(values.parallel)
     const html = values.report === undefined ? undefined : userPath(values.report)
-    const report = await createReporters({ names: values.reporter, output: values.output, html, env: process.env, stdout: process.stdout, stderr: process.stderr, lang, view })
+    const report = await createReporters({
+      names: values.reporter,
+      output: values.output,
+      html,
+      env: process.env,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      lang,
+      view,
+    })
     if (values.in !== undefined || values.watch) {
       // Loaded only here: a cold run, the usual one, does not wait for the live-lab modules to load.
       const warm = await import('./warm.ts')
@@ -67,13 +118,26 @@ const command = defineCommand({
     const captureDir = values.capture === undefined ? undefined : userPath(values.capture)
     // Each scenario is reported as one block, in the order they were asked for, though several run at once.
     const ended = inOrder<ScenarioResult>((result) => report.onScenarioEnd(result))
-    const results = await runMany(scenarios, { impl, submissions, parallel, captureDir, captureAll: html !== undefined, dockerReady, onRunEvent: report.onEvent }, (event) => {
-      if (event.kind === 'note') report.onNote(event.text)
-      else if (event.kind === 'run-started') report.onScenarioStart(event.scenario)
-      else if (event.kind === 'run-ended') ended(event.result, event.index)
-    })
+    const results = await runMany(
+      scenarios,
+      {
+        impl,
+        submissions,
+        parallel,
+        captureDir,
+        captureAll: html !== undefined,
+        dockerReady,
+        onRunEvent: report.onEvent,
+      },
+      (event) => {
+        if (event.kind === 'note') report.onNote(event.text)
+        else if (event.kind === 'run-started') report.onScenarioStart(event.scenario)
+        else if (event.kind === 'run-ended') ended(event.result, event.index)
+      },
+    )
     await report.onRunEnd(results)
-    if (captureDir) report.onNote(`captures (one pcap per host, open them in Wireshark): ${captureDir}/<scenario>-<host>.pcap`)
+    if (captureDir)
+      report.onNote(`captures (one pcap per host, open them in Wireshark): ${captureDir}/<scenario>-<host>.pcap`)
     return results.some((r) => r.status === 'failed') ? EXIT.failed : EXIT.passed
   },
 })

@@ -7,5 +7,7 @@ it("is the teacher's view by default; the student's shows after_due_date checks 
   expect(parseView('student', '2026-03-31T23:59:00-03:00', now)).toEqual({ view: 'student', afterDue: true })
   expect(parseView('student', '2026-04-02', now)).toEqual({ view: 'student', afterDue: false })
   expect(() => parseView('aluno', undefined)).toThrow('--view must be one of student, teacher, not "aluno"')
-  expect(() => parseView('student', 'amanhã')).toThrow('--due takes a date such as 2026-03-31T23:59-03:00, not "amanhã"')
+  expect(() => parseView('student', 'amanhã')).toThrow(
+    '--due takes a date such as 2026-03-31T23:59-03:00, not "amanhã"',
+  )
 })

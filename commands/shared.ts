@@ -7,19 +7,56 @@ import { VIEWS, type View } from '../engine/model/points.ts'
 import type { ViewChoice } from '../engine/model/view.ts'
 import type { OptionSpec } from './table.ts'
 
-export const IMPL = { type: 'string', value: IMPLS.join('|'), help: 'which reference programs run (default: ts)' } satisfies OptionSpec
-export const PARAM = { type: 'string', multiple: true, value: 'name=N', help: 'change a scenario parameter (e.g. loss=10 for udp-loss); repeatable' } satisfies OptionSpec
-export const LANG = { type: 'string', value: LANGS.join('|'), help: 'language of the hints (default: from LANG)' } satisfies OptionSpec
-export const SCENARIOS = { type: 'string', value: 'DIR', help: 'the scenario folder (default: the lab\'s own catalog); a scenario may also be named by its file' } satisfies OptionSpec
-export const EXERCISE = { type: 'string', value: 'DIR', help: "an exercise folder: its exercise.json names the scenario and gives the checks' points" } satisfies OptionSpec
-export const VIEW = { type: 'string', value: VIEWS.join('|'), help: 'whose report: the student sees no hidden check (their points still count); default: teacher' } satisfies OptionSpec
-export const DUE = { type: 'string', value: 'DATE', help: 'the due date (ISO 8601); after it, students also see after_due_date checks' } satisfies OptionSpec
-export const PARALLEL = { type: 'string', value: 'N', help: 'labs at once (default: the number of cores)' } satisfies OptionSpec
+export const IMPL = {
+  type: 'string',
+  value: IMPLS.join('|'),
+  help: 'which reference programs run (default: ts)',
+} satisfies OptionSpec
+export const PARAM = {
+  type: 'string',
+  multiple: true,
+  value: 'name=N',
+  help: 'change a scenario parameter (e.g. loss=10 for udp-loss); repeatable',
+} satisfies OptionSpec
+export const LANG = {
+  type: 'string',
+  value: LANGS.join('|'),
+  help: 'language of the hints (default: from LANG)',
+} satisfies OptionSpec
+export const SCENARIOS = {
+  type: 'string',
+  value: 'DIR',
+  help: "the scenario folder (default: the lab's own catalog); a scenario may also be named by its file",
+} satisfies OptionSpec
+export const EXERCISE = {
+  type: 'string',
+  value: 'DIR',
+  help: "an exercise folder: its exercise.json names the scenario and gives the checks' points",
+} satisfies OptionSpec
+export const VIEW = {
+  type: 'string',
+  value: VIEWS.join('|'),
+  help: 'whose report: the student sees no hidden check (their points still count); default: teacher',
+} satisfies OptionSpec
+export const DUE = {
+  type: 'string',
+  value: 'DATE',
+  help: 'the due date (ISO 8601); after it, students also see after_due_date checks',
+} satisfies OptionSpec
+export const PARALLEL = {
+  type: 'string',
+  value: 'N',
+  help: 'labs at once (default: the number of cores)',
+} satisfies OptionSpec
 
 /** --server, --client, --host: a program of one's own in a host; `what` is FILE, or GLOB for grade. */
 export function hostOptions(what: string) {
   return {
-    server: { type: 'string', value: what, help: 'your program in host `server` (.py: python3; .js/.mjs/.cjs/.ts: node; else #!)' },
+    server: {
+      type: 'string',
+      value: what,
+      help: 'your program in host `server` (.py: python3; .js/.mjs/.cjs/.ts: node; else #!)',
+    },
     client: { type: 'string', value: what, help: 'the same for host `client`' },
     host: { type: 'string', multiple: true, value: `NAME=${what}`, help: 'the same for any host; repeatable' },
   } satisfies Record<'server' | 'client' | 'host', OptionSpec>
@@ -42,9 +79,11 @@ export function parseParallel(option: string | undefined): number {
 }
 
 export function parseView(view: string | undefined, due: string | undefined, now = Date.now()): ViewChoice {
-  if (view !== undefined && !VIEWS.includes(view as View)) throw errors.usage(`--view must be one of ${VIEWS.join(', ')}, not "${view}"`)
+  if (view !== undefined && !VIEWS.includes(view as View))
+    throw errors.usage(`--view must be one of ${VIEWS.join(', ')}, not "${view}"`)
   const dueAt = due === undefined ? undefined : Date.parse(due)
-  if (dueAt !== undefined && Number.isNaN(dueAt)) throw errors.usage(`--due takes a date such as 2026-03-31T23:59-03:00, not "${due}"`)
+  if (dueAt !== undefined && Number.isNaN(dueAt))
+    throw errors.usage(`--due takes a date such as 2026-03-31T23:59-03:00, not "${due}"`)
   return { view: (view as View | undefined) ?? 'teacher', afterDue: dueAt !== undefined && now >= dueAt }
 }
 

@@ -16,7 +16,8 @@ const RELIABILITY_DOC = path.join(ROOT, 'docs/RELIABILITY.md')
 const command = defineCommand({
   name: 'soak',
   synopsis: 'soak [--runs N] [--no-write] [<scenario>...]',
-  summary: 'run scenarios again and again (default: the whole catalog); write pass rates and times to docs/RELIABILITY.md',
+  summary:
+    'run scenarios again and again (default: the whole catalog); write pass rates and times to docs/RELIABILITY.md',
   positionals: true,
   options: {
     runs: { type: 'string', value: 'N', help: 'runs of each scenario (default: 50)' },
@@ -27,12 +28,18 @@ const command = defineCommand({
     const runs = positiveInteger('runs', values.runs ?? '50')
     const parallel = parseParallel(values.parallel)
     const scenarios = soakScenarios(await loadCatalog(), positionals)
-    const report = await soak(scenarios, { runs, parallel, command: `npm run soak -- --runs ${runs} ${positionals.join(' ')}`.trim() }, (event) => {
-      if (event.kind === 'note') say(event.text)
-      else if (event.kind === 'soak-run') {
-        console.log(`  ${String(event.done).padStart(String(event.total).length)}/${event.total} ${event.scenario} ${VERDICTS[event.verdict].word} in ${(event.wallMs / 1000).toFixed(1)} s`)
-      }
-    })
+    const report = await soak(
+      scenarios,
+      { runs, parallel, command: `npm run soak -- --runs ${runs} ${positionals.join(' ')}`.trim() },
+      (event) => {
+        if (event.kind === 'note') say(event.text)
+        else if (event.kind === 'soak-run') {
+          console.log(
+            `  ${String(event.done).padStart(String(event.total).length)}/${event.total} ${event.scenario} ${VERDICTS[event.verdict].word} in ${(event.wallMs / 1000).toFixed(1)} s`,
+          )
+        }
+      },
+    )
     const section = soakMarkdown(report)
     console.log(`\n${section}`)
     if (!values['no-write']) {

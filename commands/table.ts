@@ -16,10 +16,13 @@ export interface OptionSpec {
 export type OptionTable = Record<string, OptionSpec>
 
 /** What parsing gives for one option: every value of a repeatable one (none given: []), else its value if given. */
-type ValueOf<O extends OptionSpec> = O extends { multiple: true } ? string[]
-  : O extends { type: 'boolean' } ? boolean | undefined
-  : O extends { type: 'string'; multiple?: false } ? string | undefined
-  : string | boolean | string[] | undefined // an OptionSpec not written out: any of them
+type ValueOf<O extends OptionSpec> = O extends { multiple: true }
+  ? string[]
+  : O extends { type: 'boolean' }
+    ? boolean | undefined
+    : O extends { type: 'string'; multiple?: false }
+      ? string | undefined
+      : string | boolean | string[] | undefined // an OptionSpec not written out: any of them
 
 /** The parsed values of a table, typed by it: a command reads `values.param` as string[], `values.watch` as a boolean. */
 export type ValuesOf<T extends OptionTable> = { [K in keyof T]: ValueOf<T[K]> } & { help?: boolean }
@@ -46,14 +49,26 @@ const commandLabel = (command: Pick<Command, 'name'>) => `lab ${command.name || 
 
 const optionsOf = (command: Pick<Command, 'options'>): OptionTable => ({ ...command.options, help: HELP })
 
-export function parseCommand<T extends OptionTable>(command: Command<T>, argv: string[]): { values: ValuesOf<T>; positionals: string[] } {
+export function parseCommand<T extends OptionTable>(
+  command: Command<T>,
+  argv: string[],
+): { values: ValuesOf<T>; positionals: string[] } {
   const options = optionsOf(command)
-  const config = Object.fromEntries(Object.entries(options).map(([name, o]) =>
-    [name, { type: o.type, multiple: o.multiple ?? false, ...(o.short ? { short: o.short } : {}) }]))
+  const config = Object.fromEntries(
+    Object.entries(options).map(([name, o]) => [
+      name,
+      { type: o.type, multiple: o.multiple ?? false, ...(o.short ? { short: o.short } : {}) },
+    ]),
+  )
   // A loose pass first, to name the command and its options when an option is not one of them.
   const { tokens } = parseArgs({ args: argv, options: config, strict: false, allowPositionals: true, tokens: true })
   for (const token of tokens) {
-    if (token.kind === 'option' && !(token.name in options)) throw errors.unknownOption(commandLabel(command), token.rawName, Object.keys(options).map((name) => `--${name}`))
+    if (token.kind === 'option' && !(token.name in options))
+      throw errors.unknownOption(
+        commandLabel(command),
+        token.rawName,
+        Object.keys(options).map((name) => `--${name}`),
+      )
   }
   let parsed
   try {
@@ -71,7 +86,10 @@ export function parseCommand<T extends OptionTable>(command: Command<T>, argv: s
 }
 
 function optionLines(command: Pick<Command, 'options'>): string[] {
-  const rows = Object.entries(optionsOf(command)).map(([name, o]) => [`${o.short ? `-${o.short}, ` : '    '}--${name}${o.value ? ` ${o.value}` : ''}`, o.help])
+  const rows = Object.entries(optionsOf(command)).map(([name, o]) => [
+    `${o.short ? `-${o.short}, ` : '    '}--${name}${o.value ? ` ${o.value}` : ''}`,
+    o.help,
+  ])
   const width = Math.max(...rows.map(([left]) => left.length)) + 2
   return rows.map(([left, help]) => `  ${left.padEnd(width)}${help}`)
 }

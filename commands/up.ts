@@ -14,7 +14,7 @@ import { defineCommand } from './table.ts'
 const command = defineCommand({
   name: 'up',
   synopsis: 'up <scenario> [--server FILE] [--start]',
-  summary: 'bring a scenario\'s lab up and leave it up, to explore and rerun (`lab ps`, `lab down`)',
+  summary: "bring a scenario's lab up and leave it up, to explore and rerun (`lab ps`, `lab down`)",
   positionals: true,
   options: {
     impl: IMPL,
@@ -27,7 +27,9 @@ const command = defineCommand({
     const impl = parseImpl(values.impl)
     const dockerReady = docker.preflight()
     dockerReady.catch(() => undefined)
-    const { scenarios: [scenario] } = await instantiateScenarios(names, values.param)
+    const {
+      scenarios: [scenario],
+    } = await instantiateScenarios(names, values.param)
     const submissions = await submissionsFromOptions(values)
     const image = await ensureLabImage(say, {}, dockerReady)
     const lab = await upLiveLab(scenario, { name: await freeLabName(scenario.id), image, impl, submissions })
@@ -35,8 +37,14 @@ const command = defineCommand({
     if (values.start) {
       await startLive(lab, scenario)
     }
-    say(`lab ${lab.name} is up (${scenario.id}): ${[...hosts.values()].map((h) => `${h.name} ${h.address ?? '(shares a namespace)'}`).join(', ')}`)
-    say(values.start ? 'its programs run; a host is yours to look inside:' : 'its programs are idle; a host is yours to look inside:')
+    say(
+      `lab ${lab.name} is up (${scenario.id}): ${[...hosts.values()].map((h) => `${h.name} ${h.address ?? '(shares a namespace)'}`).join(', ')}`,
+    )
+    say(
+      values.start
+        ? 'its programs run; a host is yours to look inside:'
+        : 'its programs are idle; a host is yours to look inside:',
+    )
     const [first, second = first] = [...hosts.keys()].reverse()
     for (const line of [
       `npm run lab -- shell ${first}                  a shell in ${first} (ss, ip, nc, python3, node, wget)`,
@@ -45,7 +53,8 @@ const command = defineCommand({
       `npm run lab -- fault ${first} loss 30            at run time: loss N, rate KBIT, partition A B, clear`,
       `npm run lab -- run ${scenario.id} --in ${lab.name}     the scenario's programs and checks, warm`,
       `npm run lab -- down ${lab.name}`,
-    ]) console.log(`    ${line}`)
+    ])
+      console.log(`    ${line}`)
     return 0
   },
 })

@@ -20,8 +20,14 @@ import { say } from './shared.ts'
 const SETTLE_MS = 150
 
 /** `--in LAB`: the scenarios run warm in that lab, one after another. */
-export async function runIn(labName: string, scenarios: Scenario[], submissions: Record<string, string>, report: Reporters): Promise<number> {
-  if (Object.keys(submissions).length) throw errors.usage('a live lab runs the programs it was brought up with: give --server/--client/--host to `lab up`')
+export async function runIn(
+  labName: string,
+  scenarios: Scenario[],
+  submissions: Record<string, string>,
+  report: Reporters,
+): Promise<number> {
+  if (Object.keys(submissions).length)
+    throw errors.usage('a live lab runs the programs it was brought up with: give --server/--client/--host to `lab up`')
   const lab = await chooseLiveLab(labName)
   await docker.preflight()
   const results: ScenarioResult[] = []
@@ -36,9 +42,22 @@ export async function runIn(labName: string, scenarios: Scenario[], submissions:
 }
 
 /** `--watch`: a live lab of the scenario's own, rerun whenever a submitted file or the scenario file is saved. */
-export async function runWatching(scenario: Scenario, options: { impl: LiveLab['impl']; submissions: Record<string, string>; report: Reporters; dockerReady: Promise<void> }): Promise<number> {
+export async function runWatching(
+  scenario: Scenario,
+  options: {
+    impl: LiveLab['impl']
+    submissions: Record<string, string>
+    report: Reporters
+    dockerReady: Promise<void>
+  },
+): Promise<number> {
   const image = await ensureLabImage(options.report.onNote, {}, options.dockerReady)
-  const lab = await upLiveLab(scenario, { name: await freeLabName(scenario.id), image, impl: options.impl, submissions: options.submissions })
+  const lab = await upLiveLab(scenario, {
+    name: await freeLabName(scenario.id),
+    image,
+    impl: options.impl,
+    submissions: options.submissions,
+  })
   // Ctrl-C (lab.ts's signal handling) runs the registered teardowns: this lab goes with the watch.
   onInterrupt(() => downLiveLab(lab), `lab ${lab.name}`)
   const scenarioFile = path.join(SCENARIO_SOURCES_DIR, `${scenario.id}.ts`)
@@ -47,7 +66,9 @@ export async function runWatching(scenario: Scenario, options: { impl: LiveLab['
   for (;;) {
     options.report.onScenarioStart(current)
     options.report.onScenarioEnd(await runWarm(lab, current, { again: true, onEvent: options.report.onEvent }))
-    say(`watching ${files.map((f) => (f.startsWith(`${process.cwd()}/`) ? path.relative(process.cwd(), f) : f)).join(', ')}: save to run again, Ctrl-C to stop (and take the lab down)`)
+    say(
+      `watching ${files.map((f) => (f.startsWith(`${process.cwd()}/`) ? path.relative(process.cwd(), f) : f)).join(', ')}: save to run again, Ctrl-C to stop (and take the lab down)`,
+    )
     const changed = await nextSave(files)
     if (changed === scenarioFile) {
       current = await reload(scenario).catch((error: Error) => {
@@ -59,7 +80,9 @@ export async function runWatching(scenario: Scenario, options: { impl: LiveLab['
 }
 
 async function reload(scenario: Scenario): Promise<Scenario> {
-  return selectScenarios(await loadCatalog(SCENARIO_SOURCES_DIR, scenario.params ?? {}, [scenario.id], true), [scenario.id])[0]
+  return selectScenarios(await loadCatalog(SCENARIO_SOURCES_DIR, scenario.params ?? {}, [scenario.id], true), [
+    scenario.id,
+  ])[0]
 }
 
 /** Resolves with the file that was saved, once its saves settled. Watches each file's folder: an editor that
@@ -67,14 +90,16 @@ async function reload(scenario: Scenario): Promise<Scenario> {
 function nextSave(files: string[]): Promise<string> {
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined
-    const watchers = [...new Set(files.map((f) => path.dirname(f)))].map((dir) => watch(dir, (_event, name) => {
-      const file = files.find((f) => path.dirname(f) === dir && path.basename(f) === name?.toString())
-      if (!file) return
-      clearTimeout(timer)
-      timer = setTimeout(() => {
-        for (const watcher of watchers) watcher.close()
-        resolve(file)
-      }, SETTLE_MS)
-    }))
+    const watchers = [...new Set(files.map((f) => path.dirname(f)))].map((dir) =>
+      watch(dir, (_event, name) => {
+        const file = files.find((f) => path.dirname(f) === dir && path.basename(f) === name?.toString())
+        if (!file) return
+        clearTimeout(timer)
+        timer = setTimeout(() => {
+          for (const watcher of watchers) watcher.close()
+          resolve(file)
+        }, SETTLE_MS)
+      }),
+    )
   })
 }

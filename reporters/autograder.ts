@@ -15,11 +15,13 @@ export interface AutograderTest {
 }
 
 export function autograderTests(results: ScenarioResult[]): AutograderTest[] {
-  return results.flatMap((result) => scoreChecks(result.checks, result.scenario.grading).map((check) => ({
-    name: visible(results.length > 1 ? `${result.scenario.id}: ${check.description}` : check.description),
-    check,
-    output: [check.reason, ...(check.details ?? [])].map(visible).join('\n'),
-  })))
+  return results.flatMap((result) =>
+    scoreChecks(result.checks, result.scenario.grading).map((check) => ({
+      name: visible(results.length > 1 ? `${result.scenario.id}: ${check.description}` : check.description),
+      check,
+      output: [check.reason, ...(check.details ?? [])].map(visible).join('\n'),
+    })),
+  )
 }
 
 /** A submitted program the lab never started (its lab did not come up, or the scenario was skipped). Decided on
@@ -32,8 +34,10 @@ export function neverRan(result: ScenarioResult): boolean {
 /** The run as a whole, as the student reads it, in their language: what was skipped and the likely mistakes,
  * without a quote of what a check they do not see expects. */
 export function summaryText(results: ScenarioResult[], lang: Lang, afterDue: boolean): string {
-  return results.flatMap((r) => [
-    ...(r.status === 'skipped' ? [`${r.scenario.id}: skipped (${r.run.skipped})`] : []),
-    ...viewHints(r, { view: 'student', afterDue }).map((hint) => visible(hint.text[lang])),
-  ]).join('\n')
+  return results
+    .flatMap((r) => [
+      ...(r.status === 'skipped' ? [`${r.scenario.id}: skipped (${r.run.skipped})`] : []),
+      ...viewHints(r, { view: 'student', afterDue }).map((hint) => visible(hint.text[lang])),
+    ])
+    .join('\n')
 }

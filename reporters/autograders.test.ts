@@ -14,8 +14,32 @@ import { gradescopeResults } from './gradescope.ts'
 import { prairielearnResults } from './prairielearn.ts'
 
 const GRADESCOPE = {
-  top: ['score', 'execution_time', 'output', 'output_format', 'test_output_format', 'test_name_format', 'visibility', 'stdout_visibility', 'extra_data', 'tests', 'leaderboard'],
-  test: ['score', 'max_score', 'status', 'name', 'name_format', 'number', 'output', 'output_format', 'tags', 'visibility', 'extra_data'],
+  top: [
+    'score',
+    'execution_time',
+    'output',
+    'output_format',
+    'test_output_format',
+    'test_name_format',
+    'visibility',
+    'stdout_visibility',
+    'extra_data',
+    'tests',
+    'leaderboard',
+  ],
+  test: [
+    'score',
+    'max_score',
+    'status',
+    'name',
+    'name_format',
+    'number',
+    'output',
+    'output_format',
+    'tags',
+    'visibility',
+    'extra_data',
+  ],
   visibility: ['hidden', 'after_due_date', 'after_published', 'visible'],
   status: ['passed', 'failed'],
 }
@@ -51,9 +75,20 @@ function expectPrairieLearnShape(doc: Record<string, unknown>) {
 }
 
 const WELCOME = 'client printed "Mensagem do servidor: Bem-vindo ao servidor!"'
-const weighted: ScenarioResult = { ...failed, scenario: { ...failed.scenario, grading: { [WELCOME]: { points: 3, visibility: 'hidden' }, 'the lab ran to the end': { points: 0 } } } }
-const student = (server: Partial<ScenarioResult['run']['hosts'][string]>, hints: ScenarioResult['hints'] = []): ScenarioResult => ({
-  ...failed, submissions: { server: '/e/ana/servidor.py' }, hints,
+const weighted: ScenarioResult = {
+  ...failed,
+  scenario: {
+    ...failed.scenario,
+    grading: { [WELCOME]: { points: 3, visibility: 'hidden' }, 'the lab ran to the end': { points: 0 } },
+  },
+}
+const student = (
+  server: Partial<ScenarioResult['run']['hosts'][string]>,
+  hints: ScenarioResult['hints'] = [],
+): ScenarioResult => ({
+  ...failed,
+  submissions: { server: '/e/ana/servidor.py' },
+  hints,
   run: { ...failed.run, hosts: { ...failed.run.hosts, server: { ...failed.run.hosts.server, ...server } } },
 })
 
@@ -72,7 +107,13 @@ describe('gradescope results.json', () => {
   })
 
   it('names tests by scenario when a run has several', () => {
-    expect(gradescopeResults([passed, failed]).tests.map((t) => t.name.split(':')[0])).toEqual(['tcp-basic', 'tcp-basic', 'tcp-silent', 'tcp-silent', 'tcp-silent'])
+    expect(gradescopeResults([passed, failed]).tests.map((t) => t.name.split(':')[0])).toEqual([
+      'tcp-basic',
+      'tcp-basic',
+      'tcp-silent',
+      'tcp-silent',
+      'tcp-silent',
+    ])
   })
 })
 
@@ -88,17 +129,39 @@ describe('prairielearn results.json', () => {
   })
 
   it('is not gradable when the lab never started the program, and says why', () => {
-    const never = prairielearnResults([{ ...student({ started: false }), hints: [{ id: 'x', text: { en: 'The lab did not come up.', 'pt-BR': 'O lab não subiu.' } }] }])
+    const never = prairielearnResults([
+      {
+        ...student({ started: false }),
+        hints: [{ id: 'x', text: { en: 'The lab did not come up.', 'pt-BR': 'O lab não subiu.' } }],
+      },
+    ])
     expectPrairieLearnShape(never as unknown as Record<string, unknown>)
-    expect(never).toEqual({ gradable: false, message: 'The lab did not come up.', format_errors: ['The lab did not come up.'], tests: [] })
+    expect(never).toEqual({
+      gradable: false,
+      message: 'The lab did not come up.',
+      format_errors: ['The lab did not come up.'],
+      tests: [],
+    })
     expect(prairielearnResults([student({})]).gradable).toBe(true)
   })
 
   it('grades a program that prints "SyntaxError": what a program prints never decides whether its attempt counts', () => {
     // judged as the engine judges a run, so the hint is the one the syntax-error rule really finds
-    const run = { ...failed.run, hosts: { ...failed.run.hosts, server: { ...failed.run.hosts.server, exitCode: 1, stderr: [{ atMs: 3, text: 'SyntaxError: invalid syntax' }] } } }
+    const run = {
+      ...failed.run,
+      hosts: {
+        ...failed.run.hosts,
+        server: { ...failed.run.hosts.server, exitCode: 1, stderr: [{ atMs: 3, text: 'SyntaxError: invalid syntax' }] },
+      },
+    }
     const checks = checkScenario(failed.scenario, run)
-    const printed: ScenarioResult = { ...failed, run, checks, submissions: { server: 'servidor.py' }, hints: hintsFor(failed.scenario, { run, checks, submitted: ['server'] }) }
+    const printed: ScenarioResult = {
+      ...failed,
+      run,
+      checks,
+      submissions: { server: 'servidor.py' },
+      hints: hintsFor(failed.scenario, { run, checks, submitted: ['server'] }),
+    }
     expect(printed.hints.map((h) => h.id)).toContain('syntax-error')
     const doc = prairielearnResults([printed])
     expect(doc.gradable).toBe(true)

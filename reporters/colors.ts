@@ -2,9 +2,17 @@
 // in GitHub Actions' log (which renders them), off in other pipes.
 import { styleText } from 'node:util'
 
-const enabled = !process.env.NO_COLOR && (Boolean(process.env.FORCE_COLOR) || Boolean(process.stdout.isTTY) || process.env.GITHUB_ACTIONS === 'true')
+const enabled =
+  !process.env.NO_COLOR &&
+  (Boolean(process.env.FORCE_COLOR) || Boolean(process.stdout.isTTY) || process.env.GITHUB_ACTIONS === 'true')
 
 const paint = (format: 'green' | 'red' | 'yellow' | 'dim' | 'bold') => (text: string) =>
   enabled ? styleText(format, text, { validateStream: false }) : text
 
-export const color = { green: paint('green'), red: paint('red'), yellow: paint('yellow'), dim: paint('dim'), bold: paint('bold') } as const
+export const color = {
+  green: paint('green'),
+  red: paint('red'),
+  yellow: paint('yellow'),
+  dim: paint('dim'),
+  bold: paint('bold'),
+} as const

@@ -17,14 +17,28 @@ export function eventLine(event: RunEvent, packetsSeen: Map<string, number>): un
       packetsSeen.set(key, seen)
       if (seen > JSON_LIMITS.packetsPerHost) return undefined
       const { payload, ...packet } = event.packet
-      return { ...event, packet: payload ? { ...packet, payloadHex: payload.subarray(0, JSON_LIMITS.payloadBytesPerPacket).toString('hex') } : packet }
+      return {
+        ...event,
+        packet: payload
+          ? { ...packet, payloadHex: payload.subarray(0, JSON_LIMITS.payloadBytesPerPacket).toString('hex') }
+          : packet,
+      }
     }
     case 'run-ended': {
       const { result } = event
-      const cut = [...packetsSeen].filter(([key]) => key.startsWith(`${event.runId}/`)).reduce((sum, [, seen]) => sum + Math.max(0, seen - JSON_LIMITS.packetsPerHost), 0)
+      const cut = [...packetsSeen]
+        .filter(([key]) => key.startsWith(`${event.runId}/`))
+        .reduce((sum, [, seen]) => sum + Math.max(0, seen - JSON_LIMITS.packetsPerHost), 0)
       return {
-        kind: event.kind, runId: event.runId, scenario: result.scenario.id, status: result.status, wallMs: Math.round(result.wallMs),
-        checks: result.checks, problems: result.run.problems, hints: result.hints, ...(result.score ? { score: result.score } : {}),
+        kind: event.kind,
+        runId: event.runId,
+        scenario: result.scenario.id,
+        status: result.status,
+        wallMs: Math.round(result.wallMs),
+        checks: result.checks,
+        problems: result.run.problems,
+        hints: result.hints,
+        ...(result.score ? { score: result.score } : {}),
         ...(cut ? { packetsCut: cut } : {}),
       }
     }

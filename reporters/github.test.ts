@@ -15,18 +15,30 @@ describe('annotations', () => {
   })
 
   it('escapes percent signs, and writes out newlines and controls so that no output starts an annotation of its own', () => {
-    const result = { ...failed, checks: [{ description: 'a, b', passed: false, reason: '100%\nlost\r::error::forged \u001b[2J' }] }
-    expect(annotations(result)).toEqual(['::error file=scenarios/tcp-silent.ts,title=tcp-silent%3A a%2C b::100%25\\nlost\\r::error::forged \\x1b[2J'])
+    const result = {
+      ...failed,
+      checks: [{ description: 'a, b', passed: false, reason: '100%\nlost\r::error::forged \u001b[2J' }],
+    }
+    expect(annotations(result)).toEqual([
+      '::error file=scenarios/tcp-silent.ts,title=tcp-silent%3A a%2C b::100%25\\nlost\\r::error::forged \\x1b[2J',
+    ])
   })
 })
 
 describe('stepSummary', () => {
-  it('writes a program\'s output and a scenario\'s name as text: no tag, link, image, emphasis, code, math or cell of theirs', () => {
-    const reason = 'got <img src=x onerror=alert(1)><!-- [pass](https://x.example) ![i](y) **ok** `c` ~~s~~ $x$ | forged | \\| &amp; \n- [x] done'
-    const hostile = { ...failed, scenario: { ...failed.scenario, id: 'x<b>_y_' }, checks: [{ description: 'client printed "*hi*"', passed: false, reason }] }
+  it("writes a program's output and a scenario's name as text: no tag, link, image, emphasis, code, math or cell of theirs", () => {
+    const reason =
+      'got <img src=x onerror=alert(1)><!-- [pass](https://x.example) ![i](y) **ok** `c` ~~s~~ $x$ | forged | \\| &amp; \n- [x] done'
+    const hostile = {
+      ...failed,
+      scenario: { ...failed.scenario, id: 'x<b>_y_' },
+      checks: [{ description: 'client printed "*hi*"', passed: false, reason }],
+    }
     const summary = stepSummary([hostile])
     const failure = summary.split('\n').find((line) => line.startsWith('- '))
-    expect(failure).toBe('- **x&#60;b&#62;\\_y\\_**: client printed "\\*hi\\*" — got &#60;img src=x onerror=alert(1)&#62;&#60;\\!-- \\[pass\\](https://x.example) \\!\\[i\\](y) \\*\\*ok\\*\\* \\`c\\` \\~\\~s\\~\\~ \\$x\\$ \\| forged \\| \\\\\\| &#38;amp; \\\\n- \\[x\\] done')
+    expect(failure).toBe(
+      '- **x&#60;b&#62;\\_y\\_**: client printed "\\*hi\\*" — got &#60;img src=x onerror=alert(1)&#62;&#60;\\!-- \\[pass\\](https://x.example) \\!\\[i\\](y) \\*\\*ok\\*\\* \\`c\\` \\~\\~s\\~\\~ \\$x\\$ \\| forged \\| \\\\\\| &#38;amp; \\\\n- \\[x\\] done',
+    )
     expect(summary).toContain('| x&#60;b&#62;\\_y\\_ | python | 0/1 |')
     expect(summary).not.toMatch(/<|\n- \[/)
   })

@@ -2,16 +2,45 @@ import { expect, it } from 'vitest'
 import type { GradeRow } from '../engine/model/grade.ts'
 import { gradesCsv } from './grades.ts'
 
-const row = (over: Partial<GradeRow>): GradeRow => ({ student: 'ana', verdict: 'failed', checksPassed: 3, checksTotal: 5, score: 3, maxScore: 5, hitDeadline: false, hint: '', elapsedS: 4.2, files: { server: '/e/ana/servidor.py' }, ...over })
+const row = (over: Partial<GradeRow>): GradeRow => ({
+  student: 'ana',
+  verdict: 'failed',
+  checksPassed: 3,
+  checksTotal: 5,
+  score: 3,
+  maxScore: 5,
+  hitDeadline: false,
+  hint: '',
+  elapsedS: 4.2,
+  files: { server: '/e/ana/servidor.py' },
+  ...over,
+})
 
 it('writes one CSV row per student, quoting what needs quoting', () => {
-  const row: GradeRow = { student: 'ana', verdict: 'failed', checksPassed: 3, checksTotal: 5, score: 4.5, maxScore: 6, hitDeadline: false, hint: 'use bind(("0.0.0.0", 12345)), not localhost', elapsedS: 4.2, files: { server: '/e/ana/servidor.py' } }
-  expect(gradesCsv([row])).toBe('student,verdict,checks_passed,checks_total,score,max_score,hint,elapsed_s,files\nana,failed,3,5,4.5,6,"use bind((""0.0.0.0"", 12345)), not localhost",4.2,server=/e/ana/servidor.py\n')
+  const row: GradeRow = {
+    student: 'ana',
+    verdict: 'failed',
+    checksPassed: 3,
+    checksTotal: 5,
+    score: 4.5,
+    maxScore: 6,
+    hitDeadline: false,
+    hint: 'use bind(("0.0.0.0", 12345)), not localhost',
+    elapsedS: 4.2,
+    files: { server: '/e/ana/servidor.py' },
+  }
+  expect(gradesCsv([row])).toBe(
+    'student,verdict,checks_passed,checks_total,score,max_score,hint,elapsed_s,files\nana,failed,3,5,4.5,6,"use bind((""0.0.0.0"", 12345)), not localhost",4.2,server=/e/ana/servidor.py\n',
+  )
 })
 
 it('neutralises a student folder name a spreadsheet would run as a formula', () => {
   const rows = ['=HYPERLINK("http://x")', '+1', '-2', '@SUM(A1)'].map((student) => row({ student }))
-  const cells = gradesCsv(rows).trim().split('\n').slice(1).map((line) => line.slice(0, line.indexOf(',failed')))
+  const cells = gradesCsv(rows)
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.slice(0, line.indexOf(',failed')))
   expect(cells).toEqual([`"'=HYPERLINK(""http://x"")"`, "'+1", "'-2", "'@SUM(A1)"])
 })
 

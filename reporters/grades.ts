@@ -7,17 +7,22 @@ import { visible } from '../engine/model/visible.ts'
 import type { Note, Reporter } from './types.ts'
 
 export function gradesCsv(rows: GradeRow[]): string {
-  return stringify(rows.map((row) => ({
-    student: visible(row.student),
-    verdict: row.verdict,
-    checks_passed: row.checksPassed,
-    checks_total: row.checksTotal,
-    score: row.score,
-    max_score: row.maxScore,
-    hint: visible(row.hint),
-    elapsed_s: row.elapsedS,
-    files: Object.entries(row.files).map(([host, file]) => `${host}=${visible(file)}`).join(' '),
-  })), { header: true, escape_formulas: true })
+  return stringify(
+    rows.map((row) => ({
+      student: visible(row.student),
+      verdict: row.verdict,
+      checks_passed: row.checksPassed,
+      checks_total: row.checksTotal,
+      score: row.score,
+      max_score: row.maxScore,
+      hint: visible(row.hint),
+      elapsed_s: row.elapsedS,
+      files: Object.entries(row.files)
+        .map(([host, file]) => `${host}=${visible(file)}`)
+        .join(' '),
+    })),
+    { header: true, escape_formulas: true },
+  )
 }
 
 /** Writes the rows as they come, each time whole (to a temporary file, then renamed over the last), so that a
@@ -34,17 +39,22 @@ export class GradesReporter implements Reporter {
   }
   onGrade(row: GradeRow): void {
     this.#rows.push(row)
-    this.#writing = this.#writing.then(() => this.#write(), () => this.#write())
+    this.#writing = this.#writing.then(
+      () => this.#write(),
+      () => this.#write(),
+    )
   }
   async #write(): Promise<void> {
     const rows = [...this.#rows]
-    await Promise.all([
-      [`${this.#prefix}.csv`, gradesCsv(rows)],
-      [`${this.#prefix}.json`, `${JSON.stringify(rows, null, 2)}\n`],
-    ].map(async ([file, text]) => {
-      await writeFile(`${file}.part`, text)
-      await rename(`${file}.part`, file)
-    }))
+    await Promise.all(
+      [
+        [`${this.#prefix}.csv`, gradesCsv(rows)],
+        [`${this.#prefix}.json`, `${JSON.stringify(rows, null, 2)}\n`],
+      ].map(async ([file, text]) => {
+        await writeFile(`${file}.part`, text)
+        await rename(`${file}.part`, file)
+      }),
+    )
   }
   async onRunEnd(): Promise<void> {
     await this.#writing.catch(() => undefined)

@@ -25,7 +25,12 @@ export interface GradescopeResults {
 
 export function gradescopeResults(results: ScenarioResult[], lang: Lang = 'en'): GradescopeResults {
   const tests = autograderTests(results).map(({ name, check, output }): GradescopeTest => ({
-    score: check.points, max_score: check.maxPoints, status: check.passed ? 'passed' : 'failed', name, output, visibility: check.visibility,
+    score: check.points,
+    max_score: check.maxPoints,
+    status: check.passed ? 'passed' : 'failed',
+    name,
+    output,
+    visibility: check.visibility,
   }))
   return {
     score: Math.round(tests.reduce((sum, t) => sum + t.score, 0) * 1000) / 1000,

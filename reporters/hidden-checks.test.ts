@@ -22,12 +22,27 @@ function almostRight(visibility: Visibility): ScenarioResult {
   const run: LabRun = {
     problems: [],
     hosts: {
-      client: { host: 'client', started: true, startedAt: 0, exitCode: 0, elapsedMs: 120, stderr: [], stdout: [{ atMs: 111, text: 'Mensagem do servidor: Bem vindo!' }] },
+      client: {
+        host: 'client',
+        started: true,
+        startedAt: 0,
+        exitCode: 0,
+        elapsedMs: 120,
+        stderr: [],
+        stdout: [{ atMs: 111, text: 'Mensagem do servidor: Bem vindo!' }],
+      },
       server: { host: 'server', started: true, startedAt: 0, exitCode: null, elapsedMs: 1600, stderr: [], stdout: [] },
     },
   }
   const checks = checkScenario(scenario, run)
-  return { ...failed, scenario, checks, run, submissions: { server: 'servidor.py' }, hints: hintsFor(scenario, { run, checks, submitted: ['server'] }) }
+  return {
+    ...failed,
+    scenario,
+    checks,
+    run,
+    submissions: { server: 'servidor.py' },
+    hints: hintsFor(scenario, { run, checks, submitted: ['server'] }),
+  }
 }
 
 /** What the terminal and the JSON document print of `result` in `view`. */
@@ -39,13 +54,19 @@ async function printed(result: ScenarioResult, view: 'student' | 'teacher'): Pro
     return { stream, text: () => text }
   }
   const [stdout, stderr] = [make(), make()]
-  const reporters = await createReporters({ names: ['json'], env: {}, stdout: stdout.stream, stderr: stderr.stream, view: { view, afterDue: false } })
+  const reporters = await createReporters({
+    names: ['json'],
+    env: {},
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    view: { view, afterDue: false },
+  })
   reporters.onScenarioEnd(result)
   await reporters.onRunEnd([result])
   return stdout.text() + stderr.text()
 }
 
-describe('a hidden check\'s expected text', () => {
+describe("a hidden check's expected text", () => {
   const hidden = almostRight('hidden')
 
   it('is quoted by the wrong-text hint for the teacher', async () => {
@@ -58,11 +79,20 @@ describe('a hidden check\'s expected text', () => {
       const stdout = new PassThrough() as PassThrough & NodeJS.WriteStream
       let text = ''
       stdout.on('data', (chunk: Buffer) => (text += chunk))
-      const reporters = await createReporters({ names: ['events'], env: {}, stdout, stderr: new PassThrough() as PassThrough & NodeJS.WriteStream, view: { view, afterDue: false } })
+      const reporters = await createReporters({
+        names: ['events'],
+        env: {},
+        stdout,
+        stderr: new PassThrough() as PassThrough & NodeJS.WriteStream,
+        view: { view, afterDue: false },
+      })
       for (const check of hidden.checks) reporters.onEvent({ kind: 'check', runId: hidden.runId, check })
       reporters.onEvent({ kind: 'run-ended', runId: hidden.runId, result: hidden })
       await reporters.onRunEnd([hidden])
-      return text.trim().split('\n').map((line) => JSON.parse(line) as { kind: string })
+      return text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { kind: string })
     }
     const teacher = await lines('teacher')
     expect(teacher.map((event) => event.kind)).toEqual([...hidden.checks.map(() => 'check'), 'run-ended'])
@@ -73,16 +103,20 @@ describe('a hidden check\'s expected text', () => {
     expect(JSON.stringify(student)).not.toContain(SECRET)
   })
 
-  it('reaches no student: not the student view (terminal, JSON), not Gradescope\'s output, not PrairieLearn\'s message', async () => {
+  it("reaches no student: not the student view (terminal, JSON), not Gradescope's output, not PrairieLearn's message", async () => {
     const student = await printed(hidden, 'student')
-    expect(student).toContain('The exchange worked, but the text is not the expected one: client printed \\"Mensagem do servidor: Bem vindo!\\"')
+    expect(student).toContain(
+      'The exchange worked, but the text is not the expected one: client printed \\"Mensagem do servidor: Bem vindo!\\"',
+    )
     expect(student).not.toContain(SECRET)
-    expect(gradescopeResults([hidden]).output).toBe('The exchange worked, but the text is not the expected one: client printed "Mensagem do servidor: Bem vindo!".')
+    expect(gradescopeResults([hidden]).output).toBe(
+      'The exchange worked, but the text is not the expected one: client printed "Mensagem do servidor: Bem vindo!".',
+    )
     expect(prairielearnResults([hidden]).message).not.toContain(SECRET)
     expect(JSON.stringify(prairielearnResults([hidden]))).not.toContain(SECRET)
   })
 
-  it('reaches the student once an after_due_date check is shown, in PrairieLearn; Gradescope\'s output, shown at any date, never quotes it', () => {
+  it("reaches the student once an after_due_date check is shown, in PrairieLearn; Gradescope's output, shown at any date, never quotes it", () => {
     const later = almostRight('after_due_date')
     expect(prairielearnResults([later], 'en', false).message).not.toContain(SECRET)
     expect(prairielearnResults([later], 'en', true).message).toContain(SECRET)

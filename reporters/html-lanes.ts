@@ -12,10 +12,12 @@ export interface Lane {
 }
 
 /** A host's lane on a network: the host's name alone when it has only one interface. */
-const laneId = (host: HostRun, network: string) => (Object.keys(host.addresses ?? {}).length > 1 ? `${host.host}@${network}` : host.host)
+const laneId = (host: HostRun, network: string) =>
+  Object.keys(host.addresses ?? {}).length > 1 ? `${host.host}@${network}` : host.host
 
 /** Whether this run is of a lab of several networks: its hosts say their address on each. */
-export const onSeveralNetworks = (hosts: HostRun[]) => hosts.some((h) => h.addresses) && new Set(hosts.flatMap((h) => Object.keys(h.addresses ?? {}))).size > 1
+export const onSeveralNetworks = (hosts: HostRun[]) =>
+  hosts.some((h) => h.addresses) && new Set(hosts.flatMap((h) => Object.keys(h.addresses ?? {}))).size > 1
 
 export function interfaceLanes(hosts: HostRun[]): Lane[] {
   const networks = [...new Set(hosts.flatMap((h) => Object.keys(h.addresses ?? {})))]
@@ -23,11 +25,19 @@ export function interfaceLanes(hosts: HostRun[]): Lane[] {
   const lanes: Lane[] = []
   for (const network of networks) {
     const on = hosts.filter((h) => h.addresses?.[network])
-    const others = (h: HostRun) => Object.keys(h.addresses!).filter((n) => n !== network).map(order)
-    const fromLeft = on.filter((h) => others(h).some((n) => n < order(network))).sort((a, b) => Math.min(...others(a)) - Math.min(...others(b)))
+    const others = (h: HostRun) =>
+      Object.keys(h.addresses!)
+        .filter((n) => n !== network)
+        .map(order)
+    const fromLeft = on
+      .filter((h) => others(h).some((n) => n < order(network)))
+      .sort((a, b) => Math.min(...others(a)) - Math.min(...others(b)))
     const single = on.filter((h) => others(h).length === 0)
-    const onward = on.filter((h) => !fromLeft.includes(h) && !single.includes(h)).sort((a, b) => Math.min(...others(a)) - Math.min(...others(b)))
-    for (const h of [...fromLeft, ...single, ...onward]) lanes.push({ id: laneId(h, network), host: h.host, network, address: h.addresses![network] })
+    const onward = on
+      .filter((h) => !fromLeft.includes(h) && !single.includes(h))
+      .sort((a, b) => Math.min(...others(a)) - Math.min(...others(b)))
+    for (const h of [...fromLeft, ...single, ...onward])
+      lanes.push({ id: laneId(h, network), host: h.host, network, address: h.addresses![network] })
   }
   return lanes
 }
@@ -40,7 +50,10 @@ export interface Segment {
   dropped: boolean
 }
 
-const packetKey = (p: Packet) => (p.proto === 'arp' ? `arp ${p.flags} ${p.src} ${p.dst} ${Math.round(p.at / 50)}` : `${p.src}:${p.sport} ${p.dst}:${p.dport} ${p.proto} ${p.ipId} ${p.seq} ${p.length} ${p.fragment?.offset ?? ''}`)
+const packetKey = (p: Packet) =>
+  p.proto === 'arp'
+    ? `arp ${p.flags} ${p.src} ${p.dst} ${Math.round(p.at / 50)}`
+    : `${p.src}:${p.sport} ${p.dst}:${p.dport} ${p.proto} ${p.ipId} ${p.seq} ${p.length} ${p.fragment?.offset ?? ''}`
 
 /** Every captured packet once per network it crossed, between the lanes of that network: its sender's (or the
  * router that forwarded it there) and its receiver's (or the router that took it on). */
@@ -62,10 +75,11 @@ export function interfaceSegments(hosts: HostRun[]): Segment[] {
     for (const network of new Set(seen.map((s) => s.network))) {
       const here = seen.filter((s) => s.network === network)
       const packet = here.reduce((first, s) => (s.packet.at < first.at ? s.packet : first), here[0].packet)
-      const router = (ingress: boolean) => here.find(({ host }) => {
-        const mine = seen.filter((s) => s.host === host).sort((a, b) => a.packet.at - b.packet.at)
-        return mine.length > 1 && (mine[0].network === network) === ingress
-      })?.host
+      const router = (ingress: boolean) =>
+        here.find(({ host }) => {
+          const mine = seen.filter((s) => s.host === host).sort((a, b) => a.packet.at - b.packet.at)
+          return mine.length > 1 && (mine[0].network === network) === ingress
+        })?.host
       const lane = (host: string | undefined) => lanes.find((l) => l.host === host && l.network === network)?.id
       const from = byAddress.get(`${network} ${packet.src}`) ?? lane(router(false)) ?? packet.src
       const host = (id: string) => lanes.find((l) => l.id === id)?.host
@@ -74,7 +88,13 @@ export function interfaceSegments(hosts: HostRun[]): Segment[] {
       const to = byAddress.get(`${network} ${packet.dst}`) ?? lane(router(true)) ?? lane(stoppedAt) ?? packet.dst
       const sawIt = (id: string) => here.some((s) => s.host === host(id))
       const sender = here.find((s) => s.host === host(from))?.packet ?? packet
-      segments.push({ packet: sender, network, from, to, dropped: sawIt(from) && captured.has(host(to) ?? '') && !sawIt(to) })
+      segments.push({
+        packet: sender,
+        network,
+        from,
+        to,
+        dropped: sawIt(from) && captured.has(host(to) ?? '') && !sawIt(to),
+      })
     }
   }
   return segments.sort((a, b) => a.packet.at - b.packet.at)

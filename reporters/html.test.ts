@@ -2,9 +2,28 @@ import { expect, it } from 'vitest'
 import type { HostRun, Packet } from '../engine/model/scenario.ts'
 import { arrowsOf, sequenceDiagram } from './html.ts'
 
-const packet = (over: Partial<Packet>): Packet => ({ at: 0, proto: 'udp', src: '10.0.0.3', dst: '10.0.0.2', sport: 5000, dport: 12345, length: 10, ipId: 1, ...over })
-const host = (name: string, address: string, packets: Packet[]): HostRun =>
-  ({ host: name, address, packets, started: true, exitCode: 0, startedAt: 0, elapsedMs: 0, stdout: [], stderr: [] })
+const packet = (over: Partial<Packet>): Packet => ({
+  at: 0,
+  proto: 'udp',
+  src: '10.0.0.3',
+  dst: '10.0.0.2',
+  sport: 5000,
+  dport: 12345,
+  length: 10,
+  ipId: 1,
+  ...over,
+})
+const host = (name: string, address: string, packets: Packet[]): HostRun => ({
+  host: name,
+  address,
+  packets,
+  started: true,
+  exitCode: 0,
+  startedAt: 0,
+  elapsedMs: 0,
+  stdout: [],
+  stderr: [],
+})
 
 it('draws a packet seen at both ends once, at the time it left, and marks one that never arrived as dropped', () => {
   const arrows = arrowsOf([
@@ -18,6 +37,8 @@ it('draws a packet seen at both ends once, at the time it left, and marks one th
 })
 
 it('escapes what it prints and says when nothing was captured', () => {
-  expect(sequenceDiagram([host('<b>', '10.0.0.3', [])])).toBe('<p class="none">No packets were captured for this scenario.</p>')
+  expect(sequenceDiagram([host('<b>', '10.0.0.3', [])])).toBe(
+    '<p class="none">No packets were captured for this scenario.</p>',
+  )
   expect(sequenceDiagram([host('a&b', '10.0.0.3', [packet({})])])).toContain('a&#38;b')
 })

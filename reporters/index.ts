@@ -47,7 +47,8 @@ const LOADERS: Record<Exclude<ReporterName, 'terminal'>, (context: Context) => P
   json: async ({ sink }) => new (await import('./json.ts')).JsonReporter(sink),
   events: async ({ choice }) => new (await import('./events.ts')).EventsReporter(choice.output, choice.stdout),
   junit: async ({ sink, choice }) => new (await import('./junit.ts')).JunitReporter(sink, choice.lang),
-  github: async ({ human, choice }) => new (await import('./github.ts')).GithubReporter(writeStreamSink(human), choice.env.GITHUB_STEP_SUMMARY),
+  github: async ({ human, choice }) =>
+    new (await import('./github.ts')).GithubReporter(writeStreamSink(human), choice.env.GITHUB_STEP_SUMMARY),
   gradescope: async ({ sink, choice }) => {
     const { gradescopeResults } = await import('./gradescope.ts')
     return jsonDocument(sink, (results) => gradescopeResults(results, choice.lang))
@@ -64,25 +65,54 @@ export type RunReporters = Required<Reporter>
 export async function createReporters(choice: ReporterChoice): Promise<RunReporters> {
   const names = new Set<ReporterName>(['terminal'])
   for (const name of choice.names) {
-    if (!REPORTERS.includes(name as ReporterName)) throw errors.usage(`--reporter must be one of ${REPORTERS.join(', ')}, not "${name}"`)
+    if (!REPORTERS.includes(name as ReporterName))
+      throw errors.usage(`--reporter must be one of ${REPORTERS.join(', ')}, not "${name}"`)
     names.add(name as ReporterName)
   }
   if (choice.env.GITHUB_ACTIONS === 'true') names.add('github')
   const documents = DOCUMENT_REPORTERS.filter((name) => names.has(name))
-  if (documents.length > 1) throw errors.usage(`--reporter ${documents.join(' and ')} would both write one document; choose one per run`)
-  if (choice.output && !documents.length) throw errors.usage(`--output needs --reporter ${DOCUMENT_REPORTERS.slice(0, -1).join(', ')} or ${DOCUMENT_REPORTERS.at(-1)}`)
+  if (documents.length > 1)
+    throw errors.usage(`--reporter ${documents.join(' and ')} would both write one document; choose one per run`)
+  if (choice.output && !documents.length)
+    throw errors.usage(
+      `--output needs --reporter ${DOCUMENT_REPORTERS.slice(0, -1).join(', ')} or ${DOCUMENT_REPORTERS.at(-1)}`,
+    )
 
   // A document on standard output must stay parseable, so the person's lines move to standard error.
   const human = documents.length && !choice.output ? choice.stderr : choice.stdout
   const terminal = new TerminalReporter(human, isLive(human, choice.env), choice.lang)
-  const context: Context = { sink: choice.output ? writeFileSink(choice.output) : writeStreamSink(choice.stdout), human, choice, note: (line) => terminal.onNote(line) }
+  const context: Context = {
+    sink: choice.output ? writeFileSink(choice.output) : writeStreamSink(choice.stdout),
+    human,
+    choice,
+    note: (line) => terminal.onNote(line),
+  }
   const view = choice.view ?? TEACHER
   const reporters: Reporter[] = [viewed(terminal, view)]
-  for (const name of names) if (name !== 'terminal') reporters.push(UNVIEWED.includes(name) ? await LOADERS[name](context) : viewed(await LOADERS[name](context), view))
-  if (choice.html) reporters.push(viewed(new (await import('./html.ts')).HtmlReporter(writeFileSink(choice.html), () => context.note(`report written to ${choice.html}`)), view))
+  for (const name of names)
+    if (name !== 'terminal')
+      reporters.push(
+        UNVIEWED.includes(name) ? await LOADERS[name](context) : viewed(await LOADERS[name](context), view),
+      )
+  if (choice.html)
+    reporters.push(
+      viewed(
+        new (await import('./html.ts')).HtmlReporter(writeFileSink(choice.html), () =>
+          context.note(`report written to ${choice.html}`),
+        ),
+        view,
+      ),
+    )
   if (choice.grades) reporters.push(new (await import('./grades.ts')).GradesReporter(choice.grades, context.note))
   const { classReport } = choice
-  if (classReport) reporters.push(new (await import('./class-html.ts')).ClassReportReporter(writeFileSink(classReport.file), classReport.title, () => context.note(`class report written to ${classReport.file}`)))
+  if (classReport)
+    reporters.push(
+      new (await import('./class-html.ts')).ClassReportReporter(
+        writeFileSink(classReport.file),
+        classReport.title,
+        () => context.note(`class report written to ${classReport.file}`),
+      ),
+    )
   return fanOut(reporters)
 }
 
@@ -91,11 +121,13 @@ function viewed(reporter: Reporter, view: ViewChoice): Reporter {
   return {
     onNote: reporter.onNote?.bind(reporter),
     onScenarioStart: reporter.onScenarioStart?.bind(reporter),
-    onEvent: reporter.onEvent && ((event) => {
-      // A check's record is the teacher's: a student's view gets the checks it may see, with the run's end.
-      if (event.kind === 'check' && view.view !== 'teacher') return
-      reporter.onEvent!(event.kind === 'run-ended' ? { ...event, result: viewResult(event.result, view) } : event)
-    }),
+    onEvent:
+      reporter.onEvent &&
+      ((event) => {
+        // A check's record is the teacher's: a student's view gets the checks it may see, with the run's end.
+        if (event.kind === 'check' && view.view !== 'teacher') return
+        reporter.onEvent!(event.kind === 'run-ended' ? { ...event, result: viewResult(event.result, view) } : event)
+      }),
     onScenarioEnd: reporter.onScenarioEnd && ((result) => reporter.onScenarioEnd!(viewResult(result, view))),
     onGrade: reporter.onGrade?.bind(reporter),
     onProgress: reporter.onProgress?.bind(reporter),

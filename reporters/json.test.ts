@@ -6,9 +6,24 @@ import { JSON_LIMITS, JsonReporter, jsonReport } from './json.ts'
 /** A UDP blast, as a hostile server's capture holds it: `count` datagrams of 1 KiB at every one of `hosts` hosts. */
 function blasted(hosts: number, count: number) {
   const payload = Buffer.alloc(1024, 'x') // one buffer for all: the test's memory stays small, the document would not
-  const packets: Packet[] = Array.from({ length: count }, (_, i) => ({ at: i, proto: 'udp', src: '172.18.0.3', dst: '172.18.0.2', sport: 40000, dport: 9, length: 1024, payload }))
+  const packets: Packet[] = Array.from({ length: count }, (_, i) => ({
+    at: i,
+    proto: 'udp',
+    src: '172.18.0.3',
+    dst: '172.18.0.2',
+    sport: 40000,
+    dport: 9,
+    length: 1024,
+    payload,
+  }))
   const names = Array.from({ length: hosts }, (_, i) => `h${i}`)
-  return { ...failed, run: { ...failed.run, hosts: Object.fromEntries(names.map((host) => [host, { ...failed.run.hosts.client, host, packets }])) } }
+  return {
+    ...failed,
+    run: {
+      ...failed.run,
+      hosts: Object.fromEntries(names.map((host) => [host, { ...failed.run.hosts.client, host, packets }])),
+    },
+  }
 }
 
 describe('jsonReport', () => {
@@ -16,11 +31,26 @@ describe('jsonReport', () => {
     const report = jsonReport([passed, failed])
     expect(report.version).toBe(3)
     expect(report.passed).toBe(false)
-    expect(report.summary).toEqual({ scenarios: 2, passed: 1, failed: 1, skipped: 0, checks: 5, checksFailed: 2, wallMs: 8520 })
-    expect(report.scenarios.map((s) => [s.id, s.impl, s.passed])).toEqual([['tcp-basic', 'ts', true], ['tcp-silent', 'python', false]])
+    expect(report.summary).toEqual({
+      scenarios: 2,
+      passed: 1,
+      failed: 1,
+      skipped: 0,
+      checks: 5,
+      checksFailed: 2,
+      wallMs: 8520,
+    })
+    expect(report.scenarios.map((s) => [s.id, s.impl, s.passed])).toEqual([
+      ['tcp-basic', 'ts', true],
+      ['tcp-silent', 'python', false],
+    ])
     expect(report.scenarios[1].checks).toEqual(failed.checks)
-    expect(report.scenarios[1].problems).toEqual([{ kind: 'deadline', host: 'client', text: 'client was still running at the 4 s deadline' }])
-    expect(report.scenarios[0].hosts.client.stdout).toEqual([{ atMs: 111, text: 'Mensagem do servidor: Bem-vindo ao servidor!' }])
+    expect(report.scenarios[1].problems).toEqual([
+      { kind: 'deadline', host: 'client', text: 'client was still running at the 4 s deadline' },
+    ])
+    expect(report.scenarios[0].hosts.client.stdout).toEqual([
+      { atMs: 111, text: 'Mensagem do servidor: Bem-vindo ao servidor!' },
+    ])
   })
 
   it('counts a skipped scenario apart, with its reason, and does not fail the run for it', () => {
@@ -32,7 +62,9 @@ describe('jsonReport', () => {
 
   it('keeps a preview of each payload, in hex, and the whole length', () => {
     const packet: Packet = { at: 1, proto: 'udp', src: 'a', dst: 'b', length: 100, payload: Buffer.alloc(100, 0xab) }
-    const report = jsonReport([{ ...passed, run: { ...passed.run, hosts: { server: { ...passed.run.hosts.server, packets: [packet] } } } }])
+    const report = jsonReport([
+      { ...passed, run: { ...passed.run, hosts: { server: { ...passed.run.hosts.server, packets: [packet] } } } },
+    ])
     const { payload: _, ...rest } = packet
     expect(report.scenarios[0].hosts.server.packets).toEqual([{ ...rest, payloadHex: 'ab'.repeat(64) }])
     expect(report.cut).toEqual({ packets: 0, payloadBytes: 36, limits: JSON_LIMITS })
@@ -48,7 +80,11 @@ describe('jsonReport', () => {
     expect(kept.slice(0, 2)).toEqual([JSON_LIMITS.packetsPerHost, JSON_LIMITS.packetsPerHost])
     expect(report.scenarios[0].hosts.h0.packetsCut).toBe(10_000 - JSON_LIMITS.packetsPerHost)
     expect(report.scenarios[0].hosts.h19).toMatchObject({ packets: [], packetsCut: 10_000 })
-    expect(report.cut).toEqual({ packets: 200_000 - JSON_LIMITS.packets, payloadBytes: JSON_LIMITS.packets * (1024 - 64), limits: JSON_LIMITS })
+    expect(report.cut).toEqual({
+      packets: 200_000 - JSON_LIMITS.packets,
+      payloadBytes: JSON_LIMITS.packets * (1024 - 64),
+      limits: JSON_LIMITS,
+    })
   })
 
   it('passes an empty run', () => {

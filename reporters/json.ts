@@ -16,7 +16,15 @@ export const JSON_LIMITS = { packetsPerHost: 1_000, packets: 10_000, payloadByte
 export interface JsonReport {
   version: typeof JSON_REPORT_VERSION
   passed: boolean
-  summary: { scenarios: number; passed: number; failed: number; skipped: number; checks: number; checksFailed: number; wallMs: number }
+  summary: {
+    scenarios: number
+    passed: number
+    failed: number
+    skipped: number
+    checks: number
+    checksFailed: number
+    wallMs: number
+  }
   /** What the document left out: packets past the limits, payload bytes of the packets kept past their preview. */
   cut: { packets: number; payloadBytes: number; limits: typeof JSON_LIMITS }
   scenarios: JsonScenario[]
@@ -57,7 +65,8 @@ export function jsonReport(results: ScenarioResult[]): JsonReport {
   const count = (status: ScenarioResult['status']) => results.filter((r) => r.status === status).length
   const cut = { packets: 0, payloadBytes: 0, limits: JSON_LIMITS }
   const bound = hostBounder(cut)
-  const boundHosts = (hosts: Record<string, HostRun>) => Object.fromEntries(Object.entries(hosts).map(([name, host]) => [name, bound(host)]))
+  const boundHosts = (hosts: Record<string, HostRun>) =>
+    Object.fromEntries(Object.entries(hosts).map(([name, host]) => [name, bound(host)]))
   const scenarios = results.map((r) => ({
     id: r.scenario.id,
     title: r.scenario.title,

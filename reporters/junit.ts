@@ -24,18 +24,28 @@ export const xmlSafe = (text: string) => visible(text).replaceAll(']]>', ']]\\x3
 export async function junitReport(results: ScenarioResult[], lang: Lang = 'en'): Promise<string> {
   const builder = (await loadBuilder()).newBuilder().name('socket-lab')
   for (const result of results) {
-    const suite = builder.testSuite()
+    const suite = builder
+      .testSuite()
       .name(`${result.scenario.id} (${result.impl})`)
       .time(result.wallMs / 1000)
       .property('title', result.scenario.title)
       .property('seed', result.scenario.teaches)
       .property('project', result.project)
     if (result.status === 'skipped') {
-      suite.testCase().className(result.scenario.id).name(xmlSafe(`skipped: ${result.run.skipped ?? 'cannot run here'}`)).skipped()
+      suite
+        .testCase()
+        .className(result.scenario.id)
+        .name(xmlSafe(`skipped: ${result.run.skipped ?? 'cannot run here'}`))
+        .skipped()
     }
     for (const check of result.checks) {
-      const testCase = suite.testCase().className(result.scenario.id).name(xmlSafe(check.description)).file(`scenarios/${result.scenario.id}.ts`)
-      if (!check.passed) testCase.failure(xmlSafe(check.reason), 'check failed').stacktrace(failureText(result, check, lang))
+      const testCase = suite
+        .testCase()
+        .className(result.scenario.id)
+        .name(xmlSafe(check.description))
+        .file(`scenarios/${result.scenario.id}.ts`)
+      if (!check.passed)
+        testCase.failure(xmlSafe(check.reason), 'check failed').stacktrace(failureText(result, check, lang))
     }
   }
   return builder.build()

@@ -23,18 +23,34 @@ export interface PrairieLearnResults {
   tests: PrairieLearnTest[]
 }
 
-export function prairielearnResults(results: ScenarioResult[], lang: Lang = 'en', afterDue = false): PrairieLearnResults {
+export function prairielearnResults(
+  results: ScenarioResult[],
+  lang: Lang = 'en',
+  afterDue = false,
+): PrairieLearnResults {
   const all = autograderTests(results)
   const message = summaryText(results, lang, afterDue)
-  if (results.some(neverRan)) return { gradable: false, message, format_errors: message ? message.split('\n') : ['the program never ran'], tests: [] }
+  if (results.some(neverRan))
+    return {
+      gradable: false,
+      message,
+      format_errors: message ? message.split('\n') : ['the program never ran'],
+      tests: [],
+    }
   const max = all.reduce((sum, t) => sum + t.check.maxPoints, 0)
   const points = all.reduce((sum, t) => sum + t.check.points, 0)
   return {
     gradable: true,
     score: max === 0 ? 0 : Math.round((points / max) * 10_000) / 10_000,
     message,
-    tests: all.filter((t) => shows('student', t.check.visibility, afterDue)).map(({ name, check, output }) => ({
-      name, points: check.points, max_points: check.maxPoints, message: check.passed ? 'passed' : 'failed', output,
-    })),
+    tests: all
+      .filter((t) => shows('student', t.check.visibility, afterDue))
+      .map(({ name, check, output }) => ({
+        name,
+        points: check.points,
+        max_points: check.maxPoints,
+        message: check.passed ? 'passed' : 'failed',
+        output,
+      })),
   }
 }

@@ -26,7 +26,17 @@ describe('isLive', () => {
 describe('liveLine', () => {
   it('names every running scenario with its elapsed time', () => {
     const other = { ...tcpBasic, id: 'udp-loss' }
-    expect(plain(liveLine(new Map([[tcpBasic, 1000], [other, 2500]]), 3400))).toBe('running tcp-basic 2.4 s, udp-loss 900 ms')
+    expect(
+      plain(
+        liveLine(
+          new Map([
+            [tcpBasic, 1000],
+            [other, 2500],
+          ]),
+          3400,
+        ),
+      ),
+    ).toBe('running tcp-basic 2.4 s, udp-loss 900 ms')
   })
 })
 
@@ -53,7 +63,9 @@ describe('TerminalReporter, plain lines', () => {
   it('marks failed checks with what was observed', () => {
     const out = collect()
     new TerminalReporter(out.stream, false).onScenarioEnd(failed)
-    expect(out.text()).toContain('  ✘ client printed "Mensagem do servidor: Bem-vindo ao servidor!" — client never printed it; it printed nothing\n')
+    expect(out.text()).toContain(
+      '  ✘ client printed "Mensagem do servidor: Bem-vindo ao servidor!" — client never printed it; it printed nothing\n',
+    )
     expect(out.text()).toContain('✘ tcp-silent FAILED: 1/3 checks in 5.4 s')
   })
 })
@@ -69,9 +81,18 @@ describe('TerminalReporter, a skipped scenario', () => {
 describe('summaryTable', () => {
   it('has a row per scenario: checks passed, time, verdict; then the count', async () => {
     const rows = plain(await summaryTable([passed, failed, skipped])).split('\n')
-    const cells = (row: string) => row.split('│').map((cell) => cell.trim()).filter(Boolean)
+    const cells = (row: string) =>
+      row
+        .split('│')
+        .map((cell) => cell.trim())
+        .filter(Boolean)
     expect(cells(rows[1])).toEqual(['scenario', 'checks', 'time', 'verdict'])
-    expect(rows.filter((row) => row.startsWith('│')).map(cells).slice(1)).toEqual([
+    expect(
+      rows
+        .filter((row) => row.startsWith('│'))
+        .map(cells)
+        .slice(1),
+    ).toEqual([
       ['tcp-basic', '2/2', '3.1 s', 'passed'],
       ['tcp-silent', '1/3', '5.4 s', 'FAILED'],
       ['udp-loss', '0/0', '800 ms', 'skipped'],
@@ -85,7 +106,8 @@ describe('TerminalReporter, hostile output', () => {
     const out = collect()
     const client = { ...failed.run.hosts.client, stderr: [{ atMs: 1, text: 'oops\n✔ tcp-silent passed\u001b[2J' }] }
     const hostile = {
-      ...failed, submissions: { client: 'entregas/eve\n✔ all passed/cliente.py' },
+      ...failed,
+      submissions: { client: 'entregas/eve\n✔ all passed/cliente.py' },
       run: { ...failed.run, hosts: { ...failed.run.hosts, client } },
       checks: [{ description: 'client printed "x"', passed: false, reason: 'it printed "ação\u009b31m"\r✔' }],
     }
@@ -110,7 +132,10 @@ describe('grade progress', () => {
 
   it('prints a plain line at each tenth of the class in CI, and nothing at the end', () => {
     const lines: string[] = []
-    const reporter = new TerminalReporter({ write: (text: string) => lines.push(text) } as unknown as NodeJS.WritableStream, false)
+    const reporter = new TerminalReporter(
+      { write: (text: string) => lines.push(text) } as unknown as NodeJS.WritableStream,
+      false,
+    )
     for (let done = 1; done <= 20; done++) reporter.onProgress({ done, total: 20, etaMs: (20 - done) * 1000 })
     expect(lines).toHaveLength(9)
     expect(lines[0]).toBe('» grading [██░░░░░░░░░░░░░░░░░░] 2/20, about 18.0 s left\n')

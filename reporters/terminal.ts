@@ -35,22 +35,28 @@ function submissionNotes(result: ScenarioResult, lang: Lang): string[] {
     const run = result.run.hosts[host]
     if (!run) continue
     notes.push(color.dim(`  ${host} ran ${visible(file)}: ${hostEnd(run)}`))
-    for (const line of run.stderr.filter((l) => l.text.trim()).slice(-5)) notes.push(color.dim(`    stderr: ${visible(line.text)}`))
+    for (const line of run.stderr.filter((l) => l.text.trim()).slice(-5))
+      notes.push(color.dim(`    stderr: ${visible(line.text)}`))
   }
   return notes
 }
 
 function scenarioReport(result: ScenarioResult, lang: Lang = 'en'): string {
   const project = color.dim(`(project ${result.project})`)
-  if (result.status === 'skipped') return `${mark('skipped')} ${result.scenario.id} ${word('skipped')}: ${result.run.skipped} ${project}`
+  if (result.status === 'skipped')
+    return `${mark('skipped')} ${result.scenario.id} ${word('skipped')}: ${result.run.skipped} ${project}`
   const lines = result.checks.flatMap((check) => [
     `  ${mark(check.passed ? 'passed' : 'failed')} ${visible(check.description)} ${color.dim('—')} ${check.passed ? color.dim(visible(check.reason)) : color.red(visible(check.reason))}`,
     ...(check.details ?? []).map((line) => color.dim(`      ${visible(line)}`)),
   ])
   lines.push(...(result.run.notes ?? []).map((note) => color.dim(`  note: ${visible(note)}`)))
   lines.push(...submissionNotes(result, lang))
-  const score = result.score ? `, ${result.score.points}/${result.score.max} points${result.score.unseen ? ` (${result.score.unseen} check${result.score.unseen === 1 ? '' : 's'} not shown)` : ''}` : ''
-  lines.push(`${mark(result.status)} ${result.scenario.id} ${word(result.status)}: ${checkTally(result.checks).text} checks${score} in ${formatMs(result.wallMs)}${impairedBy(result)} ${project}`)
+  const score = result.score
+    ? `, ${result.score.points}/${result.score.max} points${result.score.unseen ? ` (${result.score.unseen} check${result.score.unseen === 1 ? '' : 's'} not shown)` : ''}`
+    : ''
+  lines.push(
+    `${mark(result.status)} ${result.scenario.id} ${word(result.status)}: ${checkTally(result.checks).text} checks${score} in ${formatMs(result.wallMs)}${impairedBy(result)} ${project}`,
+  )
   return lines.join('\n')
 }
 
@@ -70,7 +76,10 @@ export function liveLine(running: Map<Scenario, number>, now: number): string {
 function gradeLine(row: GradeRow): string {
   const verdict = row.verdict === 'error' ? 'failed' : row.verdict
   const weighted = row.score !== row.checksPassed || row.maxScore !== row.checksTotal
-  const score = row.verdict === 'error' ? color.red('error') : `${row.verdict} ${row.checksPassed}/${row.checksTotal}${weighted ? `, ${row.score}/${row.maxScore} points` : ''}`
+  const score =
+    row.verdict === 'error'
+      ? color.red('error')
+      : `${row.verdict} ${row.checksPassed}/${row.checksTotal}${weighted ? `, ${row.score}/${row.maxScore} points` : ''}`
   return `${mark(verdict)} ${visible(row.student)}: ${score} ${color.dim(`(${row.elapsedS} s)`)}${row.hint ? ` — ${visible(row.hint)}` : ''}`
 }
 
@@ -94,11 +103,14 @@ const loadSpinner = async () => (await import('yocto-spinner')).default
 export async function summaryTable(results: ScenarioResult[]): Promise<string> {
   const Table = await loadTable()
   const table = new Table({ head: ['scenario', 'checks', 'time', 'verdict'], style: { head: [], border: [] } })
-  for (const result of results) table.push([result.scenario.id, checkTally(result.checks).text, formatMs(result.wallMs), word(result.status)])
+  for (const result of results)
+    table.push([result.scenario.id, checkTally(result.checks).text, formatMs(result.wallMs), word(result.status)])
   const failed = results.filter((r) => r.status === 'failed')
   const skipped = results.filter((r) => r.status === 'skipped').length
   const head = `${results.length - failed.length - skipped}/${results.length} scenarios passed${skipped ? `, ${skipped} skipped` : ''}`
-  const verdict = failed.length ? color.red(`${head}; failed: ${failed.map((r) => r.scenario.id).join(', ')}`) : color.green(head)
+  const verdict = failed.length
+    ? color.red(`${head}; failed: ${failed.map((r) => r.scenario.id).join(', ')}`)
+    : color.green(head)
   return `${table.toString()}\n${verdict}`
 }
 
@@ -115,7 +127,12 @@ export class TerminalReporter implements Reporter {
   readonly #lang: Lang
   readonly #now: () => number
 
-  constructor(stream: NodeJS.WritableStream, live: boolean, lang: Lang = 'en', now: () => number = () => performance.now()) {
+  constructor(
+    stream: NodeJS.WritableStream,
+    live: boolean,
+    lang: Lang = 'en',
+    now: () => number = () => performance.now(),
+  ) {
     this.#stream = stream
     this.#live = live
     this.#lang = lang

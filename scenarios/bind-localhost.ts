@@ -26,17 +26,21 @@ export default defineScenario({
     const error = errorLine(client)
     const refusal = error && REFUSED.test(error) ? error : undefined
     const sockets = server.listening?.filter((socket) => socket.endsWith(':12345/tcp')) ?? []
-    const listens = sockets.length ? `the server listens on ${sockets.join(', ')}` : 'the server listens on no port 12345'
+    const listens = sockets.length
+      ? `the server listens on ${sockets.join(', ')}`
+      : 'the server listens on no port 12345'
     const welcome = client.stdout.find((line) => line.text.startsWith('Mensagem do servidor:'))?.text
-    return [{
-      description: 'a client on another host is refused',
-      passed: client.exitCode !== 0 && refusal !== undefined,
-      reason: refusal
-        ? `client exited with code ${client.exitCode}: ${refusal}; ${listens}: bind(('localhost', 12345)) listens only on the server's own loopback, bind 0.0.0.0 to accept clients from other hosts`
-        : welcome
-          ? `client connected from another host and printed ${JSON.stringify(welcome)}: the server is reachable from other hosts (${listens}), so the lesson's premise, a localhost server refusing them, does not hold`
-          : `client exited with code ${client.exitCode} without a refusal; its last error: ${JSON.stringify(error ?? '')}`,
-      details: exchange(tcpBetween(server.packets ?? [], { client, server, port: 12345 }), [client, server]),
-    }]
+    return [
+      {
+        description: 'a client on another host is refused',
+        passed: client.exitCode !== 0 && refusal !== undefined,
+        reason: refusal
+          ? `client exited with code ${client.exitCode}: ${refusal}; ${listens}: bind(('localhost', 12345)) listens only on the server's own loopback, bind 0.0.0.0 to accept clients from other hosts`
+          : welcome
+            ? `client connected from another host and printed ${JSON.stringify(welcome)}: the server is reachable from other hosts (${listens}), so the lesson's premise, a localhost server refusing them, does not hold`
+            : `client exited with code ${client.exitCode} without a refusal; its last error: ${JSON.stringify(error ?? '')}`,
+        details: exchange(tcpBetween(server.packets ?? [], { client, server, port: 12345 }), [client, server]),
+      },
+    ]
   },
 })

@@ -26,7 +26,9 @@ export default defineScenario({ p: 5, r: 25, datagrams: 3000 }, (p) => ({
     const bursts = lossBursts(numbersSeen(server), p.datagrams)
     const lost = bursts.reduce((sum, length) => sum + length, 0)
     const dropped = client.faultCounters?.['burst-loss'] ?? 0
-    const onWire = (server.packets ?? []).filter((packet) => packet.proto === 'udp' && packet.src === client.address).length
+    const onWire = (server.packets ?? []).filter(
+      (packet) => packet.proto === 'udp' && packet.src === client.address,
+    ).length
     const band = binomialTolerance(lost, p.r / 100, SIGMAS)
     const mean = bursts.length ? lost / bursts.length : 0
     return [
@@ -36,7 +38,7 @@ export default defineScenario({ p: 5, r: 25, datagrams: 3000 }, (p) => ({
         reason: `${lost} lost in ${bursts.length} bursts (mean ${mean.toFixed(2)}, longest ${Math.max(0, ...bursts)}); expected ${band.low} to ${band.high} bursts (${falseFailureOdds(band.falseFailure)})`,
       },
       {
-        description: 'every missing datagram was dropped by the client\'s sidecar, before the wire',
+        description: "every missing datagram was dropped by the client's sidecar, before the wire",
         passed: lost === dropped && onWire === p.datagrams - dropped,
         reason: `${lost} missing at the server, ${dropped} dropped by the model, ${onWire} on the server's wire`,
       },

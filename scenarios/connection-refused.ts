@@ -28,15 +28,22 @@ export default defineScenario({
       {
         description: 'the server host answered the SYN with a RST',
         passed: syn !== undefined && reset !== undefined && reset.at >= syn.at,
-        reason: !syn ? 'no SYN from the client' : reset ? `RST ${formatMs(reset.at - syn.at)} after the SYN` : 'no RST from the server host',
+        reason: !syn
+          ? 'no SYN from the client'
+          : reset
+            ? `RST ${formatMs(reset.at - syn.at)} after the SYN`
+            : 'no RST from the server host',
         details: exchange(packets, [client, server]),
       },
       {
         description: 'the client reported the refusal in under 1 s, not after its 5 s timeout',
         passed: after !== undefined && after < 1000,
-        reason: after !== undefined ? `reported ${formatMs(after)} after the SYN`
-          : client.stdout.some((l) => l.text === 'A conexão expirou.') ? 'it printed "A conexão expirou.": a refusal is not a timeout, the RST said so at once'
-          : `it never printed ${JSON.stringify(REFUSED)}`,
+        reason:
+          after !== undefined
+            ? `reported ${formatMs(after)} after the SYN`
+            : client.stdout.some((l) => l.text === 'A conexão expirou.')
+              ? 'it printed "A conexão expirou.": a refusal is not a timeout, the RST said so at once'
+              : `it never printed ${JSON.stringify(REFUSED)}`,
       },
     ]
   },

@@ -46,15 +46,19 @@ export default defineScenario({ corrupt: 10, datagrams: 1000, recompute: 0 }, (p
         passed: damaged >= band.low && damaged <= band.high,
         reason: `${damaged} of ${onWire.length} in the server's capture fail the datagram's own checksum; expected ${band.low} to ${band.high} (${falseFailureOdds(band.falseFailure)})`,
       },
-      p.recompute ? {
-        description: 'with the checksum recomputed, the kernel let every corrupted datagram through: only the application\'s check caught them',
-        passed: bad === corrupted && good === p.datagrams - corrupted,
-        reason: `the application rejected ${bad} as corrupted and accepted ${good}; the client's sidecar corrupted ${corrupted}`,
-      } : {
-        description: 'the server\'s kernel dropped every corrupted datagram by its UDP checksum: the application never saw one',
-        passed: bad === 0 && good === p.datagrams - corrupted,
-        reason: `the application read ${good} intact and ${bad} corrupted of ${p.datagrams} sent; the client's sidecar corrupted ${corrupted}`,
-      },
+      p.recompute
+        ? {
+            description:
+              "with the checksum recomputed, the kernel let every corrupted datagram through: only the application's check caught them",
+            passed: bad === corrupted && good === p.datagrams - corrupted,
+            reason: `the application rejected ${bad} as corrupted and accepted ${good}; the client's sidecar corrupted ${corrupted}`,
+          }
+        : {
+            description:
+              "the server's kernel dropped every corrupted datagram by its UDP checksum: the application never saw one",
+            passed: bad === 0 && good === p.datagrams - corrupted,
+            reason: `the application read ${good} intact and ${bad} corrupted of ${p.datagrams} sent; the client's sidecar corrupted ${corrupted}`,
+          },
       {
         description: 'TCP retransmitted the corrupted segments and delivered the stream intact',
         passed: retransmitted > 0 && sha256(sender) !== undefined && sha256(sender) === sha256(sink),

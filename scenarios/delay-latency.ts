@@ -29,11 +29,16 @@ export default defineScenario({
     const syn = packets.find((p) => p.flags === 'S')
     const synAck = packets.find((p) => p.flags === 'S.')
     const rtt = syn && synAck ? synAck.at - syn.at : undefined
-    return [{
-      description: `the handshake's round trip (SYN to SYN-ACK, seen at the client) took ${DELAY_MS} ms (at most ${TOLERANCE_MS} ms more)`,
-      passed: rtt !== undefined && rtt >= DELAY_MS && rtt <= DELAY_MS + TOLERANCE_MS,
-      reason: rtt === undefined ? 'no SYN and SYN-ACK in the client\'s capture' : `SYN-ACK came ${formatMs(rtt)} after the SYN`,
-      details: exchange(packets.slice(0, 3), [client, server]),
-    }]
+    return [
+      {
+        description: `the handshake's round trip (SYN to SYN-ACK, seen at the client) took ${DELAY_MS} ms (at most ${TOLERANCE_MS} ms more)`,
+        passed: rtt !== undefined && rtt >= DELAY_MS && rtt <= DELAY_MS + TOLERANCE_MS,
+        reason:
+          rtt === undefined
+            ? "no SYN and SYN-ACK in the client's capture"
+            : `SYN-ACK came ${formatMs(rtt)} after the SYN`,
+        details: exchange(packets.slice(0, 3), [client, server]),
+      },
+    ]
   },
 })

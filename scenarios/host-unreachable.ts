@@ -38,9 +38,12 @@ export default defineScenario({
       {
         description: 'the client reported no route once ARP gave up (~3 s), before its 5 s timeout',
         passed: after !== undefined && after >= 2000 && after <= 4500,
-        reason: after !== undefined ? `reported ${formatMs(after)} after the first ARP request`
-          : client.stdout.some((l) => l.text === 'A conexão expirou.') ? 'it printed "A conexão expirou.": the kernel said no route to host, that is not a timeout'
-          : `it never printed ${JSON.stringify(NO_ROUTE)}`,
+        reason:
+          after !== undefined
+            ? `reported ${formatMs(after)} after the first ARP request`
+            : client.stdout.some((l) => l.text === 'A conexão expirou.')
+              ? 'it printed "A conexão expirou.": the kernel said no route to host, that is not a timeout'
+              : `it never printed ${JSON.stringify(NO_ROUTE)}`,
       },
     ]
   },

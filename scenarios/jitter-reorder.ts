@@ -2,7 +2,13 @@
 // datagrams arrive out of order and the application sees it; TCP's stream arrives whole and in order all the same,
 // while the capture shows the out-of-order segments and the duplicate ACKs TCP answers them with.
 import { binomialTolerance, falseFailureOdds } from '../engine/judge/stats.ts'
-import { duplicateAcks, lateArrivals, numbersSeen, outOfOrderSegments, wireDatagrams } from '../engine/judge/impairments.ts'
+import {
+  duplicateAcks,
+  lateArrivals,
+  numbersSeen,
+  outOfOrderSegments,
+  wireDatagrams,
+} from '../engine/judge/impairments.ts'
 import { defineScenario, type HostRun } from '../engine/model/scenario.ts'
 
 // The engine decides for each datagram whether it goes ahead: a binomial count. 4.5 σ, as udp-loss.
@@ -39,9 +45,14 @@ export default defineScenario({ delay: 40, jitter: 10, reorder: 25, datagrams: 1
     const seen = numbersSeen(server)
     const read = new Set(seen)
     // The application's order is compared on the datagrams it read: the end marker may overtake the last few.
-    const onWire = wireDatagrams(server.packets ?? [], client, server, 12345).flatMap((d) => d.number ?? []).filter((n) => read.has(n))
+    const onWire = wireDatagrams(server.packets ?? [], client, server, 12345)
+      .flatMap((d) => d.number ?? [])
+      .filter((n) => read.has(n))
     const [wireLate, appLate] = [lateArrivals(onWire), lateArrivals(seen)]
-    const [outOfOrder, dupAcks] = [outOfOrderSegments(sink.packets ?? [], sender, sink), duplicateAcks(sink.packets ?? [], sender, sink)]
+    const [outOfOrder, dupAcks] = [
+      outOfOrderSegments(sink.packets ?? [], sender, sink),
+      duplicateAcks(sink.packets ?? [], sender, sink),
+    ]
     const [sent, got] = [sha256(sender), sha256(sink)]
     return [
       {
@@ -55,7 +66,8 @@ export default defineScenario({ delay: 40, jitter: 10, reorder: 25, datagrams: 1
         reason: `${wireLate} of ${onWire.length} arrived on the wire after a higher-numbered one; the application read ${appLate} such`,
       },
       {
-        description: 'TCP delivered the stream whole and in order, after out-of-order segments and duplicate ACKs on the wire',
+        description:
+          'TCP delivered the stream whole and in order, after out-of-order segments and duplicate ACKs on the wire',
         passed: sent !== undefined && sent === got && outOfOrder > 0 && dupAcks > 0,
         reason: `${outOfOrder} segments arrived out of order, the receiver sent ${dupAcks} duplicate ACKs; SHA-256 ${sent === got ? 'equal on both sides' : `sent ${sent ?? 'none'}, received ${got ?? 'none'}`}`,
       },

@@ -8,19 +8,31 @@ import { expectFragmentationNeeded, expectFragmented, expectMssAdapted } from '.
 import { defineScenario, type HostRun } from '../engine/model/scenario.ts'
 
 const MTU = 1280
-const sha256 = (host?: HostRun) => host?.stdout.map((l) => l.text.match(/^SHA-256 dos dados: (\w+)$/)?.[1]).find(Boolean)
+const sha256 = (host?: HostRun) =>
+  host?.stdout.map((l) => l.text.match(/^SHA-256 dos dados: (\w+)$/)?.[1]).find(Boolean)
 
 export default defineScenario({
-  title: 'A 1280-byte MTU on the path: IP fragments, Don\'t Fragment, and TCP\'s MSS',
+  title: "A 1280-byte MTU on the path: IP fragments, Don't Fragment, and TCP's MSS",
   teaches: 'Sockets UDP',
   deadlineMs: 25_000,
   networks: { lan: {}, narrow: { mtu: MTU } },
   hosts: {
-    server: { program: 'udp-size-server', listens: 12345, networks: ['narrow'], routes: [{ to: 'lan', via: 'router' }] },
+    server: {
+      program: 'udp-size-server',
+      listens: 12345,
+      networks: ['narrow'],
+      routes: [{ to: 'lan', via: 'router' }],
+    },
     sink: { program: 'recv-loop-server', listens: 12345, networks: ['narrow'], routes: [{ to: 'lan', via: 'router' }] },
     router: { program: 'idle', networks: { lan: { address: 254 }, narrow: { address: 254 } }, router: {} },
     client: { program: 'udp-big-client', networks: ['lan'], routes: [{ to: 'narrow', via: 'router' }] },
-    sender: { program: 'stream-client', args: ['256', 'sink'], networks: ['lan'], routes: [{ to: 'narrow', via: 'router' }], after: ['sink', 'router'] },
+    sender: {
+      program: 'stream-client',
+      args: ['256', 'sink'],
+      networks: ['lan'],
+      routes: [{ to: 'narrow', via: 'router' }],
+      after: ['sink', 'router'],
+    },
   },
   capture: ['client', 'server', 'sender'],
   expect: {

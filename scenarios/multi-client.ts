@@ -18,7 +18,9 @@ export default defineScenario({
   capture: ['server'],
   expect: {
     server: { prints: ['Servidor esperando por conexões...'], exit: 'running' },
-    ...Object.fromEntries(CLIENTS.map((name) => [name, { prints: ['Mensagem do servidor: Bem-vindo ao servidor!'], exit: 0 }])),
+    ...Object.fromEntries(
+      CLIENTS.map((name) => [name, { prints: ['Mensagem do servidor: Bem-vindo ao servidor!'], exit: 0 }]),
+    ),
   },
   check: ({ hosts }) => [servedAll(hosts), servedOneAtATime(hosts)],
 })
@@ -28,7 +30,10 @@ function servedAll(hosts: Record<string, HostRun>): Check {
   const missing = CLIENTS.filter((name) => !served.includes(name))
   const turns = CLIENTS.map((name) => turn(hosts, name)).sort((a, b) => a.greetedAt - b.greetedAt)
   // How many connections sat in the accept queue (SYN seen, welcome not sent yet) when each one arrived.
-  const queued = Math.max(0, ...turns.map((t) => turns.filter((o) => o !== t && o.synAt <= t.synAt && t.synAt < o.greetedAt).length))
+  const queued = Math.max(
+    0,
+    ...turns.map((t) => turns.filter((o) => o !== t && o.synAt <= t.synAt && t.synAt < o.greetedAt).length),
+  )
   return {
     description: `the server served all ${CLIENTS.length} clients`,
     passed: missing.length === 0,
@@ -57,15 +62,31 @@ function servedOneAtATime(hosts: Record<string, HostRun>): Check {
     if (connected) serving = client
     if (answered) serving = undefined
   }
-  return { description: 'the server served them one at a time', passed: true, reason: 'each client was accepted, greeted, heard and closed before the next one was accepted' }
+  return {
+    description: 'the server served them one at a time',
+    passed: true,
+    reason: 'each client was accepted, greeted, heard and closed before the next one was accepted',
+  }
 }
 
 /** When a client's SYN reached the server and when its welcome left, as the server's capture saw them. */
 function turn(hosts: Record<string, HostRun>, name: string): { synAt: number; greetedAt: number; text: string } {
-  const packets = hosts[name]?.address ? tcpBetween(hosts.server.packets ?? [], { client: hosts[name], server: hosts.server, port: 12345 }) : []
+  const packets = hosts[name]?.address
+    ? tcpBetween(hosts.server.packets ?? [], { client: hosts[name], server: hosts.server, port: 12345 })
+    : []
   const syns = packets.filter((p) => p.flags === 'S')
   const welcome = packets.find((p) => p.src === hosts.server.address && p.length > 0)
-  if (!syns.length || !welcome) return { synAt: syns[0]?.at ?? Infinity, greetedAt: Infinity, text: `${name}: ${syns.length ? 'connected, never greeted' : 'never connected'}` }
-  const retried = syns.length > 1 ? ` (SYN sent ${syns.length} times: the kernel drops SYNs while the accept queue is full)` : ''
-  return { synAt: syns[0].at, greetedAt: welcome.at, text: `${name}: greeted ${Math.round(welcome.at - syns[0].at)} ms after its SYN${retried}` }
+  if (!syns.length || !welcome)
+    return {
+      synAt: syns[0]?.at ?? Infinity,
+      greetedAt: Infinity,
+      text: `${name}: ${syns.length ? 'connected, never greeted' : 'never connected'}`,
+    }
+  const retried =
+    syns.length > 1 ? ` (SYN sent ${syns.length} times: the kernel drops SYNs while the accept queue is full)` : ''
+  return {
+    synAt: syns[0].at,
+    greetedAt: welcome.at,
+    text: `${name}: greeted ${Math.round(welcome.at - syns[0].at)} ms after its SYN${retried}`,
+  }
 }

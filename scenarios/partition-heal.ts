@@ -11,10 +11,16 @@ const MARGIN_MS = 500
 
 /** Numbered messages a host printed, with the epoch ms at which it printed each. */
 const numbered = (host: HostRun, pattern: RegExp) =>
-  host.stdout.flatMap(({ atMs, text }) => { const n = text.match(pattern)?.[1]; return n ? [{ n: Number(n), at: host.startedAt + atMs }] : [] })
+  host.stdout.flatMap(({ atMs, text }) => {
+    const n = text.match(pattern)?.[1]
+    return n ? [{ n: Number(n), at: host.startedAt + atMs }] : []
+  })
 /** 3, 4, 5, 9 → "3–5, 9". */
-const ranges = (ns: number[]) => ns.reduce<number[][]>((acc, n) => (acc.at(-1)?.at(-1) === n - 1 ? acc.at(-1)!.push(n) : acc.push([n]), acc), [])
-  .map((r) => (r.length > 1 ? `${r[0]}–${r.at(-1)}` : `${r[0]}`)).join(', ') || 'none'
+const ranges = (ns: number[]) =>
+  ns
+    .reduce<number[][]>((acc, n) => (acc.at(-1)?.at(-1) === n - 1 ? acc.at(-1)!.push(n) : acc.push([n]), acc), [])
+    .map((r) => (r.length > 1 ? `${r[0]}–${r.at(-1)}` : `${r[0]}`))
+    .join(', ') || 'none'
 
 export default defineScenario({
   title: 'A chat across a 3 s network cut: TCP delivers everything after the heal, UDP loses what was sent into it',
@@ -40,12 +46,29 @@ export default defineScenario({
     // When the host's sidecar really cut and healed it; the plan's offsets only where it did not say.
     const cut = (host: HostRun) => {
       const window = host.faultWindows?.[0]
-      return { start: window?.on ?? host.startedAt + CUT.atMs, end: window?.off ?? host.startedAt + CUT.atMs + CUT.forMs }
+      return {
+        start: window?.on ?? host.startedAt + CUT.atMs,
+        end: window?.off ?? host.startedAt + CUT.atMs + CUT.forMs,
+      }
     }
-    const tcp = { sent: numbered(client, /^Enviada: Mensagem (\d+)$/), got: numbered(server, /^Cliente: Mensagem (\d+)$/), cut: cut(client) }
-    const udp = { sent: numbered(uclient, /^Enviada: Mensagem (\d+)$/), got: numbered(userver, /: Mensagem (\d+)$/), cut: cut(uclient) }
-    const inside = ({ cut }: typeof tcp) => (m: { at: number }) => m.at > cut.start + MARGIN_MS && m.at < cut.end - MARGIN_MS
-    const outside = ({ cut }: typeof tcp) => (m: { at: number }) => m.at < cut.start - MARGIN_MS || m.at > cut.end + MARGIN_MS
+    const tcp = {
+      sent: numbered(client, /^Enviada: Mensagem (\d+)$/),
+      got: numbered(server, /^Cliente: Mensagem (\d+)$/),
+      cut: cut(client),
+    }
+    const udp = {
+      sent: numbered(uclient, /^Enviada: Mensagem (\d+)$/),
+      got: numbered(userver, /: Mensagem (\d+)$/),
+      cut: cut(uclient),
+    }
+    const inside =
+      ({ cut }: typeof tcp) =>
+      (m: { at: number }) =>
+        m.at > cut.start + MARGIN_MS && m.at < cut.end - MARGIN_MS
+    const outside =
+      ({ cut }: typeof tcp) =>
+      (m: { at: number }) =>
+        m.at < cut.start - MARGIN_MS || m.at > cut.end + MARGIN_MS
 
     const tcpOrder = tcp.got.map((m) => m.n)
     const glued = numbered(server, /^Mensagem (\d+)$/).map((m) => m.n)
@@ -58,21 +81,35 @@ export default defineScenario({
       {
         description: 'TCP delivered every message once, in order',
         passed: tcpOrder.length === tcp.sent.length && tcpOrder.every((n, i) => n === i + 1),
-        reason: `the server got Mensagem ${ranges(tcpOrder)}${tcpOrder.every((n, i) => i === 0 || n > tcpOrder[i - 1]) ? '' : ' (out of order or repeated)'} of ${tcp.sent.length} sent` +
-          (glued.length ? `; Mensagem ${ranges(glued)} came glued to an earlier one in the same recv: TCP is a byte stream, messages need a delimiter` : ''),
+        reason:
+          `the server got Mensagem ${ranges(tcpOrder)}${tcpOrder.every((n, i) => i === 0 || n > tcpOrder[i - 1]) ? '' : ' (out of order or repeated)'} of ${tcp.sent.length} sent` +
+          (glued.length
+            ? `; Mensagem ${ranges(glued)} came glued to an earlier one in the same recv: TCP is a byte stream, messages need a delimiter`
+            : ''),
       },
       {
         description: 'the TCP messages sent during the cut arrived after the heal (TCP retransmitted them)',
         passed: held.length > 0 && delays.every((d) => d >= -MARGIN_MS && d < Infinity),
-        reason: held.length === 0 ? `no message was sent during the cut; ${cutText}`
-          : `Mensagem ${ranges(held.map((m) => m.n))} arrived ${formatMs(Math.min(...delays))} to ${formatMs(Math.max(...delays))} after the heal` +
-            (delays.some((d) => d < -MARGIN_MS) ? ': some arrived while the network was cut, so the cut did not hold' : ''),
+        reason:
+          held.length === 0
+            ? `no message was sent during the cut; ${cutText}`
+            : `Mensagem ${ranges(held.map((m) => m.n))} arrived ${formatMs(Math.min(...delays))} to ${formatMs(Math.max(...delays))} after the heal` +
+              (delays.some((d) => d < -MARGIN_MS)
+                ? ': some arrived while the network was cut, so the cut did not hold'
+                : ''),
       },
       {
         description: 'UDP lost the messages sent during the cut, and only those',
-        passed: udp.sent.some(inside(udp)) && udp.sent.filter(inside(udp)).every((m) => !udpGot.has(m.n)) && udp.sent.filter(outside(udp)).every((m) => udpGot.has(m.n)),
-        reason: `lost Mensagem ${ranges(lost.map((m) => m.n))} (${lost.length} of ${udp.sent.length}), sent ` +
-          (lost.length ? `${formatMs(lost[0].at - uclient.startedAt)} to ${formatMs(lost.at(-1)!.at - uclient.startedAt)} into the client's run; ` : '') + cutText,
+        passed:
+          udp.sent.some(inside(udp)) &&
+          udp.sent.filter(inside(udp)).every((m) => !udpGot.has(m.n)) &&
+          udp.sent.filter(outside(udp)).every((m) => udpGot.has(m.n)),
+        reason:
+          `lost Mensagem ${ranges(lost.map((m) => m.n))} (${lost.length} of ${udp.sent.length}), sent ` +
+          (lost.length
+            ? `${formatMs(lost[0].at - uclient.startedAt)} to ${formatMs(lost.at(-1)!.at - uclient.startedAt)} into the client's run; `
+            : '') +
+          cutText,
       },
     ]
   },

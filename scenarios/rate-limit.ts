@@ -21,11 +21,14 @@ export default defineScenario({ kbit: 1000 }, (p) => ({
     const printed = client.stdout.find((line) => line.text.startsWith('Vazão: '))?.text
     const kbit = Number(printed?.match(/^Vazão: (\d+) kbit\/s/)?.[1])
     const mbit = (value: number) => `${(value / 1000).toFixed(2)} Mbit/s`
-    return [{
-      description: `throughput within ±${TOLERANCE * 100} % of ${mbit(p.kbit)}`,
-      passed: Math.abs(kbit - p.kbit) <= TOLERANCE * p.kbit,
-      reason: !printed ? 'the client printed no throughput'
-        : `measured ${mbit(kbit)} (${printed})${kbit > p.kbit * (1 + TOLERANCE) ? ': faster than the link allows, so nothing limited the rate' : ''}`,
-    }]
+    return [
+      {
+        description: `throughput within ±${TOLERANCE * 100} % of ${mbit(p.kbit)}`,
+        passed: Math.abs(kbit - p.kbit) <= TOLERANCE * p.kbit,
+        reason: !printed
+          ? 'the client printed no throughput'
+          : `measured ${mbit(kbit)} (${printed})${kbit > p.kbit * (1 + TOLERANCE) ? ': faster than the link allows, so nothing limited the rate' : ''}`,
+      },
+    ]
   },
 }))

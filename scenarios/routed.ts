@@ -9,7 +9,12 @@ export default defineScenario({
   deadlineMs: 20_000,
   networks: { clients: {}, servers: {} },
   hosts: {
-    server: { program: 'tcp-server', listens: 12345, networks: ['servers'], routes: [{ to: 'clients', via: 'router' }] },
+    server: {
+      program: 'tcp-server',
+      listens: 12345,
+      networks: ['servers'],
+      routes: [{ to: 'clients', via: 'router' }],
+    },
     router: { program: 'idle', networks: { clients: { address: 254 }, servers: { address: 254 } }, router: {} },
     client: { program: 'tcp-client', networks: ['clients'], routes: [{ to: 'servers', via: 'router' }] },
   },
@@ -19,5 +24,7 @@ export default defineScenario({
     router: { exit: 'running' },
     client: { prints: ['Mensagem do servidor: Bem-vindo ao servidor!'], exit: 0 },
   },
-  check: ({ hosts }) => [expectRouted(hosts, { client: 'client', server: 'server', router: 'router', network: 'servers', port: 12345 })],
+  check: ({ hosts }) => [
+    expectRouted(hosts, { client: 'client', server: 'server', router: 'router', network: 'servers', port: 12345 }),
+  ],
 })

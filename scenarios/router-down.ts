@@ -13,7 +13,10 @@ const clients = { networks: ['clients'], routes: [{ to: 'servers', via: 'router'
 
 /** Numbered messages a host printed, with the epoch ms at which it printed each. */
 const numbered = (host: HostRun | undefined, pattern: RegExp) =>
-  (host?.stdout ?? []).flatMap(({ atMs, text }) => { const n = text.match(pattern)?.[1]; return n ? [{ n: Number(n), at: host!.startedAt + atMs }] : [] })
+  (host?.stdout ?? []).flatMap(({ atMs, text }) => {
+    const n = text.match(pattern)?.[1]
+    return n ? [{ n: Number(n), at: host!.startedAt + atMs }] : []
+  })
 
 export default defineScenario({
   title: 'The router goes down for 3 s: TCP retransmits and recovers, settimeout gives up, UDP loses',
@@ -26,8 +29,18 @@ export default defineScenario({
     userver: { program: 'udp-server', listens: 12345, ...servers },
     router: { program: 'idle', networks: { clients: { address: 254 }, servers: { address: 254 } }, router: {} },
     client: { program: 'tcp-chat-client', ...clients },
-    tclient: { program: 'deadline-chat-client', env: { LAB_SERVER_HOST: 'tserver' }, after: ['tserver', 'router'], ...clients },
-    uclient: { program: 'udp-chat-client', env: { LAB_SERVER_HOST: 'userver' }, after: ['userver', 'router'], ...clients },
+    tclient: {
+      program: 'deadline-chat-client',
+      env: { LAB_SERVER_HOST: 'tserver' },
+      after: ['tserver', 'router'],
+      ...clients,
+    },
+    uclient: {
+      program: 'udp-chat-client',
+      env: { LAB_SERVER_HOST: 'userver' },
+      after: ['userver', 'router'],
+      ...clients,
+    },
   },
   faults: [{ kind: 'blackhole', host: 'router', ...DOWN }],
   expect: {
@@ -42,7 +55,10 @@ export default defineScenario({
   check: ({ hosts: { router, client, server, tclient, uclient, userver } }) => {
     // When the router's sidecar really took it down and up again; the plan's offsets only where it did not say.
     const window = router.faultWindows?.[0]
-    const down = { start: window?.on ?? router.startedAt + DOWN.atMs, end: window?.off ?? router.startedAt + DOWN.atMs + DOWN.forMs }
+    const down = {
+      start: window?.on ?? router.startedAt + DOWN.atMs,
+      end: window?.off ?? router.startedAt + DOWN.atMs + DOWN.forMs,
+    }
     const downText = `the router was down from ${formatMs(DOWN.atMs)} to ${formatMs(DOWN.atMs + DOWN.forMs)} of its run`
     const inside = (m: { at: number }) => m.at > down.start + MARGIN_MS && m.at < down.end - MARGIN_MS
     const outside = (m: { at: number }) => m.at < down.start - MARGIN_MS || m.at > down.end + MARGIN_MS
@@ -59,17 +75,24 @@ export default defineScenario({
       {
         description: 'TCP delivered what was sent while the router was down, after it came back (retransmitted)',
         passed: held.length > 0 && late.every((ms) => ms >= -MARGIN_MS && ms < Infinity) && got.length === 40,
-        reason: held.length === 0 ? `no message was sent while the router was down; ${downText}`
-          : `Mensagem ${held[0].n}–${held.at(-1)!.n} arrived ${formatMs(Math.min(...late))} to ${formatMs(Math.max(...late))} after the router came back; the server got ${got.length} of 40`,
+        reason:
+          held.length === 0
+            ? `no message was sent while the router was down; ${downText}`
+            : `Mensagem ${held[0].n}–${held.at(-1)!.n} arrived ${formatMs(Math.min(...late))} to ${formatMs(Math.max(...late))} after the router came back; the server got ${got.length} of 40`,
       },
       {
-        description: "the client with a 1 s settimeout reported the timeout while the router was down",
+        description: 'the client with a 1 s settimeout reported the timeout while the router was down',
         passed: expired !== undefined && expiredAt > down.start && expiredAt < down.end + MARGIN_MS,
-        reason: expired ? `it printed "${expired.text}" ${formatMs(expiredAt - down.start)} after the router went down; ${downText}` : `it printed no timeout; its last line: ${JSON.stringify(tclient?.stdout.at(-1)?.text ?? 'none')}`,
+        reason: expired
+          ? `it printed "${expired.text}" ${formatMs(expiredAt - down.start)} after the router went down; ${downText}`
+          : `it printed no timeout; its last line: ${JSON.stringify(tclient?.stdout.at(-1)?.text ?? 'none')}`,
       },
       {
         description: 'UDP lost the datagrams sent while the router was down, and only those',
-        passed: udpSent.some(inside) && udpSent.filter(inside).every((m) => !udpGot.has(m.n)) && udpSent.filter(outside).every((m) => udpGot.has(m.n)),
+        passed:
+          udpSent.some(inside) &&
+          udpSent.filter(inside).every((m) => !udpGot.has(m.n)) &&
+          udpSent.filter(outside).every((m) => udpGot.has(m.n)),
         reason: `lost Mensagem ${lost.join(', ') || 'none'} (${lost.length} of ${udpSent.length}); ${downText}`,
       },
     ]

@@ -17,17 +17,21 @@ export default defineScenario({ kib: 64 }, ({ kib }) => ({
     // One server after the other, so the single-recv server's reset cannot disturb the loop's transfer.
     client: { program: 'stream-client', args: [String(kib), 'server', 'loop-server'] },
   },
-  hints: [{
-    id: 'single-recv',
-    // The student's receive loop is the loop-server; fewer bytes than sent means it stopped after one recv.
-    match: ({ run: { hosts } }) => {
-      const got = hosts['loop-server'] ? received(hosts['loop-server']) : -1
-      return got >= 0 && got < kib * 1024 ? {
-        'pt-BR': `Seu servidor recebeu ${got} de ${kib * 1024} bytes: um só recv(1024) lê no máximo 1024 bytes do que já chegou. O TCP é um fluxo de bytes: chame recv() num laço até ele devolver vazio.`,
-        en: `Your server got ${got} of ${kib * 1024} bytes: one recv(1024) reads at most 1024 bytes of what has arrived. TCP is a byte stream: call recv() in a loop until it returns nothing.`,
-      } : undefined
+  hints: [
+    {
+      id: 'single-recv',
+      // The student's receive loop is the loop-server; fewer bytes than sent means it stopped after one recv.
+      match: ({ run: { hosts } }) => {
+        const got = hosts['loop-server'] ? received(hosts['loop-server']) : -1
+        return got >= 0 && got < kib * 1024
+          ? {
+              'pt-BR': `Seu servidor recebeu ${got} de ${kib * 1024} bytes: um só recv(1024) lê no máximo 1024 bytes do que já chegou. O TCP é um fluxo de bytes: chame recv() num laço até ele devolver vazio.`,
+              en: `Your server got ${got} of ${kib * 1024} bytes: one recv(1024) reads at most 1024 bytes of what has arrived. TCP is a byte stream: call recv() in a loop until it returns nothing.`,
+            }
+          : undefined
+      },
     },
-  }],
+  ],
   expect: {
     client: { exit: 0 },
     server: { prints: ['Servidor esperando por conexões...'], exit: 'running' },
@@ -45,9 +49,10 @@ export default defineScenario({ kib: 64 }, ({ kib }) => ({
       {
         description: `the receive loop got all ${sent} bytes`,
         passed: all === sent,
-        reason: all === sent
-          ? `it got ${all} bytes: ${countLine(loop)}`
-          : `${bytes(all)}: TCP is a byte stream, not messages; one recv returns what has arrived (up to its size), so read in a loop until recv returns nothing (the client closed)`,
+        reason:
+          all === sent
+            ? `it got ${all} bytes: ${countLine(loop)}`
+            : `${bytes(all)}: TCP is a byte stream, not messages; one recv returns what has arrived (up to its size), so read in a loop until recv returns nothing (the client closed)`,
       },
       {
         description: 'the bytes arrived intact',

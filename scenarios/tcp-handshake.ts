@@ -25,7 +25,11 @@ export default defineScenario({
       ...expectHandshake(packets, wire),
       {
         description: 'the welcome, then the greeting, crossed after the handshake and before the close',
-        passed: texts[0] === 'Bem-vindo ao servidor!' && texts[1] === 'Olá, servidor!' && firstData > 2 && firstFin > firstData,
+        passed:
+          texts[0] === 'Bem-vindo ao servidor!' &&
+          texts[1] === 'Olá, servidor!' &&
+          firstData > 2 &&
+          firstFin > firstData,
         reason: `data segments: ${texts.map((t) => JSON.stringify(t)).join(', ') || 'none'}`,
         details: exchange(packets, [client, server]),
       },

@@ -20,14 +20,24 @@ export default defineScenario({
   expect: {
     client: { prints: ['A conexão expirou.'], exit: 0 },
   },
-  hints: [{
-    id: 'no-settimeout',
-    // Still in connect() well past 5 s: nothing set a timeout on the socket.
-    match: ({ run: { hosts: { client } } }) => client?.exitCode === null && client.elapsedMs > TIMEOUT_MS + 1500 ? {
-      'pt-BR': 'O cliente ficou preso no connect(): sem cliente.settimeout(5) antes dele, o kernel repete o SYN por cerca de 2 minutos. Defina o tempo limite e trate socket.timeout imprimindo "A conexão expirou.".',
-      en: 'The client got stuck in connect(): without cliente.settimeout(5) before it, the kernel retries the SYN for about 2 minutes. Set the timeout and handle socket.timeout by printing "A conexão expirou.".',
-    } : undefined,
-  }],
+  hints: [
+    {
+      id: 'no-settimeout',
+      // Still in connect() well past 5 s: nothing set a timeout on the socket.
+      match: ({
+        run: {
+          hosts: { client },
+        },
+      }) =>
+        client?.exitCode === null && client.elapsedMs > TIMEOUT_MS + 1500
+          ? {
+              'pt-BR':
+                'O cliente ficou preso no connect(): sem cliente.settimeout(5) antes dele, o kernel repete o SYN por cerca de 2 minutos. Defina o tempo limite e trate socket.timeout imprimindo "A conexão expirou.".',
+              en: 'The client got stuck in connect(): without cliente.settimeout(5) before it, the kernel retries the SYN for about 2 minutes. Set the timeout and handle socket.timeout by printing "A conexão expirou.".',
+            }
+          : undefined,
+    },
+  ],
   check: ({ hosts: { client, server } }) => {
     const packets = tcpBetween(client.packets ?? [], { client, server, port: 12345 })
     const syns = packets.filter((p) => p.flags === 'S' && p.src === client.address)
@@ -44,10 +54,14 @@ export default defineScenario({
       {
         description: `the client gave up ${formatMs(TIMEOUT_MS)} after its first SYN (4.5–6.5 s), by its own timeout`,
         passed: waited !== undefined && waited >= TIMEOUT_MS - 500 && waited <= TIMEOUT_MS + 1500,
-        reason: waited !== undefined ? `"A conexão expirou." ${formatMs(waited)} after the first SYN`
-          : client.exitCode !== null ? `the client never printed "A conexão expirou."; ${syns.length ? 'it ended another way' : 'it sent no SYN'}`
-          : client.elapsedMs > TIMEOUT_MS + 1500 ? `the client hung for ${formatMs(client.elapsedMs)}: without settimeout, connect() waits for the kernel's SYN retries (~2 min)`
-          : `the lab's deadline stopped the client ${formatMs(client.elapsedMs)} into its run, before its timeout could fire`,
+        reason:
+          waited !== undefined
+            ? `"A conexão expirou." ${formatMs(waited)} after the first SYN`
+            : client.exitCode !== null
+              ? `the client never printed "A conexão expirou."; ${syns.length ? 'it ended another way' : 'it sent no SYN'}`
+              : client.elapsedMs > TIMEOUT_MS + 1500
+                ? `the client hung for ${formatMs(client.elapsedMs)}: without settimeout, connect() waits for the kernel's SYN retries (~2 min)`
+                : `the lab's deadline stopped the client ${formatMs(client.elapsedMs)} into its run, before its timeout could fire`,
       },
     ]
   },

@@ -15,10 +15,34 @@ export default defineScenario({
   deadlineMs: 20_000,
   networks: { near: {}, middle: {}, far: {} },
   hosts: {
-    server: { program: 'idle', networks: ['far'], routes: [{ to: 'near', via: 'r2' }, { to: 'middle', via: 'r2' }] },
-    r2: { program: 'idle', networks: { middle: { address: 253 }, far: { address: 254 } }, router: {}, routes: [{ to: 'near', via: 'r1' }] },
-    r1: { program: 'idle', networks: { near: { address: 254 }, middle: { address: 254 } }, router: {}, routes: [{ to: 'far', via: 'r2' }] },
-    client: { program: 'traceroute', networks: ['near'], routes: [{ to: 'middle', via: 'r1' }, { to: 'far', via: 'r1' }] },
+    server: {
+      program: 'idle',
+      networks: ['far'],
+      routes: [
+        { to: 'near', via: 'r2' },
+        { to: 'middle', via: 'r2' },
+      ],
+    },
+    r2: {
+      program: 'idle',
+      networks: { middle: { address: 253 }, far: { address: 254 } },
+      router: {},
+      routes: [{ to: 'near', via: 'r1' }],
+    },
+    r1: {
+      program: 'idle',
+      networks: { near: { address: 254 }, middle: { address: 254 } },
+      router: {},
+      routes: [{ to: 'far', via: 'r2' }],
+    },
+    client: {
+      program: 'traceroute',
+      networks: ['near'],
+      routes: [
+        { to: 'middle', via: 'r1' },
+        { to: 'far', via: 'r1' },
+      ],
+    },
   },
   capture: ['client'],
   expect: {
@@ -45,8 +69,18 @@ function expectPath(hosts: Record<string, HostRun>): Check {
   const firsts = answers.filter((p, i) => answers.findIndex((q) => q.src === p.src) === i)
   const name = (address: string) => expected.find((e) => e.from === address)?.who ?? address
   const seen = firsts.map((p) => `${p.icmp?.type}/${p.icmp?.code} from ${name(p.src)}`)
-  const ttls = [...new Set(packets.filter((p) => p.proto === 'udp' && p.src === hosts.client.address && p.dst === hosts.server.address).map((p) => p.ttl))]
-  const inOrder = firsts.length === expected.length && expected.every((e, i) => firsts[i].src === e.from && firsts[i].icmp?.type === e.type && firsts[i].icmp?.code === e.code)
+  const ttls = [
+    ...new Set(
+      packets
+        .filter((p) => p.proto === 'udp' && p.src === hosts.client.address && p.dst === hosts.server.address)
+        .map((p) => p.ttl),
+    ),
+  ]
+  const inOrder =
+    firsts.length === expected.length &&
+    expected.every(
+      (e, i) => firsts[i].src === e.from && firsts[i].icmp?.type === e.type && firsts[i].icmp?.code === e.code,
+    )
   return {
     description,
     passed: inOrder && ttls.join() === '1,2,3',

@@ -26,10 +26,13 @@ export default defineScenario({
     const printed = received?.match(/^Mensagem recebida de (\(.*\)): Olá, servidor UDP!$/)?.[1]
     const peer = printed === undefined ? undefined : printedPeer(printed)
     const tcp = tcpBetween(server.packets ?? [], wire)
-    const shown = datagrams.map((p) => `${p.src === client.address ? 'client → server' : 'server → client'} ${JSON.stringify(p.payload?.toString('utf8'))}`)
+    const shown = datagrams.map(
+      (p) =>
+        `${p.src === client.address ? 'client → server' : 'server → client'} ${JSON.stringify(p.payload?.toString('utf8'))}`,
+    )
     return [
       {
-        description: 'the server printed the sender\'s address and its message',
+        description: "the server printed the sender's address and its message",
         passed: peer !== undefined && peer.address === client.address && peer.port === datagrams[0]?.sport,
         reason: received ? `printed ${JSON.stringify(received)}` : 'the server printed no message',
         about: 'text',
@@ -37,18 +40,25 @@ export default defineScenario({
       {
         description: 'the client was not left waiting in recvfrom',
         passed: client.exitCode !== null,
-        reason: client.exitCode === null
-          ? `still waiting after ${formatMs(client.elapsedMs)}: no answer came, and the seed's client has no settimeout, so recvfrom waits forever`
-          : `got its answer and ended after ${formatMs(client.elapsedMs)}`,
+        reason:
+          client.exitCode === null
+            ? `still waiting after ${formatMs(client.elapsedMs)}: no answer came, and the seed's client has no settimeout, so recvfrom waits forever`
+            : `got its answer and ended after ${formatMs(client.elapsedMs)}`,
       },
       {
         description: 'on the wire: the greeting, then the answer to the same port, and no TCP handshake',
-        passed: shown.length === 2 && shown[0] === 'client → server "Olá, servidor UDP!"' && shown[1] === 'server → client "Mensagem recebida!"' &&
-          datagrams[1].dport === datagrams[0].sport && tcp.length === 0,
+        passed:
+          shown.length === 2 &&
+          shown[0] === 'client → server "Olá, servidor UDP!"' &&
+          shown[1] === 'server → client "Mensagem recebida!"' &&
+          datagrams[1].dport === datagrams[0].sport &&
+          tcp.length === 0,
         reason: `${shown.join(', ') || 'no datagram'}${tcp.length ? `, and ${tcp.length} TCP packets` : ''}`,
         details: exchange(datagrams, [client, server]),
         // A greeting and an answer to its port crossed: only their words can be wrong.
-        ...(datagrams.length === 2 && datagrams[1].dport === datagrams[0].sport && tcp.length === 0 ? { about: 'text' as const } : {}),
+        ...(datagrams.length === 2 && datagrams[1].dport === datagrams[0].sport && tcp.length === 0
+          ? { about: 'text' as const }
+          : {}),
       },
     ]
   },

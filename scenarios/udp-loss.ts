@@ -35,7 +35,8 @@ export default defineScenario({ loss: 30, datagrams: 1000 }, (p) => ({
       {
         description: `the loss matches the configured ${p.loss} % (binomial tolerance, ${SIGMAS} σ)`,
         passed: lost >= band.low && lost <= band.high,
-        reason: `observed ${percent(lost)} lost (${lost}/${p.datagrams}), expected ${p.loss} % ± ${percent(band.halfWidth).replace(' %', ' points')} ` +
+        reason:
+          `observed ${percent(lost)} lost (${lost}/${p.datagrams}), expected ${p.loss} % ± ${percent(band.halfWidth).replace(' %', ' points')} ` +
           `(${SIGMAS} σ; ${falseFailureOdds(band.falseFailure)})`,
       },
       {
@@ -46,8 +47,11 @@ export default defineScenario({ loss: 30, datagrams: 1000 }, (p) => ({
       {
         description: 'every datagram either reached the server program or was dropped by the fault',
         passed: arrived + dropped === p.datagrams,
-        reason: `${arrived} arrived + ${dropped} dropped by the fault = ${arrived + dropped} of ${p.datagrams}` +
-          (arrived + dropped < p.datagrams ? ': the rest reached the host but not the program, whose socket buffer overflowed (the sender was too fast)' : ''),
+        reason:
+          `${arrived} arrived + ${dropped} dropped by the fault = ${arrived + dropped} of ${p.datagrams}` +
+          (arrived + dropped < p.datagrams
+            ? ': the rest reached the host but not the program, whose socket buffer overflowed (the sender was too fast)'
+            : ''),
       },
     ]
   },

@@ -8,7 +8,7 @@ import { $ } from 'zx'
 import { ROOT } from '../engine/plan/layout.ts'
 
 describe('examples/routed/docker-compose.yml', { timeout: 120_000 }, () => {
-  it('brings up client, router and server; the server sees the client\'s own address from the other subnet', async () => {
+  it("brings up client, router and server; the server sees the client's own address from the other subnet", async () => {
     const project = `socketlab-by-hand-routed-${randomBytes(4).toString('hex')}`
     // Outside the engine's pool (10.213.0.0/16), and drawn, so that two runs of this test do not collide.
     const third = randomInt(0, 127) * 2
@@ -20,12 +20,18 @@ describe('examples/routed/docker-compose.yml', { timeout: 120_000 }, () => {
         .withWaitStrategy('server-1', Wait.forLogMessage('Mensagem recebida do cliente: Olá, servidor!'))
         .withWaitStrategy('client-1', Wait.forOneShotStartup())
         .up()
-      expect((await $({ quiet: true })`docker logs ${project}-client-1`).stdout).toBe('Mensagem do servidor: Bem-vindo ao servidor!\n')
+      expect((await $({ quiet: true })`docker logs ${project}-client-1`).stdout).toBe(
+        'Mensagem do servidor: Bem-vindo ao servidor!\n',
+      )
       // Routed, not translated: the server sees the client's address on the other subnet.
-      expect((await $({ quiet: true })`docker logs ${project}-server-1`).stdout).toMatch(new RegExp(`^Conexão estabelecida com \\('${clients.replaceAll('.', '\\.')}\\.10', \\d+\\)$`, 'm'))
+      expect((await $({ quiet: true })`docker logs ${project}-server-1`).stdout).toMatch(
+        new RegExp(`^Conexão estabelecida com \\('${clients.replaceAll('.', '\\.')}\\.10', \\d+\\)$`, 'm'),
+      )
       const rules = await $({ quiet: true })`docker exec ${project}-router-net-1 nft list table inet lab-topology`
       // nft may print the two adjacent /24s merged into one /23: assert the rule, and the gateways' drops.
-      expect(rules.stdout).toMatch(/ip daddr != \{? ?[\d./, ]+\}? counter packets \d+ bytes \d+ drop comment "out-of-lab"/)
+      expect(rules.stdout).toMatch(
+        /ip daddr != \{? ?[\d./, ]+\}? counter packets \d+ bytes \d+ drop comment "out-of-lab"/,
+      )
       for (const prefix of [clients, servers]) expect(rules.stdout).toContain(`ip daddr ${prefix}.1 drop`)
       // The server's (the client has exited, and its interface went with it): a route back through the router.
       const routes = await $({ quiet: true })`docker exec ${project}-server-net-1 ip -4 route show`

@@ -17,9 +17,13 @@ describe('docker-compose.yml', { timeout: 120_000 }, () => {
         .up()
       const client = await $({ quiet: true })`docker logs ${project}-client-1`
       expect(client.stdout).toBe('Mensagem do servidor: Bem-vindo ao servidor!\n')
-      expect((await $({ quiet: true })`docker inspect -f {{.State.ExitCode}} ${project}-client-1`).stdout.trim()).toBe('0')
+      expect((await $({ quiet: true })`docker inspect -f {{.State.ExitCode}} ${project}-client-1`).stdout.trim()).toBe(
+        '0',
+      )
       const server = await $({ quiet: true })`docker logs ${project}-server-1`
-      expect(server.stdout).toMatch(/^Servidor esperando por conexões...\nConexão estabelecida com \('[\d.]+', \d+\)\nMensagem recebida do cliente: Olá, servidor!\n$/)
+      expect(server.stdout).toMatch(
+        /^Servidor esperando por conexões...\nConexão estabelecida com \('[\d.]+', \d+\)\nMensagem recebida do cliente: Olá, servidor!\n$/,
+      )
     }
     const left = await $({ quiet: true })`docker ps -aq --filter label=com.docker.compose.project=${project}`
     const networks = await $({ quiet: true })`docker network ls -q --filter label=com.docker.compose.project=${project}`

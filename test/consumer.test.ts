@@ -18,10 +18,17 @@ let work: string
 let tarball: string
 
 /** This test's environment without its runner's own variables, which would make a consumer's vitest a nested one. */
-const consumerEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(VITEST|TINYPOOL|NODE_ENV$)/.test(name)))
+const consumerEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !/^(VITEST|TINYPOOL|NODE_ENV$)/.test(name)),
+)
 
 function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): SpawnSyncReturns<string> {
-  return spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...consumerEnv, NO_COLOR: '1', INIT_CWD: cwd, ...env }, timeout: 400_000 })
+  return spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...consumerEnv, NO_COLOR: '1', INIT_CWD: cwd, ...env },
+    timeout: 400_000,
+  })
 }
 
 function succeeded(result: SpawnSyncReturns<string>): string {
@@ -47,18 +54,29 @@ describe('from an empty folder', { timeout: 400_000 }, () => {
     await mkdir(path.join(project, 'client'))
     succeeded(run('npm', ['init', '-y'], project))
     succeeded(run('npm', [...NPM_INSTALL, '-D', tarball], project))
-    await writeFile(path.join(project, 'service', 'Dockerfile'), `FROM ${image}\nCOPY server.mjs /app/\nUSER 10001\nENTRYPOINT ["node", "/app/server.mjs"]\n`)
-    await writeFile(path.join(project, 'service', 'server.mjs'), [
-      "import net from 'node:net'",
-      "net.createServer((socket) => socket.on('data', (data) => socket.end(`hello ${data}`))).listen(7000, () => console.log('listening on 7000'))",
-    ].join('\n'))
+    await writeFile(
+      path.join(project, 'service', 'Dockerfile'),
+      `FROM ${image}\nCOPY server.mjs /app/\nUSER 10001\nENTRYPOINT ["node", "/app/server.mjs"]\n`,
+    )
+    await writeFile(
+      path.join(project, 'service', 'server.mjs'),
+      [
+        "import net from 'node:net'",
+        "net.createServer((socket) => socket.on('data', (data) => socket.end(`hello ${data}`))).listen(7000, () => console.log('listening on 7000'))",
+      ].join('\n'),
+    )
     // Not in labs/: every file there is a scenario.
-    await writeFile(path.join(project, 'client', 'client.mjs'), [
-      "import net from 'node:net'",
-      "const socket = net.connect(7000, 'server', () => socket.write('lab'))",
-      'socket.on(\'data\', (data) => console.log(String(data)))',
-    ].join('\n'))
-    await writeFile(path.join(project, 'labs', 'hello.ts'), `import { defineScenario } from 'socket-lab'
+    await writeFile(
+      path.join(project, 'client', 'client.mjs'),
+      [
+        "import net from 'node:net'",
+        "const socket = net.connect(7000, 'server', () => socket.write('lab'))",
+        "socket.on('data', (data) => console.log(String(data)))",
+      ].join('\n'),
+    )
+    await writeFile(
+      path.join(project, 'labs', 'hello.ts'),
+      `import { defineScenario } from 'socket-lab'
 
 export default defineScenario({
   title: 'A service built from its own Dockerfile answers a client',
@@ -70,21 +88,38 @@ export default defineScenario({
   },
   expect: { server: { exit: 'running', prints: ['listening on 7000'] }, client: { exit: 0, prints: ['hello lab'] } },
 })
-`)
-    await writeFile(path.join(project, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2023', strict: true, noEmit: true, skipLibCheck: true, types: [] },
-      include: ['labs/*.ts'],
-    }))
+`,
+    )
+    await writeFile(
+      path.join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2023',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
+        include: ['labs/*.ts'],
+      }),
+    )
 
     // The scenario is type-checked against the package's declarations: a misspelt field is an error.
     succeeded(run(process.execPath, [TSC, '-p', '.'], project))
-    await writeFile(path.join(project, 'labs', 'typo.ts'), "import { defineScenario } from 'socket-lab'\nexport default defineScenario({ title: 't', teaches: 't', deadlineMs: 1, hosts: { server: { imagee: 'x' } }, expect: {} })\n")
+    await writeFile(
+      path.join(project, 'labs', 'typo.ts'),
+      "import { defineScenario } from 'socket-lab'\nexport default defineScenario({ title: 't', teaches: 't', deadlineMs: 1, hosts: { server: { imagee: 'x' } }, expect: {} })\n",
+    )
     const typo = run(process.execPath, [TSC, '-p', '.'], project)
     expect(typo.status).toBe(2)
     expect(typo.stdout).toMatch(/labs\/typo\.ts.*'imagee' does not exist/)
     await rm(path.join(project, 'labs', 'typo.ts'))
 
-    expect(succeeded(run('npx', ['socket-lab', 'list', '--scenarios', './labs'], project))).toMatch(/^hello\s+A service built from its own Dockerfile/m)
+    expect(succeeded(run('npx', ['socket-lab', 'list', '--scenarios', './labs'], project))).toMatch(
+      /^hello\s+A service built from its own Dockerfile/m,
+    )
     const lab = succeeded(run('npx', ['socket-lab', 'run', './labs/hello.ts'], project))
     expect(lab).toMatch(/✔ client printed "hello lab"/)
     expect(lab).toMatch(/1\/1 scenarios passed/)
@@ -94,8 +129,13 @@ export default defineScenario({
 describe('examples/ci-suite as a consumer runs it', { timeout: 600_000 }, () => {
   it('passes, and fails with the failed checks in its output once the client no longer retries', async () => {
     const project = path.join(work, 'ci-suite')
-    await cp(path.join(ROOT, 'examples', 'ci-suite'), project, { recursive: true, filter: (source) => !source.includes('node_modules') })
-    const manifest = JSON.parse(await readFile(path.join(project, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }
+    await cp(path.join(ROOT, 'examples', 'ci-suite'), project, {
+      recursive: true,
+      filter: (source) => !source.includes('node_modules'),
+    })
+    const manifest = JSON.parse(await readFile(path.join(project, 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>
+    }
     manifest.devDependencies['socket-lab'] = `file:${tarball}`
     await writeFile(path.join(project, 'package.json'), JSON.stringify(manifest, null, 2))
     succeeded(run('npm', NPM_INSTALL, project))
@@ -114,7 +154,9 @@ describe('examples/ci-suite as a consumer runs it', { timeout: 600_000 }, () => 
     const said = failing.stdout + failing.stderr
     expect(said).toMatch(/ScenarioFailed: scenario partition-heal failed: \d+ of \d+ checks failed/)
     expect(said).toMatch(/✗ client exited with code 0: exited with code 1 after/)
-    expect(said).toMatch(/✗ client printed "done: 10 replies": client never printed it; its last output: .*"gave up on request \d+: /)
+    expect(said).toMatch(
+      /✗ client printed "done: 10 replies": client never printed it; its last output: .*"gave up on request \d+: /,
+    )
     expect(said).toMatch(/ScenarioFailed: scenario server-restart failed/)
   })
 })

@@ -13,18 +13,30 @@ import { labResources, startLab } from './lab-process.ts'
 const THROW_MID_RUN = path.join(ROOT, 'test/fixtures/throw-mid-run.mjs')
 
 afterAll(async () => {
-  await $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, SOCKET_LAB_SCENARIOS: 'test/fixtures/scenarios' } })`npm run --silent lab -- clean slow-run`
+  await $({
+    cwd: ROOT,
+    nothrow: true,
+    quiet: true,
+    env: { ...process.env, SOCKET_LAB_SCENARIOS: 'test/fixtures/scenarios' },
+  })`npm run --silent lab -- clean slow-run`
 })
 
 describe('an unexpected error mid-run', { timeout: 120_000 }, () => {
   for (const kind of ['throw', 'reject'] as const) {
     it(`(${kind}) tears the lab down, exits 70 and says why on one line`, async () => {
-      const lab = startLab(['slow-run'], { via: 'node', env: { NODE_OPTIONS: `--import ${pathToFileURL(THROW_MID_RUN).href}`, CRASH_MID_RUN: `${kind}:6000` } })
+      const lab = startLab(['slow-run'], {
+        via: 'node',
+        env: { NODE_OPTIONS: `--import ${pathToFileURL(THROW_MID_RUN).href}`, CRASH_MID_RUN: `${kind}:6000` },
+      })
       const { code, stderr } = await lab.exited
       expect(code).toBe(70)
       const lines = stderr.trim().split('\n')
       expect(lines).toHaveLength(1)
-      expect(lines[0]).toMatch(new RegExp(`^socket-lab: unexpected error: Error: injected by CRASH_MID_RUN=${kind}:6000 \\(at .*throw-mid-run\\.mjs:\\d+:\\d+\\)\\)$`))
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^socket-lab: unexpected error: Error: injected by CRASH_MID_RUN=${kind}:6000 \\(at .*throw-mid-run\\.mjs:\\d+:\\d+\\)\\)$`,
+        ),
+      )
       expect(await labResources('slow-run')).toEqual([])
     })
   }
@@ -35,13 +47,19 @@ describe('a closed standard output', { timeout: 120_000 }, () => {
     // The run's folders go to a temporary folder of this test's own (TMPDIR), where nothing else runs.
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-crash-stdout-'))
     try {
-      const child = spawn(process.execPath, ['bin/socket-lab.mjs', 'tcp-basic'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(process.execPath, ['bin/socket-lab.mjs', 'tcp-basic'], {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: '1', TMPDIR: tmp },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
       child.stdout.destroy() // the reader is gone before the first line: EPIPE
       let stderr = ''
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk))
       const code = await new Promise((resolve) => child.on('close', resolve))
       expect(code).toBe(141)
-      expect(stderr.trim().split('\n')).toEqual(['socket-lab: standard output was closed by its reader: the run stopped and its labs were taken down'])
+      expect(stderr.trim().split('\n')).toEqual([
+        'socket-lab: standard output was closed by its reader: the run stopped and its labs were taken down',
+      ])
       expect((await readdir(tmp)).filter((name) => name.startsWith('socket-lab-run-'))).toEqual([])
       expect(await readdir(path.join(tmp, 'socket-lab-live-runs')).catch(() => [])).toEqual([])
     } finally {

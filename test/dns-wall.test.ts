@@ -19,24 +19,50 @@ const REFUSED_WITHIN_MS = 1000
 /** The wall scenario with the probe's steps. */
 function probing(...steps: string[]): Scenario {
   const client = wall.hosts.client.run as { command: string[]; files: string[] }
-  return { ...wall, hosts: { ...wall.hosts, client: { run: { ...client, command: ['python3', 'dns-probe.py', ...steps] } } } }
+  return {
+    ...wall,
+    hosts: { ...wall.hosts, client: { run: { ...client, command: ['python3', 'dns-probe.py', ...steps] } } },
+  }
 }
 
 /** Runs the scenario, reading the refusal counters of the client's wall meanwhile (the lab is gone afterwards). */
-async function runWatchingWall(scenario: Scenario): Promise<{ result: Awaited<ReturnType<typeof runScenario>>; refused: number }> {
-  const projects = async () => new Set((await $({ quiet: true })`docker ps -a --filter label=socket-lab.scenario=${wall.id} --format ${'{{.Label "com.docker.compose.project"}}'}`).stdout.split('\n').filter(Boolean))
+async function runWatchingWall(
+  scenario: Scenario,
+): Promise<{ result: Awaited<ReturnType<typeof runScenario>>; refused: number }> {
+  const projects = async () =>
+    new Set(
+      (
+        await $({
+          quiet: true,
+        })`docker ps -a --filter label=socket-lab.scenario=${wall.id} --format ${'{{.Label "com.docker.compose.project"}}'}`
+      ).stdout
+        .split('\n')
+        .filter(Boolean),
+    )
   const before = await projects()
   let refused = 0
   let running = true
   const result = runScenario(scenario, { image }).finally(() => (running = false))
   const watch = (async () => {
     while (running) {
-      const rows = (await $({ quiet: true })`docker ps -q --filter label=socket-lab.scenario=${wall.id} --filter label=com.docker.compose.service=client-net --format ${'{{.ID}} {{.Label "com.docker.compose.project"}}'}`).stdout.split('\n').filter(Boolean)
+      const rows = (
+        await $({
+          quiet: true,
+        })`docker ps -q --filter label=socket-lab.scenario=${wall.id} --filter label=com.docker.compose.service=client-net --format ${'{{.ID}} {{.Label "com.docker.compose.project"}}'}`
+      ).stdout
+        .split('\n')
+        .filter(Boolean)
       const id = rows.map((row) => row.split(' ')).find(([, project]) => !before.has(project))?.[0]
       if (id) {
         const table = await $({ quiet: true, nothrow: true })`docker exec ${id} nft list table inet ${DNS_TABLE}`
-        const counts = [...table.stdout.matchAll(/counter packets (\d+) bytes \d+ reject/g)].map((found) => Number(found[1]))
-        if (counts.length) refused = Math.max(refused, counts.reduce((sum, n) => sum + n, 0))
+        const counts = [...table.stdout.matchAll(/counter packets (\d+) bytes \d+ reject/g)].map((found) =>
+          Number(found[1]),
+        )
+        if (counts.length)
+          refused = Math.max(
+            refused,
+            counts.reduce((sum, n) => sum + n, 0),
+          )
       }
       await sleep(200)
     }
@@ -63,8 +89,12 @@ describe("a lab host's resolver", { timeout: 120_000 }, () => {
     expect(result.run.problems).toEqual([])
     const lines = result.run.hosts.client.stdout.map((line) => line.text)
     const said = [...lines, ...result.run.hosts.client.stderr.map((line) => line.text)].join('\n')
-    expect(lines.filter((line) => line === 'server resolves'), said).toHaveLength(2)
-    const [, answered, sentInMs] = lines.map((line) => line.match(/^flood: (\d+) of 3000 answered, sent in (\d+) ms$/)).find(Boolean) ?? []
+    expect(
+      lines.filter((line) => line === 'server resolves'),
+      said,
+    ).toHaveLength(2)
+    const [, answered, sentInMs] =
+      lines.map((line) => line.match(/^flood: (\d+) of 3000 answered, sent in (\d+) ms$/)).find(Boolean) ?? []
     expect(answered, lines.join('\n')).toBeDefined()
     // What the limit lets through while the queries were sent, and some slack for the timing of both ends.
     const bound = DNS_BURST + (DNS_RATE_PER_SECOND * (Number(sentInMs) + 200)) / 1000

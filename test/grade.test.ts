@@ -30,7 +30,9 @@ describe.concurrent('grading a submitted server with tcp-basic', { timeout: 90_0
     expect(result.status).toBe('failed')
     expect(result.hints.map((h) => h.id)).toEqual(['bound-to-localhost'])
     expect(result.run.hosts.server.listening).toContain('127.0.0.1:12345/tcp')
-    expect(failedChecks(result)['client exited with code 0']).toMatch(/^exited with code 1 after [\d.]+ m?s: Error: connect ECONNREFUSED [\d.]+:12345$/)
+    expect(failedChecks(result)['client exited with code 0']).toMatch(
+      /^exited with code 1 after [\d.]+ m?s: Error: connect ECONNREFUSED [\d.]+:12345$/,
+    )
   })
 
   it('fails a server that never sends the welcome within the deadline, with that hint', async () => {
@@ -42,8 +44,12 @@ describe.concurrent('grading a submitted server with tcp-basic', { timeout: 90_0
 
   it('fails a server with a syntax error, showing the error', async () => {
     const result = await grade('servidor-sintaxe.py')
-    expect(failedChecks(result)['server kept serving until the end']).toMatch(/^exited with code 1 after [\d.]+ m?s: SyntaxError: expected ':'$/)
-    expect(result.hints[0].text.en).toBe("Your program never ran: a syntax error (SyntaxError: expected ':'). Fix the line the error points to.")
+    expect(failedChecks(result)['server kept serving until the end']).toMatch(
+      /^exited with code 1 after [\d.]+ m?s: SyntaxError: expected ':'$/,
+    )
+    expect(result.hints[0].text.en).toBe(
+      "Your program never ran: a syntax error (SyntaxError: expected ':'). Fix the line the error points to.",
+    )
     expect(result.run.hosts.server.stderr.map((l) => l.text)).toContain('    while True')
   })
 
@@ -59,9 +65,15 @@ describe.concurrent('grading a submitted server with tcp-basic', { timeout: 90_0
 
   it('fails a server on the wrong port as soon as its sidecar saw it listen elsewhere, naming the port it chose', async () => {
     const result = await grade('servidor-porta-errada.py')
-    expect(result.hints[0]?.text.en).toBe('The server listens on port 5000, but the exercise uses port 12345 (LAB_PORT).')
+    expect(result.hints[0]?.text.en).toBe(
+      'The server listens on port 5000, but the exercise uses port 12345 (LAB_PORT).',
+    )
     // the sidecar's port-elsewhere event ended the wait, not the 20 s listen deadline ("was not listening … after 20 s")
-    expect(result.run.problems[0]).toEqual({ kind: 'wrong-port', host: 'server', text: 'server listens on 0.0.0.0:5000/tcp, not on port 12345' })
+    expect(result.run.problems[0]).toEqual({
+      kind: 'wrong-port',
+      host: 'server',
+      text: 'server listens on 0.0.0.0:5000/tcp, not on port 12345',
+    })
   })
 })
 
@@ -70,15 +82,23 @@ describe.concurrent('hints of other scenarios', { timeout: 90_000 }, () => {
 
   it('names a single recv when the submitted receive loop got only part of the stream', async () => {
     const [streamFraming] = selectScenarios(await catalog, ['stream-framing'])
-    const result = await runScenario(streamFraming, { image, submissions: { 'loop-server': path.join(ROOT, 'services/programs/python/recv-once-server.py') } })
+    const result = await runScenario(streamFraming, {
+      image,
+      submissions: { 'loop-server': path.join(ROOT, 'services/programs/python/recv-once-server.py') },
+    })
     expect(result.status).toBe('failed')
     expect(result.hints.map((h) => h.id)).toEqual(['single-recv'])
-    expect(result.hints[0].text.en).toMatch(/^Your server got \d+ of 65536 bytes: one recv\(1024\) reads at most 1024 bytes/)
+    expect(result.hints[0].text.en).toMatch(
+      /^Your server got \d+ of 65536 bytes: one recv\(1024\) reads at most 1024 bytes/,
+    )
   })
 
   it('names a chat server that never leaves its loop when the client closes', async () => {
     const [chat] = selectScenarios(await catalog, ['chat-persistent'])
-    const result = await runScenario({ ...chat, deadlineMs: 8000 }, { image, submissions: { server: submission('servidor-chat-sem-fim.py') } })
+    const result = await runScenario(
+      { ...chat, deadlineMs: 8000 },
+      { image, submissions: { server: submission('servidor-chat-sem-fim.py') } },
+    )
     expect(result.status).toBe('failed')
     expect(result.hints.map((h) => h.id)).toEqual(['never-closed'])
     expect(result.run.hosts.client.exitCode).toBe(0)

@@ -24,9 +24,23 @@ describe('a build host', { timeout: 120_000 }, () => {
     const context = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-build-test-'))
     folders.push(context)
     // The label makes each run's build its own: a cached image would not build at all.
-    await writeFile(path.join(context, 'Dockerfile'), `FROM ${image}\nLABEL test.run=${randomBytes(6).toString('hex')}\nRUN ip route get 198.51.100.1\n`)
+    await writeFile(
+      path.join(context, 'Dockerfile'),
+      `FROM ${image}\nLABEL test.run=${randomBytes(6).toString('hex')}\nRUN ip route get 198.51.100.1\n`,
+    )
     tags.push(await buildTag({ context }))
-    const scenario = { ...defineScenario({ title: 'a build', teaches: 'test fixture', deadlineMs: 5000, hosts: { server: { build: context } }, expect: {} }), id: 'build-offline' }
-    await expect(ensureHostImages(scenario)).rejects.toThrow(/^building the image of host "server" failed: "Step 3\/4 : RUN ip route get 198\.51\.100\.1": RTNETLINK answers: Network is unreachable \(exit code 2\)$/)
+    const scenario = {
+      ...defineScenario({
+        title: 'a build',
+        teaches: 'test fixture',
+        deadlineMs: 5000,
+        hosts: { server: { build: context } },
+        expect: {},
+      }),
+      id: 'build-offline',
+    }
+    await expect(ensureHostImages(scenario)).rejects.toThrow(
+      /^building the image of host "server" failed: "Step 3\/4 : RUN ip route get 198\.51\.100\.1": RTNETLINK answers: Network is unreachable \(exit code 2\)$/,
+    )
   })
 })

@@ -15,7 +15,10 @@ const greeting = defineScenario({
   hosts: { server, client: { program: 'tcp-client' } },
   capture: ['server'],
   expect: {
-    server: { prints: ['Servidor esperando por conexões...', 'Mensagem recebida do cliente: Olá, servidor!'], exit: 'running' },
+    server: {
+      prints: ['Servidor esperando por conexões...', 'Mensagem recebida do cliente: Olá, servidor!'],
+      exit: 'running',
+    },
     client: { prints: ['Mensagem do servidor: Bem-vindo ao servidor!'], exit: 0 },
   },
 })
@@ -28,18 +31,32 @@ describe('an image host', { timeout: 90_000 }, () => {
   })
 
   it('is faulted like any host: rejected, its client is refused, and the failure reads as one', async () => {
-    const refused: Scenario = { ...greeting, id: 'image-refused', faults: [{ kind: 'reject', host: 'server', protocol: 'tcp', port: 12345 }] }
+    const refused: Scenario = {
+      ...greeting,
+      id: 'image-refused',
+      faults: [{ kind: 'reject', host: 'server', protocol: 'tcp', port: 12345 }],
+    }
     const result = await runScenario(refused, { image })
     expect(result.status).toBe('failed')
     expect(() => expectPassed(result)).toThrow(/^scenario image-refused failed: \d+ of \d+ checks failed\n/)
-    expect(failureReport(result)).toMatch(/✗ client printed "Mensagem do servidor: Bem-vindo ao servidor!": client never printed it/)
+    expect(failureReport(result)).toMatch(
+      /✗ client printed "Mensagem do servidor: Bem-vindo ao servidor!": client never printed it/,
+    )
   })
 })
 
 describe('a run: { file } host', { timeout: 60_000 }, () => {
   it('runs the file as a submission is run, without the command line saying so', async () => {
-    const file = { ...greeting, hosts: { server: { program: 'tcp-server', listens: 12345 }, client: { run: { file: `${SERVICES_DIR}/programs/python/tcp-client.py` } } } }
+    const file = {
+      ...greeting,
+      hosts: {
+        server: { program: 'tcp-server', listens: 12345 },
+        client: { run: { file: `${SERVICES_DIR}/programs/python/tcp-client.py` } },
+      },
+    }
     const result = expectPassed(await runScenario(file, { id: 'run-file', image }))
-    expect(result.run.hosts.client.stdout.map((line) => line.text)).toEqual(['Mensagem do servidor: Bem-vindo ao servidor!'])
+    expect(result.run.hosts.client.stdout.map((line) => line.text)).toEqual([
+      'Mensagem do servidor: Bem-vindo ao servidor!',
+    ])
   })
 })

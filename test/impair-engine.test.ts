@@ -13,15 +13,28 @@ const image = inject('labImage')
 
 /** The projects of this scenario's labs on this machine now. */
 async function projectsOf(scenario: string): Promise<Set<string>> {
-  const found = await $({ quiet: true })`docker ps -a --filter label=socket-lab.scenario=${scenario} --format ${'{{.Label "com.docker.compose.project"}}'}`
+  const found = await $({
+    quiet: true,
+  })`docker ps -a --filter label=socket-lab.scenario=${scenario} --format ${'{{.Label "com.docker.compose.project"}}'}`
   return new Set(found.stdout.split('\n').filter(Boolean))
 }
 
 /** The id of a container of the one lab of this scenario that is not in `before`, once there is one. */
-async function containerOf(scenario: string, before: Set<string>, service: string, deadlineMs = 30_000): Promise<string> {
+async function containerOf(
+  scenario: string,
+  before: Set<string>,
+  service: string,
+  deadlineMs = 30_000,
+): Promise<string> {
   const until = Date.now() + deadlineMs
   for (;;) {
-    const rows = (await $({ quiet: true })`docker ps -a --filter label=socket-lab.scenario=${scenario} --filter label=com.docker.compose.service=${service} --format ${'{{.ID}} {{.Label "com.docker.compose.project"}}'}`).stdout.split('\n').filter(Boolean)
+    const rows = (
+      await $({
+        quiet: true,
+      })`docker ps -a --filter label=socket-lab.scenario=${scenario} --filter label=com.docker.compose.service=${service} --format ${'{{.ID}} {{.Label "com.docker.compose.project"}}'}`
+    ).stdout
+      .split('\n')
+      .filter(Boolean)
     const id = rows.map((row) => row.split(' ')).find(([, project]) => !before.has(project))?.[0]
     if (id) return id
     if (Date.now() > until) throw new Error(`no ${service} container of ${scenario} after ${deadlineMs} ms`)
@@ -41,7 +54,10 @@ describe('the impairment engine', { timeout: 120_000 }, () => {
 
   it('fails the run when it dies: the sidecar notices and says why', async () => {
     const client = bigDatagram.hosts.client.run as { command: string[]; files: string[] }
-    const slow = { ...bigDatagram, hosts: { ...bigDatagram.hosts, client: { run: { ...client, command: [...client.command, '4', 'small-only'] } } } }
+    const slow = {
+      ...bigDatagram,
+      hosts: { ...bigDatagram.hosts, client: { run: { ...client, command: [...client.command, '4', 'small-only'] } } },
+    }
     const before = await projectsOf(bigDatagram.id)
     const running = runScenario(slow, { image })
     try {
@@ -50,8 +66,13 @@ describe('the impairment engine', { timeout: 120_000 }, () => {
       // Killed by its pid, found in the sidecar (a container of this run alone), a second after the client started.
       const find = `for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null | grep -q '^python3 /usr/local/bin/lab-impair.py' && echo \${p#/proc/}; done`
       for (let tries = 0; ; tries++) {
-        const pid = (await $({ quiet: true, nothrow: true })`docker exec ${sidecar} sh -c ${find}`).stdout.trim().split('\n')[0]
-        if (pid && (await $({ quiet: true, nothrow: true })`docker logs ${program}`).stderr.includes('lab-run: start')) {
+        const pid = (await $({ quiet: true, nothrow: true })`docker exec ${sidecar} sh -c ${find}`).stdout
+          .trim()
+          .split('\n')[0]
+        if (
+          pid &&
+          (await $({ quiet: true, nothrow: true })`docker logs ${program}`).stderr.includes('lab-run: start')
+        ) {
           await sleep(1000)
           await $({ quiet: true })`docker exec ${sidecar} kill -KILL ${pid}`
           break
@@ -64,6 +85,10 @@ describe('the impairment engine', { timeout: 120_000 }, () => {
     }
     const result = await running
     expect(result.status).toBe('failed')
-    expect(result.run.problems).toContainEqual({ kind: 'sidecar', host: 'client', text: 'the network sidecar of client failed: the impairment engine of client died: killed by SIGKILL' })
+    expect(result.run.problems).toContainEqual({
+      kind: 'sidecar',
+      host: 'client',
+      text: 'the network sidecar of client failed: the impairment engine of client died: killed by SIGKILL',
+    })
   })
 })

@@ -12,7 +12,11 @@ import { FIXTURE_SCENARIOS, labResources, startLab } from './lab-process.ts'
 const [isolation] = selectScenarios(await loadCatalog(FIXTURE_SCENARIOS), ['isolation'])
 const image = inject('labImage')
 
-interface Bridge { name: string; inhibit?: string; ipv4: string[] }
+interface Bridge {
+  name: string
+  inhibit?: string
+  ipv4: string[]
+}
 
 /** The bridges of the isolation labs on this machine, looked at (by inspection only) while `run` runs. */
 function bridgesWhile<T>(run: () => Promise<T>): { results: Promise<T>; seen: Promise<Bridge[]> } {
@@ -21,12 +25,19 @@ function bridgesWhile<T>(run: () => Promise<T>): { results: Promise<T>; seen: Pr
   const results = run().finally(() => (running = false))
   const look = async () => {
     while (running) {
-      const ids = (await $({ quiet: true })`docker network ls -q --no-trunc --filter label=socket-lab.scenario=isolation`).stdout.split('\n').filter(Boolean)
+      const ids = (
+        await $({ quiet: true })`docker network ls -q --no-trunc --filter label=socket-lab.scenario=isolation`
+      ).stdout
+        .split('\n')
+        .filter(Boolean)
       for (const id of ids) {
         const name = `br-${id.slice(0, 12)}`
         const addresses = networkInterfaces()[name]
         if (!addresses) continue // not up yet, or gone
-        const inspected = await $({ quiet: true, nothrow: true })`docker network inspect -f ${'{{index .Options "com.docker.network.bridge.inhibit_ipv4"}}'} ${id}`
+        const inspected = await $({
+          quiet: true,
+          nothrow: true,
+        })`docker network inspect -f ${'{{index .Options "com.docker.network.bridge.inhibit_ipv4"}}'} ${id}`
         if (inspected.exitCode !== 0) continue // removed between the listing and now: its lab is being torn down
         const inhibit = inspected.stdout.trim()
         seen.set(name, { name, inhibit, ipv4: addresses.filter((a) => a.family === 'IPv4').map((a) => a.address) })
@@ -51,7 +62,9 @@ describe('isolation', { timeout: 120_000 }, () => {
       const routes = lines.filter((l) => l.startsWith('ip route: '))
       // the lab subnet, on the lab's own interface, and the gateway, refused
       expect(routes).toHaveLength(2)
-      const [, subnet, prefix, last] = routes[0].match(/^ip route: ((\d+\.\d+\.\d+\.)(\d+)\/\d+) dev eth0 proto kernel scope link src \S+ *$/)!
+      const [, subnet, prefix, last] = routes[0].match(
+        /^ip route: ((\d+\.\d+\.\d+\.)(\d+)\/\d+) dev eth0 proto kernel scope link src \S+ *$/,
+      )!
       const gateway = `${prefix}${Number(last) + 1}` // Docker's: the subnet's first address
       expect(routes[1]).toBe(`ip route: prohibit ${gateway}`)
       expect(lines).toContain(`ip route get gateway ${gateway}: RTNETLINK answers: Permission denied`)
@@ -66,7 +79,9 @@ describe('isolation', { timeout: 120_000 }, () => {
   })
 
   it('two `npm run lab tcp-basic` at once both pass, each in its own project, and leave nothing behind', async () => {
-    const runs = await Promise.all([1, 2].map(() => startLab(['tcp-basic'], { env: { SOCKET_LAB_SCENARIOS: '' } }).exited))
+    const runs = await Promise.all(
+      [1, 2].map(() => startLab(['tcp-basic'], { env: { SOCKET_LAB_SCENARIOS: '' } }).exited),
+    )
     const projects = runs.map((run) => {
       expect(run.stdout).toMatch(/✔ tcp-basic passed: 5\/5 checks/)
       expect(run.code).toBe(0)
@@ -75,7 +90,9 @@ describe('isolation', { timeout: 120_000 }, () => {
     expect(projects[0]).not.toBe(projects[1])
     for (const project of projects) {
       const left = await $({ quiet: true })`docker ps -aq --filter label=com.docker.compose.project=${project}`
-      const networks = await $({ quiet: true })`docker network ls -q --filter label=com.docker.compose.project=${project}`
+      const networks = await $({
+        quiet: true,
+      })`docker network ls -q --filter label=com.docker.compose.project=${project}`
       expect(left.stdout + networks.stdout).toBe('')
     }
   })

@@ -4,7 +4,12 @@ import { $ } from 'zx'
 import { ROOT } from '../engine/plan/layout.ts'
 
 const lab = (args: string[], env: Record<string, string> = {}) =>
-  $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, NO_COLOR: '1', ...env } })`npm run --silent lab -- ${args}`
+  $({
+    cwd: ROOT,
+    nothrow: true,
+    quiet: true,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  })`npm run --silent lab -- ${args}`
 
 describe('npm run lab', { timeout: 120_000 }, () => {
   it('runs tcp-basic in real containers, prints every check, exits 0 and leaves nothing behind', async () => {
@@ -20,7 +25,7 @@ describe('npm run lab', { timeout: 120_000 }, () => {
     expect(left.stdout + networks.stdout).toBe('')
   })
 
-  it('writes a JSON report to standard output and the person\'s lines to standard error', async () => {
+  it("writes a JSON report to standard output and the person's lines to standard error", async () => {
     const result = await lab(['tcp-basic', '--reporter', 'json'])
     expect(result.exitCode).toBe(0)
     const report = JSON.parse(result.stdout)
@@ -32,7 +37,9 @@ describe('npm run lab', { timeout: 120_000 }, () => {
   it('exits 2 on --output without a reporter that writes a document', async () => {
     const result = await lab(['tcp-basic', '--output', 'results.xml'])
     expect(result.exitCode).toBe(2)
-    expect(result.stderr.trim()).toBe('socket-lab: --output needs --reporter json, junit, gradescope, prairielearn or events (see `npm run lab -- --help`)')
+    expect(result.stderr.trim()).toBe(
+      'socket-lab: --output needs --reporter json, junit, gradescope, prairielearn or events (see `npm run lab -- --help`)',
+    )
   })
 
   it('exits 2 on an unknown scenario and lists the known ones', async () => {
@@ -44,21 +51,34 @@ describe('npm run lab', { timeout: 120_000 }, () => {
   it('exits 2 with one line saying how to start Docker when the daemon is down', async () => {
     const result = await lab(['tcp-basic'], { DOCKER_HOST: 'unix:///tmp/socket-lab-no-daemon.sock' })
     expect(result.exitCode).toBe(2)
-    expect(result.stderr.trim()).toBe('socket-lab: the Docker daemon is not running: start it (`sudo systemctl start docker`, or `sudo dockerd &`, or open Docker Desktop)')
+    expect(result.stderr.trim()).toBe(
+      'socket-lab: the Docker daemon is not running: start it (`sudo systemctl start docker`, or `sudo dockerd &`, or open Docker Desktop)',
+    )
   })
 
   it('exits 2 on a bad option', async () => {
     const result = await lab(['tcp-basic', '--impl', 'cobol'])
     expect(result.exitCode).toBe(2)
-    expect(result.stderr.trim()).toBe('socket-lab: --impl must be one of ts, python, not "cobol" (see `npm run lab -- --help`)')
+    expect(result.stderr.trim()).toBe(
+      'socket-lab: --impl must be one of ts, python, not "cobol" (see `npm run lab -- --help`)',
+    )
   })
 
-  it('exits 2 with one line naming the command\'s options when it does not take one', async () => {
+  it("exits 2 with one line naming the command's options when it does not take one", async () => {
     const list = await lab(['list', '--report', 'x.html'])
-    expect([list.exitCode, list.stderr.trim()]).toEqual([2, 'socket-lab: lab list does not take --report (its options: --scenarios, --help)'])
+    expect([list.exitCode, list.stderr.trim()]).toEqual([
+      2,
+      'socket-lab: lab list does not take --report (its options: --scenarios, --help)',
+    ])
     const grade = await lab(['grade', 'tcp-basic', '--server', 'x', '--capture', 'd'])
-    expect([grade.exitCode, grade.stderr.trim()]).toEqual([2, 'socket-lab: lab grade does not take --capture (its options: --impl, --param, --server, --client, --host, --lang, --parallel, --pool, --no-pool, --grades, --exercise, --entry, --report, --resume, --only-failed, --engines, --slice, --row-lines, --help)'])
+    expect([grade.exitCode, grade.stderr.trim()]).toEqual([
+      2,
+      'socket-lab: lab grade does not take --capture (its options: --impl, --param, --server, --client, --host, --lang, --parallel, --pool, --no-pool, --grades, --exercise, --entry, --report, --resume, --only-failed, --engines, --slice, --row-lines, --help)',
+    ])
     const unknown = await lab(['tcp-basic', '--bogus'])
-    expect([unknown.exitCode, unknown.stderr.trim()]).toEqual([2, 'socket-lab: lab <scenario> does not take --bogus (its options: --impl, --param, --server, --client, --host, --lang, --parallel, --capture, --report, --reporter, --output, --exercise, --view, --due, --in, --watch, --scenarios, --shard, --help)'])
+    expect([unknown.exitCode, unknown.stderr.trim()]).toEqual([
+      2,
+      'socket-lab: lab <scenario> does not take --bogus (its options: --impl, --param, --server, --client, --host, --lang, --parallel, --capture, --report, --reporter, --output, --exercise, --view, --due, --in, --watch, --scenarios, --shard, --help)',
+    ])
   })
 })

@@ -23,8 +23,12 @@ export interface LabProcess {
 
 /** `npm run lab -- <args>`, or the lab's own process that npm starts, `node bin/socket-lab.mjs <args>` (which
  * reports the lab's exit code itself). */
-export function startLab(args: string[], options: { via?: 'npm' | 'node'; env?: Record<string, string> } = {}): LabProcess {
-  const [command, ...prefix] = options.via === 'node' ? [process.execPath, 'bin/socket-lab.mjs'] : ['npm', 'run', '--silent', 'lab', '--']
+export function startLab(
+  args: string[],
+  options: { via?: 'npm' | 'node'; env?: Record<string, string> } = {},
+): LabProcess {
+  const [command, ...prefix] =
+    options.via === 'node' ? [process.execPath, 'bin/socket-lab.mjs'] : ['npm', 'run', '--silent', 'lab', '--']
   const child = spawn(command, [...prefix, ...args], {
     cwd: ROOT,
     detached: true,
@@ -35,7 +39,9 @@ export function startLab(args: string[], options: { via?: 'npm' | 'node'; env?: 
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk))
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk))
-  const exited = new Promise<LabExit>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })))
+  const exited = new Promise<LabExit>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  )
   return { pid: child.pid!, exited }
 }
 

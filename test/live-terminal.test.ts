@@ -17,16 +17,19 @@ const hasTmux = (await $({ quiet: true, nothrow: true })`tmux -V`).exitCode === 
 
 const state = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-terminal-test-'))
 const env = { SOCKET_LAB_STATE: state, SOCKET_LAB_SCENARIOS: path.join(ROOT, 'scenarios'), NO_COLOR: '1' }
-const lab = async (...args: string[]) => $({ cwd: ROOT, quiet: true, nothrow: true, env: { ...process.env, ...env } })`node --import tsx lab.ts ${args}`
+const lab = async (...args: string[]) =>
+  $({ cwd: ROOT, quiet: true, nothrow: true, env: { ...process.env, ...env } })`node --import tsx lab.ts ${args}`
 /** A tmux server of this test's own (-L), so that a person's tmux sessions are never touched. */
 const tmuxSocket = `socket-lab-test-${process.pid}`
 const tmux = (...args: string[]) => $({ quiet: true, nothrow: true })`tmux -L ${tmuxSocket} ${args}`
 const pane = async () => (await tmux('capture-pane', '-p', '-J', '-S', '-200', '-t', 'lab')).stdout
 /** Waits for the pane to show `text`; the pane itself, when it does not, says why. */
 const onPane = async (text: string, timeoutMs: number) => {
-  await waitFor(`"${text}" on the pane`, async () => (await pane()).includes(text), timeoutMs).catch(async (error: Error) => {
-    throw new Error(`${error.message}; the pane shows:\n${(await pane()).trimEnd()}`)
-  })
+  await waitFor(`"${text}" on the pane`, async () => (await pane()).includes(text), timeoutMs).catch(
+    async (error: Error) => {
+      throw new Error(`${error.message}; the pane shows:\n${(await pane()).trimEnd()}`)
+    },
+  )
 }
 
 describe.skipIf(!hasTmux)('a live lab from a terminal (needs tmux)', { timeout: 180_000 }, () => {
@@ -58,8 +61,26 @@ describe.skipIf(!hasTmux)('a live lab from a terminal (needs tmux)', { timeout: 
     // profile, which would put the machine's own (older, on CI) Node first again.
     const PATH = `${path.dirname(process.execPath)}:${process.env.PATH}`
     const envArgs = Object.entries({ ...env, PATH }).flatMap(([name, value]) => ['-e', `${name}=${value}`])
-    expect((await tmux('new-session', '-d', '-s', 'lab', '-x', '200', '-y', '50', '-c', ROOT, ...envArgs, 'bash --noprofile -i')).exitCode).toBe(0)
-    const foreground = async () => (await tmux('display-message', '-p', '-t', 'lab', '#{pane_current_command}')).stdout.trim()
+    expect(
+      (
+        await tmux(
+          'new-session',
+          '-d',
+          '-s',
+          'lab',
+          '-x',
+          '200',
+          '-y',
+          '50',
+          '-c',
+          ROOT,
+          ...envArgs,
+          'bash --noprofile -i',
+        )
+      ).exitCode,
+    ).toBe(0)
+    const foreground = async () =>
+      (await tmux('display-message', '-p', '-t', 'lab', '#{pane_current_command}')).stdout.trim()
     const terminalShell = await foreground()
     await tmux('send-keys', '-t', 'lab', 'npm run --silent lab -- shell client', 'Enter')
     await onPane('lab@client:', 30_000)
@@ -69,7 +90,11 @@ describe.skipIf(!hasTmux)('a live lab from a terminal (needs tmux)', { timeout: 
     expect(await pane()).toMatch(/ESTAB\s+\d+\s+\d+\s+[\d.]+:\d+\s+[\d.]+:12345/)
     // Ctrl-C reaches the command in the shell, not the lab: the shell goes on
     await tmux('send-keys', '-t', 'lab', 'sleep 100', 'Enter')
-    await waitFor('sleep 100 in client', async () => (await lab('exec', 'client', '--', 'ps', '-eo', 'args')).stdout.includes('sleep 100'), 10_000)
+    await waitFor(
+      'sleep 100 in client',
+      async () => (await lab('exec', 'client', '--', 'ps', '-eo', 'args')).stdout.includes('sleep 100'),
+      10_000,
+    )
     await tmux('send-keys', '-t', 'lab', 'C-c')
     await tmux('send-keys', '-t', 'lab', 'echo "still $(id -un) in $(hostname)"', 'Enter')
     await onPane('still lab in client', 10_000)
@@ -80,9 +105,13 @@ describe.skipIf(!hasTmux)('a live lab from a terminal (needs tmux)', { timeout: 
     await onPane('shell exited 3', 10_000)
   })
 
-  it('lab capture: a client\'s connection decoded as it passes; --write leaves a pcap that reads back', async () => {
+  it("lab capture: a client's connection decoded as it passes; --write leaves a pcap that reads back", async () => {
     const file = path.join(state, 'server.pcap')
-    const capture = spawn(process.execPath, ['--import', 'tsx', 'lab.ts', 'capture', 'server', '--write', file], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const capture = spawn(process.execPath, ['--import', 'tsx', 'lab.ts', 'capture', 'server', '--write', file], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let out = ''
     capture.stdout.on('data', (chunk: Buffer) => (out += chunk))
     capture.stderr.on('data', (chunk: Buffer) => (out += chunk))
@@ -90,12 +119,21 @@ describe.skipIf(!hasTmux)('a live lab from a terminal (needs tmux)', { timeout: 
     await waitFor('tcpdump listening', async () => out.includes('listening on eth0'), 30_000)
     const client = await lab('exec', 'client', '--', 'python3', '-c', CONNECT)
     expect(client.stdout).toContain(`GOT ${GREETING}`)
-    await waitFor('the decoded handshake and greeting', async () => /client:\d+ → server:12345 TCP \[S\]/.test(out) && /server:12345 → client:\d+ TCP \[P\.\].* len=22/.test(out), 10_000)
+    await waitFor(
+      'the decoded handshake and greeting',
+      async () =>
+        /client:\d+ → server:12345 TCP \[S\]/.test(out) && /server:12345 → client:\d+ TCP \[P\.\].* len=22/.test(out),
+      10_000,
+    )
     capture.kill('SIGINT')
     expect(await exited).toBe(130)
     expect(out).toMatch(/torn down, nothing left behind/)
     // tcpdump in the sidecar stopped with it
-    const sidecar = (await $({ quiet: true })`docker ps -q --filter label=socket-lab.run=${runId} --filter label=com.docker.compose.service=server-net`).stdout.trim()
+    const sidecar = (
+      await $({
+        quiet: true,
+      })`docker ps -q --filter label=socket-lab.run=${runId} --filter label=com.docker.compose.service=server-net`
+    ).stdout.trim()
     expect(sidecar).not.toBe('')
     expect((await $({ quiet: true })`docker top ${sidecar} -o pid,args`).stdout).not.toMatch(/tcpdump/)
     const read = await readPcap(await readFile(file))

@@ -12,19 +12,29 @@ import { labResources, waitFor } from './lab-process.ts'
 
 const state = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-live-test-'))
 const env = { SOCKET_LAB_STATE: state, SOCKET_LAB_SCENARIOS: path.join(ROOT, 'scenarios') }
-const lab = async (...args: string[]) => $({ cwd: ROOT, quiet: true, nothrow: true, env: { ...process.env, ...env, NO_COLOR: '1' } })`node --import tsx lab.ts ${args}`
+const lab = async (...args: string[]) =>
+  $({
+    cwd: ROOT,
+    quiet: true,
+    nothrow: true,
+    env: { ...process.env, ...env, NO_COLOR: '1' },
+  })`node --import tsx lab.ts ${args}`
 
-const ECHO_SERVER = 'import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(("0.0.0.0",12345))\nwhile True:\n    d,a=s.recvfrom(100); s.sendto(d,a)'
-const ECHO_CLIENT = 'import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.settimeout(0.05); n=0\nfor i in range(200):\n    s.sendto(b"x",("server",12345))\n    try: s.recvfrom(10); n+=1\n    except socket.timeout: pass\nprint("answered", n)'
+const ECHO_SERVER =
+  'import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(("0.0.0.0",12345))\nwhile True:\n    d,a=s.recvfrom(100); s.sendto(d,a)'
+const ECHO_CLIENT =
+  'import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.settimeout(0.05); n=0\nfor i in range(200):\n    s.sendto(b"x",("server",12345))\n    try: s.recvfrom(10); n+=1\n    except socket.timeout: pass\nprint("answered", n)'
 /** What a sidecar's control socket answers to `request`. */
-const ask = (socket: string, request: string) => new Promise<string>((resolve, reject) => {
-  let said = ''
-  const connection = net.createConnection(socket, () => connection.end(request))
-  connection.on('data', (chunk: Buffer) => (said += chunk))
-  connection.on('close', () => resolve(said))
-  connection.on('error', reject)
-})
-const answered = async () => Number((await lab('exec', 'client', '--', 'python3', '-c', ECHO_CLIENT)).stdout.match(/answered (\d+)/)?.[1])
+const ask = (socket: string, request: string) =>
+  new Promise<string>((resolve, reject) => {
+    let said = ''
+    const connection = net.createConnection(socket, () => connection.end(request))
+    connection.on('data', (chunk: Buffer) => (said += chunk))
+    connection.on('close', () => resolve(said))
+    connection.on('error', reject)
+  })
+const answered = async () =>
+  Number((await lab('exec', 'client', '--', 'python3', '-c', ECHO_CLIENT)).stdout.match(/answered (\d+)/)?.[1])
 
 afterAll(async () => {
   await lab('down')
@@ -48,8 +58,14 @@ describe('a live lab', { timeout: 240_000 }, () => {
     expect(await ask(socket, '{"args":["counters"]}\n')).toMatch(/"kind":"counters"/)
     // a UDP echo server runs in the host while the faults change under the client
     expect((await lab('fault', 'clear')).exitCode).toBe(0)
-    const server = spawn('node', ['--import', 'tsx', 'lab.ts', 'exec', 'server', '--', 'python3', '-c', ECHO_SERVER], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' })
-    await waitFor('the echo server', async () => (await lab('exec', 'server', '--', 'ss', '-uln')).stdout.includes(':12345'))
+    const server = spawn('node', ['--import', 'tsx', 'lab.ts', 'exec', 'server', '--', 'python3', '-c', ECHO_SERVER], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    })
+    await waitFor('the echo server', async () =>
+      (await lab('exec', 'server', '--', 'ss', '-uln')).stdout.includes(':12345'),
+    )
     expect(await answered()).toBe(200)
     expect((await lab('fault', 'server', 'loss', '100')).exitCode).toBe(0)
     expect(await answered()).toBe(0)
@@ -66,13 +82,21 @@ describe('a live lab', { timeout: 240_000 }, () => {
     server.kill()
     // what a last run left is gone before a warm run, a waiting entry point (root) included: its program would
     // start in the next run once the host it waits for listened
-    const client = (await $`docker ps -q --filter label=com.docker.compose.service=client --filter label=socket-lab.live=udp-loss`).stdout.trim()
+    const client = (
+      await $`docker ps -q --filter label=com.docker.compose.service=client --filter label=socket-lab.live=udp-loss`
+    ).stdout.trim()
     await $`docker exec -d -e LAB_WAIT_FOR=nobody ${client} lab-run python3 -c ${'print("stale")'}`
     await $`docker exec -d -u lab ${client} sh -c ${'setsid sleep 300 &'}`
     // the scenario's own programs and checks, warm: its fault (30 % loss) is back for the run
     const warm = await lab('run', 'udp-loss', '--in', 'udp-loss')
     expect(warm.stdout + warm.stderr).toMatch(/udp-loss passed/)
-    expect((await $`docker top ${client} -o pid,args`).stdout.trim().split('\n').slice(1).map((line) => line.trim().replace(/^\d+\s+/, ''))).toEqual(['/sbin/docker-init -- sleep infinity', 'sleep infinity'])
+    expect(
+      (await $`docker top ${client} -o pid,args`).stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim().replace(/^\d+\s+/, '')),
+    ).toEqual(['/sbin/docker-init -- sleep infinity', 'sleep infinity'])
     expect((await lab('down', 'udp-loss')).exitCode).toBe(0)
     expect(await labResources('udp-loss')).toEqual([])
     expect((await lab('ps')).stdout).toMatch(/no live lab/)
@@ -85,7 +109,12 @@ describe('a live lab', { timeout: 240_000 }, () => {
     const good = await readFile(path.join(ROOT, 'services/programs/python/tcp-server.py'), 'utf8')
     await writeFile(file, good.replace('Bem-vindo ao servidor!', 'Oi!'))
     const before = new Set(await readdir(state))
-    const watching = spawn(process.execPath, ['--import', 'tsx', 'lab.ts', 'tcp-basic', '--server', file, '--watch'], { cwd: ROOT, detached: true, env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const watching = spawn(process.execPath, ['--import', 'tsx', 'lab.ts', 'tcp-basic', '--server', file, '--watch'], {
+      cwd: ROOT,
+      detached: true,
+      env: { ...process.env, ...env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let out = ''
     watching.stdout.on('data', (chunk: Buffer) => (out += chunk))
     watching.stderr.on('data', (chunk: Buffer) => (out += chunk))

@@ -27,11 +27,22 @@ afterAll(async () => {
 })
 
 describe('a pool of warm labs (tcp-basic, one lab)', { timeout: 240_000 }, () => {
-  it('gives every fixture the cold run\'s verdict, in one lab brought up once', async () => {
-    const students = ['servidor-ok.py', 'servidor-localhost.py', 'servidor-sem-boas-vindas.py', 'servidor-sintaxe.py', 'servidor-porta-errada.py', 'servidor-ok.py']
+  it("gives every fixture the cold run's verdict, in one lab brought up once", async () => {
+    const students = [
+      'servidor-ok.py',
+      'servidor-localhost.py',
+      'servidor-sem-boas-vindas.py',
+      'servidor-sintaxe.py',
+      'servidor-porta-errada.py',
+      'servidor-ok.py',
+    ]
     const pooled: ScenarioResult[] = []
     for (const student of students) pooled.push(await pool.run({ server: fixture(student) }))
-    const cold = await Promise.all(students.slice(0, -1).map((student) => runScenario(tcpBasic, { image, impl: 'python', submissions: { server: fixture(student) } })))
+    const cold = await Promise.all(
+      students
+        .slice(0, -1)
+        .map((student) => runScenario(tcpBasic, { image, impl: 'python', submissions: { server: fixture(student) } })),
+    )
     expect(pooled.slice(0, -1).map(verdict)).toEqual(cold.map(verdict))
     expect(pooled.at(-1)!.status).toBe('passed')
     // One lab served them all: the same compose project each time.
@@ -48,7 +59,15 @@ describe('a pool of warm labs (tcp-basic, one lab)', { timeout: 240_000 }, () =>
     await pool.run({ server: fixture('servidor-filho-detached.py') })
     const next = await pool.run({ server: fixture('servidor-le-segredo.py') })
     expect(next.run.hosts.server.stderr.map((line) => line.text)).toContain('achei: nada; processos do lab: 0')
-    expect(verdict(next)).toEqual(verdict(await runScenario(tcpBasic, { image, impl: 'python', submissions: { server: fixture('servidor-le-segredo.py') } })))
+    expect(verdict(next)).toEqual(
+      verdict(
+        await runScenario(tcpBasic, {
+          image,
+          impl: 'python',
+          submissions: { server: fixture('servidor-le-segredo.py') },
+        }),
+      ),
+    )
     expect(new Set([hostile, filler, next].map((result) => result.project)).size).toBe(1)
     expect(notes).toEqual([])
   })

@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLab } from './lab-process.ts'
 
 /** The engine this test run uses (CI's second pass points DOCKER_HOST at another daemon's socket). */
-const ENGINE_SOCKET = process.env.DOCKER_HOST?.startsWith('unix://') ? process.env.DOCKER_HOST.slice('unix://'.length) : '/var/run/docker.sock'
+const ENGINE_SOCKET = process.env.DOCKER_HOST?.startsWith('unix://')
+  ? process.env.DOCKER_HOST.slice('unix://'.length)
+  : '/var/run/docker.sock'
 
 let relay: net.Server
 let connections = 0
@@ -21,7 +23,10 @@ beforeAll(async () => {
     connections++
     const engine = net.connect(ENGINE_SOCKET)
     client.pipe(engine).pipe(client)
-    const close = () => { client.destroy(); engine.destroy() }
+    const close = () => {
+      client.destroy()
+      engine.destroy()
+    }
     client.on('error', close).on('close', close)
     engine.on('error', close).on('close', close)
   })
@@ -33,7 +38,10 @@ afterAll(() => new Promise<void>((resolve) => relay.close(() => resolve())))
 
 describe('a remote engine through DOCKER_HOST=tcp://', { timeout: 120_000 }, () => {
   it('runs tcp-basic through a TCP endpoint on loopback', async () => {
-    const lab = startLab(['tcp-basic'], { via: 'node', env: { DOCKER_HOST: `tcp://127.0.0.1:${port}`, SOCKET_LAB_SCENARIOS: '' } })
+    const lab = startLab(['tcp-basic'], {
+      via: 'node',
+      env: { DOCKER_HOST: `tcp://127.0.0.1:${port}`, SOCKET_LAB_SCENARIOS: '' },
+    })
     const exit = await lab.exited
     expect(exit.stderr).toBe('')
     expect(exit.code).toBe(0)
@@ -46,9 +54,14 @@ describe('a remote engine through DOCKER_HOST=tcp://', { timeout: 120_000 }, () 
     // A CLI configuration of its own: the machine's ~/.docker is not touched.
     const config = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-context-'))
     try {
-      await $({ env: { ...process.env, DOCKER_CONFIG: config } })`docker context create socket-lab-relay --docker host=tcp://127.0.0.1:${port}`.quiet()
+      await $({
+        env: { ...process.env, DOCKER_CONFIG: config },
+      })`docker context create socket-lab-relay --docker host=tcp://127.0.0.1:${port}`.quiet()
       const before = connections
-      const lab = startLab(['tcp-basic'], { via: 'node', env: { DOCKER_CONFIG: config, DOCKER_CONTEXT: 'socket-lab-relay', DOCKER_HOST: '', SOCKET_LAB_SCENARIOS: '' } })
+      const lab = startLab(['tcp-basic'], {
+        via: 'node',
+        env: { DOCKER_CONFIG: config, DOCKER_CONTEXT: 'socket-lab-relay', DOCKER_HOST: '', SOCKET_LAB_SCENARIOS: '' },
+      })
       const exit = await lab.exited
       expect(exit.stderr).toBe('')
       expect(exit.code).toBe(0)

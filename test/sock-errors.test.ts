@@ -15,8 +15,12 @@ describe('socketErrorText', () => {
   })
 
   it('maps no route to host and a reset, and keeps any other message', () => {
-    expect(socketErrorText(Object.assign(new Error('connect EHOSTUNREACH 172.18.0.2:12345'), { code: 'EHOSTUNREACH' }))).toBe('[Errno 113] No route to host')
-    expect(socketErrorText(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe('[Errno 104] Connection reset by peer')
+    expect(
+      socketErrorText(Object.assign(new Error('connect EHOSTUNREACH 172.18.0.2:12345'), { code: 'EHOSTUNREACH' })),
+    ).toBe('[Errno 113] No route to host')
+    expect(socketErrorText(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(
+      '[Errno 104] Connection reset by peer',
+    )
     expect(socketErrorText(new Error('something else'))).toBe('something else')
   })
 })

@@ -35,17 +35,26 @@ const chosen = catalog.filter((s) => all || SUBSET.includes(s.id))
  * description may name an address of the lab's own subnet, which each lab gets anew). */
 const verdict = (result: ScenarioResult) => ({
   status: result.status,
-  checks: result.checks.map((c) => `${c.passed ? 'pass' : 'FAIL'} ${c.description.replace(/\b\d+\.\d+\.\d+\.\d+\b/g, 'ADDRESS')}`),
+  checks: result.checks.map(
+    (c) => `${c.passed ? 'pass' : 'FAIL'} ${c.description.replace(/\b\d+\.\d+\.\d+\.\d+\b/g, 'ADDRESS')}`,
+  ),
 })
 
 /** The kinds of events a run told, in a set, and the lines it told by host and stream. */
 function told(events: RunEvent[]) {
   const lines: Record<string, string[]> = {}
-  for (const event of events) if (event.kind === 'line') (lines[`${event.host} ${event.stream}`] ??= []).push(event.text)
+  for (const event of events)
+    if (event.kind === 'line') (lines[`${event.host} ${event.stream}`] ??= []).push(event.text)
   return { kinds: [...new Set(events.map((event) => event.kind))].sort(), lines }
 }
 const linesOf = (result: ScenarioResult) =>
-  Object.fromEntries(Object.entries(result.run.hosts).flatMap(([host, run]) => (['stdout', 'stderr'] as const).filter((s) => run[s].length).map((s) => [`${host} ${s}`, run[s].map((l) => l.text)])))
+  Object.fromEntries(
+    Object.entries(result.run.hosts).flatMap(([host, run]) =>
+      (['stdout', 'stderr'] as const)
+        .filter((s) => run[s].length)
+        .map((s) => [`${host} ${s}`, run[s].map((l) => l.text)]),
+    ),
+  )
 
 async function coldAndWarm(scenario: Scenario, submissions: Record<string, string> = {}) {
   const coldEvents: RunEvent[] = []
@@ -54,7 +63,10 @@ async function coldAndWarm(scenario: Scenario, submissions: Record<string, strin
   const lab = await upLiveLab(scenario, { name: `wc-${scenario.id}-${process.pid}`, image, impl: 'ts', submissions })
   try {
     // The second run as a watch's rerun: its entry points were started armed during the first.
-    const warm = [await runWarm(lab, scenario, { again: true, onEvent: (event) => warmEvents.push(event) }), await runWarm(lab, scenario)]
+    const warm = [
+      await runWarm(lab, scenario, { again: true, onEvent: (event) => warmEvents.push(event) }),
+      await runWarm(lab, scenario),
+    ]
     // One event stream for both: the same kinds of events, and every line each run printed told once.
     expect(told(warmEvents).kinds).toEqual(told(coldEvents).kinds)
     expect(told(coldEvents).lines).toEqual(linesOf(cold))
@@ -66,7 +78,6 @@ async function coldAndWarm(scenario: Scenario, submissions: Record<string, strin
 }
 
 afterAll(() => rm(state, { recursive: true, force: true }))
-
 
 describe('warm and cold runs agree', { timeout: 600_000 }, () => {
   const cannot = catalog.map((s) => [s.id, whyNotWarm(s)] as const).filter(([, why]) => why)
@@ -81,7 +92,7 @@ describe('warm and cold runs agree', { timeout: 600_000 }, () => {
     for (const run of warm) expect(verdict(run)).toEqual(verdict(cold))
   })
 
-  it('a watch\'s rerun starts its programs armed: no docker exec in a program container, and no program can open the FIFO', async () => {
+  it("a watch's rerun starts its programs armed: no docker exec in a program container, and no program can open the FIFO", async () => {
     const scenario = catalog.find((s) => s.id === 'tcp-basic')!
     const lab = await upLiveLab(scenario, { name: `wc-armed-${process.pid}`, image, impl: 'ts', submissions: {} })
     try {
@@ -89,17 +100,25 @@ describe('warm and cold runs agree', { timeout: 600_000 }, () => {
       expect(first.status).toBe('passed')
       const hosts = await liveHosts(lab, ['client', 'server'])
       const [client, server] = [hosts.get('client')!.program, hosts.get('server')!.program]
-      await waitFor('the armed entry point', async () => (await $`docker top ${client} -o pid,args`).stdout.includes('lab-run'), 10_000)
-      expect((await $`docker exec ${client} stat -c ${'%F %a %U'} /lab-sync/client.arm`).stdout.trim()).toBe('fifo 600 root')
+      await waitFor(
+        'the armed entry point',
+        async () => (await $`docker top ${client} -o pid,args`).stdout.includes('lab-run'),
+        10_000,
+      )
+      expect((await $`docker exec ${client} stat -c ${'%F %a %U'} /lab-sync/client.arm`).stdout.trim()).toBe(
+        'fifo 600 root',
+      )
       // as the program's user: refused at once (a reader that got in would block, and `timeout` would say 124)
-      const stolen = await $`docker exec -u lab ${client} timeout 2 sh -c ${'read -r go < /lab-sync/client.arm'}`.nothrow()
+      const stolen =
+        await $`docker exec -u lab ${client} timeout 2 sh -c ${'read -r go < /lab-sync/client.arm'}`.nothrow()
       expect(stolen.exitCode).not.toBe(124)
       expect(stolen.stderr).toMatch(/Permission denied/)
       const since = Date.now() / 1000
       const second = await runWarm(lab, scenario)
       const until = Date.now() / 1000 + 1
       expect(verdict(second)).toEqual(verdict(first))
-      const events = await $`docker events --since ${since.toFixed(3)} --until ${until.toFixed(3)} --filter container=${client} --filter container=${server} --format ${'{{.Action}}'}`
+      const events =
+        await $`docker events --since ${since.toFixed(3)} --until ${until.toFixed(3)} --filter container=${client} --filter container=${server} --format ${'{{.Action}}'}`
       expect(events.stdout.split('\n').filter((action) => action.startsWith('exec_create'))).toEqual([])
       // without `again`, nothing waits after the run: only the server it started serves on
       expect((await $`docker top ${client} -o pid,args`).stdout).not.toMatch(/lab-run/)
@@ -111,9 +130,18 @@ describe('warm and cold runs agree', { timeout: 600_000 }, () => {
   it('tcp-basic with a wrong greeting fails the same checks both ways', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-warm-cold-server-'))
     const file = path.join(dir, 'servidor.py')
-    await writeFile(file, (await readFile(path.join(ROOT, 'services/programs/python/tcp-server.py'), 'utf8')).replace('Bem-vindo ao servidor!', 'Oi!'))
+    await writeFile(
+      file,
+      (await readFile(path.join(ROOT, 'services/programs/python/tcp-server.py'), 'utf8')).replace(
+        'Bem-vindo ao servidor!',
+        'Oi!',
+      ),
+    )
     try {
-      const { cold, warm } = await coldAndWarm(catalog.find((s) => s.id === 'tcp-basic')!, { server: file })
+      const { cold, warm } = await coldAndWarm(
+        catalog.find((s) => s.id === 'tcp-basic')!,
+        { server: file },
+      )
       expect(cold.status).toBe('failed')
       for (const run of warm) expect(verdict(run)).toEqual(verdict(cold))
     } finally {

@@ -29,7 +29,9 @@ export function expectPrinted(host: HostRun, lines: string[]): Check[] {
 
 /** The line of a program's stderr that names its error: Python's last traceback line, Node's `Error: …` line. */
 export function errorLine(host: Pick<HostRun, 'stderr'>): string | undefined {
-  const lines = host.stderr.map((line) => line.text.trim()).filter((text) => text && !/^(at |Node\.js v\d|\^+$|[{}]|\w+: .*,$)/.test(text))
+  const lines = host.stderr
+    .map((line) => line.text.trim())
+    .filter((text) => text && !/^(at |Node\.js v\d|\^+$|[{}]|\w+: .*,$)/.test(text))
   return lines.findLast((text) => /^[\w.]*(Error|Exception|Interrupt)\b.*:/.test(text)) ?? lines.at(-1)
 }
 
@@ -55,7 +57,15 @@ export function expectExit(host: HostRun, expected: number | 'running'): Check {
   }
 }
 
-const missingHost = (name: string): HostRun => ({ host: name, started: false, exitCode: null, startedAt: 0, elapsedMs: 0, stdout: [], stderr: [] })
+const missingHost = (name: string): HostRun => ({
+  host: name,
+  started: false,
+  exitCode: null,
+  startedAt: 0,
+  elapsedMs: 0,
+  stdout: [],
+  stderr: [],
+})
 
 /** The check a run gets only when a phase went wrong: a points table may name it though no run of a class had it. */
 export const LAB_RAN_TO_THE_END = 'the lab ran to the end'
@@ -64,7 +74,11 @@ export const LAB_RAN_TO_THE_END = 'the lab ran to the end'
 export function checkScenario(scenario: Scenario, run: LabRun): Check[] {
   const checks: Check[] = []
   if (run.problems.length) {
-    checks.push({ description: LAB_RAN_TO_THE_END, passed: false, reason: run.problems.map((problem) => problem.text).join('; ') })
+    checks.push({
+      description: LAB_RAN_TO_THE_END,
+      passed: false,
+      reason: run.problems.map((problem) => problem.text).join('; '),
+    })
   }
   for (const [name, expectation] of Object.entries(scenario.expect)) {
     const host = run.hosts[name] ?? missingHost(name)

@@ -5,13 +5,14 @@ import type { HostRun, Packet } from '../model/scenario.ts'
 import { DOCKER_RESOLVER } from '../../services/bin/protocol.ts'
 import { isLoopback, parseSocket, type ListeningSocket } from './sockets.ts'
 
-
 /** The port of the exercise when the scenario names none (LAB_PORT's default). */
 const DEFAULT_PORT = 12345
 
 /** The sockets the program itself opened (Docker's resolver left out). */
 export function listenersOf(host: HostRun): ListeningSocket[] {
-  return (host.listening ?? []).map(parseSocket).filter((l): l is ListeningSocket => l !== undefined && l.address !== DOCKER_RESOLVER)
+  return (host.listening ?? [])
+    .map(parseSocket)
+    .filter((l): l is ListeningSocket => l !== undefined && l.address !== DOCKER_RESOLVER)
 }
 
 /** The port the scenario's servers listen on. */
@@ -21,11 +22,14 @@ export function expectedPort({ scenario }: HintEvidence): number {
 
 /** Hosts the scenario declares as listening (the servers), with their runs. */
 export function servers(evidence: HintEvidence): HostRun[] {
-  const named = Object.entries(evidence.scenario?.hosts ?? {}).filter(([, spec]) => spec.listens !== undefined).map(([name]) => name)
+  const named = Object.entries(evidence.scenario?.hosts ?? {})
+    .filter(([, spec]) => spec.listens !== undefined)
+    .map(([name]) => name)
   return named.map((name) => evidence.run.hosts[name]).filter((h) => h !== undefined)
 }
 
-export const isServer = (evidence: HintEvidence, host: string) => evidence.scenario?.hosts?.[host]?.listens !== undefined
+export const isServer = (evidence: HintEvidence, host: string) =>
+  evidence.scenario?.hosts?.[host]?.listens !== undefined
 
 export function submittedHosts({ run, submitted }: HintEvidence): HostRun[] {
   return submitted.map((name) => run.hosts[name]).filter((host) => host !== undefined)
@@ -34,7 +38,9 @@ export function submittedHosts({ run, submitted }: HintEvidence): HostRun[] {
 /** The protocol the servers listen with on the exercise's port: their sockets say it, whatever the program. */
 export function serverProto(evidence: HintEvidence): 'tcp' | 'udp' | undefined {
   const port = expectedPort(evidence)
-  return servers(evidence).flatMap(listenersOf).find((l) => l.port === port)?.proto
+  return servers(evidence)
+    .flatMap(listenersOf)
+    .find((l) => l.port === port)?.proto
 }
 
 /** Every packet any host captured (a packet crossing two hosts appears twice: filter by who captured it). */
@@ -46,7 +52,12 @@ export function stuck(evidence: HintEvidence, host: HostRun): boolean {
 }
 
 /** A connection between a client and a server on the port: handshake done, and how many payload bytes each way. */
-export interface Connection { client: HostRun; server: HostRun; established: boolean; bytes: number }
+export interface Connection {
+  client: HostRun
+  server: HostRun
+  established: boolean
+  bytes: number
+}
 
 export function connections(evidence: HintEvidence): Connection[] {
   const port = expectedPort(evidence)
@@ -54,11 +65,19 @@ export function connections(evidence: HintEvidence): Connection[] {
   for (const server of servers(evidence)) {
     for (const client of Object.values(evidence.run.hosts)) {
       if (client === server || !client.address || !server.address) continue
-      const seen = [...capturedBy(server), ...capturedBy(client)].filter((p) => p.proto === 'tcp' && (
-        (p.src === client.address && p.dst === server.address && p.dport === port) ||
-        (p.src === server.address && p.dst === client.address && p.sport === port)))
+      const seen = [...capturedBy(server), ...capturedBy(client)].filter(
+        (p) =>
+          p.proto === 'tcp' &&
+          ((p.src === client.address && p.dst === server.address && p.dport === port) ||
+            (p.src === server.address && p.dst === client.address && p.sport === port)),
+      )
       if (!seen.some((p) => p.flags === 'S')) continue
-      found.push({ client, server, established: seen.some((p) => p.flags === 'S.'), bytes: seen.reduce((sum, p) => sum + p.length, 0) })
+      found.push({
+        client,
+        server,
+        established: seen.some((p) => p.flags === 'S.'),
+        bytes: seen.reduce((sum, p) => sum + p.length, 0),
+      })
     }
   }
   return found
@@ -69,7 +88,8 @@ function distance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
   for (let i = 1; i <= a.length; i++) {
     const row = [i]
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
     previous = row
   }
   return previous[b.length]
@@ -77,7 +97,10 @@ function distance(a: string, b: string): number {
 
 /** The line most like `expected` (at least half its characters in common), or undefined. */
 export function closestLine(expected: string, lines: string[]): string | undefined {
-  const scored = lines.map((line) => ({ line, score: 1 - distance(expected, line) / Math.max(expected.length, line.length, 1) }))
+  const scored = lines.map((line) => ({
+    line,
+    score: 1 - distance(expected, line) / Math.max(expected.length, line.length, 1),
+  }))
   const best = scored.sort((a, b) => b.score - a.score)[0]
   return best && best.score >= 0.5 ? best.line : undefined
 }

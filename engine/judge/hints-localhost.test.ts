@@ -5,8 +5,24 @@ import { hintsFor } from './hints.ts'
 import type { HostRun } from '../model/scenario.ts'
 
 const hintOf = (listening: string[]) => {
-  const server: HostRun = { host: 'server', started: true, exitCode: null, startedAt: 0, elapsedMs: 1000, stdout: [], stderr: [], listening }
-  return hintsFor({}, { run: { hosts: { server }, problems: [] }, checks: [{ description: 'x', passed: false, reason: 'x' }], submitted: ['server'] }).map((h) => h.id)
+  const server: HostRun = {
+    host: 'server',
+    started: true,
+    exitCode: null,
+    startedAt: 0,
+    elapsedMs: 1000,
+    stdout: [],
+    stderr: [],
+    listening,
+  }
+  return hintsFor(
+    {},
+    {
+      run: { hosts: { server }, problems: [] },
+      checks: [{ description: 'x', passed: false, reason: 'x' }],
+      submitted: ['server'],
+    },
+  ).map((h) => h.id)
 }
 
 it('names localhost only when every socket on the port is bound to a loopback address', () => {

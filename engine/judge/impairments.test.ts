@@ -1,11 +1,35 @@
 import { describe, expect, it } from 'vitest'
-import { copiedSegments, duplicateAcks, duplicatesIn, lateArrivals, lossBursts, outOfOrderSegments, repeatedSegments } from './impairments.ts'
+import {
+  copiedSegments,
+  duplicateAcks,
+  duplicatesIn,
+  lateArrivals,
+  lossBursts,
+  outOfOrderSegments,
+  repeatedSegments,
+} from './impairments.ts'
 import type { HostRun, Packet } from '../model/scenario.ts'
 
 const host = (name: string, address: string) => ({ host: name, address }) as HostRun
 const [a, b] = [host('sender', '10.0.0.2'), host('sink', '10.0.0.3')]
-const data = (seq: number, length: number): Packet => ({ at: 0, proto: 'tcp', src: a.address!, dst: b.address!, seq, length, flags: '.' })
-const ack = (n: number): Packet => ({ at: 0, proto: 'tcp', src: b.address!, dst: a.address!, ack: n, length: 0, flags: '.' })
+const data = (seq: number, length: number): Packet => ({
+  at: 0,
+  proto: 'tcp',
+  src: a.address!,
+  dst: b.address!,
+  seq,
+  length,
+  flags: '.',
+})
+const ack = (n: number): Packet => ({
+  at: 0,
+  proto: 'tcp',
+  src: b.address!,
+  dst: a.address!,
+  ack: n,
+  length: 0,
+  flags: '.',
+})
 
 describe('impairment evidence', () => {
   it('counts late arrivals, duplicates and the bursts of missing numbers', () => {
@@ -23,7 +47,16 @@ describe('impairment evidence', () => {
 
   it('tells a copied segment (the same packet twice) from a retransmission (a new IPv4 id)', () => {
     const sent = (seq: number, ipId: number): Packet => ({ ...data(seq, 10), ipId })
-    const wire = [sent(100, 1), sent(100, 1), sent(110, 2), sent(110, 5), sent(120, 3), sent(120, 3), sent(120, 3), ack(130)]
+    const wire = [
+      sent(100, 1),
+      sent(100, 1),
+      sent(110, 2),
+      sent(110, 5),
+      sent(120, 3),
+      sent(120, 3),
+      sent(120, 3),
+      ack(130),
+    ]
     expect(copiedSegments(wire, a, b)).toBe(3)
     expect(repeatedSegments(wire, a, b)).toBe(4)
     expect(copiedSegments([sent(100, 1), sent(110, 2), sent(100, 7)], a, b)).toBe(0)

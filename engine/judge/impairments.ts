@@ -45,18 +45,25 @@ export function lossBursts(numbers: number[], total: number): number[] {
 }
 
 /** A numbered datagram on the wire: its number when readable, and whether its text passes the application's check. */
-export interface WireDatagram { at: number; number?: number; intact: boolean }
+export interface WireDatagram {
+  at: number
+  number?: number
+  intact: boolean
+}
 
 /** UDP datagrams from `from` to `to` on `port` in a capture, read as the numbered client writes them. */
 export function wireDatagrams(packets: Packet[], from: HostRun, to: HostRun, port: number): WireDatagram[] {
-  return packets.filter((p) => p.proto === 'udp' && p.src === from.address && p.dst === to.address && p.dport === port).map((p) => {
-    const text = p.payload?.toString('latin1') ?? ''
-    const space = text.lastIndexOf(' ')
-    const message = text.slice(0, space)
-    const number = Number(message.match(/^datagrama (\d+)$/)?.[1])
-    const intact = message.startsWith('datagrama ') && text.slice(space + 1) === crc32(message).toString(16).padStart(8, '0')
-    return { at: p.at, number: Number.isInteger(number) ? number : undefined, intact }
-  })
+  return packets
+    .filter((p) => p.proto === 'udp' && p.src === from.address && p.dst === to.address && p.dport === port)
+    .map((p) => {
+      const text = p.payload?.toString('latin1') ?? ''
+      const space = text.lastIndexOf(' ')
+      const message = text.slice(0, space)
+      const number = Number(message.match(/^datagrama (\d+)$/)?.[1])
+      const intact =
+        message.startsWith('datagrama ') && text.slice(space + 1) === crc32(message).toString(16).padStart(8, '0')
+      return { at: p.at, number: Number.isInteger(number) ? number : undefined, intact }
+    })
 }
 
 const dataFrom = (packets: Packet[], from: HostRun, to: HostRun) =>

@@ -1,10 +1,41 @@
 import { describe, expect, it } from 'vitest'
-import { EXCHANGE_LINES, addressBook, dataSegments, exchange, expectClose, expectHandshake, tcpBetween, udpBetween, type Endpoints } from './packet-checks.ts'
+import {
+  EXCHANGE_LINES,
+  addressBook,
+  dataSegments,
+  exchange,
+  expectClose,
+  expectHandshake,
+  tcpBetween,
+  udpBetween,
+  type Endpoints,
+} from './packet-checks.ts'
 import { decodeEthernet } from './packets.ts'
-import { ACK, CLIENT_IP, CLIENT_PORT, FIN, PSH, SERVER_IP, SERVER_PORT, SYN, fromServer, tcpFrame, udpFrame } from './fixtures/frames.ts'
+import {
+  ACK,
+  CLIENT_IP,
+  CLIENT_PORT,
+  FIN,
+  PSH,
+  SERVER_IP,
+  SERVER_PORT,
+  SYN,
+  fromServer,
+  tcpFrame,
+  udpFrame,
+} from './fixtures/frames.ts'
 import type { HostRun, Packet } from '../model/scenario.ts'
 
-const host = (name: string, address: string): HostRun => ({ host: name, address, started: true, exitCode: 0, startedAt: 0, elapsedMs: 0, stdout: [], stderr: [] })
+const host = (name: string, address: string): HostRun => ({
+  host: name,
+  address,
+  started: true,
+  exitCode: 0,
+  startedAt: 0,
+  elapsedMs: 0,
+  stdout: [],
+  stderr: [],
+})
 const client = host('client', CLIENT_IP)
 const server = host('server', SERVER_IP)
 const e: Endpoints = { client, server, port: SERVER_PORT }
@@ -22,7 +53,11 @@ describe('expectHandshake', () => {
   it('passes SYN, SYN-ACK of the client sequence + 1 (wrapping at 2^32), ACK of the server sequence + 1', () => {
     const checks = expectHandshake(packets(SYN_FRAME, SYN_ACK, HANDSHAKE_ACK), e)
     expect(verdicts(checks)).toEqual([true, true, true])
-    expect(checks.map((c) => c.reason)).toEqual(['SYN seq=4294967295', 'SYN-ACK seq=7000 ack=0 (client seq + 1 = 0)', 'ACK ack=7001 (server seq + 1 = 7001)'])
+    expect(checks.map((c) => c.reason)).toEqual([
+      'SYN seq=4294967295',
+      'SYN-ACK seq=7000 ack=0 (client seq + 1 = 0)',
+      'ACK ack=7001 (server seq + 1 = 7001)',
+    ])
   })
 
   it('fails a SYN-ACK that acknowledges the wrong sequence number', () => {
@@ -32,7 +67,11 @@ describe('expectHandshake', () => {
   })
 
   it('fails an ACK of the wrong server sequence, and each step missing or out of order', () => {
-    expect(verdicts(expectHandshake(packets(SYN_FRAME, SYN_ACK, tcpFrame(ACK, 0, 7000)), e))).toEqual([true, true, false])
+    expect(verdicts(expectHandshake(packets(SYN_FRAME, SYN_ACK, tcpFrame(ACK, 0, 7000)), e))).toEqual([
+      true,
+      true,
+      false,
+    ])
     expect(verdicts(expectHandshake(packets(SYN_ACK, SYN_FRAME, HANDSHAKE_ACK), e))).toEqual([true, false, false])
     expect(verdicts(expectHandshake(packets(SYN_FRAME, HANDSHAKE_ACK, SYN_ACK), e))).toEqual([true, true, false])
     const none = expectHandshake(packets(SYN_ACK, HANDSHAKE_ACK), e)
@@ -40,7 +79,7 @@ describe('expectHandshake', () => {
     expect(none[0].reason).toBe(`no SYN from client to server port ${SERVER_PORT} among 2 packets`)
   })
 
-  it('takes no SYN-ACK from the client for the server\'s', () => {
+  it("takes no SYN-ACK from the client for the server's", () => {
     const fromClient = tcpFrame(SYN | ACK, 7000, 0)
     expect(verdicts(expectHandshake(packets(SYN_FRAME, fromClient, HANDSHAKE_ACK), e))).toEqual([true, false, false])
   })
@@ -52,7 +91,10 @@ describe('expectClose', () => {
   const SERVER_FIN = fromServer(FIN | ACK, 7001, 14)
 
   it('passes when each FIN is acknowledged with its sequence + its data length + 1', () => {
-    const checks = expectClose(packets(tcpFrame(PSH | ACK, 10, 7001, { payload: 'abc' }), CLIENT_FIN, SERVER_FIN, tcpFrame(ACK, 14, 7002)), e)
+    const checks = expectClose(
+      packets(tcpFrame(PSH | ACK, 10, 7001, { payload: 'abc' }), CLIENT_FIN, SERVER_FIN, tcpFrame(ACK, 14, 7002)),
+      e,
+    )
     expect(verdicts(checks)).toEqual([true, true])
     expect(checks[0].reason).toBe('FIN seq=13, acknowledged with ack=14')
   })
@@ -83,24 +125,37 @@ describe('which packets belong to the exchange', () => {
   const otherHost = tcpFrame(SYN, 1, 0, { src: '172.18.0.9' })
   const wrongWay = fromServer(ACK, 1, 1, { sport: 9999 })
 
-  it('keeps the TCP segments between client and server on the server\'s port, both ways', () => {
+  it("keeps the TCP segments between client and server on the server's port, both ways", () => {
     const kept = tcpBetween(packets(SYN_FRAME, otherPort, SYN_ACK, otherHost, wrongWay, udpFrame('x')), e)
     expect(kept.map((p) => p.flags)).toEqual(['S', 'S.'])
   })
 
   it('keeps only segments that carry data', () => {
     const data = tcpFrame(PSH | ACK, 0, 7001, { payload: 'Olá' })
-    expect(dataSegments(packets(SYN_FRAME, SYN_ACK, HANDSHAKE_ACK, data, fromServer(ACK, 7001, 4)), e).map((p) => p.length)).toEqual([4])
+    expect(
+      dataSegments(packets(SYN_FRAME, SYN_ACK, HANDSHAKE_ACK, data, fromServer(ACK, 7001, 4)), e).map((p) => p.length),
+    ).toEqual([4])
   })
 
-  it('keeps the UDP datagrams between client and server on the server\'s port, both ways', () => {
-    const kept = udpBetween(packets(udpFrame('ida'), fromServer(0, 0, 0), udpFrame('resposta', { src: SERVER_IP, dst: CLIENT_IP, sport: SERVER_PORT, dport: CLIENT_PORT }),
-      udpFrame('outra porta', { dport: 53 }), udpFrame('outro host', { dst: '172.18.0.9' })), e)
+  it("keeps the UDP datagrams between client and server on the server's port, both ways", () => {
+    const kept = udpBetween(
+      packets(
+        udpFrame('ida'),
+        fromServer(0, 0, 0),
+        udpFrame('resposta', { src: SERVER_IP, dst: CLIENT_IP, sport: SERVER_PORT, dport: CLIENT_PORT }),
+        udpFrame('outra porta', { dport: 53 }),
+        udpFrame('outro host', { dst: '172.18.0.9' }),
+      ),
+      e,
+    )
     expect(kept.map((p) => p.payload?.toString())).toEqual(['ida', 'resposta'])
   })
 
   it('names addresses after their hosts, and shows the exchange from its first packet', () => {
-    expect(addressBook([client, server, { ...host('x', ''), address: undefined }])).toEqual({ [CLIENT_IP]: 'client', [SERVER_IP]: 'server' })
+    expect(addressBook([client, server, { ...host('x', ''), address: undefined }])).toEqual({
+      [CLIENT_IP]: 'client',
+      [SERVER_IP]: 'server',
+    })
     expect(exchange(packets(SYN_FRAME, SYN_ACK), [client, server])).toEqual([
       `    +0 ms client:${CLIENT_PORT} → server:${SERVER_PORT} TCP [S] seq=4294967295 len=0`,
       `    +1 ms server:${SERVER_PORT} → client:${CLIENT_PORT} TCP [S.] seq=7000 ack=0 len=0`,

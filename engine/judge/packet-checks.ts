@@ -15,9 +15,12 @@ export function addressBook(hosts: HostRun[]): Record<string, string> {
 
 /** TCP packets of the connection(s) between client and server on the server's port. */
 export function tcpBetween(packets: Packet[], { client, server, port }: Endpoints): Packet[] {
-  return packets.filter((p) => p.proto === 'tcp' && (
-    (p.src === client.address && p.dst === server.address && p.dport === port) ||
-    (p.src === server.address && p.dst === client.address && p.sport === port)))
+  return packets.filter(
+    (p) =>
+      p.proto === 'tcp' &&
+      ((p.src === client.address && p.dst === server.address && p.dport === port) ||
+        (p.src === server.address && p.dst === client.address && p.sport === port)),
+  )
 }
 
 /** Packets a check's evidence shows: a program that floods its peer gets its first ones and a count, not a line
@@ -28,7 +31,9 @@ export const EXCHANGE_LINES = 50
 export function exchange(packets: Packet[], hosts: HostRun[]): string[] {
   const names = addressBook(hosts)
   const lines = packets.slice(0, EXCHANGE_LINES).map((p) => describePacket(p, packets[0]?.at ?? 0, names))
-  return packets.length > EXCHANGE_LINES ? [...lines, `    … and ${packets.length - EXCHANGE_LINES} more packets`] : lines
+  return packets.length > EXCHANGE_LINES
+    ? [...lines, `    … and ${packets.length - EXCHANGE_LINES} more packets`]
+    : lines
 }
 
 const fromClient = (p: Packet, e: Endpoints) => p.src === e.client.address
@@ -52,7 +57,9 @@ export function expectHandshake(packets: Packet[], e: Endpoints): Check[] {
     {
       description: 'the server answered SYN-ACK acknowledging the client sequence + 1',
       passed: synAck !== undefined && synAck.ack === plus1(syn!.seq!),
-      reason: synAck ? `SYN-ACK seq=${synAck.seq} ack=${synAck.ack} (client seq + 1 = ${plus1(syn!.seq!)})` : 'no SYN-ACK after the SYN',
+      reason: synAck
+        ? `SYN-ACK seq=${synAck.seq} ack=${synAck.ack} (client seq + 1 = ${plus1(syn!.seq!)})`
+        : 'no SYN-ACK after the SYN',
     },
     {
       description: 'the client completed with an ACK of the server sequence + 1',
@@ -70,11 +77,16 @@ export function expectClose(packets: Packet[], e: Endpoints): Check[] {
     const finIndex = tcp.findIndex((p) => p.flags?.includes('F') && p.src === sender.address)
     const fin = tcp[finIndex]
     const wanted = fin ? (fin.seq! + fin.length + 1) >>> 0 : undefined
-    const acked = fin && tcp.find((p, i) => i > finIndex && p.src !== sender.address && p.flags?.includes('.') && p.ack === wanted)
+    const acked =
+      fin && tcp.find((p, i) => i > finIndex && p.src !== sender.address && p.flags?.includes('.') && p.ack === wanted)
     return {
       description: `the ${side} closed with a FIN that the other side acknowledged`,
       passed: acked !== undefined,
-      reason: !fin ? `no FIN from the ${side}` : acked ? `FIN seq=${fin.seq}, acknowledged with ack=${wanted}` : `FIN seq=${fin.seq} never acknowledged (ack=${wanted})`,
+      reason: !fin
+        ? `no FIN from the ${side}`
+        : acked
+          ? `FIN seq=${fin.seq}, acknowledged with ack=${wanted}`
+          : `FIN seq=${fin.seq} never acknowledged (ack=${wanted})`,
     }
   })
 }
@@ -86,7 +98,10 @@ export function dataSegments(packets: Packet[], e: Endpoints): Packet[] {
 
 /** UDP datagrams between client and server on the server's port, both ways. */
 export function udpBetween(packets: Packet[], { client, server, port }: Endpoints): Packet[] {
-  return packets.filter((p) => p.proto === 'udp' && (
-    (p.src === client.address && p.dst === server.address && p.dport === port) ||
-    (p.src === server.address && p.dst === client.address && p.sport === port)))
+  return packets.filter(
+    (p) =>
+      p.proto === 'udp' &&
+      ((p.src === client.address && p.dst === server.address && p.dport === port) ||
+        (p.src === server.address && p.dst === client.address && p.sport === port)),
+  )
 }

@@ -2,7 +2,20 @@
 // truncation of every frame the builder makes, and random pcap files. It must never throw nor hang.
 import { expect, it } from 'vitest'
 import { decodeEthernet, decodeSll2, readPcap } from './packets.ts'
-import { ACK, PSH, SYN, sll2Frame, arpFrame, fragmentedUdp, fromServer, icmpFrame, ipv6UdpFrame, pcapFile, tcpFrame, udpFrame } from './fixtures/frames.ts'
+import {
+  ACK,
+  PSH,
+  SYN,
+  sll2Frame,
+  arpFrame,
+  fragmentedUdp,
+  fromServer,
+  icmpFrame,
+  ipv6UdpFrame,
+  pcapFile,
+  tcpFrame,
+  udpFrame,
+} from './fixtures/frames.ts'
 
 /** A small seeded generator (mulberry32), so that a failing case is the same on the next run. */
 function random(seed: number): () => number {
@@ -17,8 +30,15 @@ const next = random(12)
 const randomBytes = (length: number) => Buffer.from(Array.from({ length }, () => Math.floor(next() * 256)))
 
 const FRAMES = [
-  tcpFrame(SYN, 1, 0), fromServer(SYN | ACK, 9, 2), tcpFrame(PSH | ACK, 2, 10, { payload: 'Olá, servidor!' }),
-  udpFrame('Mensagem 1'), ...fragmentedUdp(3000), icmpFrame(3, 3), arpFrame(1), arpFrame(2), ipv6UdpFrame(),
+  tcpFrame(SYN, 1, 0),
+  fromServer(SYN | ACK, 9, 2),
+  tcpFrame(PSH | ACK, 2, 10, { payload: 'Olá, servidor!' }),
+  udpFrame('Mensagem 1'),
+  ...fragmentedUdp(3000),
+  icmpFrame(3, 3),
+  arpFrame(1),
+  arpFrame(2),
+  ipv6UdpFrame(),
 ]
 
 it('decodes every prefix of every frame without throwing, and never reads a header past the frame', () => {
@@ -65,5 +85,11 @@ it('reads random and truncated pcap files to an end, whatever they hold', async 
     expect(read.packets.length + read.undecodable).toBeLessThanOrEqual(Math.ceil(file.length / 16))
   }
   expect((await readPcap(whole)).packets).toHaveLength(FRAMES.length)
-  for (let length = 0; length <= 200; length++) await readPcap(pcapFile(FRAMES.map((frame) => sll2Frame(frame, 3)), 276).subarray(0, length))
+  for (let length = 0; length <= 200; length++)
+    await readPcap(
+      pcapFile(
+        FRAMES.map((frame) => sll2Frame(frame, 3)),
+        276,
+      ).subarray(0, length),
+    )
 }, 30_000)

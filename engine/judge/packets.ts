@@ -36,19 +36,25 @@ export async function readPcap(file: Buffer): Promise<PcapRead> {
     const parser = pcapParser.parse(Readable.from([file]))
     let linkType = LINKTYPE_ETHERNET
     parser.on('globalHeader', (header: { linkLayerType: number }) => (linkType = header.linkLayerType))
-    parser.on('packet', (raw: { header: { timestampSeconds: number; timestampMicroseconds: number }; data: Buffer }) => {
-      try {
-        if (read.packets.length >= MAX_PACKETS_DECODED) return void read.notDecoded++
-        const at = raw.header.timestampSeconds * 1000 + raw.header.timestampMicroseconds / 1000
-        const packet = linkType === LINKTYPE_ETHERNET ? decodeEthernet(raw.data, at)
-          : linkType === LINKTYPE_LINUX_SLL2 ? decodeSll2(raw.data, at)
-          : undefined
-        if (packet) read.packets.push(packet)
-        else read.undecodable++
-      } catch (error) {
-        settle(error as Error) // a decoder bug: the run reports it, the stream goes on harmlessly
-      }
-    })
+    parser.on(
+      'packet',
+      (raw: { header: { timestampSeconds: number; timestampMicroseconds: number }; data: Buffer }) => {
+        try {
+          if (read.packets.length >= MAX_PACKETS_DECODED) return void read.notDecoded++
+          const at = raw.header.timestampSeconds * 1000 + raw.header.timestampMicroseconds / 1000
+          const packet =
+            linkType === LINKTYPE_ETHERNET
+              ? decodeEthernet(raw.data, at)
+              : linkType === LINKTYPE_LINUX_SLL2
+                ? decodeSll2(raw.data, at)
+                : undefined
+          if (packet) read.packets.push(packet)
+          else read.undecodable++
+        } catch (error) {
+          settle(error as Error) // a decoder bug: the run reports it, the stream goes on harmlessly
+        }
+      },
+    )
     parser.on('end', () => settle())
     parser.on('error', (error: Error) => {
       read.unreadable = error.message
@@ -57,7 +63,8 @@ export async function readPcap(file: Buffer): Promise<PcapRead> {
   })
 }
 
-const mac = (buf: Buffer, at: number) => [...buf.subarray(at, at + 6)].map((byte) => byte.toString(16).padStart(2, '0')).join(':')
+const mac = (buf: Buffer, at: number) =>
+  [...buf.subarray(at, at + 6)].map((byte) => byte.toString(16).padStart(2, '0')).join(':')
 const ipv4 = (buf: Buffer, at: number) => `${buf[at]}.${buf[at + 1]}.${buf[at + 2]}.${buf[at + 3]}`
 
 /** tcpdump's flag letters, in tcpdump's order: S F R P then . for ACK. */
@@ -88,12 +95,26 @@ export function decodeSll2(frame: Buffer, at: number): Packet | undefined {
   return packet && { ...packet, ifIndex: frame.readUInt32BE(4) }
 }
 
-function decodeNetwork(frame: Buffer, etherType: number, start: number, at: number, srcMac?: string): Packet | undefined {
+function decodeNetwork(
+  frame: Buffer,
+  etherType: number,
+  start: number,
+  at: number,
+  srcMac?: string,
+): Packet | undefined {
   const link = srcMac ? { srcMac } : {}
   if (etherType === 0x0806) {
     if (frame.length < start + ARP_IPV4_LENGTH) return undefined
     const operation = frame.readUInt16BE(start + 6) === 1 ? 'request' : 'reply'
-    return { at, proto: 'arp', src: ipv4(frame, start + 14), dst: ipv4(frame, start + 24), flags: operation, length: 0, ...link }
+    return {
+      at,
+      proto: 'arp',
+      src: ipv4(frame, start + 14),
+      dst: ipv4(frame, start + 24),
+      flags: operation,
+      length: 0,
+      ...link,
+    }
   }
   if (etherType !== 0x0800) return { at, proto: 'other', src: '', dst: '', length: 0 } // IPv6 (0x86dd) among others
   const packet = decodeIpv4(frame, start, at)
@@ -110,7 +131,11 @@ function decodeIpv4(frame: Buffer, ip: number, at: number): Packet | undefined {
   const offset = (fragmentField & 0x1fff) * 8
   const more = (fragmentField & 0x2000) !== 0
   const base = {
-    at, src: ipv4(frame, ip + 12), dst: ipv4(frame, ip + 16), ipId: frame.readUInt16BE(ip + 4), ttl: frame[ip + 8],
+    at,
+    src: ipv4(frame, ip + 12),
+    dst: ipv4(frame, ip + 16),
+    ipId: frame.readUInt16BE(ip + 4),
+    ttl: frame[ip + 8],
     ...(fragmentField & 0x4000 ? { dontFragment: true } : {}),
     ...(offset || more ? { fragment: { offset, more } } : {}),
   }
@@ -125,9 +150,15 @@ function decodeIpv4(frame: Buffer, ip: number, at: number): Packet | undefined {
     const dataOffset = (frame[l4 + 12] >> 4) * 4
     if (dataOffset < TCP_MIN_HEADER || datagramEnd < l4 + dataOffset) return undefined
     return {
-      ...base, proto: 'tcp', sport: frame.readUInt16BE(l4), dport: frame.readUInt16BE(l4 + 2),
-      seq: frame.readUInt32BE(l4 + 4), ack: frame.readUInt32BE(l4 + 8), flags: tcpFlags(frame[l4 + 13]),
-      length: datagramEnd - (l4 + dataOffset), payload: Buffer.from(frame.subarray(l4 + dataOffset, end).subarray(0, PAYLOAD_KEPT)),
+      ...base,
+      proto: 'tcp',
+      sport: frame.readUInt16BE(l4),
+      dport: frame.readUInt16BE(l4 + 2),
+      seq: frame.readUInt32BE(l4 + 4),
+      ack: frame.readUInt32BE(l4 + 8),
+      flags: tcpFlags(frame[l4 + 13]),
+      length: datagramEnd - (l4 + dataOffset),
+      payload: Buffer.from(frame.subarray(l4 + dataOffset, end).subarray(0, PAYLOAD_KEPT)),
       ...mssOption(frame, l4 + TCP_MIN_HEADER, Math.min(end, l4 + dataOffset)),
     }
   }
@@ -136,8 +167,12 @@ function decodeIpv4(frame: Buffer, ip: number, at: number): Packet | undefined {
     const udpLength = frame.readUInt16BE(l4 + 4)
     if (udpLength < UDP_HEADER) return undefined
     return {
-      ...base, proto: 'udp', sport: frame.readUInt16BE(l4), dport: frame.readUInt16BE(l4 + 2),
-      length: udpLength - UDP_HEADER, payload: Buffer.from(frame.subarray(l4 + UDP_HEADER, end).subarray(0, PAYLOAD_KEPT)),
+      ...base,
+      proto: 'udp',
+      sport: frame.readUInt16BE(l4),
+      dport: frame.readUInt16BE(l4 + 2),
+      length: udpLength - UDP_HEADER,
+      payload: Buffer.from(frame.subarray(l4 + UDP_HEADER, end).subarray(0, PAYLOAD_KEPT)),
     }
   }
   if (end < l4 + 2) return undefined
@@ -172,7 +207,10 @@ function mssOption(frame: Buffer, start: number, end: number): { mss?: number } 
   for (let at = start; at < end;) {
     const kind = frame[at]
     if (kind === 0) break
-    if (kind === 1) { at++; continue }
+    if (kind === 1) {
+      at++
+      continue
+    }
     const length = frame[at + 1]
     if (!length || length < 2 || at + length > end) break
     if (kind === 2 && length === 4) return { mss: frame.readUInt16BE(at + 2) }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { isLoopback, isLoopbackOnly, parseSocket, printedPeer, servesIPv4, socketsOn } from './sockets.ts'
-import { ipv6Text, leftBehindStates, listeningIn, listeningSockets, procEntry } from '../../services/bin/proc-sockets.ts'
+import {
+  ipv6Text,
+  leftBehindStates,
+  listeningIn,
+  listeningSockets,
+  procEntry,
+} from '../../services/bin/proc-sockets.ts'
 
 const socket = (entry: string) => parseSocket(entry)!
 
@@ -25,7 +31,10 @@ describe('the listening sockets a sidecar reads from /proc/net', () => {
       '/proc/net/udp': `${header}   0: 0B00007F:8AE4 00000000:0000 07 0\n`,
       '/proc/net/tcp6': `${header}   0: 00000000000000000000000000000000:3039 00000000000000000000000000000000:0000 0A 0\n`,
     }
-    const read = (file: string) => { if (!(file in tables)) throw new Error('ENOENT'); return tables[file] }
+    const read = (file: string) => {
+      if (!(file in tables)) throw new Error('ENOENT')
+      return tables[file]
+    }
     expect(listeningSockets(read)).toEqual(['127.0.0.11:39457/tcp', '127.0.0.11:35556/udp', '[::]:12345/tcp'])
     expect(listeningIn(header, 'tcp')).toEqual([])
   })
@@ -37,13 +46,22 @@ describe('the listening sockets a sidecar reads from /proc/net', () => {
       '/proc/net/tcp6': `${header}   0: 00000000000000000000000000000000:3039 00000000000000000000000000000000:0000 08 0\n`,
     }
     expect(leftBehindStates((file) => tables[file])).toEqual(['time-wait', 'close-wait'])
-    expect(leftBehindStates((file) => { if (file.endsWith('6')) throw new Error('ENOENT'); return `${header}   0: 00000000:3039 00000000:0000 0A 0\n   1: 0200A8C0:3039 0300A8C0:D431 01 0\n` })).toEqual([])
+    expect(
+      leftBehindStates((file) => {
+        if (file.endsWith('6')) throw new Error('ENOENT')
+        return `${header}   0: 00000000:3039 00000000:0000 0A 0\n   1: 0200A8C0:3039 0300A8C0:D431 01 0\n`
+      }),
+    ).toEqual([])
   })
 
   it("names each socket's inode: a rerun's new server is told from the last run's dying one on the same port", () => {
-    const row = (inode: number) => `   0: 00000000:3039 00000000:0000 0A 00000000:00000000 00:00000000 00000000 10001        0 ${inode} 1 0000000000000000 100 0 0 10 0\n`
+    const row = (inode: number) =>
+      `   0: 00000000:3039 00000000:0000 0A 00000000:00000000 00:00000000 00000000 10001        0 ${inode} 1 0000000000000000 100 0 0 10 0\n`
     const text = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n${row(4711)}${row(4712)}`
-    expect(listeningIn(text, 'tcp')).toEqual([{ socket: '0.0.0.0:12345/tcp', inode: '4711' }, { socket: '0.0.0.0:12345/tcp', inode: '4712' }])
+    expect(listeningIn(text, 'tcp')).toEqual([
+      { socket: '0.0.0.0:12345/tcp', inode: '4711' },
+      { socket: '0.0.0.0:12345/tcp', inode: '4712' },
+    ])
   })
 })
 
@@ -56,13 +74,27 @@ describe('what a listening socket serves', () => {
   })
 
   it('tells loopback from the rest, mapped IPv4 loopback included', () => {
-    expect(['127.0.0.1:1/tcp', '127.0.0.11:1/udp', '[::1]:1/tcp', '[::ffff:127.0.0.1]:1/tcp'].map((e) => isLoopback(socket(e)))).toEqual([true, true, true, true])
-    expect(['0.0.0.0:1/tcp', '[::]:1/tcp', '[::ffff:10.0.0.2]:1/tcp', '[fe80::1]:1/tcp'].map((e) => isLoopback(socket(e)))).toEqual([false, false, false, false])
+    expect(
+      ['127.0.0.1:1/tcp', '127.0.0.11:1/udp', '[::1]:1/tcp', '[::ffff:127.0.0.1]:1/tcp'].map((e) =>
+        isLoopback(socket(e)),
+      ),
+    ).toEqual([true, true, true, true])
+    expect(
+      ['0.0.0.0:1/tcp', '[::]:1/tcp', '[::ffff:10.0.0.2]:1/tcp', '[fe80::1]:1/tcp'].map((e) => isLoopback(socket(e))),
+    ).toEqual([false, false, false, false])
   })
 
   it('says which sockets an IPv4 client of another host reaches', () => {
-    expect(['0.0.0.0:1/tcp', '172.18.0.2:1/tcp', '[::]:1/tcp', '[::ffff:172.18.0.2]:1/udp'].map((e) => servesIPv4(socket(e)))).toEqual([true, true, true, true])
-    expect(['127.0.0.1:1/tcp', '[::1]:1/tcp', '[::ffff:127.0.0.1]:1/tcp', '[fe80::1]:1/tcp'].map((e) => servesIPv4(socket(e)))).toEqual([false, false, false, false])
+    expect(
+      ['0.0.0.0:1/tcp', '172.18.0.2:1/tcp', '[::]:1/tcp', '[::ffff:172.18.0.2]:1/udp'].map((e) =>
+        servesIPv4(socket(e)),
+      ),
+    ).toEqual([true, true, true, true])
+    expect(
+      ['127.0.0.1:1/tcp', '[::1]:1/tcp', '[::ffff:127.0.0.1]:1/tcp', '[fe80::1]:1/tcp'].map((e) =>
+        servesIPv4(socket(e)),
+      ),
+    ).toEqual([false, false, false, false])
   })
 
   it('finds a port served on loopback only', () => {
@@ -75,7 +107,12 @@ describe('what a listening socket serves', () => {
 
 describe('printedPeer', () => {
   it('reads an IPv4 peer in every form a dual-stack server prints it', () => {
-    for (const text of ["('172.18.0.3', 45678)", "('::ffff:172.18.0.3', 45678, 0, 0)", "('::ffff:172.18.0.3', 45678)", "Conexão estabelecida com ('::ffff:172.18.0.3', 45678, 0, 0)"]) {
+    for (const text of [
+      "('172.18.0.3', 45678)",
+      "('::ffff:172.18.0.3', 45678, 0, 0)",
+      "('::ffff:172.18.0.3', 45678)",
+      "Conexão estabelecida com ('::ffff:172.18.0.3', 45678, 0, 0)",
+    ]) {
       expect(printedPeer(text), text).toEqual({ address: '172.18.0.3', port: 45678 })
     }
     expect(printedPeer("('fe80::1', 45678, 0, 0)")).toBeUndefined()

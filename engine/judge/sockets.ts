@@ -13,7 +13,12 @@ export function parseSocket(entry: string): ListeningSocket | undefined {
   const match = entry.match(/^(?:\[([\da-f:.]+)\]|([\d.]+)):(\d+)\/(tcp|udp)$/i)
   if (!match) return undefined
   const [, v6, v4, port, proto] = match
-  return { address: (v6 ?? v4).toLowerCase(), port: Number(port), proto: proto.toLowerCase() as 'tcp' | 'udp', family: v6 ? 6 : 4 }
+  return {
+    address: (v6 ?? v4).toLowerCase(),
+    port: Number(port),
+    proto: proto.toLowerCase() as 'tcp' | 'udp',
+    family: v6 ? 6 : 4,
+  }
 }
 
 const V4_MAPPED = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/
@@ -33,7 +38,11 @@ export function servesIPv4(socket: ListeningSocket): boolean {
 
 /** The entries that parse, on one protocol, optionally on one port. */
 export function socketsOn(entries: readonly string[], proto: 'tcp' | 'udp', port?: number): ListeningSocket[] {
-  return entries.map(parseSocket).filter((s): s is ListeningSocket => s !== undefined && s.proto === proto && (port === undefined || s.port === port))
+  return entries
+    .map(parseSocket)
+    .filter(
+      (s): s is ListeningSocket => s !== undefined && s.proto === proto && (port === undefined || s.port === port),
+    )
 }
 
 /** Something listens on the port, but only on loopback: clients on other hosts are refused. */

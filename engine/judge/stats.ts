@@ -31,7 +31,9 @@ function binomialPmf(n: number, p: number): number[] {
   for (let i = 1; i <= n; i++) logFactorial.push(logFactorial[i - 1] + Math.log(i))
   return Array.from({ length: n + 1 }, (_, k) => {
     if (p === 0 || p === 1) return k === (p === 0 ? 0 : n) ? 1 : 0
-    return Math.exp(logFactorial[n] - logFactorial[k] - logFactorial[n - k] + k * Math.log(p) + (n - k) * Math.log(1 - p))
+    return Math.exp(
+      logFactorial[n] - logFactorial[k] - logFactorial[n - k] + k * Math.log(p) + (n - k) * Math.log(1 - p),
+    )
   })
 }
 

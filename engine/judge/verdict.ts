@@ -16,12 +16,30 @@ export interface Observed {
   languages?: Record<string, Language>
 }
 
-export function judge(observed: Observed, run: LabRun, submissions: Record<string, string>, wallMs: number): ScenarioResult {
+export function judge(
+  observed: Observed,
+  run: LabRun,
+  submissions: Record<string, string>,
+  wallMs: number,
+): ScenarioResult {
   const { scenario, impl, runId, project, languages } = observed
   const checks = checkScenario(scenario, run)
   const status = run.skipped ? 'skipped' : checks.every((check) => check.passed) ? 'passed' : 'failed'
   return {
-    scenario, impl, runId, project, checks, run, status, submissions, wallMs,
-    hints: hintsFor(scenario, { run, checks, submitted: Object.keys(submissions), ...(languages ? { languages } : {}) }),
+    scenario,
+    impl,
+    runId,
+    project,
+    checks,
+    run,
+    status,
+    submissions,
+    wallMs,
+    hints: hintsFor(scenario, {
+      run,
+      checks,
+      submitted: Object.keys(submissions),
+      ...(languages ? { languages } : {}),
+    }),
   }
 }

@@ -43,4 +43,3 @@ export interface HintRule {
 export function langFromEnv(lang = process.env.LANG ?? ''): Lang {
   return lang.toLowerCase().startsWith('pt') ? 'pt-BR' : 'en'
 }
-

@@ -99,7 +99,6 @@ export interface LabRun {
   notes?: string[]
 }
 
-
 /** What kind of thing went wrong in a run: what a task decides on (grade's "hit the deadline"), never the text. */
 export type ProblemKind =
   /** The lab did not come up, or a live lab lacks what the run needs. */

@@ -13,20 +13,41 @@ describe('points', () => {
 
   it('weights checks by description and gives partial credit', () => {
     const scored = scoreChecks(failed.checks, { [WELCOME]: { points: 6 }, [SERVER]: { points: 2.5 } })
-    expect(scored.map((c) => [c.points, c.maxPoints])).toEqual([[0, 1], [0, 6], [2.5, 2.5]])
+    expect(scored.map((c) => [c.points, c.maxPoints])).toEqual([
+      [0, 1],
+      [0, 6],
+      [2.5, 2.5],
+    ])
     expect(totalScore(scored)).toEqual({ points: 2.5, max: 9.5 })
   })
 
   it('refuses a grading table with a wrong field, points or visibility, in one line', () => {
-    expect(() => parseGrading({ x: { points: -1 } }, 'exercise.json')).toThrow('exercise.json: check "x": points must be a number from 0, not -1')
-    expect(() => parseGrading({ x: { visibility: 'secret' } }, 'exercise.json')).toThrow('exercise.json: check "x": visibility must be one of visible, hidden, after_due_date, not "secret"')
-    expect(() => parseGrading({ x: { weight: 2 } }, 'exercise.json')).toThrow('exercise.json: check "x" has unknown field "weight" (fields: points, visibility)')
-    expect(() => parseGrading([], 'exercise.json')).toThrow('exercise.json: "checks" must be an object of check descriptions')
+    expect(() => parseGrading({ x: { points: -1 } }, 'exercise.json')).toThrow(
+      'exercise.json: check "x": points must be a number from 0, not -1',
+    )
+    expect(() => parseGrading({ x: { visibility: 'secret' } }, 'exercise.json')).toThrow(
+      'exercise.json: check "x": visibility must be one of visible, hidden, after_due_date, not "secret"',
+    )
+    expect(() => parseGrading({ x: { weight: 2 } }, 'exercise.json')).toThrow(
+      'exercise.json: check "x" has unknown field "weight" (fields: points, visibility)',
+    )
+    expect(() => parseGrading([], 'exercise.json')).toThrow(
+      'exercise.json: "checks" must be an object of check descriptions',
+    )
   })
 })
 
 describe('views', () => {
-  const graded = { ...failed, scenario: { ...failed.scenario, grading: { [WELCOME]: { points: 6, visibility: 'hidden' as const }, [SERVER]: { visibility: 'after_due_date' as const } } } }
+  const graded = {
+    ...failed,
+    scenario: {
+      ...failed.scenario,
+      grading: {
+        [WELCOME]: { points: 6, visibility: 'hidden' as const },
+        [SERVER]: { visibility: 'after_due_date' as const },
+      },
+    },
+  }
 
   it('leaves a result without grading exactly as it was', () => {
     expect(viewResult(passed, { view: 'student', afterDue: false })).toBe(passed)
@@ -47,7 +68,11 @@ describe('views', () => {
 
   it("keeps every check in the teacher's view, marking those students do not see", () => {
     const teacher = viewResult(graded, TEACHER)
-    expect(teacher.checks.map((c) => c.description)).toEqual(['the lab ran to the end', `${WELCOME} [hidden]`, `${SERVER} [after due date]`])
+    expect(teacher.checks.map((c) => c.description)).toEqual([
+      'the lab ran to the end',
+      `${WELCOME} [hidden]`,
+      `${SERVER} [after due date]`,
+    ])
     expect(teacher.score).toEqual({ points: 1, max: 8, unseen: 0 })
   })
 })

@@ -48,7 +48,10 @@ export function scoreChecks(checks: Check[], grading: Grading = {}): ScoredCheck
 
 export function totalScore(checks: ScoredCheck[]): { points: number; max: number } {
   const round = (n: number) => Math.round(n * 1000) / 1000
-  return { points: round(checks.reduce((sum, c) => sum + c.points, 0)), max: round(checks.reduce((sum, c) => sum + c.maxPoints, 0)) }
+  return {
+    points: round(checks.reduce((sum, c) => sum + c.points, 0)),
+    max: round(checks.reduce((sum, c) => sum + c.maxPoints, 0)),
+  }
 }
 
 /** Whether `view` shows a check; `afterDue` says the due date has passed (never, when none was given). */
@@ -57,20 +60,40 @@ export function shows(view: View, visibility: Visibility, afterDue: boolean): bo
 }
 
 /** The words a teacher's report puts after a check the student does not see. */
-export const VISIBILITY_MARK: Record<Visibility, string> = { visible: '', hidden: ' [hidden]', after_due_date: ' [after due date]' }
+export const VISIBILITY_MARK: Record<Visibility, string> = {
+  visible: '',
+  hidden: ' [hidden]',
+  after_due_date: ' [after due date]',
+}
 
 /** A grading table read from a file (exercise.json): every entry checked, a one-line reason otherwise. */
 export function parseGrading(value: unknown, where: string): Grading {
   if (value === undefined) return {}
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw errors.badGrading(where, `"checks" must be an object of check descriptions`)
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw errors.badGrading(where, `"checks" must be an object of check descriptions`)
   const grading: Grading = {}
   for (const [description, entry] of Object.entries(value as Record<string, unknown>)) {
     const { points, visibility, ...rest } = (entry ?? {}) as Record<string, unknown>
     const extra = Object.keys(rest)
-    if (extra.length) throw errors.badGrading(where, `check "${description}" has unknown field "${extra[0]}" (fields: points, visibility)`)
-    if (points !== undefined && !(typeof points === 'number' && Number.isFinite(points) && points >= 0)) throw errors.badGrading(where, `check "${description}": points must be a number from 0, not ${JSON.stringify(points)}`)
-    if (visibility !== undefined && !VISIBILITIES.includes(visibility as Visibility)) throw errors.badGrading(where, `check "${description}": visibility must be one of ${VISIBILITIES.join(', ')}, not ${JSON.stringify(visibility)}`)
-    grading[description] = { ...(points !== undefined ? { points: points as number } : {}), ...(visibility !== undefined ? { visibility: visibility as Visibility } : {}) }
+    if (extra.length)
+      throw errors.badGrading(
+        where,
+        `check "${description}" has unknown field "${extra[0]}" (fields: points, visibility)`,
+      )
+    if (points !== undefined && !(typeof points === 'number' && Number.isFinite(points) && points >= 0))
+      throw errors.badGrading(
+        where,
+        `check "${description}": points must be a number from 0, not ${JSON.stringify(points)}`,
+      )
+    if (visibility !== undefined && !VISIBILITIES.includes(visibility as Visibility))
+      throw errors.badGrading(
+        where,
+        `check "${description}": visibility must be one of ${VISIBILITIES.join(', ')}, not ${JSON.stringify(visibility)}`,
+      )
+    grading[description] = {
+      ...(points !== undefined ? { points: points as number } : {}),
+      ...(visibility !== undefined ? { visibility: visibility as Visibility } : {}),
+    }
   }
   return grading
 }

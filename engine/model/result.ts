@@ -24,4 +24,3 @@ export interface ScenarioResult {
   /** Points out of the maximum, set (by engine/model/view.ts) when the scenario has grading. */
   score?: Score
 }
-

@@ -184,7 +184,10 @@ export interface ParametrizedScenarioDef<P extends Params = Params> {
 }
 
 export function defineScenario(def: ScenarioDef): ScenarioDef
-export function defineScenario<P extends Params>(params: P, define: (params: P) => ScenarioDef): ParametrizedScenarioDef<P>
+export function defineScenario<P extends Params>(
+  params: P,
+  define: (params: P) => ScenarioDef,
+): ParametrizedScenarioDef<P>
 export function defineScenario<P extends Params>(defOrParams: ScenarioDef | P, define?: (params: P) => ScenarioDef) {
   return define ? { params: defOrParams as P, define } : defOrParams
 }

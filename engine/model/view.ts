@@ -20,12 +20,26 @@ export function viewResult(result: ScenarioResult, { view, afterDue }: ViewChoic
   const scored = scoreChecks(result.checks, grading)
   const shown = scored.filter((c) => shows(view, c.visibility, afterDue))
   const checks = shown.map(({ points: _p, maxPoints: _m, visibility, ...check }) =>
-    (view === 'teacher' && visibility !== 'visible' ? { ...check, description: `${check.description}${VISIBILITY_MARK[visibility]}` } : check))
-  return { ...result, checks, hints: viewHints(result, { view, afterDue }), score: { ...totalScore(scored), unseen: scored.length - shown.length } }
+    view === 'teacher' && visibility !== 'visible'
+      ? { ...check, description: `${check.description}${VISIBILITY_MARK[visibility]}` }
+      : check,
+  )
+  return {
+    ...result,
+    checks,
+    hints: viewHints(result, { view, afterDue }),
+    score: { ...totalScore(scored), unseen: scored.length - shown.length },
+  }
 }
 
 /** The hints as `view` may read them: a hint quoting what a check this view does not show expects says it without the quote. */
 export function viewHints(result: ScenarioResult, { view, afterDue }: ViewChoice): Hint[] {
-  const unseen = new Set(scoreChecks(result.checks, result.scenario.grading).filter((c) => !shows(view, c.visibility, afterDue)).map((c) => c.description))
-  return result.hints.map((hint) => (hint.quotes?.checks.some((check) => unseen.has(check)) ? { id: hint.id, text: hint.quotes.withheld } : hint))
+  const unseen = new Set(
+    scoreChecks(result.checks, result.scenario.grading)
+      .filter((c) => !shows(view, c.visibility, afterDue))
+      .map((c) => c.description),
+  )
+  return result.hints.map((hint) =>
+    hint.quotes?.checks.some((check) => unseen.has(check)) ? { id: hint.id, text: hint.quotes.withheld } : hint,
+  )
 }

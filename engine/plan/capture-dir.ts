@@ -19,8 +19,13 @@ export async function prepareCaptureDir(dir: string): Promise<void> {
     missing.unshift(existing)
     existing = path.dirname(existing)
   }
-  for (const folder of missing) await mkdir(folder).catch((error: NodeJS.ErrnoException) => { if (error.code !== 'EEXIST') throw fail(`cannot create ${folder} (${error.code})`) })
+  for (const folder of missing)
+    await mkdir(folder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw fail(`cannot create ${folder} (${error.code})`)
+    })
   const probe = path.join(dir, `.socket-lab-probe-${process.pid}`)
-  await writeFile(probe, '').catch((error: NodeJS.ErrnoException) => { throw fail(`cannot write in it (${error.code})`) })
+  await writeFile(probe, '').catch((error: NodeJS.ErrnoException) => {
+    throw fail(`cannot write in it (${error.code})`)
+  })
   await rm(probe, { force: true })
 }

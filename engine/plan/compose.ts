@@ -11,14 +11,22 @@ import type { RunPlan } from './run-plan.ts'
 import { OUTPUT_LIMIT_BYTES, SUBMISSION_DIR } from './submission.ts'
 import { foreignServices, IDLE_COMMAND, isForeign, literal, literalValues, runCommandService } from './host-kinds.ts'
 import { planTopology, topologyNetPlan, topologyNetworks, topologyService } from './topology.ts'
-import { LAB_NETWORKS, LAB_VOLUMES, PROGRAM_POLICY, programContainer, sidecarContainer, type ComposeFile, type ComposeService } from './services.ts'
+import {
+  LAB_NETWORKS,
+  LAB_VOLUMES,
+  PROGRAM_POLICY,
+  programContainer,
+  sidecarContainer,
+  type ComposeFile,
+  type ComposeService,
+} from './services.ts'
 import { sidecarName, type NetPlan } from '../../services/bin/protocol.ts'
-
 
 export type { ComposeFile, ComposeService } from './services.ts'
 
 /** What of a run's plan its compose file depends on. */
-export type RunIdentity = Pick<RunPlan, 'runId' | 'image' | 'impl'> & Partial<Pick<RunPlan, 'captureAll' | 'submissions' | 'hostImages' | 'live' | 'hosts'>>
+export type RunIdentity = Pick<RunPlan, 'runId' | 'image' | 'impl'> &
+  Partial<Pick<RunPlan, 'captureAll' | 'submissions' | 'hostImages' | 'live' | 'hosts'>>
 
 /** YAML 1.2, as compose reads it, plus the merge keys (`<<: *program`) of docker-compose.yml. */
 const COMPOSE_YAML = CORE_SCHEMA.withTags(mergeTag)
@@ -32,7 +40,6 @@ export function composeText(file: ComposeFile): string {
   return dump(file, { lineWidth: -1 })
 }
 
-
 /** The command that runs a reference program of the chosen implementation inside a host. An idle host sleeps: a
  * Node or Python process that does nothing costs every router tens of milliseconds of CPU while its lab comes up. */
 export function programCommand(program: string, impl: Impl, args: string[] = []): string[] {
@@ -41,7 +48,6 @@ export function programCommand(program: string, impl: Impl, args: string[] = [])
     ? ['python3', `/opt/lab/programs/python/${program}.py`, ...args]
     : ['node', `/opt/lab/programs/ts/${program}.ts`, ...args]
 }
-
 
 /** Folders of the image that a host running a submission sees empty (an empty tmpfs over each). */
 export const HIDDEN_FROM_SUBMISSIONS = ['/opt/lab/programs', '/opt/lab/node-cache']
@@ -57,7 +63,13 @@ function bounded(service: ComposeService): ComposeService {
 }
 
 /** The program container of one host, before it is placed on the lab's networks. */
-function programService(host: string, spec: HostSpec, run: RunIdentity, labels: Record<string, string>, order: HostPlan['order']): ComposeService {
+function programService(
+  host: string,
+  spec: HostSpec,
+  run: RunIdentity,
+  labels: Record<string, string>,
+  order: HostPlan['order'],
+): ComposeService {
   let service: ComposeService = {
     ...programContainer(run.image, host),
     command: spec.program === undefined ? [] : programCommand(spec.program, run.impl, spec.args?.map(literal)),
@@ -69,7 +81,8 @@ function programService(host: string, spec: HostSpec, run: RunIdentity, labels: 
     ...(order.startAfter.length ? { LAB_START_AFTER: order.startAfter.join(' ') } : {}),
   }
   if (!Object.keys(service.environment).length) delete service.environment
-  if (order.composeAfter.length) service.depends_on = Object.fromEntries(order.composeAfter.map((name) => [name, { condition: 'service_started' }]))
+  if (order.composeAfter.length)
+    service.depends_on = Object.fromEntries(order.composeAfter.map((name) => [name, { condition: 'service_started' }]))
   const submission = run.submissions?.[host]
   if (submission) {
     service.command = submission.command
@@ -82,7 +95,11 @@ function programService(host: string, spec: HostSpec, run: RunIdentity, labels: 
 
 /** The network sidecar of one host, in its namespace, with the plan it applies. */
 function sidecarService(host: string, plan: NetPlan, run: RunIdentity, labels: Record<string, string>): ComposeService {
-  return { ...sidecarContainer(run.image, host), environment: { LAB_HOST: host, LAB_NET: JSON.stringify(plan) }, labels }
+  return {
+    ...sidecarContainer(run.image, host),
+    environment: { LAB_HOST: host, LAB_NET: JSON.stringify(plan) },
+    labels,
+  }
 }
 
 export function labCompose(scenario: Scenario, run: RunIdentity): ComposeFile {
@@ -100,16 +117,22 @@ export function labCompose(scenario: Scenario, run: RunIdentity): ComposeFile {
       continue
     }
     const placed = topology ? topologyService(scenario, topology, host, service) : service
-    if (isForeign(spec)) Object.assign(services, foreignServices(host, spec, placed, run.hostImages?.[host] ?? spec.image ?? ''))
+    if (isForeign(spec))
+      Object.assign(services, foreignServices(host, spec, placed, run.hostImages?.[host] ?? spec.image ?? ''))
     else if (!alone) services[host] = placed
-    const sidecar = sidecarService(host, {
-      ...net,
-      ...(topology ? topologyNetPlan(scenario, topology, host) : {}),
-      labNames: Object.keys(scenario.hosts).filter((name) => !scenario.hosts[name].inside),
-      capture: captures,
-      ...(spec.listens !== undefined ? { listens: spec.listens } : {}),
-      ...(order.waitFor.length && net?.timed ? { waitFor: order.waitFor } : {}),
-    }, run, labels)
+    const sidecar = sidecarService(
+      host,
+      {
+        ...net,
+        ...(topology ? topologyNetPlan(scenario, topology, host) : {}),
+        labNames: Object.keys(scenario.hosts).filter((name) => !scenario.hosts[name].inside),
+        capture: captures,
+        ...(spec.listens !== undefined ? { listens: spec.listens } : {}),
+        ...(order.waitFor.length && net?.timed ? { waitFor: order.waitFor } : {}),
+      },
+      run,
+      labels,
+    )
     if (!alone) {
       services[sidecarName(host)] = sidecar
       continue
@@ -138,5 +161,10 @@ export function randomSubnet(pool = FALLBACK_SUBNETS, random = Math.random): str
 
 /** The same lab on a subnet of its own choosing rather than one from Docker's pools. */
 export function withSubnet(compose: ComposeFile, subnet: string): ComposeFile {
-  return { ...compose, networks: Object.fromEntries(Object.entries(compose.networks).map(([name, network]) => [name, { ...network, ipam: { config: [{ subnet }] } }])) }
+  return {
+    ...compose,
+    networks: Object.fromEntries(
+      Object.entries(compose.networks).map(([name, network]) => [name, { ...network, ipam: { config: [{ subnet }] } }]),
+    ),
+  }
 }

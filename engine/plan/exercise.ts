@@ -16,15 +16,23 @@ export interface Exercise {
 
 export async function loadExercise(dir: string): Promise<Exercise> {
   const file = path.join(dir, 'exercise.json')
-  const text = await readFile(file, 'utf8').catch(() => { throw errors.usage(`--exercise ${dir}: no exercise.json in that folder`) })
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw errors.usage(`--exercise ${dir}: no exercise.json in that folder`)
+  })
   let data: Record<string, unknown>
   try {
     data = JSON.parse(text) as Record<string, unknown>
   } catch (error) {
     throw errors.badGrading(file, `not valid JSON (${(error as Error).message})`)
   }
-  for (const key of ['scenario', 'host', 'starter']) if (typeof data[key] !== 'string') throw errors.badGrading(file, `"${key}" must be a string`)
-  return { scenario: data.scenario as string, host: data.host as string, starter: data.starter as string, grading: parseGrading(data.checks, file) }
+  for (const key of ['scenario', 'host', 'starter'])
+    if (typeof data[key] !== 'string') throw errors.badGrading(file, `"${key}" must be a string`)
+  return {
+    scenario: data.scenario as string,
+    host: data.host as string,
+    starter: data.starter as string,
+    grading: parseGrading(data.checks, file),
+  }
 }
 
 /** The scenario with the exercise's grading over its own. */

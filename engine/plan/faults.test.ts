@@ -14,14 +14,24 @@ describe('netPlans', () => {
   })
 
   it('applies loss in both directions when asked, and nothing at 0 %', () => {
-    expect(plansFor({ kind: 'loss', host: 'client', percent: 5, direction: 'both' }).client.nft?.match(/numgen random mod 100 < 5/g)).toHaveLength(2)
+    expect(
+      plansFor({ kind: 'loss', host: 'client', percent: 5, direction: 'both' }).client.nft?.match(
+        /numgen random mod 100 < 5/g,
+      ),
+    ).toHaveLength(2)
     expect(plansFor({ kind: 'loss', host: 'client', percent: 0 }).client?.nft).toBeUndefined()
   })
 
   it('blackholes silently, rejects with a reset or an ICMP port unreachable', () => {
-    expect(plansFor({ kind: 'blackhole', host: 'server' }).server.nft).toMatch(/chain input[^}]*counter drop comment "blackhole"[^}]*}\s*chain output[^}]*counter drop comment "blackhole"/)
-    expect(plansFor({ kind: 'reject', host: 'server', port: 12345 }).server.nft).toContain('tcp dport 12345 counter reject with tcp reset comment "reject"')
-    expect(plansFor({ kind: 'reject', host: 'server', protocol: 'udp', port: 9 }).server.nft).toContain('udp dport 9 counter reject with icmpx type port-unreachable')
+    expect(plansFor({ kind: 'blackhole', host: 'server' }).server.nft).toMatch(
+      /chain input[^}]*counter drop comment "blackhole"[^}]*}\s*chain output[^}]*counter drop comment "blackhole"/,
+    )
+    expect(plansFor({ kind: 'reject', host: 'server', port: 12345 }).server.nft).toContain(
+      'tcp dport 12345 counter reject with tcp reset comment "reject"',
+    )
+    expect(plansFor({ kind: 'reject', host: 'server', protocol: 'udp', port: 9 }).server.nft).toContain(
+      'udp dport 9 counter reject with icmpx type port-unreachable',
+    )
   })
 
   it('keeps loopback traffic out of every fault', () => {
@@ -40,12 +50,18 @@ describe('netPlans', () => {
 
   it('gives two partitions on one host a table each, so that one healing does not heal the other', () => {
     const three: Record<string, HostSpec> = { ...hosts, other: { program: 'tcp-server' } }
-    const { client } = netPlans({ hosts: three, faults: [
-      { kind: 'partition', between: ['client', 'server'], atMs: 0, forMs: 1000 },
-      { kind: 'partition', between: ['client', 'other'], atMs: 500 },
-    ] })
+    const { client } = netPlans({
+      hosts: three,
+      faults: [
+        { kind: 'partition', between: ['client', 'server'], atMs: 0, forMs: 1000 },
+        { kind: 'partition', between: ['client', 'other'], atMs: 500 },
+      ],
+    })
     expect(client.timed!.map((t) => t.table)).toEqual(['lab_partition_0', 'lab_partition_1'])
-    expect(client.timed!.map((t) => t.nft.match(/^table inet (\w+) {/)?.[1])).toEqual(['lab_partition_0', 'lab_partition_1'])
+    expect(client.timed!.map((t) => t.nft.match(/^table inet (\w+) {/)?.[1])).toEqual([
+      'lab_partition_0',
+      'lab_partition_1',
+    ])
     expect(client.timed![1].nft).toContain('ip saddr {{address:other}} counter drop')
   })
 
@@ -61,12 +77,24 @@ describe('netPlans', () => {
   })
 
   it('refuses a fault on an undeclared host or with an impossible value', () => {
-    expect(() => plansFor({ kind: 'blackhole', host: 'ghost' })).toThrow('fault blackhole names host "ghost", which the scenario does not declare')
-    expect(() => plansFor({ kind: 'loss', host: 'server', percent: 130 })).toThrow('loss must be a whole number from 0 to 100 %, not 130')
-    expect(() => plansFor({ kind: 'loss', host: 'server', percent: 12.5 })).toThrow('loss must be a whole number from 0 to 100 %, not 12.5')
-    expect(() => plansFor({ kind: 'rate', host: 'server', kbit: 0.5 })).toThrow('rate must be a whole number of kbit/s from 1, not 0.5')
-    expect(() => plansFor({ kind: 'delay', host: 'server', ms: -1 })).toThrow('fault delay on server: delay and jitter must be 0 ms or more')
-    expect(() => plansFor({ kind: 'partition', between: ['client', 'server'], atMs: -5 })).toThrow('partition must start and last 0 ms or more, not at -5 ms for undefined ms')
+    expect(() => plansFor({ kind: 'blackhole', host: 'ghost' })).toThrow(
+      'fault blackhole names host "ghost", which the scenario does not declare',
+    )
+    expect(() => plansFor({ kind: 'loss', host: 'server', percent: 130 })).toThrow(
+      'loss must be a whole number from 0 to 100 %, not 130',
+    )
+    expect(() => plansFor({ kind: 'loss', host: 'server', percent: 12.5 })).toThrow(
+      'loss must be a whole number from 0 to 100 %, not 12.5',
+    )
+    expect(() => plansFor({ kind: 'rate', host: 'server', kbit: 0.5 })).toThrow(
+      'rate must be a whole number of kbit/s from 1, not 0.5',
+    )
+    expect(() => plansFor({ kind: 'delay', host: 'server', ms: -1 })).toThrow(
+      'fault delay on server: delay and jitter must be 0 ms or more',
+    )
+    expect(() => plansFor({ kind: 'partition', between: ['client', 'server'], atMs: -5 })).toThrow(
+      'partition must start and last 0 ms or more, not at -5 ms for undefined ms',
+    )
     expect(plansFor({ kind: 'loss', host: 'server', percent: 100 }).server.nft).toContain('counter drop comment "loss"')
   })
 })

@@ -2,11 +2,14 @@
 // tables for partitions, tc commands, impairments (impair.ts). Pure: the sidecar (services/bin/lab-net.ts) only
 // executes the plan.
 import type { ImpairMode, ImpairRule } from '../../services/bin/protocol.ts'
-import { addressPlaceholder as addressOf, devicePlaceholder as deviceOf, type NetPlan } from '../../services/bin/protocol.ts'
+import {
+  addressPlaceholder as addressOf,
+  devicePlaceholder as deviceOf,
+  type NetPlan,
+} from '../../services/bin/protocol.ts'
 import { impairMode, impairPlan, impairRule, isImpairment, validateImpairment, type ImpairFault } from './impair.ts'
 import type { Direction, Fault, Protocol, Scenario } from '../model/scenario.ts'
 import { attachments } from './topology.ts'
-
 
 function chain(hook: 'input' | 'output' | 'forward', rules: string[], priority = 'filter'): string {
   if (!rules.length) return ''
@@ -20,7 +23,8 @@ function table(name: string, input: string[], output: string[], priority?: strin
 
 /** A fault on one network of a multi-network host matches only that interface: what arrives on it (`iifname`) or
  * leaves by it (`oifname`); on a router it applies to what it forwards too. */
-const onInterface = (fault: Fault, hook: 'input' | 'output') => (fault.network ? `${hook === 'input' ? 'iifname' : 'oifname'} "${deviceOf(fault.network)}" ` : '')
+const onInterface = (fault: Fault, hook: 'input' | 'output') =>
+  fault.network ? `${hook === 'input' ? 'iifname' : 'oifname'} "${deviceOf(fault.network)}" ` : ''
 const FAULTS_ON_A_NETWORK = ['loss', 'blackhole', 'reject', 'rate', 'disconnect']
 
 const matchProtocol = (protocol: Protocol = 'all') => (protocol === 'all' ? '' : `meta l4proto ${protocol} `)
@@ -35,21 +39,31 @@ export function validateFaults(scenario: Pick<Scenario, 'hosts' | 'faults' | 'ne
   for (const fault of scenario.faults ?? []) {
     const named = fault.kind === 'partition' ? fault.between : [fault.host]
     for (const host of named) {
-      if (!(host in scenario.hosts)) throw new Error(`fault ${fault.kind} names host "${host}", which the scenario does not declare`)
+      if (!(host in scenario.hosts))
+        throw new Error(`fault ${fault.kind} names host "${host}", which the scenario does not declare`)
     }
     // nftables compares `numgen random mod 100` with a whole number only, and tc takes whole kbit here
-    if (fault.kind === 'loss' && !(Number.isInteger(fault.percent) && fault.percent >= 0 && fault.percent <= 100)) throw new Error(`loss must be a whole number from 0 to 100 %, not ${fault.percent}`)
-    if (fault.kind === 'rate' && !(Number.isInteger(fault.kbit) && fault.kbit > 0)) throw new Error(`rate must be a whole number of kbit/s from 1, not ${fault.kbit}`)
-    if (fault.kind === 'partition' && !((fault.atMs ?? 0) >= 0 && (fault.forMs ?? 0) >= 0 && Number.isFinite((fault.atMs ?? 0) + (fault.forMs ?? 0)))) throw new Error(`partition must start and last 0 ms or more, not at ${fault.atMs} ms for ${fault.forMs} ms`)
+    if (fault.kind === 'loss' && !(Number.isInteger(fault.percent) && fault.percent >= 0 && fault.percent <= 100))
+      throw new Error(`loss must be a whole number from 0 to 100 %, not ${fault.percent}`)
+    if (fault.kind === 'rate' && !(Number.isInteger(fault.kbit) && fault.kbit > 0))
+      throw new Error(`rate must be a whole number of kbit/s from 1, not ${fault.kbit}`)
+    if (
+      fault.kind === 'partition' &&
+      !((fault.atMs ?? 0) >= 0 && (fault.forMs ?? 0) >= 0 && Number.isFinite((fault.atMs ?? 0) + (fault.forMs ?? 0)))
+    )
+      throw new Error(`partition must start and last 0 ms or more, not at ${fault.atMs} ms for ${fault.forMs} ms`)
     if (fault.network !== undefined) validateFaultNetwork(scenario, fault)
-    if (isImpairment(fault)) validateImpairment(fault as ImpairFault, scenario.faults ?? [], Object.keys(scenario.hosts))
+    if (isImpairment(fault))
+      validateImpairment(fault as ImpairFault, scenario.faults ?? [], Object.keys(scenario.hosts))
   }
 }
 
 function validateFaultNetwork(scenario: Pick<Scenario, 'hosts' | 'faults' | 'networks'>, fault: Fault): void {
   const [host] = hostsOf(fault)
-  if (!FAULTS_ON_A_NETWORK.includes(fault.kind)) throw new Error(`fault ${fault.kind} cannot name a network yet (only ${FAULTS_ON_A_NETWORK.join(', ')} can)`)
-  if (!attachments(scenario, scenario.hosts[host]).some(([name]) => name === fault.network)) throw new Error(`fault ${fault.kind} names network "${fault.network}", which host "${host}" is not attached to`)
+  if (!FAULTS_ON_A_NETWORK.includes(fault.kind))
+    throw new Error(`fault ${fault.kind} cannot name a network yet (only ${FAULTS_ON_A_NETWORK.join(', ')} can)`)
+  if (!attachments(scenario, scenario.hosts[host]).some(([name]) => name === fault.network))
+    throw new Error(`fault ${fault.kind} names network "${fault.network}", which host "${host}" is not attached to`)
 }
 
 /** What one fault adds to its host's plan: rules of the host's `lab` table, or its plan's other parts. */
@@ -63,10 +77,18 @@ interface FaultTarget {
 type NetFault<K extends Fault['kind']> = Extract<Fault, { kind: K }>
 
 /** A timed table's window, from a fault's `atMs` and `forMs`. */
-const windowOf = (fault: { atMs?: number; forMs?: number }) => ({ atMs: fault.atMs ?? 0, untilMs: fault.forMs === undefined ? undefined : (fault.atMs ?? 0) + fault.forMs })
+const windowOf = (fault: { atMs?: number; forMs?: number }) => ({
+  atMs: fault.atMs ?? 0,
+  untilMs: fault.forMs === undefined ? undefined : (fault.atMs ?? 0) + fault.forMs,
+})
 
 /** How each fault that nftables, tc or ip say (not the impairment engine) goes into its host's plan, by kind. */
-const NET_FAULTS: { [K in 'loss' | 'blackhole' | 'reject' | 'partition' | 'rate' | 'disconnect']: (fault: NetFault<K>, to: FaultTarget) => void } = {
+const NET_FAULTS: {
+  [K in 'loss' | 'blackhole' | 'reject' | 'partition' | 'rate' | 'disconnect']: (
+    fault: NetFault<K>,
+    to: FaultTarget,
+  ) => void
+} = {
   loss(fault, { rules, routes }) {
     if (fault.percent === 0) return
     // nft refuses `numgen random mod 100 < 100` (the value is out of the expression's range): all is all
@@ -103,14 +125,32 @@ const NET_FAULTS: { [K in 'loss' | 'blackhole' | 'reject' | 'partition' | 'rate'
     // counted here: an nftables drop on output would fail the sender's send() with EPERM, which no real cut does.
     // one table per timed fault: the sidecar deletes a partition's table when it heals, which must not heal another
     const name = `lab_partition_${(plan.timed ??= []).length}`
-    const nft = table(name, [`ip saddr ${peer} counter drop comment "partition"`], [`ip daddr ${peer} counter comment "partition"`], 'filter - 1')
+    const nft = table(
+      name,
+      [`ip saddr ${peer} counter drop comment "partition"`],
+      [`ip daddr ${peer} counter comment "partition"`],
+      'filter - 1',
+    )
     plan.timed.push({ ...windowOf(fault), table: name, nft, misdirect: peer })
   },
   rate(fault, { plan }) {
     // burst: two full-size frames, or about 10 ms of traffic at high rates, as tbf needs; no more, or a measured
     // transfer would start with a free burst (at 1 Mbit/s, 3000 B is 0.3 % of the 1 MiB rate-limit times)
     const burstBytes = Math.max(3000, Math.round((fault.kbit * 1000) / 8 / 100))
-    ;(plan.tc ??= []).push(['qdisc', 'add', 'dev', fault.network ? deviceOf(fault.network) : 'eth0', 'root', 'tbf', 'rate', `${fault.kbit}kbit`, 'burst', String(burstBytes), 'latency', '200ms'])
+    ;(plan.tc ??= []).push([
+      'qdisc',
+      'add',
+      'dev',
+      fault.network ? deviceOf(fault.network) : 'eth0',
+      'root',
+      'tbf',
+      'rate',
+      `${fault.kbit}kbit`,
+      'burst',
+      String(burstBytes),
+      'latency',
+      '200ms',
+    ])
   },
   disconnect(fault, { plan }) {
     plan.linkDown = fault.network ? deviceOf(fault.network) : true
@@ -118,7 +158,10 @@ const NET_FAULTS: { [K in 'loss' | 'blackhole' | 'reject' | 'partition' | 'rate'
 }
 
 /** The network plan of every host that has a fault; hosts without one get the default (isolation only). */
-export function netPlans(scenario: Pick<Scenario, 'hosts' | 'faults' | 'networks'>, mode: ImpairMode = impairMode()): Record<string, NetPlan> {
+export function netPlans(
+  scenario: Pick<Scenario, 'hosts' | 'faults' | 'networks'>,
+  mode: ImpairMode = impairMode(),
+): Record<string, NetPlan> {
   validateFaults(scenario)
   const plans: Record<string, NetPlan> = {}
   const impairments: Record<string, ImpairRule[]> = {}
@@ -131,10 +174,15 @@ export function netPlans(scenario: Pick<Scenario, 'hosts' | 'faults' | 'networks
       continue
     }
     const apply = NET_FAULTS[fault.kind as keyof typeof NET_FAULTS] as (fault: Fault, to: FaultTarget) => void
-    apply(fault, { plan, rules: (rules[host] ??= { input: [], output: [], forward: [] }), routes: scenario.hosts[host]?.router !== undefined })
+    apply(fault, {
+      plan,
+      rules: (rules[host] ??= { input: [], output: [], forward: [] }),
+      routes: scenario.hosts[host]?.router !== undefined,
+    })
   }
   for (const [host, { input, output, forward }] of Object.entries(rules)) {
-    if (input.length || output.length || forward.length) plans[host].nft = table('lab', input, output, undefined, forward)
+    if (input.length || output.length || forward.length)
+      plans[host].nft = table('lab', input, output, undefined, forward)
   }
   for (const [host, hostRules] of Object.entries(impairments)) plans[host].impair = impairPlan(hostRules, mode)
   return plans

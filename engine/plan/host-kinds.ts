@@ -49,49 +49,77 @@ export const isForeign = (spec: HostSpec) => ['image', 'build'].includes(hostKin
 /** What is wrong with a host's declaration, in words; undefined when nothing is. */
 export function hostKindProblem(host: string, spec: HostSpec): string | undefined {
   const kinds = (['program', 'run', 'image', 'build'] as const).filter((key) => spec[key] !== undefined)
-  if (kinds.length !== 1) return `host "${host}" must say what it runs with exactly one of program, run, image or build${kinds.length ? ` (it has ${kinds.join(' and ')})` : ''}`
+  if (kinds.length !== 1)
+    return `host "${host}" must say what it runs with exactly one of program, run, image or build${kinds.length ? ` (it has ${kinds.join(' and ')})` : ''}`
   const foreign = isForeign(spec)
   for (const key of ['command', 'user', 'sandbox'] as const) {
     if (spec[key] !== undefined && !foreign) return `host "${host}": ${key} is for image and build hosts`
   }
   if (foreign && spec.inside) return `host "${host}": an image or build host cannot run inside another host`
-  if (spec.run && 'command' in spec.run && (!Array.isArray(spec.run.command) || !spec.run.command.length)) return `host "${host}": run.command must be a non-empty list of words`
-  if (/-(gate|program|net)$/.test(host)) return `host "${host}": names ending in -gate, -program or -net are the lab's own`
+  if (spec.run && 'command' in spec.run && (!Array.isArray(spec.run.command) || !spec.run.command.length))
+    return `host "${host}": run.command must be a non-empty list of words`
+  if (/-(gate|program|net)$/.test(host))
+    return `host "${host}": names ending in -gate, -program or -net are the lab's own`
   return undefined
 }
 
 /** The scenario with every path of its hosts made absolute, counting from `dir` (its file's folder). */
 export function resolveHostPaths(scenario: Scenario, dir: string): Scenario {
-  const hosts = Object.fromEntries(Object.entries(scenario.hosts).map(([name, spec]) => {
-    const resolved: HostSpec = { ...spec }
-    if (spec.run) resolved.run = 'file' in spec.run ? { file: path.resolve(dir, spec.run.file) } : { ...spec.run, files: spec.run.files?.map((file) => path.resolve(dir, file)) }
-    if (typeof spec.build === 'string') resolved.build = { context: path.resolve(dir, spec.build) }
-    else if (spec.build) resolved.build = { ...spec.build, context: path.resolve(dir, spec.build.context) }
-    return [name, resolved]
-  }))
+  const hosts = Object.fromEntries(
+    Object.entries(scenario.hosts).map(([name, spec]) => {
+      const resolved: HostSpec = { ...spec }
+      if (spec.run)
+        resolved.run =
+          'file' in spec.run
+            ? { file: path.resolve(dir, spec.run.file) }
+            : { ...spec.run, files: spec.run.files?.map((file) => path.resolve(dir, file)) }
+      if (typeof spec.build === 'string') resolved.build = { context: path.resolve(dir, spec.build) }
+      else if (spec.build) resolved.build = { ...spec.build, context: path.resolve(dir, spec.build.context) }
+      return [name, resolved]
+    }),
+  )
   return { ...scenario, hosts }
 }
 
 /** Compose substitutes `${VAR}` from the engine's environment in every value: what a scenario says stays literal. */
 export const literal = (text: string) => text.split('$').join('$$')
-export const literalValues = (values: Record<string, string> = {}) => Object.fromEntries(Object.entries(values).map(([key, value]) => [key, literal(value)]))
+export const literalValues = (values: Record<string, string> = {}) =>
+  Object.fromEntries(Object.entries(values).map(([key, value]) => [key, literal(value)]))
 
 /** A `run: { command, files }` host: the lab's program container, running the command among its files. */
 export function runCommandService(spec: HostSpec, service: ComposeService): ComposeService {
   if (!spec.run || !('command' in spec.run)) return service
-  const mounts = (spec.run.files ?? []).map((source) => ({ type: 'bind', source: literal(source), target: `${FILES_DIR}/${path.basename(source)}`, read_only: true }))
-  return { ...service, command: spec.run.command.map(literal), working_dir: FILES_DIR, volumes: [...(service.volumes as unknown[] ?? []), ...mounts] }
+  const mounts = (spec.run.files ?? []).map((source) => ({
+    type: 'bind',
+    source: literal(source),
+    target: `${FILES_DIR}/${path.basename(source)}`,
+    read_only: true,
+  }))
+  return {
+    ...service,
+    command: spec.run.command.map(literal),
+    working_dir: FILES_DIR,
+    volumes: [...((service.volumes as unknown[]) ?? []), ...mounts],
+  }
 }
 
 /** An `image` or `build` host: `service` (the lab's program container, from the base file's template) becomes the
  * namespace holder; the gate and the foreign program are added beside it. */
-export function foreignServices(host: string, spec: HostSpec, service: ComposeService, image: string): Record<string, ComposeService> {
+export function foreignServices(
+  host: string,
+  spec: HostSpec,
+  service: ComposeService,
+  image: string,
+): Record<string, ComposeService> {
   const { command: _c, environment, depends_on, ...template } = service
   const labels = service.labels
   const holder: ComposeService = { ...template, entrypoint: [...IDLE_COMMAND], user: 'lab', cap_add: [] }
   const gate: ComposeService = {
     ...template,
-    hostname: undefined, networks: undefined, sysctls: undefined, extra_hosts: undefined,
+    hostname: undefined,
+    networks: undefined,
+    sysctls: undefined,
+    extra_hosts: undefined,
     network_mode: `service:${host}`,
     command: ['true'],
     ...(environment ? { environment } : {}),
@@ -110,6 +138,7 @@ export function foreignServices(host: string, spec: HostSpec, service: ComposeSe
     stop_grace_period: '1s',
     labels,
   }
-  for (const service of [gate]) for (const key of Object.keys(service)) if (service[key] === undefined) delete service[key]
+  for (const service of [gate])
+    for (const key of Object.keys(service)) if (service[key] === undefined) delete service[key]
   return { [host]: holder, [gateName(host)]: gate, [foreignProgramName(host)]: program }
 }

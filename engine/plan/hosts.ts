@@ -34,8 +34,15 @@ interface HostsOf {
   live: boolean
 }
 
-export function planHosts(scenario: Scenario, run: { captureAll?: boolean; submissions?: Record<string, unknown>; submitted?: string[]; live?: boolean }): HostPlan[] {
-  const of: HostsOf = { captureAll: run.captureAll === true, submitted: run.submitted ?? Object.keys(run.submissions ?? {}), live: run.live === true }
+export function planHosts(
+  scenario: Scenario,
+  run: { captureAll?: boolean; submissions?: Record<string, unknown>; submitted?: string[]; live?: boolean },
+): HostPlan[] {
+  const of: HostsOf = {
+    captureAll: run.captureAll === true,
+    submitted: run.submitted ?? Object.keys(run.submissions ?? {}),
+    live: run.live === true,
+  }
   const plans = netPlans(scenario)
   const orderOf = startOrder(scenario)
   return Object.entries(scenario.hosts).map(([name, spec]) => {
@@ -70,17 +77,23 @@ function captures(scenario: Scenario, captureAll: boolean, host: string): boolea
  * container at once (a chain of `depends_on` would start them one after another: a lab of five hosts about a second
  * later on two cores).
  * Only a host inside another's namespace has no sidecar of its own to say so: Compose starts it first. */
-export interface StartOrder { waitFor: string[]; startAfter: string[]; composeAfter: string[] }
+export interface StartOrder {
+  waitFor: string[]
+  startAfter: string[]
+  composeAfter: string[]
+}
 function startOrder(scenario: Scenario): (host: string) => StartOrder {
   const hostNames = Object.keys(scenario.hosts)
   const after = (host: string) => scenario.hosts[host].after ?? hostNames.slice(0, hostNames.indexOf(host))
-  const awaited = (host: string) => scenario.hosts[host].listens !== undefined || scenario.hosts[host].router !== undefined
+  const awaited = (host: string) =>
+    scenario.hosts[host].listens !== undefined || scenario.hosts[host].router !== undefined
   /** The awaited hosts a host starts after, directly or through another. */
-  const listeners = (host: string, seen = new Set<string>()): string[] => after(host).flatMap((earlier) => {
-    if (seen.has(earlier)) return []
-    seen.add(earlier)
-    return [...(awaited(earlier) ? [earlier] : []), ...listeners(earlier, seen)]
-  })
+  const listeners = (host: string, seen = new Set<string>()): string[] =>
+    after(host).flatMap((earlier) => {
+      if (seen.has(earlier)) return []
+      seen.add(earlier)
+      return [...(awaited(earlier) ? [earlier] : []), ...listeners(earlier, seen)]
+    })
   return (host) => {
     const first = after(host).filter((earlier) => !awaited(earlier))
     return {
@@ -96,7 +109,14 @@ function startOrder(scenario: Scenario): (host: string) => StartOrder {
  * the program container: `lab shell`, `lab exec` and warm runs go there. */
 function routesOnly(scenario: Scenario, host: string, run: HostsOf): boolean {
   const spec = scenario.hosts[host]
-  return spec.router !== undefined && spec.program === IDLE_PROGRAM && !spec.args?.length && !spec.run && !isForeign(spec)
-    && !run.submitted.includes(host) && !run.live && !Object.values(scenario.hosts).some((other) => other.inside === host)
+  return (
+    spec.router !== undefined &&
+    spec.program === IDLE_PROGRAM &&
+    !spec.args?.length &&
+    !spec.run &&
+    !isForeign(spec) &&
+    !run.submitted.includes(host) &&
+    !run.live &&
+    !Object.values(scenario.hosts).some((other) => other.inside === host)
+  )
 }
-

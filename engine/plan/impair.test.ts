@@ -16,9 +16,34 @@ describe('impairment plans', () => {
       { kind: 'corrupt', host: 'client', percent: 0.1 },
       { kind: 'burst-loss', host: 'client', model: { p: 5, r: 25 } },
     )
-    expect(client.impair?.netem).toEqual([[...NETEM, 'delay', '40ms', '10ms', '25%', 'distribution', 'normal', 'reorder', '25%', 'gap', '5',
-      'duplicate', '1%', 'corrupt', '0.1%', 'loss', 'gemodel', '5%', '25%', '100%', '0%']])
-    expect(netemArgs([{ kind: 'burst-loss', direction: 'out', model: { p13: 1, p31: 50 } }])).toEqual([[...NETEM, 'loss', 'state', '1%', '50%', '0%', '0%', '0%']])
+    expect(client.impair?.netem).toEqual([
+      [
+        ...NETEM,
+        'delay',
+        '40ms',
+        '10ms',
+        '25%',
+        'distribution',
+        'normal',
+        'reorder',
+        '25%',
+        'gap',
+        '5',
+        'duplicate',
+        '1%',
+        'corrupt',
+        '0.1%',
+        'loss',
+        'gemodel',
+        '5%',
+        '25%',
+        '100%',
+        '0%',
+      ],
+    ])
+    expect(netemArgs([{ kind: 'burst-loss', direction: 'out', model: { p13: 1, p31: 50 } }])).toEqual([
+      [...NETEM, 'loss', 'state', '1%', '50%', '0%', '0%', '0%'],
+    ])
   })
 
   it('leaves to the userspace engine what netem cannot say: ingress, filters, windows, recomputed checksums', () => {
@@ -29,31 +54,53 @@ describe('impairment plans', () => {
       { kind: 'loss', host: 'client', percent: 100, atMs: 0, forMs: 200, everyMs: 1000 },
       { kind: 'corrupt', host: 'client', percent: 5, recomputeChecksum: true },
     ] as Fault[]) {
-      expect(plansFor(fault).client.impair, JSON.stringify(fault)).toMatchObject({ mode: 'auto', rules: [expect.any(Object)] })
+      expect(plansFor(fault).client.impair, JSON.stringify(fault)).toMatchObject({
+        mode: 'auto',
+        rules: [expect.any(Object)],
+      })
       expect(plansFor(fault).client.impair?.netem).toBeUndefined()
     }
-    expect(plansFor({ kind: 'duplicate', host: 'client', percent: 5, peer: 'server' }).client.impair?.rules[0].peer).toBe('{{address:server}}')
-    expect(plansFor({ kind: 'loss', host: 'client', percent: 100, atMs: 0, forMs: 200, everyMs: 1000 }).client.impair?.rules[0])
-      .toEqual({ kind: 'loss', percent: 100, direction: 'in', windows: [{ atMs: 0, forMs: 200, everyMs: 1000 }] })
+    expect(
+      plansFor({ kind: 'duplicate', host: 'client', percent: 5, peer: 'server' }).client.impair?.rules[0].peer,
+    ).toBe('{{address:server}}')
+    expect(
+      plansFor({ kind: 'loss', host: 'client', percent: 100, atMs: 0, forMs: 200, everyMs: 1000 }).client.impair
+        ?.rules[0],
+    ).toEqual({ kind: 'loss', percent: 100, direction: 'in', windows: [{ atMs: 0, forMs: 200, everyMs: 1000 }] })
   })
 
   it('keeps plain loss in nftables and plain rate in tbf', () => {
-    const { server } = plansFor({ kind: 'loss', host: 'server', percent: 30 }, { kind: 'rate', host: 'server', kbit: 1000 })
+    const { server } = plansFor(
+      { kind: 'loss', host: 'server', percent: 30 },
+      { kind: 'rate', host: 'server', kbit: 1000 },
+    )
     expect(server.impair).toBeUndefined()
     expect(server.nft).toContain('numgen random mod 100 < 30')
-    expect(plansFor({ kind: 'rate', host: 'server', kbit: 1000, queue: 50 }).server.impair?.netem).toEqual([[...NETEM, 'rate', '1000kbit', 'limit', '50']])
+    expect(plansFor({ kind: 'rate', host: 'server', kbit: 1000, queue: 50 }).server.impair?.netem).toEqual([
+      [...NETEM, 'rate', '1000kbit', 'limit', '50'],
+    ])
   })
 
   it('refuses impossible impairments in one line', () => {
-    expect(() => plansFor({ kind: 'reorder', host: 'client', percent: 10 })).toThrow('fault reorder on client: reordering sends some packets ahead of delayed ones, so it needs a delay on the same host')
-    expect(() => plansFor({ kind: 'duplicate', host: 'client', percent: 120 })).toThrow('fault duplicate on client: percent must be 0 to 100 %, not 120')
-    expect(() => plansFor({ kind: 'delay', host: 'client', ms: 10, peer: 'ghost' })).toThrow('fault delay on client names peer "ghost", which the scenario does not declare')
-    expect(() => plansFor({ kind: 'loss', host: 'client', percent: 50, forMs: 500, everyMs: 400 })).toThrow('fault loss on client: a time window needs atMs >= 0, forMs > 0, and everyMs longer than forMs')
+    expect(() => plansFor({ kind: 'reorder', host: 'client', percent: 10 })).toThrow(
+      'fault reorder on client: reordering sends some packets ahead of delayed ones, so it needs a delay on the same host',
+    )
+    expect(() => plansFor({ kind: 'duplicate', host: 'client', percent: 120 })).toThrow(
+      'fault duplicate on client: percent must be 0 to 100 %, not 120',
+    )
+    expect(() => plansFor({ kind: 'delay', host: 'client', ms: 10, peer: 'ghost' })).toThrow(
+      'fault delay on client names peer "ghost", which the scenario does not declare',
+    )
+    expect(() => plansFor({ kind: 'loss', host: 'client', percent: 50, forMs: 500, everyMs: 400 })).toThrow(
+      'fault loss on client: a time window needs atMs >= 0, forMs > 0, and everyMs longer than forMs',
+    )
   })
 
   it('reads SOCKET_LAB_IMPAIR, and refuses an unknown engine', () => {
     expect(impairMode(undefined)).toBe('auto')
     expect(impairMode('userspace')).toBe('userspace')
-    expect(() => impairMode('tc')).toThrow('SOCKET_LAB_IMPAIR="tc" is not an impairment engine: use auto, netem, userspace (auto: netem where the kernel has it)')
+    expect(() => impairMode('tc')).toThrow(
+      'SOCKET_LAB_IMPAIR="tc" is not an impairment engine: use auto, netem, userspace (auto: netem where the kernel has it)',
+    )
   })
 })

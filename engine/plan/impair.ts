@@ -23,9 +23,16 @@ const ALWAYS_ENGINE = new Set(['delay', 'reorder', 'duplicate', 'corrupt', 'burs
 export function isImpairment(fault: Fault): boolean {
   if (ALWAYS_ENGINE.has(fault.kind)) return true
   if (fault.kind !== 'loss' && fault.kind !== 'rate') return false
-  const timed = fault.atMs !== undefined || fault.forMs !== undefined || fault.everyMs !== undefined || fault.phases !== undefined
+  const timed =
+    fault.atMs !== undefined || fault.forMs !== undefined || fault.everyMs !== undefined || fault.phases !== undefined
   if (fault.kind === 'loss') return timed || fault.peer !== undefined || Boolean(fault.correlation)
-  return timed || fault.peer !== undefined || fault.queue !== undefined || (fault.direction ?? 'out') !== 'out' || (fault.protocol ?? 'all') !== 'all'
+  return (
+    timed ||
+    fault.peer !== undefined ||
+    fault.queue !== undefined ||
+    (fault.direction ?? 'out') !== 'out' ||
+    (fault.protocol ?? 'all') !== 'all'
+  )
 }
 
 function windowsOf(scope: ImpairScope): ImpairWindow[] | undefined {
@@ -36,7 +43,16 @@ function windowsOf(scope: ImpairScope): ImpairWindow[] | undefined {
 
 /** One fault as lab-impair.py's rule; `addressOf` turns the peer's name into what the sidecar resolves. */
 export function impairRule(fault: ImpairFault, addressOf: (host: string) => string): ImpairRule {
-  const { host: _host, peer, atMs: _at, forMs: _for, everyMs: _every, phases: _phases, direction, ...parameters } = fault
+  const {
+    host: _host,
+    peer,
+    atMs: _at,
+    forMs: _for,
+    everyMs: _every,
+    phases: _phases,
+    direction,
+    ...parameters
+  } = fault
   const windows = windowsOf(fault)
   return {
     ...parameters,
@@ -53,16 +69,38 @@ const withCorrelation = (rule: ImpairRule) => (rule.correlation ? [percent(rule.
 export function netemArgs(rules: ImpairRule[]): string[][] | undefined {
   const kinds = rules.map((rule) => (rule.kind === 'burst-loss' ? 'loss' : rule.kind))
   if (new Set(kinds).size !== kinds.length) return undefined
-  if (rules.some((r) => r.direction !== 'out' || (r.protocol ?? 'all') !== 'all' || r.peer !== undefined || r.windows || r.recomputeChecksum)) return undefined
+  if (
+    rules.some(
+      (r) =>
+        r.direction !== 'out' ||
+        (r.protocol ?? 'all') !== 'all' ||
+        r.peer !== undefined ||
+        r.windows ||
+        r.recomputeChecksum,
+    )
+  )
+    return undefined
   const args = ['qdisc', 'add', 'dev', 'eth0', 'root', 'netem']
   for (const rule of rules) {
     switch (rule.kind) {
       case 'delay':
         args.push('delay', `${rule.ms}ms`)
-        if (rule.jitterMs) args.push(`${rule.jitterMs}ms`, ...withCorrelation(rule), ...(rule.distribution && rule.distribution !== 'uniform' ? ['distribution', rule.distribution as string] : []))
+        if (rule.jitterMs)
+          args.push(
+            `${rule.jitterMs}ms`,
+            ...withCorrelation(rule),
+            ...(rule.distribution && rule.distribution !== 'uniform'
+              ? ['distribution', rule.distribution as string]
+              : []),
+          )
         break
       case 'reorder':
-        args.push('reorder', percent(rule.percent as number), ...withCorrelation(rule), ...(rule.gap ? ['gap', String(rule.gap)] : []))
+        args.push(
+          'reorder',
+          percent(rule.percent as number),
+          ...withCorrelation(rule),
+          ...(rule.gap ? ['gap', String(rule.gap)] : []),
+        )
         break
       case 'duplicate':
       case 'corrupt':
@@ -73,7 +111,8 @@ export function netemArgs(rules: ImpairRule[]): string[][] | undefined {
         break
       case 'burst-loss': {
         const m = rule.model as Record<string, number>
-        if ('p' in m) args.push('loss', 'gemodel', percent(m.p), percent(m.r), percent(m.badLoss ?? 100), percent(m.goodLoss ?? 0))
+        if ('p' in m)
+          args.push('loss', 'gemodel', percent(m.p), percent(m.r), percent(m.badLoss ?? 100), percent(m.goodLoss ?? 0))
         else args.push('loss', 'state', ...['p13', 'p31', 'p32', 'p23', 'p14'].map((k) => percent(m[k] ?? 0)))
         break
       }
@@ -95,18 +134,30 @@ const inPercent = (value: unknown) => typeof value === 'number' && value >= 0 &&
 /** Fails on an impairment that cannot be applied: a scenario bug, said in one line. */
 export function validateImpairment(fault: ImpairFault, faults: Fault[], hosts: string[]): void {
   const where = `fault ${fault.kind} on ${fault.host}`
-  if (fault.peer !== undefined && !hosts.includes(fault.peer)) throw new Error(`${where} names peer "${fault.peer}", which the scenario does not declare`)
-  const percents = { percent: 'percent' in fault ? fault.percent : undefined, correlation: 'correlation' in fault ? fault.correlation : undefined }
+  if (fault.peer !== undefined && !hosts.includes(fault.peer))
+    throw new Error(`${where} names peer "${fault.peer}", which the scenario does not declare`)
+  const percents = {
+    percent: 'percent' in fault ? fault.percent : undefined,
+    correlation: 'correlation' in fault ? fault.correlation : undefined,
+  }
   for (const [field, value] of Object.entries(percents)) {
     if (value !== undefined && !inPercent(value)) throw new Error(`${where}: ${field} must be 0 to 100 %, not ${value}`)
   }
-  if (fault.kind === 'delay' && !(fault.ms >= 0 && (fault.jitterMs ?? 0) >= 0)) throw new Error(`${where}: delay and jitter must be 0 ms or more`)
+  if (fault.kind === 'delay' && !(fault.ms >= 0 && (fault.jitterMs ?? 0) >= 0))
+    throw new Error(`${where}: delay and jitter must be 0 ms or more`)
   if (fault.kind === 'reorder' && !faults.some((f) => f.kind === 'delay' && f.host === fault.host)) {
-    throw new Error(`${where}: reordering sends some packets ahead of delayed ones, so it needs a delay on the same host`)
+    throw new Error(
+      `${where}: reordering sends some packets ahead of delayed ones, so it needs a delay on the same host`,
+    )
   }
-  if (fault.kind === 'burst-loss' && !Object.values(fault.model).every(inPercent)) throw new Error(`${where}: every probability of the model must be 0 to 100 %`)
+  if (fault.kind === 'burst-loss' && !Object.values(fault.model).every(inPercent))
+    throw new Error(`${where}: every probability of the model must be 0 to 100 %`)
   for (const window of windowsOf(fault) ?? []) {
-    if (!(window.atMs >= 0) || (window.forMs !== undefined && !(window.forMs > 0)) || (window.everyMs !== undefined && !(window.everyMs > (window.forMs ?? Infinity)))) {
+    if (
+      !(window.atMs >= 0) ||
+      (window.forMs !== undefined && !(window.forMs > 0)) ||
+      (window.everyMs !== undefined && !(window.everyMs > (window.forMs ?? Infinity)))
+    ) {
       throw new Error(`${where}: a time window needs atMs >= 0, forMs > 0, and everyMs longer than forMs`)
     }
   }

@@ -11,10 +11,15 @@ export const ROOT = packageRoot(CODE_ROOT)
 export const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml')
 export const SERVICES_DIR = path.join(ROOT, 'services')
 /** SOCKET_LAB_SCENARIOS points the lab at another scenario folder (the tests use test/fixtures/scenarios). */
-export const SCENARIOS_DIR = process.env.SOCKET_LAB_SCENARIOS ? path.resolve(process.env.SOCKET_LAB_SCENARIOS) : path.join(CODE_ROOT, 'scenarios')
+export const SCENARIOS_DIR = process.env.SOCKET_LAB_SCENARIOS
+  ? path.resolve(process.env.SOCKET_LAB_SCENARIOS)
+  : path.join(CODE_ROOT, 'scenarios')
 /** Where the catalog's scenario files are written: in a checkout its sources, whichever copy of them runs
  * (`--watch` reruns when one is saved, and reads it from there). */
-export const SCENARIO_SOURCES_DIR = !process.env.SOCKET_LAB_SCENARIOS && existsSync(path.join(ROOT, 'scenarios')) ? path.join(ROOT, 'scenarios') : SCENARIOS_DIR
+export const SCENARIO_SOURCES_DIR =
+  !process.env.SOCKET_LAB_SCENARIOS && existsSync(path.join(ROOT, 'scenarios'))
+    ? path.join(ROOT, 'scenarios')
+    : SCENARIOS_DIR
 
 /** Where the user ran `npm run lab` from: npm itself runs scripts in the package folder. */
 export const USER_DIR = process.env.INIT_CWD ?? process.cwd()
@@ -24,7 +29,9 @@ export const userPath = (file: string) => path.resolve(USER_DIR, file)
 
 /** Caches (how long each scenario took) live with the user's project, as other tools' do (node_modules/.cache),
  * never inside the installed package, which may be read-only. SOCKET_LAB_CACHE chooses another folder. */
-export const CACHE_DIR = process.env.SOCKET_LAB_CACHE ? path.resolve(process.env.SOCKET_LAB_CACHE) : path.join(USER_DIR, 'node_modules', '.cache', 'socket-lab')
+export const CACHE_DIR = process.env.SOCKET_LAB_CACHE
+  ? path.resolve(process.env.SOCKET_LAB_CACHE)
+  : path.join(USER_DIR, 'node_modules', '.cache', 'socket-lab')
 
 /** The nearest folder from `dir` up that holds package.json (`dir` itself in the repository). */
 function packageRoot(dir: string): string {

@@ -6,7 +6,8 @@ import { validateFaults } from './faults.ts'
 
 export type FaultChange = { add: Fault } | { clear: string | undefined }
 
-const FAULT_USAGE = 'lab fault <host> loss PERCENT | rate KBIT | blackhole | reject | disconnect | clear; lab fault partition A B; lab fault clear'
+const FAULT_USAGE =
+  'lab fault <host> loss PERCENT | rate KBIT | blackhole | reject | disconnect | clear; lab fault partition A B; lab fault clear'
 
 /** Reads `<host> loss 30`, `partition a b`, `<host> clear` or `clear`; hosts must be the lab's. */
 export function parseFaultWords(words: string[], hosts: string[]): FaultChange {
@@ -14,26 +15,40 @@ export function parseFaultWords(words: string[], hosts: string[]): FaultChange {
   if (words[0] === 'clear' && words.length === 1) return { clear: undefined }
   if (words[0] === 'partition') {
     if (words.length !== 3) throw bad('partition takes two hosts')
-    for (const host of words.slice(1)) if (!hosts.includes(host)) throw bad(`no host "${host}" in this lab (hosts: ${hosts.join(', ')})`)
+    for (const host of words.slice(1))
+      if (!hosts.includes(host)) throw bad(`no host "${host}" in this lab (hosts: ${hosts.join(', ')})`)
     return { add: { kind: 'partition', between: [words[1], words[2]] } }
   }
   const [host, kind, value, ...rest] = words
-  if (!host || !hosts.includes(host)) throw bad(host ? `no host "${host}" in this lab (hosts: ${hosts.join(', ')})` : 'name a host and a fault')
+  if (!host || !hosts.includes(host))
+    throw bad(host ? `no host "${host}" in this lab (hosts: ${hosts.join(', ')})` : 'name a host and a fault')
   const number = (what: string) => {
-    if (value === undefined || rest.length || !/^\d+$/.test(value)) throw bad(`${kind} takes one whole number (${what})`)
+    if (value === undefined || rest.length || !/^\d+$/.test(value))
+      throw bad(`${kind} takes one whole number (${what})`)
     return Number(value)
   }
   const bare = () => {
     if (value !== undefined) throw bad(`${kind} takes nothing more, not "${value}"`)
   }
   switch (kind) {
-    case 'loss': return { add: { kind: 'loss', host, percent: number('percent') } }
-    case 'rate': return { add: { kind: 'rate', host, kbit: number('kbit/s') } }
-    case 'blackhole': bare(); return { add: { kind: 'blackhole', host } }
-    case 'reject': bare(); return { add: { kind: 'reject', host } }
-    case 'disconnect': bare(); return { add: { kind: 'disconnect', host } }
-    case 'clear': bare(); return { clear: host }
-    default: throw bad(kind ? `unknown fault "${kind}"` : `say which fault for ${host}`)
+    case 'loss':
+      return { add: { kind: 'loss', host, percent: number('percent') } }
+    case 'rate':
+      return { add: { kind: 'rate', host, kbit: number('kbit/s') } }
+    case 'blackhole':
+      bare()
+      return { add: { kind: 'blackhole', host } }
+    case 'reject':
+      bare()
+      return { add: { kind: 'reject', host } }
+    case 'disconnect':
+      bare()
+      return { add: { kind: 'disconnect', host } }
+    case 'clear':
+      bare()
+      return { clear: host }
+    default:
+      throw bad(kind ? `unknown fault "${kind}"` : `say which fault for ${host}`)
   }
 }
 
@@ -42,9 +57,12 @@ const sameSlot = (a: Fault, b: Fault) => a.kind === b.kind && hostsOf(a).join() 
 
 /** The faults after a change, checked as a scenario's are (a loss of 130 % is refused here). */
 export function changeFaults(faults: Fault[], change: FaultChange, hosts: string[]): Fault[] {
-  const next = 'add' in change
-    ? [...faults.filter((fault) => !sameSlot(fault, change.add)), change.add]
-    : change.clear === undefined ? [] : faults.filter((fault) => !hostsOf(fault).includes(change.clear!))
+  const next =
+    'add' in change
+      ? [...faults.filter((fault) => !sameSlot(fault, change.add)), change.add]
+      : change.clear === undefined
+        ? []
+        : faults.filter((fault) => !hostsOf(fault).includes(change.clear!))
   try {
     validateFaults({ hosts: Object.fromEntries(hosts.map((h) => [h, { program: '' }])), faults: next })
   } catch (error) {

@@ -14,8 +14,9 @@ import { newRunId, projectName, type RunPlan } from './run-plan.ts'
 import { sidecarName, type NetPlan } from '../../services/bin/protocol.ts'
 
 /** SOCKET_LAB_STATE chooses another folder (the tests use a temporary one). */
-export const LIVE_STATE_DIR = process.env.SOCKET_LAB_STATE
-  ?? path.join(process.env.XDG_STATE_HOME ?? path.join(os.homedir(), '.local', 'state'), 'socket-lab', 'labs')
+export const LIVE_STATE_DIR =
+  process.env.SOCKET_LAB_STATE ??
+  path.join(process.env.XDG_STATE_HOME ?? path.join(os.homedir(), '.local', 'state'), 'socket-lab', 'labs')
 
 export interface LiveLab {
   /** What a person types: the scenario's id, or id-2, id-3 when it is up already. */
@@ -49,7 +50,14 @@ export async function saveLiveLab(lab: LiveLab): Promise<void> {
 
 export async function listLiveLabs(): Promise<LiveLab[]> {
   const names = await readdir(LIVE_STATE_DIR).catch(() => [] as string[])
-  const labs = await Promise.all(names.map((name) => readFile(recordFile(name), 'utf8').then((text) => JSON.parse(text) as LiveLab, () => undefined)))
+  const labs = await Promise.all(
+    names.map((name) =>
+      readFile(recordFile(name), 'utf8').then(
+        (text) => JSON.parse(text) as LiveLab,
+        () => undefined,
+      ),
+    ),
+  )
   return labs.filter((lab) => lab !== undefined).sort((a, b) => a.createdAt - b.createdAt)
 }
 
@@ -60,7 +68,11 @@ export async function chooseLiveLab(name: string | undefined): Promise<LiveLab> 
   const labs = await listLiveLabs()
   if (name !== undefined) {
     const lab = labs.find((l) => l.name === name)
-    if (!lab) throw errors.noLiveLab(name, labs.map((l) => l.name))
+    if (!lab)
+      throw errors.noLiveLab(
+        name,
+        labs.map((l) => l.name),
+      )
     return lab
   }
   if (labs.length === 1) return labs[0]
@@ -76,19 +88,33 @@ export async function freeLabName(scenario: string): Promise<string> {
 }
 
 /** The run plan of a live lab: the state folder instead of a temporary one. */
-export async function planLiveLab(scenario: Scenario, options: { name: string; image: string; impl: Impl; captureAll?: boolean }): Promise<RunPlan> {
+export async function planLiveLab(
+  scenario: Scenario,
+  options: { name: string; image: string; impl: Impl; captureAll?: boolean },
+): Promise<RunPlan> {
   const runId = newRunId()
   const workDir = labDir(options.name)
   // The lab's folder is its owner's alone; its sidecars' control folders inside it are open to them, whose root
   // may hold no right over a folder of this user's (no CAP_DAC_OVERRIDE), to make their socket in.
   await mkdir(workDir, { recursive: true, mode: 0o700 })
-  await Promise.all(Object.keys(scenario.hosts).map(async (host) => {
-    await mkdir(controlDir(options.name, host), { recursive: true })
-    await chmod(controlDir(options.name, host), 0o777)
-  }))
+  await Promise.all(
+    Object.keys(scenario.hosts).map(async (host) => {
+      await mkdir(controlDir(options.name, host), { recursive: true })
+      await chmod(controlDir(options.name, host), 0o777)
+    }),
+  )
   return {
-    scenario, impl: options.impl, image: options.image, runId, project: projectName(scenario.id, runId),
-    workDir, composeFile: path.join(workDir, 'compose.yml'), submissions: {}, entries: {}, captureAll: options.captureAll ?? false, live: true,
+    scenario,
+    impl: options.impl,
+    image: options.image,
+    runId,
+    project: projectName(scenario.id, runId),
+    workDir,
+    composeFile: path.join(workDir, 'compose.yml'),
+    submissions: {},
+    entries: {},
+    captureAll: options.captureAll ?? false,
+    live: true,
     hosts: planHosts(scenario, { captureAll: options.captureAll, live: true }),
   }
 }
@@ -97,10 +123,22 @@ export async function planLiveLab(scenario: Scenario, options: { name: string; i
 export function planOfLiveLab(lab: LiveLab, scenario: Scenario): RunPlan {
   const workDir = labDir(lab.name)
   return {
-    scenario, impl: lab.impl, image: lab.image, runId: lab.runId, project: lab.project, workDir,
-    composeFile: path.join(workDir, 'compose.yml'), submissions: {}, entries: {}, live: true,
+    scenario,
+    impl: lab.impl,
+    image: lab.image,
+    runId: lab.runId,
+    project: lab.project,
+    workDir,
+    composeFile: path.join(workDir, 'compose.yml'),
+    submissions: {},
+    entries: {},
+    live: true,
     captureAll: Object.keys(lab.submissions).length > 0,
-    hosts: planHosts(scenario, { captureAll: Object.keys(lab.submissions).length > 0, submissions: lab.submissions, live: true }),
+    hosts: planHosts(scenario, {
+      captureAll: Object.keys(lab.submissions).length > 0,
+      submissions: lab.submissions,
+      live: true,
+    }),
   }
 }
 
@@ -110,20 +148,43 @@ export function planOfLiveLab(lab: LiveLab, scenario: Scenario): RunPlan {
  * commands do) and serve those commands on a socket in the lab's folder; everything carries the live label with
  * the lab's name. */
 export function liveCompose(compose: ComposeFile, hosts: string[], name: string): ComposeFile {
-  const services = Object.fromEntries(Object.entries(compose.services).map(([service, spec]) => {
-    const labels = { ...spec.labels, [LABEL.live]: name }
-    if (hosts.includes(service)) return [service, { ...spec, entrypoint: IDLE_COMMAND.slice(0, 1), command: IDLE_COMMAND.slice(1), labels }]
-    const host = hosts.find((h) => sidecarName(h) === service)
-    if (!host || !spec.environment?.LAB_NET) return [service, { ...spec, labels }]
-    const { capture: _capture, listens: _listens, waitFor: _waitFor, ...plan } = JSON.parse(spec.environment.LAB_NET) as NetPlan
-    return [service, {
-      ...spec,
-      environment: { ...spec.environment, LAB_NET: JSON.stringify(plan), LAB_CTL_SOCKET: `${CONTROL_DIR_INSIDE}/${CONTROL_SOCKET}` },
-      volumes: [...(spec.volumes as string[] | undefined ?? []), `${controlDir(name, host)}:${CONTROL_DIR_INSIDE}`],
-      labels,
-    }]
-  }))
+  const services = Object.fromEntries(
+    Object.entries(compose.services).map(([service, spec]) => {
+      const labels = { ...spec.labels, [LABEL.live]: name }
+      if (hosts.includes(service))
+        return [service, { ...spec, entrypoint: IDLE_COMMAND.slice(0, 1), command: IDLE_COMMAND.slice(1), labels }]
+      const host = hosts.find((h) => sidecarName(h) === service)
+      if (!host || !spec.environment?.LAB_NET) return [service, { ...spec, labels }]
+      const {
+        capture: _capture,
+        listens: _listens,
+        waitFor: _waitFor,
+        ...plan
+      } = JSON.parse(spec.environment.LAB_NET) as NetPlan
+      return [
+        service,
+        {
+          ...spec,
+          environment: {
+            ...spec.environment,
+            LAB_NET: JSON.stringify(plan),
+            LAB_CTL_SOCKET: `${CONTROL_DIR_INSIDE}/${CONTROL_SOCKET}`,
+          },
+          volumes: [
+            ...((spec.volumes as string[] | undefined) ?? []),
+            `${controlDir(name, host)}:${CONTROL_DIR_INSIDE}`,
+          ],
+          labels,
+        },
+      ]
+    }),
+  )
   const labelled = (declared: Record<string, Record<string, unknown>> = {}) =>
-    Object.fromEntries(Object.entries(declared).map(([key, resource]) => [key, { ...resource, labels: { ...(resource.labels as object), [LABEL.live]: name } }]))
+    Object.fromEntries(
+      Object.entries(declared).map(([key, resource]) => [
+        key,
+        { ...resource, labels: { ...(resource.labels as object), [LABEL.live]: name } },
+      ]),
+    )
   return { ...compose, services, networks: labelled(compose.networks), volumes: labelled(compose.volumes) }
 }

@@ -86,7 +86,8 @@ export async function planRun(scenario: Scenario, options: RunOptions): Promise<
   const project = projectName(scenario.id, runId)
   const workDir = await mkdtemp(path.join(os.tmpdir(), `${RUN_DIR_PREFIX}${project}-`))
   // Submissions are captured too: the hints tell a wrong host from a wrong port by what reached the wire.
-  const captureAll = options.captureAll === true || options.captureDir !== undefined || Object.keys(options.submissions ?? {}).length > 0
+  const captureAll =
+    options.captureAll === true || options.captureDir !== undefined || Object.keys(options.submissions ?? {}).length > 0
   return {
     scenario,
     impl: options.impl ?? 'ts',
@@ -108,10 +109,14 @@ export async function planRun(scenario: Scenario, options: RunOptions): Promise<
 export async function stageSubmissions(plan: RunPlan, sources: Record<string, string>): Promise<void> {
   const { scenario } = plan
   // A scenario's own `run: { file }` hosts are staged as submissions are; a file given for the host wins.
-  const declared = Object.entries(scenario.hosts).flatMap(([host, spec]) => (spec.run && 'file' in spec.run ? [[host, spec.run.file]] : []))
+  const declared = Object.entries(scenario.hosts).flatMap(([host, spec]) =>
+    spec.run && 'file' in spec.run ? [[host, spec.run.file]] : [],
+  )
   for (const [host, source] of [...declared.filter(([host]) => !(host in sources)), ...Object.entries(sources)]) {
-    if (!(host in scenario.hosts)) throw errors.usage(`${scenario.id} has no host "${host}" to run ${source} in (hosts: ${Object.keys(scenario.hosts).join(', ')})`)
+    if (!(host in scenario.hosts))
+      throw errors.usage(
+        `${scenario.id} has no host "${host}" to run ${source} in (hosts: ${Object.keys(scenario.hosts).join(', ')})`,
+      )
     plan.submissions[host] = await stageSubmission(host, source, plan.workDir, plan.entries[host])
   }
 }
-

@@ -5,21 +5,34 @@ import { readFile } from 'node:fs/promises'
 import { expect, it } from 'vitest'
 import { parseCompose } from './compose.ts'
 import { COMPOSE_FILE } from './layout.ts'
-import { LAB_NETWORKS, LAB_VOLUMES, PROGRAM_POLICY, SIDECAR_POLICY, programContainer, sidecarContainer } from './services.ts'
+import {
+  LAB_NETWORKS,
+  LAB_VOLUMES,
+  PROGRAM_POLICY,
+  SIDECAR_POLICY,
+  programContainer,
+  sidecarContainer,
+} from './services.ts'
 
 const byHand = parseCompose(await readFile(COMPOSE_FILE, 'utf8'))
-const pick = (service: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((key) => [key, service[key]]))
+const pick = (service: Record<string, unknown>, keys: string[]) =>
+  Object.fromEntries(keys.map((key) => [key, service[key]]))
 
-it.each(['server', 'client'])('docker-compose.yml\'s %s has the program policy, and its sidecar the sidecar policy', (host) => {
-  expect(pick(byHand.services[host], Object.keys(PROGRAM_POLICY))).toEqual(PROGRAM_POLICY)
-  expect(pick(byHand.services[`${host}-net`], Object.keys(SIDECAR_POLICY))).toEqual(SIDECAR_POLICY)
-  const { networks, volumes, hostname } = programContainer('socket-lab-host:latest', host)
-  expect(pick(byHand.services[host], ['networks', 'volumes', 'hostname'])).toEqual({ networks, volumes, hostname })
-  const sidecar = sidecarContainer('socket-lab-host:latest', host)
-  expect(pick(byHand.services[`${host}-net`], ['network_mode', 'volumes'])).toEqual(pick(sidecar, ['network_mode', 'volumes']))
-})
+it.each(['server', 'client'])(
+  "docker-compose.yml's %s has the program policy, and its sidecar the sidecar policy",
+  (host) => {
+    expect(pick(byHand.services[host], Object.keys(PROGRAM_POLICY))).toEqual(PROGRAM_POLICY)
+    expect(pick(byHand.services[`${host}-net`], Object.keys(SIDECAR_POLICY))).toEqual(SIDECAR_POLICY)
+    const { networks, volumes, hostname } = programContainer('socket-lab-host:latest', host)
+    expect(pick(byHand.services[host], ['networks', 'volumes', 'hostname'])).toEqual({ networks, volumes, hostname })
+    const sidecar = sidecarContainer('socket-lab-host:latest', host)
+    expect(pick(byHand.services[`${host}-net`], ['network_mode', 'volumes'])).toEqual(
+      pick(sidecar, ['network_mode', 'volumes']),
+    )
+  },
+)
 
-it('docker-compose.yml has the builders\' network and volume, and no service beyond its two hosts', () => {
+it("docker-compose.yml has the builders' network and volume, and no service beyond its two hosts", () => {
   expect(byHand.networks).toEqual(LAB_NETWORKS)
   expect(byHand.volumes).toEqual(LAB_VOLUMES)
   expect(Object.keys(byHand.services).sort()).toEqual(['client', 'client-net', 'server', 'server-net'])

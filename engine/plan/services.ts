@@ -80,10 +80,21 @@ const copy = <T>(value: T): T => structuredClone(value) as T
 
 /** A host's program container, on the lab's network, before its program and environment are chosen. */
 export function programContainer(image: string, host: string): ComposeService {
-  return { image, ...copy(PROGRAM_POLICY), hostname: host, networks: ['lab'], volumes: [`${SYNC_VOLUME}:/lab-sync:ro`] } as ComposeService
+  return {
+    image,
+    ...copy(PROGRAM_POLICY),
+    hostname: host,
+    networks: ['lab'],
+    volumes: [`${SYNC_VOLUME}:/lab-sync:ro`],
+  } as ComposeService
 }
 
 /** A host's network sidecar, in the host's namespace. */
 export function sidecarContainer(image: string, host: string): ComposeService {
-  return { image, ...copy(SIDECAR_POLICY), network_mode: `service:${host}`, volumes: [`${SYNC_VOLUME}:/lab-sync`] } as ComposeService
+  return {
+    image,
+    ...copy(SIDECAR_POLICY),
+    network_mode: `service:${host}`,
+    volumes: [`${SYNC_VOLUME}:/lab-sync`],
+  } as ComposeService
 }

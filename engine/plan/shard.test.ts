@@ -19,8 +19,16 @@ describe('--shard i/n', () => {
   it('does not depend on the order the scenarios come in', () => {
     const ids = ['d', 'a', 'c', 'b', 'e'].map((id) => ({ id }))
     const reversed = [...ids].reverse()
-    expect(inShard(ids, { index: 2, count: 2 }).map((s) => s.id).sort()).toEqual(['b', 'd'])
-    expect(inShard(reversed, { index: 2, count: 2 }).map((s) => s.id).sort()).toEqual(['b', 'd'])
+    expect(
+      inShard(ids, { index: 2, count: 2 })
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(['b', 'd'])
+    expect(
+      inShard(reversed, { index: 2, count: 2 })
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(['b', 'd'])
   })
 
   it('refuses what is not i/n', () => {

@@ -3,12 +3,16 @@
 // of the matrix computes the same partition and each scenario runs exactly once.
 import { errors } from '../model/errors.ts'
 
-export interface Shard { index: number; count: number }
+export interface Shard {
+  index: number
+  count: number
+}
 
 export function parseShard(option: string): Shard {
   const match = option.match(/^(\d+)\/(\d+)$/)
   const [index, count] = match ? [Number(match[1]), Number(match[2])] : [0, 0]
-  if (!match || count < 1 || index < 1 || index > count) throw errors.usage(`--shard takes i/n with 1 <= i <= n (e.g. 2/4), not "${option}"`)
+  if (!match || count < 1 || index < 1 || index > count)
+    throw errors.usage(`--shard takes i/n with 1 <= i <= n (e.g. 2/4), not "${option}"`)
   return { index, count }
 }
 

@@ -22,14 +22,20 @@ it('stages a program under a fixed name, so that its own name (${SECRET}.py) nev
 })
 
 it('stages an executable #! file as `program`, and keeps a known extension whatever its case', async () => {
-  expect(await commandFor(await file('$(rm -rf)', '#!/bin/sh\necho oi\n', 0o755))).toEqual([`${SUBMISSION_DIR}/program`])
+  expect(await commandFor(await file('$(rm -rf)', '#!/bin/sh\necho oi\n', 0o755))).toEqual([
+    `${SUBMISSION_DIR}/program`,
+  ])
   expect(await commandFor(await file('Servidor.MJS', ''))).toEqual(['node', `${SUBMISSION_DIR}/program.mjs`])
 })
 
 it('refuses a symbolic link, to a file or to anything else, naming it', async () => {
   await symlink('/etc/passwd', path.join(dir, 'servidor.py'))
-  await expect(commandFor(path.join(dir, 'servidor.py'))).rejects.toThrow(`"${path.join(dir, 'servidor.py')}" is a symbolic link: give the program file itself`)
-  await expect(stageSubmission('server', path.join(dir, 'servidor.py'), path.join(dir, 'work2'))).rejects.toMatchObject({ name: 'LabError', exitCode: 2 })
+  await expect(commandFor(path.join(dir, 'servidor.py'))).rejects.toThrow(
+    `"${path.join(dir, 'servidor.py')}" is a symbolic link: give the program file itself`,
+  )
+  await expect(stageSubmission('server', path.join(dir, 'servidor.py'), path.join(dir, 'work2'))).rejects.toMatchObject(
+    { name: 'LabError', exitCode: 2 },
+  )
   await expect(readdir(path.join(dir, 'work2'))).rejects.toThrow('ENOENT')
 })
 
@@ -38,7 +44,9 @@ it('refuses what is not a regular file, a missing file, and a file it cannot tel
   await mkdir(empty)
   await expect(commandFor(empty)).rejects.toThrow(`no program in "${empty}" (a .py, .js, .mjs, .cjs or .ts file)`)
   await expect(commandFor('/dev/zero')).rejects.toThrow('cannot read the program "/dev/zero": not a regular file')
-  await expect(commandFor(path.join(dir, 'nada.py'))).rejects.toThrow(`cannot read the program "${path.join(dir, 'nada.py')}": no such file`)
+  await expect(commandFor(path.join(dir, 'nada.py'))).rejects.toThrow(
+    `cannot read the program "${path.join(dir, 'nada.py')}": no such file`,
+  )
   await expect(commandFor(await file('servidor', '#!/bin/sh\n'))).rejects.toThrow('cannot tell how to run')
 })
 
@@ -49,13 +57,17 @@ it('stages a folder: its only program, or main.*, as the program, and its other 
   await writeFile(path.join(folder, 'protocolo.txt'), 'PORTA = 12345\n')
   await symlink('/etc/passwd', path.join(folder, 'senhas.txt'))
   // A link is refused, naming it (the program may need it; the lab never opens one): not passed over in silence.
-  await expect(stageSubmission('server', folder, path.join(dir, 'work-ana'))).rejects.toThrow(`"${path.join(folder, 'senhas.txt')}" is a symbolic link (the lab follows none: commit the file itself)`)
+  await expect(stageSubmission('server', folder, path.join(dir, 'work-ana'))).rejects.toThrow(
+    `"${path.join(folder, 'senhas.txt')}" is a symbolic link (the lab follows none: commit the file itself)`,
+  )
   await rm(path.join(folder, 'senhas.txt'))
   const staged = await stageSubmission('server', folder, path.join(dir, 'work-ana'))
   expect(staged.command).toEqual(['python3', `${SUBMISSION_DIR}/program.py`])
   expect((await readdir(staged.dir)).sort()).toEqual(['program.py', 'protocolo.txt'])
   await writeFile(path.join(folder, 'outro.py'), '')
-  await expect(entryPoint(folder)).rejects.toThrow(`several programs in "${folder}" (outro.py, servidor.py): name the entry point main.py (or main.js…), or give grade --entry NAME`)
+  await expect(entryPoint(folder)).rejects.toThrow(
+    `several programs in "${folder}" (outro.py, servidor.py): name the entry point main.py (or main.js…), or give grade --entry NAME`,
+  )
   expect((await entryPoint(folder, 'servidor.py')).entry).toBe(path.join(folder, 'servidor.py'))
   await writeFile(path.join(folder, 'main.py'), '')
   expect((await entryPoint(folder)).entry).toBe(path.join(folder, 'main.py'))

@@ -45,14 +45,21 @@ export interface StagedSubmission {
 
 /** Opens a submitted file without following a symbolic link, nor blocking on a FIFO; a regular file only. */
 export async function openRegularFile(file: string): Promise<FileHandle> {
-  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ELOOP') throw errors.badSubmission(`"${file}" is a symbolic link: give the program file itself`)
-    throw errors.badSubmission(`cannot read the program "${file}": ${error.code === 'ENOENT' ? 'no such file' : error.code}`)
-  })
+  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ELOOP')
+        throw errors.badSubmission(`"${file}" is a symbolic link: give the program file itself`)
+      throw errors.badSubmission(
+        `cannot read the program "${file}": ${error.code === 'ENOENT' ? 'no such file' : error.code}`,
+      )
+    },
+  )
   const info = await handle.stat()
   if (!info.isFile() || info.size > PROGRAM_LIMIT_BYTES) {
     await handle.close()
-    throw errors.badSubmission(`cannot read the program "${file}": ${info.isFile() ? 'larger than 10 MiB' : 'not a regular file'}`)
+    throw errors.badSubmission(
+      `cannot read the program "${file}": ${info.isFile() ? 'larger than 10 MiB' : 'not a regular file'}`,
+    )
   }
   return handle
 }
@@ -71,9 +78,17 @@ async function readProgram(file: string): Promise<Program> {
     const [info, content] = [await handle.stat(), await handle.readFile()]
     const extension = path.extname(file).toLowerCase()
     const runner = RUNNERS[extension]
-    if (runner) return { command: [...runner, `${SUBMISSION_DIR}/${STAGED_NAME}${extension}`], name: `${STAGED_NAME}${extension}`, content }
-    if (content.subarray(0, 2).toString() === '#!' && (info.mode & 0o111) !== 0) return { command: [`${SUBMISSION_DIR}/${STAGED_NAME}`], name: STAGED_NAME, content }
-    throw errors.usage(`cannot tell how to run "${file}": name it .py, .js, .mjs, .cjs or .ts, or make it executable with a #! line`)
+    if (runner)
+      return {
+        command: [...runner, `${SUBMISSION_DIR}/${STAGED_NAME}${extension}`],
+        name: `${STAGED_NAME}${extension}`,
+        content,
+      }
+    if (content.subarray(0, 2).toString() === '#!' && (info.mode & 0o111) !== 0)
+      return { command: [`${SUBMISSION_DIR}/${STAGED_NAME}`], name: STAGED_NAME, content }
+    throw errors.usage(
+      `cannot tell how to run "${file}": name it .py, .js, .mjs, .cjs or .ts, or make it executable with a #! line`,
+    )
   } finally {
     await handle.close()
   }
@@ -101,11 +116,15 @@ function kindOf(entry: { isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(
 export async function folderFiles(dir: string): Promise<string[]> {
   const files: string[] = []
   let read = 0
-  const folder = await opendir(dir).catch((error: NodeJS.ErrnoException) => { throw errors.usage(`cannot read the folder "${dir}": ${error.code}`) })
+  const folder = await opendir(dir).catch((error: NodeJS.ErrnoException) => {
+    throw errors.usage(`cannot read the folder "${dir}": ${error.code}`)
+  })
   for await (const entry of folder) {
     if (++read > FOLDER_ENTRIES_LIMIT) {
       await folder.close().catch(() => undefined)
-      throw errors.badSubmission(`"${dir}" holds more than ${FOLDER_ENTRIES_LIMIT} entries: a submission folder may hold ${FOLDER_FILES_LIMIT + 1} files`)
+      throw errors.badSubmission(
+        `"${dir}" holds more than ${FOLDER_ENTRIES_LIMIT} entries: a submission folder may hold ${FOLDER_FILES_LIMIT + 1} files`,
+      )
     }
     if (entry.name.startsWith('.') || entry.isDirectory()) continue
     if (!entry.isFile()) {
@@ -127,13 +146,21 @@ export async function folderFiles(dir: string): Promise<string[]> {
 export async function entryPoint(dir: string, preferred?: string): Promise<{ entry: string; others: string[] }> {
   const files = await folderFiles(dir)
   const programs = files.filter((name) => path.extname(name).toLowerCase() in RUNNERS)
-  const entry = (preferred !== undefined && files.includes(preferred) ? preferred : undefined)
-    ?? (programs.length === 1 ? programs[0] : programs.find((name) => path.basename(name, path.extname(name)) === 'main'))
+  const entry =
+    (preferred !== undefined && files.includes(preferred) ? preferred : undefined) ??
+    (programs.length === 1 ? programs[0] : programs.find((name) => path.basename(name, path.extname(name)) === 'main'))
   if (!entry) {
-    throw errors.usage(programs.length ? `several programs in "${dir}" (${programs.join(', ')}): name the entry point main.py (or main.js…), or give grade --entry NAME` : `no program in "${dir}" (a .py, .js, .mjs, .cjs or .ts file)`)
+    throw errors.usage(
+      programs.length
+        ? `several programs in "${dir}" (${programs.join(', ')}): name the entry point main.py (or main.js…), or give grade --entry NAME`
+        : `no program in "${dir}" (a .py, .js, .mjs, .cjs or .ts file)`,
+    )
   }
   const others = files.filter((name) => name !== entry)
-  if (others.length > FOLDER_FILES_LIMIT) throw errors.usage(`"${dir}" holds ${others.length + 1} files: a submission folder may hold ${FOLDER_FILES_LIMIT + 1} at most`)
+  if (others.length > FOLDER_FILES_LIMIT)
+    throw errors.usage(
+      `"${dir}" holds ${others.length + 1} files: a submission folder may hold ${FOLDER_FILES_LIMIT + 1} at most`,
+    )
   return { entry: path.join(dir, entry), others: others.map((name) => path.join(dir, name)) }
 }
 
@@ -141,11 +168,16 @@ const isFolder = async (source: string) => (await lstat(source).catch(() => unde
 
 /** How a file (or a folder's entry point) runs, as the command inside its host; a usage error if it cannot run. */
 export async function commandFor(source: string): Promise<string[]> {
-  return (await readProgram(await isFolder(source) ? (await entryPoint(source)).entry : source)).command
+  return (await readProgram((await isFolder(source)) ? (await entryPoint(source)).entry : source)).command
 }
 
-export async function stageSubmission(host: string, source: string, workDir: string, entry?: string): Promise<StagedSubmission> {
-  const folder = await isFolder(source) ? await entryPoint(source, entry) : { entry: source, others: [] }
+export async function stageSubmission(
+  host: string,
+  source: string,
+  workDir: string,
+  entry?: string,
+): Promise<StagedSubmission> {
+  const folder = (await isFolder(source)) ? await entryPoint(source, entry) : { entry: source, others: [] }
   const { command, name, content } = await readProgram(folder.entry)
   const dir = path.join(workDir, `submission-${host}`)
   await mkdir(dir, { recursive: true })
@@ -154,7 +186,8 @@ export async function stageSubmission(host: string, source: string, workDir: str
   await Promise.all((await readdir(dir)).map((name) => rm(path.join(dir, name), { recursive: true, force: true })))
   let bytes = content.length
   for (const other of folder.others) {
-    if (path.basename(other) === name) throw errors.usage(`"${other}" has the name the lab gives the program: rename it`)
+    if (path.basename(other) === name)
+      throw errors.usage(`"${other}" has the name the lab gives the program: rename it`)
     const handle = await openRegularFile(other)
     try {
       const data = await handle.readFile()
@@ -172,7 +205,11 @@ export async function stageSubmission(host: string, source: string, workDir: str
   return { dir, command, source }
 }
 
-export interface HostOptions { server?: string; client?: string; host?: string[] }
+export interface HostOptions {
+  server?: string
+  client?: string
+  host?: string[]
+}
 
 /** What --server X, --client Y and --host name=Z (repeatable) give, by host: files for a run, globs for grade. */
 export function filesByHost(options: HostOptions, what: 'path' | 'glob'): Record<string, string> {

@@ -19,8 +19,22 @@ export interface ChildLabEnd {
 
 /** Runs `lab <args>` in `cwd` with `env`; each line of its standard output reaches `onLine` as it comes. Resolves
  * once the child has ended and its output is read; rejects when it cannot start. */
-export async function runChildLab({ args, cwd, env, onLine }: { args: string[]; cwd: string; env: NodeJS.ProcessEnv; onLine: (line: string) => void }): Promise<ChildLabEnd> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/socket-lab.mjs'), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+export async function runChildLab({
+  args,
+  cwd,
+  env,
+  onLine,
+}: {
+  args: string[]
+  cwd: string
+  env: NodeJS.ProcessEnv
+  onLine: (line: string) => void
+}): Promise<ChildLabEnd> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/socket-lab.mjs'), ...args], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => (stderr = `${stderr}${chunk}`.slice(-STDERR_KEPT_BYTES)))
   const lines = createInterface({ input: child.stdout })

@@ -9,28 +9,53 @@ export async function waitForExit(ids: string[], timeoutMs: number, signal?: Abo
   const pending = new Set(ids)
   const stop = AbortSignal.any([AbortSignal.timeout(Math.max(0, Math.round(timeoutMs))), ...(signal ? [signal] : [])])
   const stopped = new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }))
-  const exits = Promise.all(ids.map(async (id) => {
-    const waited = await docker.getContainer(id).wait({ abortSignal: stop }).then(() => true, () => false)
-    if (waited) pending.delete(id)
-  }))
+  const exits = Promise.all(
+    ids.map(async (id) => {
+      const waited = await docker
+        .getContainer(id)
+        .wait({ abortSignal: stop })
+        .then(
+          () => true,
+          () => false,
+        )
+      if (waited) pending.delete(id)
+    }),
+  )
   await Promise.race([exits, stopped])
   return [...pending]
 }
 
 /** Sends a container's main process a signal, without waiting for anything; a container already gone is fine. */
 export async function signalContainer(id: string, signal: NodeJS.Signals): Promise<void> {
-  await (await api()).getContainer(id).kill({ signal }).catch(() => undefined)
+  await (
+    await api()
+  )
+    .getContainer(id)
+    .kill({ signal })
+    .catch(() => undefined)
 }
 
 /** Stops containers gracefully (SIGTERM, then SIGKILL after `graceSeconds`), all at once. */
 export async function stopContainers(ids: string[], graceSeconds: number): Promise<void> {
   const docker = await api()
-  await Promise.all(ids.map((id) => docker.getContainer(id).stop({ t: graceSeconds }).catch(() => undefined)))
+  await Promise.all(
+    ids.map((id) =>
+      docker
+        .getContainer(id)
+        .stop({ t: graceSeconds })
+        .catch(() => undefined),
+    ),
+  )
 }
 
 /** One file out of a container, running or stopped; undefined when it does not exist. */
 export async function readFileFrom(id: string, file: string): Promise<Buffer | undefined> {
-  const archive = await (await api()).getContainer(id).getArchive({ path: file }).catch(() => undefined)
+  const archive = await (
+    await api()
+  )
+    .getContainer(id)
+    .getArchive({ path: file })
+    .catch(() => undefined)
   if (!archive) return undefined
   const { default: tarStream } = await import('tar-stream')
   return new Promise((resolve, reject) => {
@@ -75,13 +100,19 @@ export const LOG_READ_CAP_BYTES = 8 * 1024 * 1024
 
 /** A container's log so far, multiplexed, stopping at `cap` bytes; `truncated` when there was more. */
 async function boundedLog(container: Docker.Container, cap: number): Promise<{ log: Buffer; truncated: boolean }> {
-  const stream = await new Promise<NodeJS.ReadableStream & { destroy(): void }>((resolve, reject) => container.modem.dial({
-    path: `/containers/${container.id}/logs?`,
-    method: 'GET',
-    isStream: true, // dockerode buffers the whole log otherwise
-    statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
-    options: { stdout: true, stderr: true, timestamps: true, follow: false },
-  }, (error: Error | null, data: NodeJS.ReadableStream & { destroy(): void }) => error ? reject(error) : resolve(data)))
+  const stream = await new Promise<NodeJS.ReadableStream & { destroy(): void }>((resolve, reject) =>
+    container.modem.dial(
+      {
+        path: `/containers/${container.id}/logs?`,
+        method: 'GET',
+        isStream: true, // dockerode buffers the whole log otherwise
+        statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+        options: { stdout: true, stderr: true, timestamps: true, follow: false },
+      },
+      (error: Error | null, data: NodeJS.ReadableStream & { destroy(): void }) =>
+        error ? reject(error) : resolve(data),
+    ),
+  )
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -126,11 +157,21 @@ export function demuxLogs(buffer: Buffer): { stdout: string; stderr: string } {
 
 /** When a container printed a line that `matches` (epoch ms), following its log as it is written; undefined if it
  * never started, ended without one, `timeoutMs` passed or `signal` aborted. */
-export async function waitForLine(id: string, matches: (text: string) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<number | undefined> {
+export async function waitForLine(
+  id: string,
+  matches: (text: string) => boolean,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<number | undefined> {
   const container = (await api()).getContainer(id)
   const info = await container.inspect().catch(() => undefined)
   if (!info || info.State.Status === 'created') return undefined
-  const stream = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true })) as NodeJS.ReadableStream & { destroy(): void }
+  const stream = (await container.logs({
+    follow: true,
+    stdout: true,
+    stderr: true,
+    timestamps: true,
+  })) as NodeJS.ReadableStream & { destroy(): void }
   return new Promise((resolve) => {
     const read = frameReader()
     let text = ''
@@ -163,20 +204,32 @@ export async function waitForLine(id: string, matches: (text: string) => boolean
 
 /** Parses `2026-11-25T09:50:01.123456789Z text` lines as written with `timestamps: true`. */
 export function timedLines(text: string): TimedLine[] {
-  return text.split('\n').filter(Boolean).map((line) => {
-    const space = line.indexOf(' ')
-    const stamp = line.slice(0, space)
-    const fraction = Number(`0.${stamp.slice(20, -1) || '0'}`)
-    return { at: Date.parse(`${stamp.slice(0, 19)}Z`) + fraction * 1000, text: line.slice(space + 1) }
-  })
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const space = line.indexOf(' ')
+      const stamp = line.slice(0, space)
+      const fraction = Number(`0.${stamp.slice(20, -1) || '0'}`)
+      return { at: Date.parse(`${stamp.slice(0, 19)}Z`) + fraction * 1000, text: line.slice(space + 1) }
+    })
 }
 
 /** Follows a container's log as it is written, calling `onLine` with each whole line (both streams, in order of
  * arrival), until `signal` aborts, the container ends, or LOG_READ_CAP_BYTES were read. */
-export async function followLines(id: string, onLine: (stream: 'stdout' | 'stderr', line: TimedLine) => void, signal: AbortSignal): Promise<void> {
+export async function followLines(
+  id: string,
+  onLine: (stream: 'stdout' | 'stderr', line: TimedLine) => void,
+  signal: AbortSignal,
+): Promise<void> {
   const container = (await api()).getContainer(id)
   if (signal.aborted) return
-  const stream = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true })) as NodeJS.ReadableStream & { destroy(): void }
+  const stream = (await container.logs({
+    follow: true,
+    stdout: true,
+    stderr: true,
+    timestamps: true,
+  })) as NodeJS.ReadableStream & { destroy(): void }
   await new Promise<void>((resolve) => {
     const read = frameReader()
     const pending = { stdout: '', stderr: '' }

@@ -10,7 +10,11 @@ const LAB_CTL = ['node', '/usr/local/bin/lab-ctl.ts']
 
 /** Starts a control command in a host's sidecar (typed, or already in words); its events are its standard output
  * lines, and it ends with 1 once it reported a failure (as lab-ctl.ts exits). */
-export async function controlCommand(sidecar: string, socket: string | undefined, request: ControlRequest | string[]): Promise<docker.Running> {
+export async function controlCommand(
+  sidecar: string,
+  socket: string | undefined,
+  request: ControlRequest | string[],
+): Promise<docker.Running> {
   const args = Array.isArray(request) ? request : formatControl(request)
   const overSocket = socket ? await connect(socket, args).catch(() => undefined) : undefined
   return overSocket ?? containerEngine().exec(sidecar, [...LAB_CTL, ...args])

@@ -34,7 +34,13 @@ export async function clientOptions(host: string, env: NodeJS.ProcessEnv = proce
   if (socket) return { socketPath: socket }
   const url = new URL(host.includes('//') ? host : `tcp://${host}`)
   if (url.protocol === 'ssh:') {
-    return { protocol: 'ssh', host: url.hostname, port: Number(url.port || 22), username: decodeURIComponent(url.username) || undefined, sshOptions: { agent: env.SSH_AUTH_SOCK } }
+    return {
+      protocol: 'ssh',
+      host: url.hostname,
+      port: Number(url.port || 22),
+      username: decodeURIComponent(url.username) || undefined,
+      sshOptions: { agent: env.SSH_AUTH_SOCK },
+    }
   }
   if (url.protocol !== 'tcp:' && url.protocol !== 'http:' && url.protocol !== 'https:') throw errors.daemonAddress(host)
   const tls = env.DOCKER_TLS_VERIFY === '1' || url.protocol === 'https:'
@@ -86,7 +92,12 @@ async function contextHost(): Promise<string> {
 }
 
 /** Where the docker CLI looks for plugins, in its order (the first one found wins). */
-const SYSTEM_PLUGIN_DIRS = ['/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins']
+const SYSTEM_PLUGIN_DIRS = [
+  '/usr/local/lib/docker/cli-plugins',
+  '/usr/local/libexec/docker/cli-plugins',
+  '/usr/lib/docker/cli-plugins',
+  '/usr/libexec/docker/cli-plugins',
+]
 
 let composeCommand: Promise<string[]> | undefined
 /** The command that runs Compose: the plugin's own binary where the docker CLI would find it, else
@@ -94,10 +105,20 @@ let composeCommand: Promise<string[]> | undefined
  * running it (docs/BENCHMARKS.md has the cost); the binary works standalone with the same options. */
 export function compose(): Promise<string[]> {
   composeCommand ??= (async () => {
-    const dirs = [...((await readCliConfig()).cliPluginsExtraDirs ?? []), path.join(cliConfigDir(), 'cli-plugins'), ...SYSTEM_PLUGIN_DIRS]
+    const dirs = [
+      ...((await readCliConfig()).cliPluginsExtraDirs ?? []),
+      path.join(cliConfigDir(), 'cli-plugins'),
+      ...SYSTEM_PLUGIN_DIRS,
+    ]
     for (const dir of dirs) {
       const binary = path.join(dir, 'docker-compose')
-      if (await access(binary, fsConstants.X_OK).then(() => true, () => false)) return [binary]
+      if (
+        await access(binary, fsConstants.X_OK).then(
+          () => true,
+          () => false,
+        )
+      )
+        return [binary]
     }
     return ['docker', 'compose']
   })()

@@ -6,5 +6,7 @@ it('passes a phase that finishes in time through', async () => {
 })
 
 it('fails a phase that hangs, naming the phase', async () => {
-  await expect(withDeadline(new Promise(() => {}), 20, 'collect')).rejects.toThrow('the "collect" phase did not finish within 20 ms')
+  await expect(withDeadline(new Promise(() => {}), 20, 'collect')).rejects.toThrow(
+    'the "collect" phase did not finish within 20 ms',
+  )
 })

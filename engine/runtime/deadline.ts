@@ -4,7 +4,9 @@ import { errors } from '../model/errors.ts'
 
 export async function withDeadline<T>(work: Promise<T>, ms: number, phase: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
-  const expired = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(errors.phaseTimeout(phase, ms)), ms)))
+  const expired = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(errors.phaseTimeout(phase, ms)), ms)),
+  )
   try {
     return await Promise.race([work, expired])
   } finally {

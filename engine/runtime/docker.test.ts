@@ -2,7 +2,6 @@ import { expect, it } from 'vitest'
 import { demuxLogs, failedBuildStep, timedLines } from './docker.ts'
 import { logFrame as frame } from './fixtures/log-frames.ts'
 
-
 it('splits the multiplexed log stream into stdout and stderr', () => {
   const buffer = Buffer.concat([frame(1, 'olá\n'), frame(2, 'erro\n'), frame(1, 'fim\n')])
   expect(demuxLogs(buffer)).toEqual({ stdout: 'olá\nfim\n', stderr: 'erro\n' })
@@ -31,6 +30,12 @@ const FAILED_BUILD_LOG = [
 ].join('\n')
 
 it('names the build step that failed and what it said last', () => {
-  expect(failedBuildStep(FAILED_BUILD_LOG)).toEqual({ step: 'Step 3/4 : RUN apt-get install -y nope', detail: 'E: Unable to locate package nope (exit code 100)' })
-  expect(failedBuildStep('unable to prepare context: path "x" not found\n')).toEqual({ step: 'docker build', detail: 'unable to prepare context: path "x" not found' })
+  expect(failedBuildStep(FAILED_BUILD_LOG)).toEqual({
+    step: 'Step 3/4 : RUN apt-get install -y nope',
+    detail: 'E: Unable to locate package nope (exit code 100)',
+  })
+  expect(failedBuildStep('unable to prepare context: path "x" not found\n')).toEqual({
+    step: 'docker build',
+    detail: 'unable to prepare context: path "x" not found',
+  })
 })

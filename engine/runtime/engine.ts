@@ -23,13 +23,22 @@ export interface ContainerEngine {
   output(id: string): Promise<docker.ContainerOutput>
   /** The ids still running once every one exited, the deadline passed or `signal` aborted. */
   waitForExit(ids: string[], timeoutMs: number, signal?: AbortSignal): Promise<string[]>
-  waitForLine(id: string, matches: (text: string) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<number | undefined>
+  waitForLine(
+    id: string,
+    matches: (text: string) => boolean,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<number | undefined>
   signal(id: string, signal: NodeJS.Signals): Promise<void>
   stop(ids: string[], graceSeconds: number): Promise<void>
   readFile(id: string, file: string): Promise<Buffer | undefined>
   exec(id: string, cmd: string[], options?: docker.ExecOptions): Promise<docker.Running>
   /** Each whole line a container prints, as it prints it, until `signal` aborts or it ends. */
-  follow(id: string, onLine: (stream: 'stdout' | 'stderr', line: docker.TimedLine) => void, signal: AbortSignal): Promise<void>
+  follow(
+    id: string,
+    onLine: (stream: 'stdout' | 'stderr', line: docker.TimedLine) => void,
+    signal: AbortSignal,
+  ): Promise<void>
 }
 
 export const DOCKER: ContainerEngine = {
@@ -60,7 +69,11 @@ export function useContainerEngine(engine: ContainerEngine): void {
 }
 
 /** Runs a command in a container to its end; its exit code and output. */
-export async function execToEnd(id: string, cmd: string[], options: docker.ExecOptions = {}): Promise<{ exitCode: number | null; stdout: string[]; stderr: string[] }> {
+export async function execToEnd(
+  id: string,
+  cmd: string[],
+  options: docker.ExecOptions = {},
+): Promise<{ exitCode: number | null; stdout: string[]; stderr: string[] }> {
   const running = await containerEngine().exec(id, cmd, options)
   const exitCode = await running.ended
   return { exitCode, stdout: running.stdout.map((l) => l.text), stderr: running.stderr.map((l) => l.text) }

@@ -36,7 +36,13 @@ export async function execIn(id: string, cmd: string[], options: ExecOptions = {
     ...(options.env ? { Env: Object.entries(options.env).map(([name, value]) => `${name}=${value}`) } : {}),
   })
   const stream = (await exec.start({ hijack: true, stdin: false })) as NodeJS.ReadableStream & { destroy(): void }
-  const running: Running = { stdout: [], stderr: [], bytes: [], ended: Promise.resolve(null), release: () => stream.destroy() }
+  const running: Running = {
+    stdout: [],
+    stderr: [],
+    bytes: [],
+    ended: Promise.resolve(null),
+    release: () => stream.destroy(),
+  }
   // Frames without timestamps: none is taken for the continuation of a log line (frameReader's job).
   let rest: Buffer = Buffer.alloc(0)
   const read = (chunk: Buffer) => {
@@ -80,7 +86,11 @@ export async function execIn(id: string, cmd: string[], options: ExecOptions = {
 }
 
 /** Runs `cmd` in a container to its end; its exit code and output. */
-export async function execToEnd(id: string, cmd: string[], options: ExecOptions = {}): Promise<{ exitCode: number | null; stdout: string[]; stderr: string[] }> {
+export async function execToEnd(
+  id: string,
+  cmd: string[],
+  options: ExecOptions = {},
+): Promise<{ exitCode: number | null; stdout: string[]; stderr: string[] }> {
   const running = await execIn(id, cmd, options)
   const exitCode = await running.ended
   return { exitCode, stdout: running.stdout.map((l) => l.text), stderr: running.stderr.map((l) => l.text) }
@@ -88,7 +98,10 @@ export async function execToEnd(id: string, cmd: string[], options: ExecOptions 
 
 /** Runs the docker CLI attached to this terminal (a shell, a command whose input and output are the person's);
  * resolves with its exit code, which `docker exec` passes through from the command. */
-export function dockerAttached(args: string[], stdio: 'inherit' | ['inherit', 'pipe', 'inherit'] = 'inherit'): { exited: Promise<number>; stdout?: NodeJS.ReadableStream } {
+export function dockerAttached(
+  args: string[],
+  stdio: 'inherit' | ['inherit', 'pipe', 'inherit'] = 'inherit',
+): { exited: Promise<number>; stdout?: NodeJS.ReadableStream } {
   const child = spawn('docker', args, { stdio })
   const exited = new Promise<number>((resolve) => {
     child.on('error', () => resolve(127))

@@ -14,11 +14,13 @@ import { BUILD_DEADLINE_MS, servicesHash } from './image.ts'
 const building = new Map<string, Promise<void>>()
 
 export async function ensureHostImages(scenario: Scenario): Promise<Record<string, string>> {
-  const entries = await Promise.all(Object.entries(scenario.hosts).map(async ([host, spec]) => {
-    if (spec.image) return [[host, await ensureGivenImage(host, spec.image)]]
-    if (spec.build) return [[host, await ensureBuiltImage(host, spec.build)]]
-    return []
-  }))
+  const entries = await Promise.all(
+    Object.entries(scenario.hosts).map(async ([host, spec]) => {
+      if (spec.image) return [[host, await ensureGivenImage(host, spec.image)]]
+      if (spec.build) return [[host, await ensureBuiltImage(host, spec.build)]]
+      return []
+    }),
+  )
   return Object.fromEntries(entries.flat())
 }
 
@@ -31,26 +33,37 @@ async function ensureGivenImage(host: string, image: string): Promise<string> {
  * lives (one outside the folder is no part of the folder's digest), and its arguments. */
 export async function buildTag(build: Exclude<HostSpec['build'], string | undefined>): Promise<string> {
   const dockerfile = await readFile(path.resolve(build.context, build.dockerfile ?? 'Dockerfile'))
-  const hash = createHash('sha256').update(await servicesHash(build.context)).update(build.dockerfile ?? 'Dockerfile').update('\0').update(dockerfile)
-    .update('\0').update(JSON.stringify(build.args ?? {}))
+  const hash = createHash('sha256')
+    .update(await servicesHash(build.context))
+    .update(build.dockerfile ?? 'Dockerfile')
+    .update('\0')
+    .update(dockerfile)
+    .update('\0')
+    .update(JSON.stringify(build.args ?? {}))
   return `${BUILD_IMAGE}:${hash.digest('hex').slice(0, 16)}`
 }
 
 async function ensureBuiltImage(host: string, spec: NonNullable<HostSpec['build']>): Promise<string> {
   const build = typeof spec === 'string' ? { context: spec } : spec
   const tag = await buildTag(build).catch((error: NodeJS.ErrnoException) => {
-    throw errors.usage(`host "${host}" builds from "${build.context}", which cannot be read: ${error.code ?? error.message}`)
+    throw errors.usage(
+      `host "${host}" builds from "${build.context}", which cannot be read: ${error.code ?? error.message}`,
+    )
   })
   if (await docker.imageExists(tag)) return tag
   if (!building.has(tag)) {
     const args = { ...build.args }
     const dockerfile = build.dockerfile ? path.resolve(build.context, build.dockerfile) : undefined
     // No network: a Dockerfile's RUN must not fetch what the lab then runs, nor send anything out of the machine.
-    building.set(tag, docker.buildImage(build.context, [tag], args, { [BUILD_LABEL]: tag }, BUILD_DEADLINE_MS, 'none', dockerfile)
-      .catch((error: Error) => {
-        building.delete(tag)
-        throw errors.hostBuildFailed(host, error.message)
-      }))
+    building.set(
+      tag,
+      docker
+        .buildImage(build.context, [tag], args, { [BUILD_LABEL]: tag }, BUILD_DEADLINE_MS, 'none', dockerfile)
+        .catch((error: Error) => {
+          building.delete(tag)
+          throw errors.hostBuildFailed(host, error.message)
+        }),
+    )
   }
   await building.get(tag)
   return tag

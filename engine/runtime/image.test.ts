@@ -5,8 +5,12 @@ import { expect, it } from 'vitest'
 import { debianMirror, servicesHash } from './image.ts'
 
 it('finds the Debian mirror in deb822 and one-line apt sources', () => {
-  expect(debianMirror(['Types: deb\nURIs: http://mirror.example/debian\nSuites: bookworm\n'])).toBe('http://mirror.example/debian')
-  expect(debianMirror(['deb [arch=amd64] http://mirror.example/debian bookworm main\n'])).toBe('http://mirror.example/debian')
+  expect(debianMirror(['Types: deb\nURIs: http://mirror.example/debian\nSuites: bookworm\n'])).toBe(
+    'http://mirror.example/debian',
+  )
+  expect(debianMirror(['deb [arch=amd64] http://mirror.example/debian bookworm main\n'])).toBe(
+    'http://mirror.example/debian',
+  )
   expect(debianMirror(['deb http://mirror.example/debian-security bookworm-security main\n'])).toBeUndefined()
 })
 

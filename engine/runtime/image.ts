@@ -17,7 +17,19 @@ export const LAB_IMAGE = 'socket-lab-host'
 export const ONLINE_BASE = 'node:24-bookworm-slim'
 /** netcat-openbsd, wget, conntrack, procps: what a person uses inside a live lab (`lab shell`), and the reset of a
  * warm rerun (conntrack -F). iptables: its legacy backend is the only way to NFQUEUE on kernels without nft's queue (services/bin/lab-impair.py). */
-const OFFLINE_PACKAGES = ['libstdc++6', 'iproute2', 'nftables', 'iptables', 'tcpdump', 'python3', 'passwd', 'netcat-openbsd', 'wget', 'conntrack', 'procps']
+const OFFLINE_PACKAGES = [
+  'libstdc++6',
+  'iproute2',
+  'nftables',
+  'iptables',
+  'tcpdump',
+  'python3',
+  'passwd',
+  'netcat-openbsd',
+  'wget',
+  'conntrack',
+  'procps',
+]
 /** Tagged with the Node version copied into it and its package list, so a Node upgrade on the host or a new
  * package builds a new base (an older base would lack the package, and the image build has no network). */
 export const OFFLINE_BASE = `socket-lab-base:bookworm-node${process.versions.node}-${createHash('sha256').update(OFFLINE_PACKAGES.join(',')).digest('hex').slice(0, 8)}`
@@ -34,17 +46,25 @@ export type Say = (line: string) => void
 export async function servicesHash(dir = SERVICES_DIR): Promise<string> {
   const hash = createHash('sha256')
   const entries = await readdir(dir, { recursive: true, withFileTypes: true })
-  const paths = (wanted: (entry: Dirent) => boolean) => entries.filter(wanted).map((e) => path.join(e.parentPath, e.name))
+  const paths = (wanted: (entry: Dirent) => boolean) =>
+    entries.filter(wanted).map((e) => path.join(e.parentPath, e.name))
   const files = paths((e) => e.isFile())
   const links = paths((e) => e.isSymbolicLink())
   const contents = new Map(await Promise.all(files.map(async (file) => [file, await readFile(file)] as const)))
   for (const link of links) {
     const target = await readlink(link)
     const relative = path.relative(dir, path.resolve(path.dirname(link), target))
-    if (relative.startsWith('..') || path.isAbsolute(relative)) throw new Error(`${path.relative(dir, link)} links to ${target}, outside ${dir}`)
+    if (relative.startsWith('..') || path.isAbsolute(relative))
+      throw new Error(`${path.relative(dir, link)} links to ${target}, outside ${dir}`)
     contents.set(link, Buffer.from(`link to ${target}`))
   }
-  for (const file of [...contents.keys()].sort()) hash.update(path.relative(dir, file)).update('\0').update(links.includes(file) ? 'l' : 'f').update(contents.get(file)!).update('\0')
+  for (const file of [...contents.keys()].sort())
+    hash
+      .update(path.relative(dir, file))
+      .update('\0')
+      .update(links.includes(file) ? 'l' : 'f')
+      .update(contents.get(file)!)
+      .update('\0')
   return hash.digest('hex').slice(0, 16)
 }
 
@@ -66,7 +86,11 @@ export function lookForLabImage(): void {
 
 /** Builds the lab image unless an up-to-date one exists, and returns its reference. One build at a time.
  * `dockerReady` (the preflight) runs alongside the first look for the image, and its failure comes first. */
-export async function ensureLabImage(say: Say, options: { force?: boolean; offline?: boolean } = {}, dockerReady: Promise<void> = Promise.resolve()): Promise<string> {
+export async function ensureLabImage(
+  say: Say,
+  options: { force?: boolean; offline?: boolean } = {},
+  dockerReady: Promise<void> = Promise.resolve(),
+): Promise<string> {
   const early = options.force ? undefined : lookedFor
   lookedFor = undefined
   const [, { hash, image, present }] = await Promise.all([dockerReady, early ?? labImage(!options.force)])
@@ -83,7 +107,14 @@ export async function ensureLabImage(say: Say, options: { force?: boolean; offli
     const base = await baseImage(say, options.offline ?? false)
     say(`building ${image} from ${base}`)
     // The offline base already holds every package: its build needs no network at all (not even Docker's default bridge).
-    await docker.buildImage(SERVICES_DIR, [image, `${LAB_IMAGE}:latest`], { BASE_IMAGE: base }, { [HASH_LABEL]: hash }, BUILD_DEADLINE_MS, base === OFFLINE_BASE ? 'none' : undefined)
+    await docker.buildImage(
+      SERVICES_DIR,
+      [image, `${LAB_IMAGE}:latest`],
+      { BASE_IMAGE: base },
+      { [HASH_LABEL]: hash },
+      BUILD_DEADLINE_MS,
+      base === OFFLINE_BASE ? 'none' : undefined,
+    )
     return image
   } finally {
     await release()
@@ -115,27 +146,39 @@ export function debianMirror(sources: string[]): string | undefined {
 async function aptSources(): Promise<string[]> {
   const dir = '/etc/apt/sources.list.d'
   const names = await readdir(dir).catch(() => [] as string[])
-  const files = [...names.filter((n) => n.endsWith('.sources') || n.endsWith('.list')).map((n) => path.join(dir, n)), '/etc/apt/sources.list']
+  const files = [
+    ...names.filter((n) => n.endsWith('.sources') || n.endsWith('.list')).map((n) => path.join(dir, n)),
+    '/etc/apt/sources.list',
+  ]
   return Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => '')))
 }
 
 async function buildOfflineBase(say: Say): Promise<void> {
-  if (process.platform !== 'linux' || !(await which('mmdebstrap', { nothrow: true }))) throw errors.mmdebstrapMissing(ONLINE_BASE)
+  if (process.platform !== 'linux' || !(await which('mmdebstrap', { nothrow: true })))
+    throw errors.mmdebstrapMissing(ONLINE_BASE)
   const work = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-base-'))
   const removeWork = () => rm(work, { recursive: true, force: true })
-  const forget = onInterrupt(async () => { await removeWork() }, `temporary files in ${work}`)
+  const forget = onInterrupt(async () => {
+    await removeWork()
+  }, `temporary files in ${work}`)
   try {
     const tarball = path.join(work, 'base.tar')
     const mirror = debianMirror(await aptSources())
     const started = Date.now()
-    const result = await docker.sh({ nothrow: true, timeout: OFFLINE_BASE_DEADLINE_MS })`mmdebstrap --variant=minbase --include=${OFFLINE_PACKAGES.join(',')} \
+    const result = await docker.sh({
+      nothrow: true,
+      timeout: OFFLINE_BASE_DEADLINE_MS,
+    })`mmdebstrap --variant=minbase --include=${OFFLINE_PACKAGES.join(',')} \
       --dpkgopt=path-exclude=/usr/share/doc/* --dpkgopt=path-exclude=/usr/share/man/* --dpkgopt=path-exclude=/usr/share/info/* \
       --customize-hook=${`cp ${process.execPath} "$1"/usr/local/bin/node`} \
       --customize-hook=${'rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*'} \
       bookworm ${tarball} ${mirror ? [mirror] : []}`
-    if (result.signal) throw errors.imageBuildFailed('mmdebstrap', `it did not finish within ${OFFLINE_BASE_DEADLINE_MS / 60_000} min`)
+    if (result.signal)
+      throw errors.imageBuildFailed('mmdebstrap', `it did not finish within ${OFFLINE_BASE_DEADLINE_MS / 60_000} min`)
     if (!result.ok) throw errors.imageBuildFailed('mmdebstrap', lastLine(result.stderr))
-    await docker.importImage(tarball, OFFLINE_BASE, ['ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'])
+    await docker.importImage(tarball, OFFLINE_BASE, [
+      'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    ])
     say(`built ${OFFLINE_BASE} in ${Math.round((Date.now() - started) / 1000)} s`)
   } finally {
     await removeWork()

@@ -77,11 +77,20 @@ export interface Process {
 }
 
 /** When a sidecar event that `matches` came (epoch ms), read from a process's lines as `line`. */
-export function eventOf(process: Process, matches: (event: SidecarEvent) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<number | undefined> {
-  return process.line((text) => {
-    const event = parseEvent(text)
-    return event !== undefined && matches(event)
-  }, timeoutMs, signal)
+export function eventOf(
+  process: Process,
+  matches: (event: SidecarEvent) => boolean,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<number | undefined> {
+  return process.line(
+    (text) => {
+      const event = parseEvent(text)
+      return event !== undefined && matches(event)
+    },
+    timeoutMs,
+    signal,
+  )
 }
 
 /** A command started in a container (`docker exec`, a control command over the sidecar's socket), as a Process. */
@@ -103,7 +112,8 @@ export class ExecProcess implements Process {
       const ended = this.end !== undefined
       for (const stream of ['stdout', 'stderr'] as const) {
         const lines = this.running[stream]
-        for (; seen[stream] < lines.length; seen[stream]++) if (matches(lines[seen[stream]].text)) return lines[seen[stream]].at
+        for (; seen[stream] < lines.length; seen[stream]++)
+          if (matches(lines[seen[stream]].text)) return lines[seen[stream]].at
       }
       if (ended || signal?.aborted || performance.now() >= deadline) return undefined
       await Promise.race([this.running.ended, sleep(POLL_MS)])
@@ -112,7 +122,9 @@ export class ExecProcess implements Process {
   async exited(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     if (this.end) return true
     const stop = AbortSignal.any([AbortSignal.timeout(Math.max(0, Math.round(timeoutMs))), ...(signal ? [signal] : [])])
-    const stopped = new Promise<false>((resolve) => stop.addEventListener('abort', () => resolve(false), { once: true }))
+    const stopped = new Promise<false>((resolve) =>
+      stop.addEventListener('abort', () => resolve(false), { once: true }),
+    )
     return Promise.race([this.running.ended.then(() => true), stopped])
   }
   /** Its output so far: a program that runs on (a server) is read once it has been quiet a moment, as a cold run
@@ -120,7 +132,9 @@ export class ExecProcess implements Process {
   async output(): Promise<docker.ContainerOutput> {
     if (!this.end) await this.#quiet()
     const { end } = this
-    const stderr = this.running.stderr.filter((line) => !line.text.startsWith(CLEARED_MARK) && !line.text.startsWith(ARMED_MARK))
+    const stderr = this.running.stderr.filter(
+      (line) => !line.text.startsWith(CLEARED_MARK) && !line.text.startsWith(ARMED_MARK),
+    )
     return {
       address: this.#address,
       // An entry point that never printed its start mark started no program, unless it ended.
@@ -131,7 +145,10 @@ export class ExecProcess implements Process {
       stderr,
     }
   }
-  async follow(onLine: (stream: 'stdout' | 'stderr', line: docker.TimedLine) => void, signal: AbortSignal): Promise<void> {
+  async follow(
+    onLine: (stream: 'stdout' | 'stderr', line: docker.TimedLine) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
     const seen = { stdout: 0, stderr: 0 }
     const aborted = new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))
     for (;;) {
@@ -231,14 +248,16 @@ const COLD: Starter = {
     if (lab.plan.scenario.faults?.length || capturing) await sleep(TRAILING_PACKETS_MS)
     // Only a capture needs its sidecar to have exited (tcpdump then has written the whole pcap); the others are
     // read as soon as they have printed, and left to the teardown.
-    await Promise.all(lab.hosts.map(async ({ plan, sidecar }) => {
-      if (!sidecar) return
-      if (!plan.captures) {
-        await sidecar.signal('SIGTERM')
-        if (await eventOf(sidecar, (event) => event.kind === 'counters', SIDECAR_REPORT_MS)) return
-      }
-      await sidecar.stop(3)
-    }))
+    await Promise.all(
+      lab.hosts.map(async ({ plan, sidecar }) => {
+        if (!sidecar) return
+        if (!plan.captures) {
+          await sidecar.signal('SIGTERM')
+          if (await eventOf(sidecar, (event) => event.kind === 'counters', SIDECAR_REPORT_MS)) return
+        }
+        await sidecar.stop(3)
+      }),
+    )
   },
   async handover(lab, host) {
     if (!host.sidecar) return undefined
@@ -246,9 +265,10 @@ const COLD: Starter = {
     const lines = output.stdout.map((line) => line.text)
     const times = output.stdout.map((line) => line.at)
     const reported = lines.some((line) => parseEvent(line)?.kind === 'counters')
-    const failed = output.exitCode !== null && output.exitCode !== 0 && !reported
-      ? output.stderr.at(-1)?.text ?? `exit code ${output.exitCode}`
-      : undefined
+    const failed =
+      output.exitCode !== null && output.exitCode !== 0 && !reported
+        ? (output.stderr.at(-1)?.text ?? `exit code ${output.exitCode}`)
+        : undefined
     const pcap = host.plan.captures ? await host.sidecar.readFile(`/capture/${host.name}.pcap`) : undefined
     return { lines, times, failed, pcap }
   },
@@ -260,12 +280,15 @@ export async function own(plan: RunPlan): Promise<{ down: () => Promise<string[]
   let tornDown: Promise<string[]> | undefined // an interruption and the normal path may both ask
   // Registered before the first await.
   const marked = markRunLive(plan.runId)
-  const down = () => (tornDown ??= (async () => {
-    const left = await tearDownLab({ project: plan.project, runId: plan.runId, file: plan.composeFile })
-    await rm(plan.workDir, { recursive: true, force: true })
-    await (await marked.catch(() => undefined))?.()
-    return left
-  })())
+  const down = () =>
+    (tornDown ??= (async () => {
+      const left = await tearDownLab({ project: plan.project, runId: plan.runId, file: plan.composeFile })
+      await rm(plan.workDir, { recursive: true, force: true })
+      await (
+        await marked.catch(() => undefined)
+      )?.()
+      return left
+    })())
   const forget = onInterrupt(down, `lab ${plan.project}`)
   // The process is stopping (a crash, a signal) and has undone this run already: it goes no further.
   if (isStopping()) await new Promise<never>(() => undefined)
@@ -275,7 +298,11 @@ export async function own(plan: RunPlan): Promise<{ down: () => Promise<string[]
 
 /** Writes the run's compose file and brings it up; what did not come up is in `lab.problems`. `shape` changes the
  * compose file first (a live lab's, engine/plan/live-lab.ts). */
-export async function up(plan: RunPlan, down: () => Promise<string[]>, shape: (compose: ComposeFile) => ComposeFile = (c) => c): Promise<Lab> {
+export async function up(
+  plan: RunPlan,
+  down: () => Promise<string[]>,
+  shape: (compose: ComposeFile) => ComposeFile = (c) => c,
+): Promise<Lab> {
   let compose = shape(labCompose(plan.scenario, plan))
   await writeFile(plan.composeFile, composeText(compose))
   const problems: Problem[] = []
@@ -298,7 +325,8 @@ export async function up(plan: RunPlan, down: () => Promise<string[]>, shape: (c
     }
   }
   const ids = await containerEngine().containers(plan.project)
-  const container = (service?: string) => (service !== undefined && ids.has(service) ? new Container(ids.get(service)!) : undefined)
+  const container = (service?: string) =>
+    service !== undefined && ids.has(service) ? new Container(ids.get(service)!) : undefined
   const hosts = plan.hosts.map((host) => ({
     name: host.name,
     spec: host.spec,

@@ -12,7 +12,14 @@ it('defers what dockerode requires and a run never uses, and loads it on first u
   expect(standIn?.loaded).toBe(true)
   // dockerode (and docker-modem with it) loads without gRPC or ssh2
   requireHere('dockerode')
-  expect(Object.keys(requireHere.cache).filter((file) => /\/node_modules\/(@grpc|ssh2)\//.test(file) && requireHere.cache[file] !== standIn && !file.endsWith('index.js'))).toEqual([])
+  expect(
+    Object.keys(requireHere.cache).filter(
+      (file) =>
+        /\/node_modules\/(@grpc|ssh2)\//.test(file) &&
+        requireHere.cache[file] !== standIn &&
+        !file.endsWith('index.js'),
+    ),
+  ).toEqual([])
   // an ssh:// engine still gets a real ssh2 client: constructing it loads ssh2
   const { Client } = fromModem('ssh2') as { Client: new () => { connect: unknown; end: () => void } }
   const client = new Client()

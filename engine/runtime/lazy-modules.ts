@@ -24,24 +24,28 @@ function standIn(file: string, members: string[]): Module {
     delete requireHere.cache[file]
     return (real = requireHere(file) as Record<string | symbol, unknown>)
   }
-  const member = (name: string) => new Proxy(function deferred() {}, {
-    construct: (_, args) => Reflect.construct(load()[name] as new (...a: unknown[]) => object, args),
-    apply: (_, self, args) => Reflect.apply(load()[name] as (...a: unknown[]) => unknown, self, args),
-    get: (_, key) => (load()[name] as Record<string | symbol, unknown>)[key],
-  })
+  const member = (name: string) =>
+    new Proxy(function deferred() {}, {
+      construct: (_, args) => Reflect.construct(load()[name] as new (...a: unknown[]) => object, args),
+      apply: (_, self, args) => Reflect.apply(load()[name] as (...a: unknown[]) => unknown, self, args),
+      get: (_, key) => (load()[name] as Record<string | symbol, unknown>)[key],
+    })
   const early = new Map(members.map((name) => [name, member(name)]))
   const module = new Module(file)
   module.filename = file
   module.loaded = true
-  module.exports = new Proxy({}, {
-    get: (_, key) => (typeof key === 'string' && early.has(key) ? early.get(key) : load()[key]),
-    has: (_, key) => key in load(),
-    ownKeys: () => Reflect.ownKeys(load()),
-    getOwnPropertyDescriptor: (_, key) => {
-      const descriptor = Object.getOwnPropertyDescriptor(load(), key)
-      return descriptor && { ...descriptor, configurable: true }
+  module.exports = new Proxy(
+    {},
+    {
+      get: (_, key) => (typeof key === 'string' && early.has(key) ? early.get(key) : load()[key]),
+      has: (_, key) => key in load(),
+      ownKeys: () => Reflect.ownKeys(load()),
+      getOwnPropertyDescriptor: (_, key) => {
+        const descriptor = Object.getOwnPropertyDescriptor(load(), key)
+        return descriptor && { ...descriptor, configurable: true }
+      },
     },
-  })
+  )
   return module
 }
 
@@ -56,7 +60,11 @@ export function deferUnusedModules(): void {
   requirers['docker-modem'] = createRequire(requirers.dockerode.resolve('docker-modem'))
   for (const { from, specifier, members } of DEFERRED) {
     let file: string
-    try { file = requirers[from].resolve(specifier) } catch { continue } // not installed: nothing to defer
+    try {
+      file = requirers[from].resolve(specifier)
+    } catch {
+      continue
+    } // not installed: nothing to defer
     if (!requireHere.cache[file]) requireHere.cache[file] = standIn(file, members)
   }
 }

@@ -34,7 +34,11 @@ export async function findLeftovers(only: { runId?: string; scenario?: string } 
       id: c.Id,
     })),
     ...networks.map((n) => ({ kind: 'network' as const, name: n.Name, runId: n.Labels?.[LABEL.run] ?? '' })),
-    ...(volumes.Volumes ?? []).map((v) => ({ kind: 'volume' as const, name: v.Name, runId: v.Labels?.[LABEL.run] ?? '' })),
+    ...(volumes.Volumes ?? []).map((v) => ({
+      kind: 'volume' as const,
+      name: v.Name,
+      runId: v.Labels?.[LABEL.run] ?? '',
+    })),
   ]
 }
 
@@ -48,12 +52,22 @@ const IN_USE_RETRY_MS = 5000
 export async function removeLeftovers(found: Leftover[]): Promise<void> {
   const docker = await api()
   const containers = found.filter((l) => l.kind === 'container')
-  const removed = new Map(containers.map((c) => [c, docker.getContainer(c.name).remove({ force: true, v: true }).catch(() => undefined)]))
+  const removed = new Map(
+    containers.map((c) => [
+      c,
+      docker
+        .getContainer(c.name)
+        .remove({ force: true, v: true })
+        .catch(() => undefined),
+    ]),
+  )
   const named = (kind: Leftover['kind']) => found.filter((l) => l.kind === kind).map((l) => l.name)
-  await Promise.all(named('network').map(async (name) => {
-    await Promise.all(containersOn(name, containers).map((c) => removed.get(c)))
-    await whileInUse(() => docker.getNetwork(name).remove())
-  }))
+  await Promise.all(
+    named('network').map(async (name) => {
+      await Promise.all(containersOn(name, containers).map((c) => removed.get(c)))
+      await whileInUse(() => docker.getNetwork(name).remove())
+    }),
+  )
   await Promise.all(removed.values())
   await Promise.all(named('volume').map((name) => whileInUse(() => docker.getVolume(name).remove())))
 }
@@ -73,7 +87,10 @@ export function containersOn(network: string, containers: Leftover[]): Leftover[
 async function whileInUse(remove: () => Promise<unknown>): Promise<void> {
   const deadline = Date.now() + IN_USE_RETRY_MS
   for (;;) {
-    const error = await remove().then(() => undefined, (e: Error) => e)
+    const error = await remove().then(
+      () => undefined,
+      (e: Error) => e,
+    )
     if (!error || !/active endpoints|in use/i.test(error.message) || Date.now() > deadline) return
     await new Promise((resolve) => setTimeout(resolve, 200))
   }

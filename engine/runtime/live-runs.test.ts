@@ -52,7 +52,7 @@ function sleeper(): { pid: number; [Symbol.dispose](): void } {
   return { pid: child.pid!, [Symbol.dispose]: () => child.kill() }
 }
 
-it("forgets a run whose pid another process took since (a pid alone, as an older version wrote it): that process started after the marker", async () => {
+it('forgets a run whose pid another process took since (a pid alone, as an older version wrote it): that process started after the marker', async () => {
   const dir = await folder()
   const unmark = await markRunLive('alive', dir)
   using reused = sleeper()

@@ -28,7 +28,11 @@ export interface ProcessIdentity {
 export const thisProcess = (): ProcessIdentity => ({ pid: process.pid, started: startTicks(process.pid) })
 
 /** Marks a run as live for as long as its process (this one) lives; returns the function that unmarks it. */
-export async function markRunLive(runId: string, dir = LIVE_RUNS_DIR, owner: ProcessIdentity = thisProcess()): Promise<() => Promise<void>> {
+export async function markRunLive(
+  runId: string,
+  dir = LIVE_RUNS_DIR,
+  owner: ProcessIdentity = thisProcess(),
+): Promise<() => Promise<void>> {
   const file = path.join(dir, runId)
   // Another run that ends may remove the folder, empty, between its making and this write: make it again.
   for (let tries = 1; ; tries++) {
@@ -54,7 +58,10 @@ export async function liveRunIds(dir = LIVE_RUNS_DIR): Promise<Set<string>> {
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     const file = path.join(dir, name)
     if (name.endsWith(PART)) {
-      const written = await stat(file).then((s) => s.mtimeMs, () => undefined)
+      const written = await stat(file).then(
+        (s) => s.mtimeMs,
+        () => undefined,
+      )
       if (written !== undefined && Date.now() - written > PART_STALE_MS) await rm(file, { force: true })
       continue
     }
@@ -65,7 +72,13 @@ export async function liveRunIds(dir = LIVE_RUNS_DIR): Promise<Set<string>> {
 }
 
 async function markerLive(file: string): Promise<boolean> {
-  const [text, written] = await Promise.all([readFile(file, 'utf8').catch(() => ''), stat(file).then((s) => s.mtimeMs, () => 0)])
+  const [text, written] = await Promise.all([
+    readFile(file, 'utf8').catch(() => ''),
+    stat(file).then(
+      (s) => s.mtimeMs,
+      () => 0,
+    ),
+  ])
   const owner = parseMarker(text)
   if (!owner || !processAlive(owner.pid)) return false
   const started = startTicks(owner.pid)

@@ -28,7 +28,10 @@ export interface LiveHost {
 }
 
 /** Brings a scenario's lab up with idle programs and records it; an interruption or a failure meanwhile removes it. */
-export async function upLiveLab(scenario: Scenario, options: { name: string; image: string; impl: LiveLab['impl']; submissions: Record<string, string> }): Promise<LiveLab> {
+export async function upLiveLab(
+  scenario: Scenario,
+  options: { name: string; image: string; impl: LiveLab['impl']; submissions: Record<string, string> },
+): Promise<LiveLab> {
   const plan = await planLiveLab(scenario, { ...options, captureAll: false })
   const { down, release } = await own(plan)
   try {
@@ -38,8 +41,16 @@ export async function upLiveLab(scenario: Scenario, options: { name: string; ima
     const unready = await untilSidecarsReady(lab)
     if (unready.length) throw new LabError(unready.join('; '), EXIT.failed)
     const record: LiveLab = {
-      name: options.name, project: plan.project, runId: plan.runId, scenario: scenario.id, impl: options.impl,
-      params: scenario.params ?? {}, image: options.image, submissions: options.submissions, faults: scenario.faults ?? [], createdAt: Date.now(),
+      name: options.name,
+      project: plan.project,
+      runId: plan.runId,
+      scenario: scenario.id,
+      impl: options.impl,
+      params: scenario.params ?? {},
+      image: options.image,
+      submissions: options.submissions,
+      faults: scenario.faults ?? [],
+      createdAt: Date.now(),
     }
     await saveLiveLab(record)
     return record
@@ -56,12 +67,21 @@ export async function upLiveLab(scenario: Scenario, options: { name: string; ima
  * (a second loss rule: udp-loss's warm run lost far more than 30 % in CI once). What went wrong, in words. */
 async function untilSidecarsReady(lab: Lab): Promise<string[]> {
   const problems: string[] = []
-  await Promise.all(lab.hosts.filter((host) => host.sidecar).map(async (host) => {
-    let failed: string | undefined
-    const at = await eventOf(host.sidecar!, (event) => event.kind === 'ready' || (event.kind === 'failed' && (failed = event.error, true)), SIDECAR_READY_MS)
-    if (failed !== undefined) problems.push(`${host.name}'s network could not be set up: ${failed}`)
-    else if (at === undefined) problems.push(`${host.name}'s network was not set up after ${SIDECAR_READY_MS / 1000} s`)
-  }))
+  await Promise.all(
+    lab.hosts
+      .filter((host) => host.sidecar)
+      .map(async (host) => {
+        let failed: string | undefined
+        const at = await eventOf(
+          host.sidecar!,
+          (event) => event.kind === 'ready' || (event.kind === 'failed' && ((failed = event.error), true)),
+          SIDECAR_READY_MS,
+        )
+        if (failed !== undefined) problems.push(`${host.name}'s network could not be set up: ${failed}`)
+        else if (at === undefined)
+          problems.push(`${host.name}'s network was not set up after ${SIDECAR_READY_MS / 1000} s`)
+      }),
+  )
   return problems
 }
 
@@ -70,13 +90,20 @@ export async function liveHosts(lab: LiveLab, hostNames: string[]): Promise<Map<
   const containers = await containerEngine().services(lab.project)
   if (!containers.length) throw errors.labGone(lab.name)
   const of = (service: string) => containers.find((c) => c.service === service)
-  return new Map(hostNames.filter((name) => of(name)).map((name) => [name, {
-    name,
-    program: of(name)!.id,
-    sidecar: of(sidecarName(name))?.id,
-    address: of(name)!.address,
-    control: existsSync(controlSocket(lab.name, name)) ? controlSocket(lab.name, name) : undefined,
-  }]))
+  return new Map(
+    hostNames
+      .filter((name) => of(name))
+      .map((name) => [
+        name,
+        {
+          name,
+          program: of(name)!.id,
+          sidecar: of(sidecarName(name))?.id,
+          address: of(name)!.address,
+          control: existsSync(controlSocket(lab.name, name)) ? controlSocket(lab.name, name) : undefined,
+        },
+      ]),
+  )
 }
 
 /** Whether the lab's containers still run, for `lab ps`. */
@@ -99,7 +126,10 @@ export async function sidecarControl(host: LiveHost, args: string[]): Promise<st
   const stdout = running.stdout.map((line) => line.text)
   if (exitCode !== 0) {
     const failed = stdout.map(parseEvent).find((event) => event?.kind === 'failed')
-    throw new LabError(`${host.name}: ${failed?.kind === 'failed' ? failed.error : running.stderr.at(-1)?.text ?? `lab-ctl exited with ${exitCode}`}`, EXIT.failed)
+    throw new LabError(
+      `${host.name}: ${failed?.kind === 'failed' ? failed.error : (running.stderr.at(-1)?.text ?? `lab-ctl exited with ${exitCode}`)}`,
+      EXIT.failed,
+    )
   }
   return stdout
 }

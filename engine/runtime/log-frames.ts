@@ -18,7 +18,10 @@ const NEWLINE = 0x0a
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z /
 
 /** Whether the last frame read of each stream was a partial message, across the chunks of one followed log. */
-export interface PartialState { 1: boolean; 2: boolean }
+export interface PartialState {
+  1: boolean
+  2: boolean
+}
 
 /** The complete frames of a multiplexed log buffer by stream, and the bytes of an incomplete last frame. */
 export function splitFrames(buffer: Buffer, partial: PartialState = { 1: false, 2: false }): SplitFrames {

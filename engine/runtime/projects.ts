@@ -15,12 +15,17 @@ const OWN_PROCESS_GROUP = { detached: true } as const
 const upsInFlight = new Map<string, ProcessPromise>()
 
 export async function composeUp(project: string, file: string, projectDir: string, timeoutMs: number): Promise<void> {
-  const up = sh({ ...OWN_PROCESS_GROUP, timeout: timeoutMs, nothrow: true })`${await compose()} -p ${project} -f ${file} --project-directory ${projectDir} up -d --no-build --pull never`
+  const up = sh({
+    ...OWN_PROCESS_GROUP,
+    timeout: timeoutMs,
+    nothrow: true,
+  })`${await compose()} -p ${project} -f ${file} --project-directory ${projectDir} up -d --no-build --pull never`
   upsInFlight.set(project, up)
   void api().catch(() => undefined) // loads the Engine API client meanwhile: the run reads everything back through it
   const result = await up.finally(() => upsInFlight.delete(project))
   if (result.ok) return
-  if (result.signal) throw new LabError(`bringing the lab up took longer than ${Math.round(timeoutMs / 1000)} s`, EXIT.failed)
+  if (result.signal)
+    throw new LabError(`bringing the lab up took longer than ${Math.round(timeoutMs / 1000)} s`, EXIT.failed)
   throw new LabError(lastLine(result.stderr), EXIT.failed)
 }
 
@@ -39,11 +44,21 @@ export async function stopComposeUp(project: string): Promise<void> {
 }
 
 /** Removes a compose project: containers, networks, volumes. Returns what went wrong, in words, or undefined. */
-export async function composeDown(project: string, file: string | undefined, timeoutMs: number): Promise<string | undefined> {
+export async function composeDown(
+  project: string,
+  file: string | undefined,
+  timeoutMs: number,
+): Promise<string | undefined> {
   const files = file ? ['-f', file] : []
-  const result = await sh({ ...OWN_PROCESS_GROUP, nothrow: true, timeout: timeoutMs })`${await compose()} -p ${project} ${files} down --volumes --remove-orphans --timeout 1`
+  const result = await sh({
+    ...OWN_PROCESS_GROUP,
+    nothrow: true,
+    timeout: timeoutMs,
+  })`${await compose()} -p ${project} ${files} down --volumes --remove-orphans --timeout 1`
   if (result.ok) return undefined
-  return result.signal ? `docker compose down took longer than ${Math.round(timeoutMs / 1000)} s` : `docker compose down failed: ${lastLine(result.stderr)}`
+  return result.signal
+    ? `docker compose down took longer than ${Math.round(timeoutMs / 1000)} s`
+    : `docker compose down failed: ${lastLine(result.stderr)}`
 }
 
 /** The containers of a compose project, by service name. */

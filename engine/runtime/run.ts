@@ -31,8 +31,10 @@ export const LISTEN_DEADLINE_MS = 20_000
 /** How long a program may wait for its host's network sidecar (services/bin/lab-run gives up at 30 s). */
 const PROGRAM_START_WAIT_MS = 35_000
 
-
-export async function runScenario(scenario: Scenario, options: RunOptions & { onEvent?: EventSink }): Promise<ScenarioResult> {
+export async function runScenario(
+  scenario: Scenario,
+  options: RunOptions & { onEvent?: EventSink },
+): Promise<ScenarioResult> {
   const started = performance.now()
   // Before the run owns anything: a missing image or a failed build is the user's error, with nothing to tear down.
   const hostImages = await ensureHostImages(scenario)
@@ -55,25 +57,49 @@ export async function runScenario(scenario: Scenario, options: RunOptions & { on
 }
 
 /** Judges a run and tells its checks and its end. */
-export function verdict(plan: Observed & Partial<Pick<RunPlan, 'submissions'>>, run: LabRun, submissions: Record<string, string>, wallMs: number, emit: EventSink = ignoreEvents): ScenarioResult {
-  const languages = Object.fromEntries(Object.entries(plan.submissions ?? {}).flatMap(([host, staged]) => {
-    const language = languageOf(staged)
-    return language ? [[host, language]] : []
-  }))
-  const observed: Observed = { scenario: plan.scenario, impl: plan.impl, runId: plan.runId, project: plan.project, languages }
+export function verdict(
+  plan: Observed & Partial<Pick<RunPlan, 'submissions'>>,
+  run: LabRun,
+  submissions: Record<string, string>,
+  wallMs: number,
+  emit: EventSink = ignoreEvents,
+): ScenarioResult {
+  const languages = Object.fromEntries(
+    Object.entries(plan.submissions ?? {}).flatMap(([host, staged]) => {
+      const language = languageOf(staged)
+      return language ? [[host, language]] : []
+    }),
+  )
+  const observed: Observed = {
+    scenario: plan.scenario,
+    impl: plan.impl,
+    runId: plan.runId,
+    project: plan.project,
+    languages,
+  }
   const result = judge(observed, run, submissions, wallMs)
   for (const check of result.checks) emit({ kind: 'check', runId: observed.runId, check })
   emit({ kind: 'run-ended', runId: observed.runId, result })
   return result
 }
 
-const problem = (emit: EventSink, runId: string, record: Problem): Problem => (emit({ kind: 'problem', runId, problem: record }), record)
+const problem = (emit: EventSink, runId: string, record: Problem): Problem => (
+  emit({ kind: 'problem', runId, problem: record }),
+  record
+)
 
 /** One run in a lab that is up, cold or live: start its programs, wait for its servers to listen and its programs
  * to end, stop, collect what every host did. */
 export async function runLab(lab: Lab, emit: EventSink = ignoreEvents): Promise<LabRun> {
   const { runId } = lab.plan
-  emit({ kind: 'run-started', runId, scenario: lab.plan.scenario.id, hosts: lab.hosts.map((host) => host.name), warm: lab.plan.live === true, at: Date.now() })
+  emit({
+    kind: 'run-started',
+    runId,
+    scenario: lab.plan.scenario.id,
+    hosts: lab.hosts.map((host) => host.name),
+    warm: lab.plan.live === true,
+    at: Date.now(),
+  })
   const problems = lab.problems.map((record) => problem(emit, runId, record))
   await lab.starter.start(lab)
   // Someone listens: each program's lines are told as it prints them, not once the run is over.
@@ -87,17 +113,21 @@ export async function runLab(lab: Lab, emit: EventSink = ignoreEvents): Promise<
   const hosts: Record<string, HostRun> = {}
   const notes: string[] = []
   let skipped: string | undefined
-  const collect = Promise.all(lab.hosts.map(async (host) => {
-    const collected = await collectHost(lab, host, endedAt)
-    await following?.stop()
-    if (!collected) return
-    hosts[host.name] = collected.run
-    problems.push(...collected.problems.map((record) => problem(emit, runId, record)))
-    notes.push(...collected.notes)
-    skipped ??= collected.skipped
-    tell(emit, runId, collected.run, following?.told(host.name) ?? { stdout: 0, stderr: 0 })
-  }))
-  await withDeadline(collect, COLLECT_DEADLINE_MS, 'collect output').catch((error: Error) => problems.push(problem(emit, runId, { kind: 'collect', text: error.message })))
+  const collect = Promise.all(
+    lab.hosts.map(async (host) => {
+      const collected = await collectHost(lab, host, endedAt)
+      await following?.stop()
+      if (!collected) return
+      hosts[host.name] = collected.run
+      problems.push(...collected.problems.map((record) => problem(emit, runId, record)))
+      notes.push(...collected.notes)
+      skipped ??= collected.skipped
+      tell(emit, runId, collected.run, following?.told(host.name) ?? { stdout: 0, stderr: 0 })
+    }),
+  )
+  await withDeadline(collect, COLLECT_DEADLINE_MS, 'collect output').catch((error: Error) =>
+    problems.push(problem(emit, runId, { kind: 'collect', text: error.message })),
+  )
   return { hosts, problems, skipped, ...(notes.length ? { notes } : {}) }
 }
 
@@ -106,14 +136,19 @@ function tell(emit: EventSink, runId: string, run: HostRun, told: Told): void {
   const host = run.host
   if (run.started) emit({ kind: 'host-started', runId, host, at: Math.round(run.startedAt) })
   // What was not told as it came (printed after following stopped; everything, when nobody followed).
-  const lines = [...run.stdout.slice(told.stdout).map((line) => ({ ...line, stream: 'stdout' as const })), ...run.stderr.slice(told.stderr).map((line) => ({ ...line, stream: 'stderr' as const }))]
-  for (const line of lines.sort((a, b) => a.atMs - b.atMs)) emit({ kind: 'line', runId, host, stream: line.stream, atMs: line.atMs, text: line.text })
+  const lines = [
+    ...run.stdout.slice(told.stdout).map((line) => ({ ...line, stream: 'stdout' as const })),
+    ...run.stderr.slice(told.stderr).map((line) => ({ ...line, stream: 'stderr' as const })),
+  ]
+  for (const line of lines.sort((a, b) => a.atMs - b.atMs))
+    emit({ kind: 'line', runId, host, stream: line.stream, atMs: line.atMs, text: line.text })
   for (const window of run.faultWindows ?? []) {
     emit({ kind: 'fault', runId, host, action: 'applied', at: window.on })
     if (window.off !== undefined) emit({ kind: 'fault', runId, host, action: 'removed', at: window.off })
   }
   for (const packet of run.packets ?? []) emit({ kind: 'packet', runId, host, packet })
-  if (run.exitCode !== null) emit({ kind: 'host-ended', runId, host, exitCode: run.exitCode, at: Math.round(run.startedAt + run.elapsedMs) })
+  if (run.exitCode !== null)
+    emit({ kind: 'host-ended', runId, host, exitCode: run.exitCode, at: Math.round(run.startedAt + run.elapsedMs) })
 }
 
 /** Tells each program's lines as they come, counted from its start mark (lab-run's, which comes first); a
@@ -137,18 +172,20 @@ function follow(lab: Lab, emit: EventSink): { stop: () => Promise<void>; told: (
       count[stream]++
       emit({ kind: 'line', runId, host: host.name, stream, atMs: Math.max(0, line.at - zero!), text: line.text })
     }
-    await host.program.follow((stream, line) => {
-      // What collect leaves out of a program's output (hostRun, ExecProcess.output) is neither told nor counted.
-      if (stream === 'stderr' && [CLEARED_MARK, ARMED_MARK].some((mark) => line.text.startsWith(mark))) return
-      if (zero === undefined && stream === 'stderr' && line.text.startsWith(START_MARK)) {
-        zero = line.at // its lines count from the start mark, which lab-run prints before the program runs
-        for (const line of early.splice(0)) tellLine('stdout', line)
-        return
-      }
-      if (zero !== undefined) tellLine(stream, line)
-      else if (stream === 'stdout') early.push(line)
-      else count.stderr++ // lab-run's own, before the program ran: collect keeps it, it is not the program's to tell
-    }, done.signal).catch(() => undefined)
+    await host.program
+      .follow((stream, line) => {
+        // What collect leaves out of a program's output (hostRun, ExecProcess.output) is neither told nor counted.
+        if (stream === 'stderr' && [CLEARED_MARK, ARMED_MARK].some((mark) => line.text.startsWith(mark))) return
+        if (zero === undefined && stream === 'stderr' && line.text.startsWith(START_MARK)) {
+          zero = line.at // its lines count from the start mark, which lab-run prints before the program runs
+          for (const line of early.splice(0)) tellLine('stdout', line)
+          return
+        }
+        if (zero !== undefined) tellLine(stream, line)
+        else if (stream === 'stdout') early.push(line)
+        else count.stderr++ // lab-run's own, before the program ran: collect keeps it, it is not the program's to tell
+      }, done.signal)
+      .catch(() => undefined)
     // No mark came (the program never started): what it printed is told with the rest, once collected.
   })
   let stopped: Promise<void> | undefined
@@ -160,16 +197,18 @@ function follow(lab: Lab, emit: EventSink): { stop: () => Promise<void>; told: (
 
 /** Waits until every listening host's sidecar saw its port open. */
 async function untilServersListen(lab: Lab, emit: EventSink): Promise<Problem[]> {
-  const outcomes = await Promise.all(lab.hosts.map(async (host): Promise<Problem | undefined> => {
-    const { port } = host.plan
-    if (port === undefined || !host.program || !host.events) return undefined
-    const outcome = await Wait.forListening(port).withDeadline(LISTEN_DEADLINE_MS).waitUntilReady(host)
-    if (outcome.ok) {
-      emit({ kind: 'socket-listening', runId: lab.plan.runId, host: host.name, port, at: Math.round(outcome.at) })
-      return undefined
-    }
-    return { kind: outcome.problem ?? 'not-listening', host: host.name, text: outcome.message }
-  }))
+  const outcomes = await Promise.all(
+    lab.hosts.map(async (host): Promise<Problem | undefined> => {
+      const { port } = host.plan
+      if (port === undefined || !host.program || !host.events) return undefined
+      const outcome = await Wait.forListening(port).withDeadline(LISTEN_DEADLINE_MS).waitUntilReady(host)
+      if (outcome.ok) {
+        emit({ kind: 'socket-listening', runId: lab.plan.runId, host: host.name, port, at: Math.round(outcome.at) })
+        return undefined
+      }
+      return { kind: outcome.problem ?? 'not-listening', host: host.name, text: outcome.message }
+    }),
+  )
   return outcomes.filter((outcome) => outcome !== undefined)
 }
 
@@ -178,13 +217,25 @@ async function untilServersListen(lab: Lab, emit: EventSink): Promise<Problem[]>
 async function untilProgramsEnd(lab: Lab): Promise<Problem[]> {
   const { scenario } = lab.plan
   const finishers = lab.hosts.filter((host) => typeof scenario.expect[host.name]?.exit === 'number' && host.program)
-  const problems = await Promise.all(finishers.map(async (host): Promise<Problem | undefined> => {
-    // A foreign image has no lab-run: its gate says when the lab let it start.
-    const start = await Wait.forLogLine(START_MARK, host.gate ? 'gate' : 'program').withDeadline(PROGRAM_START_WAIT_MS).waitUntilReady(host)
-    const startedAt = start.ok ? start.at : Date.now()
-    const exit = await Wait.forExit().withDeadline(Math.max(0, startedAt + scenario.deadlineMs - Date.now())).waitUntilReady(host)
-    return exit.ok ? undefined : { kind: 'deadline', host: host.name, text: `${host.name} was still running at the ${scenario.deadlineMs / 1000} s deadline` }
-  }))
+  const problems = await Promise.all(
+    finishers.map(async (host): Promise<Problem | undefined> => {
+      // A foreign image has no lab-run: its gate says when the lab let it start.
+      const start = await Wait.forLogLine(START_MARK, host.gate ? 'gate' : 'program')
+        .withDeadline(PROGRAM_START_WAIT_MS)
+        .waitUntilReady(host)
+      const startedAt = start.ok ? start.at : Date.now()
+      const exit = await Wait.forExit()
+        .withDeadline(Math.max(0, startedAt + scenario.deadlineMs - Date.now()))
+        .waitUntilReady(host)
+      return exit.ok
+        ? undefined
+        : {
+            kind: 'deadline',
+            host: host.name,
+            text: `${host.name} was still running at the ${scenario.deadlineMs / 1000} s deadline`,
+          }
+    }),
+  )
   return problems.filter((outcome) => outcome !== undefined)
 }
 
@@ -199,11 +250,14 @@ interface Collected {
 async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<Collected | undefined> {
   // A router that only routes has no program container: it ran, quiet, until the lab ended (compose.ts routesOnly).
   const alone = host.program ? undefined : await host.sidecar?.output()
-  const [output, handover] = await Promise.all([host.program ? host.program.output() : alone && quiet(alone), lab.starter.handover(lab, host)])
+  const [output, handover] = await Promise.all([
+    host.program ? host.program.output() : alone && quiet(alone),
+    lab.starter.handover(lab, host),
+  ])
   if (!output) return undefined
   // A foreign image prints no start mark (its gate did, before Compose started it): its times count from its start.
   // A router with no program counts from where its timed faults do, else from its sidecar's start.
-  const zero = host.gate ? output.startedAt : alone ? timedStart(alone) ?? alone.startedAt : undefined
+  const zero = host.gate ? output.startedAt : alone ? (timedStart(alone) ?? alone.startedAt) : undefined
   const run = hostRun(host.name, output, endedAt, zero)
   const problems: Problem[] = []
   const notes: string[] = []
@@ -216,22 +270,37 @@ async function collectHost(lab: Lab, host: LabHost, endedAt: number): Promise<Co
   const windows = faultWindows(handover)
   if (windows.length) run.faultWindows = windows
   if (net.interfaces) {
-    run.addresses = Object.fromEntries(Object.entries(net.interfaces).map(([network, { address }]) => [network, address]))
+    run.addresses = Object.fromEntries(
+      Object.entries(net.interfaces).map(([network, { address }]) => [network, address]),
+    )
     run.address = Object.values(run.addresses)[0]
   }
   if (handover.failed !== undefined) {
-    problems.push({ kind: 'sidecar', host: host.name, text: `the network sidecar of ${host.name} failed: ${net.failed ?? handover.failed}` })
+    problems.push({
+      kind: 'sidecar',
+      host: host.name,
+      text: `the network sidecar of ${host.name} failed: ${net.failed ?? handover.failed}`,
+    })
   }
   const { pcap } = handover
   if (pcap) {
     const read = await readPcap(pcap)
     run.packets = net.interfaces ? onNetworks(read.packets, net.interfaces) : read.packets
-    if (read.notDecoded) notes.push(`${read.notDecoded} packets of ${host.name}'s capture were not decoded: the checks read the first ${read.packets.length}`)
+    if (read.notDecoded)
+      notes.push(
+        `${read.notDecoded} packets of ${host.name}'s capture were not decoded: the checks read the first ${read.packets.length}`,
+      )
     if (read.undecodable) notes.push(`${read.undecodable} frames of ${host.name}'s capture could not be decoded`)
-    if (read.unreadable) problems.push({ kind: 'capture', host: host.name, text: `the capture of ${host.name} could not be read to its end: ${read.unreadable}` })
+    if (read.unreadable)
+      problems.push({
+        kind: 'capture',
+        host: host.name,
+        text: `the capture of ${host.name} could not be read to its end: ${read.unreadable}`,
+      })
   }
   if (net.captureCapped) notes.push(`the capture of ${host.name} stopped at its cap (${net.captureCapped})`)
-  if (pcap && lab.plan.captureDir) await writeFile(path.join(lab.plan.captureDir, `${lab.plan.scenario.id}-${host.name}.pcap`), pcap)
+  if (pcap && lab.plan.captureDir)
+    await writeFile(path.join(lab.plan.captureDir, `${lab.plan.scenario.id}-${host.name}.pcap`), pcap)
   // A capture that missed packets (the kernel under load, or its cap) fails nothing by itself: the scenario's packet
   // checks judge what they need from it, and say what they did not find. A capped capture stopped on purpose.
   if (net.captureLost && !net.captureCapped) notes.push(`the capture of ${host.name} missed ${net.captureLost} packets`)
@@ -278,7 +347,8 @@ export function onNetworks(packets: Packet[], interfaces: Record<string, { index
 export function hostRun(host: string, output: docker.ContainerOutput, endedAt: number, startedAt?: number): HostRun {
   const mark = output.stderr.find((line) => line.text.startsWith(START_MARK))
   const zero = mark?.at ?? startedAt ?? output.stdout[0]?.at ?? endedAt
-  const rebase = (lines: docker.TimedLine[]) => lines.map((line) => ({ atMs: Math.max(0, line.at - zero), text: line.text }))
+  const rebase = (lines: docker.TimedLine[]) =>
+    lines.map((line) => ({ atMs: Math.max(0, line.at - zero), text: line.text }))
   return {
     host,
     address: output.address,

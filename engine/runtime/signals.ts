@@ -19,16 +19,30 @@ export function tearDownOnSignals(): void {
       if (stoppingSince !== undefined) {
         if (Date.now() - stoppingSince < SIGNAL_ECHO_MS) return
         const pending = pendingTeardown.length ? pendingTeardown.join(', ') : 'nothing'
-        console.error(`socket-lab: ${signal} again, leaving without waiting for the teardown of ${pending}; \`npm run lab -- clean\` removes whatever remains`)
+        console.error(
+          `socket-lab: ${signal} again, leaving without waiting for the teardown of ${pending}; \`npm run lab -- clean\` removes whatever remains`,
+        )
         process.exit(exitCode)
       }
       stoppingSince = Date.now()
       pendingTeardown = pendingCleanups()
-      console.error(`\nsocket-lab: ${signal}, tearing down ${pendingTeardown.join(', ') || 'nothing (no lab was up)'}; press Ctrl-C again to stop waiting`)
-      void runInterruptCleanups().then(
-        (left) => console.error(left.length ? `socket-lab: ${left.join('; ')}; \`npm run lab -- clean\` removes it` : 'socket-lab: torn down, nothing left behind'),
-        (error: Error) => console.error(`socket-lab: the teardown failed: ${error.message}; \`npm run lab -- clean\` removes what remains`),
-      ).finally(() => process.exit(exitCode))
+      console.error(
+        `\nsocket-lab: ${signal}, tearing down ${pendingTeardown.join(', ') || 'nothing (no lab was up)'}; press Ctrl-C again to stop waiting`,
+      )
+      void runInterruptCleanups()
+        .then(
+          (left) =>
+            console.error(
+              left.length
+                ? `socket-lab: ${left.join('; ')}; \`npm run lab -- clean\` removes it`
+                : 'socket-lab: torn down, nothing left behind',
+            ),
+          (error: Error) =>
+            console.error(
+              `socket-lab: the teardown failed: ${error.message}; \`npm run lab -- clean\` removes what remains`,
+            ),
+        )
+        .finally(() => process.exit(exitCode))
     })
   }
 }

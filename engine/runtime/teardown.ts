@@ -46,7 +46,9 @@ export async function runInterruptCleanups(): Promise<string[]> {
   // loop, and registers its cleanup then, which runs at once: wait for it, or the exit would leave it behind.
   await new Promise((resolve) => setTimeout(resolve, LATE_CLEANUP_MS))
   while (stopping.length) await stopping.shift()
-  return results.flatMap((r) => (r.status === 'fulfilled' ? (r.value ?? []) : [`a cleanup failed: ${(r.reason as Error).message}`]))
+  return results.flatMap((r) =>
+    r.status === 'fulfilled' ? (r.value ?? []) : [`a cleanup failed: ${(r.reason as Error).message}`],
+  )
 }
 
 export interface LabIdentity {
@@ -71,7 +73,9 @@ export async function tearDownLab(lab: LabIdentity): Promise<string[]> {
     const downProblem = await docker.composeDown(lab.project, lab.file, DOWN_DEADLINE_MS)
     left = await docker.findLeftovers({ runId: lab.runId })
     if (!left.length) return []
-    return [`${lab.project} was not torn down completely${downProblem ? ` (${downProblem})` : ''}: ${describeLeftovers(left)} remain`]
+    return [
+      `${lab.project} was not torn down completely${downProblem ? ` (${downProblem})` : ''}: ${describeLeftovers(left)} remain`,
+    ]
   } catch (error) {
     return [`${lab.project} may not be torn down: ${(error as Error).message}`]
   }

@@ -28,7 +28,12 @@ abstract class BaseWait implements WaitStrategy {
   abstract waitUntilReady(host: LabHost, signal?: AbortSignal): Promise<WaitOutcome>
 }
 
-const missing = (host: LabHost, what: string): WaitOutcome => ({ ok: false, reason: 'ended', message: `${host.name} has no ${what} container`, problem: 'lab-up' })
+const missing = (host: LabHost, what: string): WaitOutcome => ({
+  ok: false,
+  reason: 'ended',
+  message: `${host.name} has no ${what} container`,
+  problem: 'lab-up',
+})
 
 /** A line on the program's output (or its sidecar's) that starts with `prefix`. */
 class LogLineWait extends BaseWait {
@@ -51,7 +56,11 @@ class LogLineWait extends BaseWait {
     if (signal?.aborted) return { ok: false, reason: 'aborted', message: `stopped waiting for ${host.name}` }
     const late = performance.now() - started >= this.deadlineMs - 5
     return late
-      ? { ok: false, reason: 'deadline', message: `${host.name}: no "${this.prefix}" after ${formatMs(performance.now() - started)}` }
+      ? {
+          ok: false,
+          reason: 'deadline',
+          message: `${host.name}: no "${this.prefix}" after ${formatMs(performance.now() - started)}`,
+        }
       : { ok: false, reason: 'ended', message: `${host.name} ended without printing "${this.prefix}"` }
   }
 }
@@ -62,7 +71,11 @@ class ExitWait extends BaseWait {
   async waitUntilReady(host: LabHost, signal?: AbortSignal): Promise<WaitOutcome> {
     if (!host.program) return missing(host, 'program')
     if (await host.program.exited(this.deadlineMs, signal)) return { ok: true, at: Date.now() }
-    return { ok: false, reason: signal?.aborted ? 'aborted' : 'deadline', message: `${host.name} was still running after ${formatMs(this.deadlineMs)}` }
+    return {
+      ok: false,
+      reason: signal?.aborted ? 'aborted' : 'deadline',
+      message: `${host.name} was still running after ${formatMs(this.deadlineMs)}`,
+    }
   }
 }
 
@@ -83,25 +96,51 @@ class ListeningWait extends BaseWait {
     const signal = outer ? AbortSignal.any([outer, done.signal]) : done.signal
     const started = performance.now()
     try {
-      const opened = eventOf(events, (event) => event.kind === 'port-open' && event.port === this.port, this.deadlineMs, signal)
+      const opened = eventOf(
+        events,
+        (event) => event.kind === 'port-open' && event.port === this.port,
+        this.deadlineMs,
+        signal,
+      )
       const exited = program.exited(this.deadlineMs, signal)
       // The sidecar says so when the program listens on other ports only: a wrong port fails in seconds, not at the deadline.
       let elsewhere: string[] = []
-      const wrongPort = eventOf(events, (event) => event.kind === 'port-elsewhere' && event.port === this.port && (elsewhere = event.sockets, true), this.deadlineMs, signal)
+      const wrongPort = eventOf(
+        events,
+        (event) => event.kind === 'port-elsewhere' && event.port === this.port && ((elsewhere = event.sockets), true),
+        this.deadlineMs,
+        signal,
+      )
       const first = await Promise.race([
         opened.then((at) => ({ open: at })),
         exited.then((gone) => ({ gone })),
         wrongPort.then((at) => (at === undefined ? new Promise<never>(() => {}) : { elsewhere: at })),
       ])
       if ('open' in first && first.open !== undefined) return { ok: true, at: first.open }
-      if ('elsewhere' in first) return { ok: false, reason: 'ended', message: `${host.name} listens on ${elsewhere.join(', ')}, not on port ${this.port}`, problem: 'wrong-port' }
+      if ('elsewhere' in first)
+        return {
+          ok: false,
+          reason: 'ended',
+          message: `${host.name} listens on ${elsewhere.join(', ')}, not on port ${this.port}`,
+          problem: 'wrong-port',
+        }
       if ('gone' in first && first.gone) {
         // It may have opened the port just before it exited: its sidecar looks every 20 ms.
         const late = await Promise.race([opened, sleep(250).then(() => undefined)])
         if (late !== undefined) return { ok: true, at: late }
-        return { ok: false, reason: 'ended', message: `${host.name} exited before it listened on port ${this.port}`, problem: 'exited-early' }
+        return {
+          ok: false,
+          reason: 'ended',
+          message: `${host.name} exited before it listened on port ${this.port}`,
+          problem: 'exited-early',
+        }
       }
-      return { ok: false, reason: 'deadline', message: `${host.name} was not listening on port ${this.port} after ${formatMs(performance.now() - started)}`, problem: 'not-listening' }
+      return {
+        ok: false,
+        reason: 'deadline',
+        message: `${host.name} was not listening on port ${this.port} after ${formatMs(performance.now() - started)}`,
+        problem: 'not-listening',
+      }
     } finally {
       done.abort()
     }
@@ -128,13 +167,20 @@ class AllWait extends BaseWait {
     const done = new AbortController()
     const signal = outer ? AbortSignal.any([outer, done.signal]) : done.signal
     try {
-      const outcomes = await Promise.all(this.waits.map(async (wait) => {
-        const outcome = await wait.waitUntilReady(host, signal)
-        if (!outcome.ok) done.abort()
-        return outcome
-      }))
-      return outcomes.find((outcome) => !outcome.ok && outcome.reason !== 'aborted') ?? outcomes.find((outcome) => !outcome.ok)
-        ?? { ok: true, at: Math.max(...outcomes.map((outcome) => (outcome.ok ? outcome.at : 0))) }
+      const outcomes = await Promise.all(
+        this.waits.map(async (wait) => {
+          const outcome = await wait.waitUntilReady(host, signal)
+          if (!outcome.ok) done.abort()
+          return outcome
+        }),
+      )
+      return (
+        outcomes.find((outcome) => !outcome.ok && outcome.reason !== 'aborted') ??
+        outcomes.find((outcome) => !outcome.ok) ?? {
+          ok: true,
+          at: Math.max(...outcomes.map((outcome) => (outcome.ok ? outcome.at : 0))),
+        }
+      )
     } finally {
       done.abort()
     }

@@ -24,20 +24,34 @@ let labImage: Promise<string> | undefined
 
 /** Runs one scenario in real containers. A relative path counts from the current folder; so do the relative
  * paths of a scenario given as a value. */
-export async function runScenario(scenario: string | Scenario | ScenarioDef | ParametrizedScenarioDef, options: ApiRunOptions = {}): Promise<ScenarioResult> {
+export async function runScenario(
+  scenario: string | Scenario | ScenarioDef | ParametrizedScenarioDef,
+  options: ApiRunOptions = {},
+): Promise<ScenarioResult> {
   const say = options.say ?? ((line: string) => process.stderr.write(`socket-lab: ${line}\n`))
   const chosen = await resolveScenario(scenario, options)
   // The lab image is built (or found) once per process, however many scenarios its tests run.
-  const image = options.image ?? (await (labImage ??= ensureLabImage(say, {}, docker.preflight()).catch((error) => {
-    labImage = undefined
-    throw error
-  })))
+  const image =
+    options.image ??
+    (await (labImage ??= ensureLabImage(say, {}, docker.preflight()).catch((error) => {
+      labImage = undefined
+      throw error
+    })))
   return runLab(chosen, { ...options, image })
 }
 
-async function resolveScenario(scenario: string | Scenario | ScenarioDef | ParametrizedScenarioDef, options: ApiRunOptions): Promise<Scenario> {
+async function resolveScenario(
+  scenario: string | Scenario | ScenarioDef | ParametrizedScenarioDef,
+  options: ApiRunOptions,
+): Promise<Scenario> {
   if (typeof scenario === 'string') return loadScenario(userPath(scenario), options.params)
-  const def = 'define' in scenario ? { ...scenario.define({ ...scenario.params, ...options.params }), params: { ...scenario.params, ...options.params } } : scenario
+  const def =
+    'define' in scenario
+      ? {
+          ...scenario.define({ ...scenario.params, ...options.params }),
+          params: { ...scenario.params, ...options.params },
+        }
+      : scenario
   const id = options.id ?? ('id' in def && typeof def.id === 'string' ? def.id : 'scenario')
   const resolved = resolveHostPaths({ ...def, id }, path.resolve('.'))
   validateScenario(resolved)
@@ -50,7 +64,9 @@ export function failureReport(result: ScenarioResult): string {
   return [
     `scenario ${result.scenario.id} ${result.status}: ${failed.length} of ${result.checks.length} checks failed`,
     ...failed.map((check) => `  ✗ ${check.description}: ${check.reason}`),
-    ...result.run.problems.filter((problem) => !failed.some((check) => check.reason.includes(problem.text))).map((problem) => `  ! ${problem.text}`),
+    ...result.run.problems
+      .filter((problem) => !failed.some((check) => check.reason.includes(problem.text)))
+      .map((problem) => `  ! ${problem.text}`),
     ...result.hints.map((hint) => `  hint: ${hint.text.en}`),
   ].join('\n')
 }
@@ -59,7 +75,8 @@ export function failureReport(result: ScenarioResult): string {
  * (this machine lacks what it needs) fails too: a CI suite should not pass on what it never ran. */
 export function expectPassed(result: ScenarioResult): ScenarioResult {
   if (result.status === 'passed') return result
-  if (result.status === 'skipped') throw new ScenarioFailed(`scenario ${result.scenario.id} was skipped: ${result.run.skipped}`)
+  if (result.status === 'skipped')
+    throw new ScenarioFailed(`scenario ${result.scenario.id} was skipped: ${result.run.skipped}`)
   throw new ScenarioFailed(failureReport(result))
 }
 

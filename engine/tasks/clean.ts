@@ -32,11 +32,18 @@ export async function clean(options: { images?: boolean; scenarios?: string[] } 
   await docker.removeLeftovers(removable)
   const stillThere = new Set((await docker.findLeftovers()).map((l) => `${l.kind} ${l.name}`))
   const isThere = (l: docker.Leftover) => stillThere.has(`${l.kind} ${l.name}`)
-  const report: CleanReport = { removed: removable.filter((l) => !isThere(l)), inUse, failed: removable.filter(isThere), removedImages: [], keptImages: [] }
+  const report: CleanReport = {
+    removed: removable.filter((l) => !isThere(l)),
+    inUse,
+    failed: removable.filter(isThere),
+    removedImages: [],
+    keptImages: [],
+  }
   // A run killed outright (SIGKILL) also leaves its temporary folder behind.
   for (const name of await readdir(os.tmpdir()).catch(() => [] as string[])) {
     const run = runOfFolder(name)
-    if (!run || live.has(run.runId) || (options.scenarios?.length && !options.scenarios.includes(run.scenario))) continue
+    if (!run || live.has(run.runId) || (options.scenarios?.length && !options.scenarios.includes(run.scenario)))
+      continue
     await rm(path.join(os.tmpdir(), name), { recursive: true, force: true })
     report.removed.push({ kind: 'folder', name: path.join(os.tmpdir(), name), runId: run.runId })
   }
@@ -62,13 +69,23 @@ export function staleLabImages(tags: string[], currentHash: string): string[] {
 }
 
 export function describeClean(report: CleanReport): string[] {
-  const lines = [report.removed.length ? `removed ${describeLeftovers(report.removed)}` : report.failed.length ? 'removed nothing' : 'nothing to clean']
+  const lines = [
+    report.removed.length
+      ? `removed ${describeLeftovers(report.removed)}`
+      : report.failed.length
+        ? 'removed nothing'
+        : 'nothing to clean',
+  ]
   if (report.failed.length) {
-    lines.push(`could not remove ${describeLeftovers(report.failed)}: Docker refused (\`docker network rm\` or \`docker volume rm\` says why; a network that "has active endpoints" with no container on it is cleared by restarting the Docker daemon)`)
+    lines.push(
+      `could not remove ${describeLeftovers(report.failed)}: Docker refused (\`docker network rm\` or \`docker volume rm\` says why; a network that "has active endpoints" with no container on it is cleared by restarting the Docker daemon)`,
+    )
   }
   if (report.inUse.length) {
     const projects = new Set(report.inUse.map((l) => l.runId))
-    lines.push(`left ${report.inUse.length} resources of ${projects.size} run(s) still in progress (run ids ${[...projects].join(', ')})`)
+    lines.push(
+      `left ${report.inUse.length} resources of ${projects.size} run(s) still in progress (run ids ${[...projects].join(', ')})`,
+    )
   }
   if (report.removedImages.length) lines.push(`removed stale images ${report.removedImages.join(', ')}`)
   if (report.keptImages.length) lines.push(`kept images still used by a container: ${report.keptImages.join(', ')}`)

@@ -13,7 +13,13 @@ it('keeps the last wall time of each scenario, merged with what the file held', 
   try {
     const file = path.join(dir, 'deep', 'durations.json')
     expect(await readDurations(file)).toEqual({})
-    await recordDurations([{ id: 'a', wallMs: 1000.4 }, { id: 'b', wallMs: 2000 }], file)
+    await recordDurations(
+      [
+        { id: 'a', wallMs: 1000.4 },
+        { id: 'b', wallMs: 2000 },
+      ],
+      file,
+    )
     await recordDurations([{ id: 'b', wallMs: 3000 }], file)
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ a: 1000, b: 3000 })
   } finally {
@@ -23,6 +29,8 @@ it('keeps the last wall time of each scenario, merged with what the file held', 
 
 describe('a cache that cannot be written', () => {
   it('is no failure: an installed package may be read-only, and so may the project', async () => {
-    await expect(recordDurations([{ id: 'tcp-basic', wallMs: 1000 }], '/dev/null/socket-lab/durations.json')).resolves.toBeUndefined()
+    await expect(
+      recordDurations([{ id: 'tcp-basic', wallMs: 1000 }], '/dev/null/socket-lab/durations.json'),
+    ).resolves.toBeUndefined()
   })
 })

@@ -11,13 +11,19 @@ const DURATIONS_FILE = path.join(CACHE_DIR, 'durations.json')
 type Durations = Record<string, number>
 
 export async function readDurations(file = DURATIONS_FILE): Promise<Durations> {
-  return readFile(file, 'utf8').then((text) => JSON.parse(text) as Durations, () => ({}))
+  return readFile(file, 'utf8').then(
+    (text) => JSON.parse(text) as Durations,
+    () => ({}),
+  )
 }
 
 /** Adds these runs' wall times to the file (a run of another process meanwhile may lose its own: harmless). */
 export async function recordDurations(runs: { id: string; wallMs: number }[], file = DURATIONS_FILE): Promise<void> {
   if (!runs.length) return
-  const durations = { ...(await readDurations(file)), ...Object.fromEntries(runs.map((run) => [run.id, Math.round(run.wallMs)])) }
+  const durations = {
+    ...(await readDurations(file)),
+    ...Object.fromEntries(runs.map((run) => [run.id, Math.round(run.wallMs)])),
+  }
   const partial = `${file}.${process.pid}`
   await mkdir(path.dirname(file), { recursive: true })
     .then(() => writeFile(partial, `${JSON.stringify(durations, null, 2)}\n`))

@@ -20,23 +20,42 @@ export interface Engine {
 const URL = /^(unix|tcp|ssh|npipe):\/\//
 
 /** `ctx1,unix:///run/b.sock=4`: each engine with an optional `=N`, its own number of labs at once. */
-export async function parseEngines(option: string, defaultParallel: number, contextHost: (context: string) => Promise<string>): Promise<Engine[]> {
-  const specs = option.split(',').map((s) => s.trim()).filter(Boolean)
-  if (specs.length === 0) throw errors.usage('--engines takes a list: --engines ctx1,ctx2 or --engines unix:///var/run/docker.sock,tcp://lab2:2376=4')
-  return Promise.all(specs.map(async (spec) => {
-    const match = spec.match(/^(.*?)(?:=(\d+))?$/)!
-    const label = match[1]
-    const parallel = match[2] === undefined ? defaultParallel : positiveInteger('engines … =N', match[2])
-    if (!URL.test(label) && !/^[\w.-]+$/.test(label)) throw errors.usage(`--engines: "${label}" is neither a docker context name nor a DOCKER_HOST URL (unix://, tcp://, ssh://)`)
-    return { label, parallel, dockerHost: URL.test(label) ? label : await contextHost(label) }
-  }))
+export async function parseEngines(
+  option: string,
+  defaultParallel: number,
+  contextHost: (context: string) => Promise<string>,
+): Promise<Engine[]> {
+  const specs = option
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  if (specs.length === 0)
+    throw errors.usage(
+      '--engines takes a list: --engines ctx1,ctx2 or --engines unix:///var/run/docker.sock,tcp://lab2:2376=4',
+    )
+  return Promise.all(
+    specs.map(async (spec) => {
+      const match = spec.match(/^(.*?)(?:=(\d+))?$/)!
+      const label = match[1]
+      const parallel = match[2] === undefined ? defaultParallel : positiveInteger('engines … =N', match[2])
+      if (!URL.test(label) && !/^[\w.-]+$/.test(label))
+        throw errors.usage(
+          `--engines: "${label}" is neither a docker context name nor a DOCKER_HOST URL (unix://, tcp://, ssh://)`,
+        )
+      return { label, parallel, dockerHost: URL.test(label) ? label : await contextHost(label) }
+    }),
+  )
 }
 
 /** Which students each engine grades: in turn, each to the engine with the least work per lab slot. */
 export function shareOut(students: number, engines: Pick<Engine, 'parallel'>[]): number[][] {
   const shares: number[][] = engines.map(() => [])
   for (let i = 0; i < students; i++) {
-    const engine = shares.reduce((best, share, e) => (share.length / engines[e].parallel < shares[best].length / engines[best].parallel ? e : best), 0)
+    const engine = shares.reduce(
+      (best, share, e) =>
+        share.length / engines[e].parallel < shares[best].length / engines[best].parallel ? e : best,
+      0,
+    )
     shares[engine].push(i)
   }
   return shares
@@ -54,7 +73,17 @@ export interface EngineRun {
 
 /** Why a child's grading failed, or undefined when it gave a verdict (0: all passed, 1: some did not) and a
  * row for every student it was given. A child killed by a signal gave no verdict, whatever it wrote before. */
-export function childFailure({ code, signal, missing, lastLine }: { code: number | null; signal: NodeJS.Signals | null; missing: number; lastLine: string }): string | undefined {
+export function childFailure({
+  code,
+  signal,
+  missing,
+  lastLine,
+}: {
+  code: number | null
+  signal: NodeJS.Signals | null
+  missing: number
+  lastLine: string
+}): string | undefined {
   if (signal) return `its lab was killed by ${signal}`
   if (code !== 0 && code !== 1) return lastLine.replace(/^socket-lab: /, '') || `its lab exited with ${code}`
   if (missing) return `its lab ended without a row for ${missing} student${missing === 1 ? '' : 's'}`
@@ -68,7 +97,13 @@ export const rowLineText = (index: number, row: GradeRow) => `${JSON.stringify({
 export function rowLine(line: string, indices: Set<number>): { index: number; row: GradeRow } | undefined {
   try {
     const { index, row } = JSON.parse(line) as { index: unknown; row: GradeRow }
-    if (typeof index === 'number' && indices.has(index) && typeof row?.student === 'string' && typeof row.verdict === 'string') return { index, row }
+    if (
+      typeof index === 'number' &&
+      indices.has(index) &&
+      typeof row?.student === 'string' &&
+      typeof row.verdict === 'string'
+    )
+      return { index, row }
   } catch {
     // not a row line
   }
@@ -80,7 +115,13 @@ export function rowLine(line: string, indices: Set<number>): { index: number; ro
 async function gradeOnEngine({ engine, args, indices, onRow }: EngineRun): Promise<void> {
   if (indices.length === 0) return
   // The child resolves the user's relative globs as the parent does: from the user's folder, not the package's.
-  const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: engine.dockerHost, NO_COLOR: '1', CI: '1', INIT_CWD: USER_DIR }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DOCKER_HOST: engine.dockerHost,
+    NO_COLOR: '1',
+    CI: '1',
+    INIT_CWD: USER_DIR,
+  }
   delete env.DOCKER_CONTEXT // it would override DOCKER_HOST
   const pending = new Set(indices)
   const end = await runChildLab({
@@ -93,7 +134,9 @@ async function gradeOnEngine({ engine, args, indices, onRow }: EngineRun): Promi
       pending.delete(got.index)
       onRow(got.row, got.index)
     },
-  }).catch((error: Error) => { throw errors.engineFailed(engine.label, `cannot start the lab: ${error.message}`) })
+  }).catch((error: Error) => {
+    throw errors.engineFailed(engine.label, `cannot start the lab: ${error.message}`)
+  })
   const failure = childFailure({ ...end, missing: pending.size })
   if (failure) throw errors.engineFailed(engine.label, failure)
 }
@@ -117,14 +160,21 @@ export interface EnginesGrading {
 /** --engines: one child `lab grade` per engine, each with its share of the students to grade; each row reaches
  * `onRow` with its index in the class as the child sends it. An engine that fails loses none of its finished
  * rows: each of its students not graded gets a row that says so (`notGraded`), and the first failure is returned. */
-export async function gradeOnEngines({ option, args, todo, parallel, reportFile, kept, note }: EnginesGrading,
-  notGraded: (index: number, why: string) => GradeRow, onRow: (row: GradeRow, index: number) => void):
-  Promise<{ rows: Map<number, GradeRow>; failure?: LabError }> {
+export async function gradeOnEngines(
+  { option, args, todo, parallel, reportFile, kept, note }: EnginesGrading,
+  notGraded: (index: number, why: string) => GradeRow,
+  onRow: (row: GradeRow, index: number) => void,
+): Promise<{ rows: Map<number, GradeRow>; failure?: LabError }> {
   const engines = await parseEngines(option, parallel, namedContextHost)
   const shares = shareOut(todo.length, engines).map((share) => share.map((k) => todo[k]))
-  note(`grading ${todo.length} submission${todo.length === 1 ? '' : 's'} on ${engines.length} engine${engines.length === 1 ? '' : 's'}: ${engines.map((e, i) => `${e.label} (${shares[i].length}, ${e.parallel} at a time)`).join(', ')}${kept ? ` (${kept} kept or refused)` : ''}`)
+  note(
+    `grading ${todo.length} submission${todo.length === 1 ? '' : 's'} on ${engines.length} engine${engines.length === 1 ? '' : 's'}: ${engines.map((e, i) => `${e.label} (${shares[i].length}, ${e.parallel} at a time)`).join(', ')}${kept ? ` (${kept} kept or refused)` : ''}`,
+  )
   for (const engine of engines) {
-    if (engine.dockerHost.startsWith('tcp://')) note(`${engine.label}: a plain tcp:// engine is neither encrypted nor authenticated: anyone who reaches its port can run containers there (use ssh:// or TLS)`)
+    if (engine.dockerHost.startsWith('tcp://'))
+      note(
+        `${engine.label}: a plain tcp:// engine is neither encrypted nor authenticated: anyone who reaches its port can run containers there (use ssh:// or TLS)`,
+      )
   }
   const childReport = (i: number) => `${reportFile!.replace(/\.html?$/, '')}.engine-${i + 1}.html`
   const rows = new Map<number, GradeRow>()
@@ -133,13 +183,23 @@ export async function gradeOnEngines({ option, args, todo, parallel, reportFile,
     rows.set(index, row)
     onRow(row, index)
   }
-  const failures = await Promise.all(engines.map((engine, i) => gradeOnEngine({
-    engine, indices: shares[i], onRow: take, args: [...args, ...(reportFile ? ['--report', childReport(i)] : [])],
-  }).then(() => undefined, (error: unknown) => {
-    if (!(error instanceof LabError)) throw error
-    for (const index of shares[i]) take(notGraded(index, `not graded: ${error.message}`), index)
-    return error
-  })))
+  const failures = await Promise.all(
+    engines.map((engine, i) =>
+      gradeOnEngine({
+        engine,
+        indices: shares[i],
+        onRow: take,
+        args: [...args, ...(reportFile ? ['--report', childReport(i)] : [])],
+      }).then(
+        () => undefined,
+        (error: unknown) => {
+          if (!(error instanceof LabError)) throw error
+          for (const index of shares[i]) take(notGraded(index, `not graded: ${error.message}`), index)
+          return error
+        },
+      ),
+    ),
+  )
   if (reportFile) await Promise.all(engines.map((_, i) => rm(childReport(i), { force: true })))
   return { rows, failure: failures.find(Boolean) }
 }

@@ -66,7 +66,9 @@ export interface ClassGraded {
 export async function gradeClass(grading: ClassGrading, onEvent: OnEvent = () => undefined): Promise<ClassGraded> {
   const { scenario, impl, globs, entries, lang, parallel, grades: prefix, resume: mode } = grading
   const note = (text: string) => onEvent({ kind: 'note', text })
-  for (const host of Object.keys(globs)) if (!(host in scenario.hosts)) throw errors.usage(`${scenario.id} has no host "${host}" (hosts: ${Object.keys(scenario.hosts).join(', ')})`)
+  for (const host of Object.keys(globs))
+    if (!(host in scenario.hosts))
+      throw errors.usage(`${scenario.id} has no host "${host}" (hosts: ${Object.keys(scenario.hosts).join(', ')})`)
   const everyone = await findSubmissions(globs)
   const indices = grading.slice === undefined ? everyone.map((_, i) => i) : sliceOf(everyone, grading.slice)
   const students = indices.map((i) => everyone[i])
@@ -75,16 +77,24 @@ export async function gradeClass(grading: ClassGrading, onEvent: OnEvent = () =>
   // Every student's files are read once, guarded, before any lab starts: a link to /dev/zero or a FIFO is
   // that student's row, never the whole class's hang.
   const previous = mode && prefix ? await previousRows(`${prefix}.json`) : []
-  const gradingKey = JSON.stringify({ scenario: scenario.id, params: grading.params, impl, grading: scenario.grading ?? {}, entries })
-  const screened = await Promise.all(students.map(async (s) => {
-    if (s.refused) return { refused: s.refused }
-    try {
-      return { hash: await submissionHash(s.files, gradingKey) }
-    } catch (error) {
-      if (error instanceof LabError && error.exitCode === EXIT.usage) return { refused: error.message }
-      throw error
-    }
-  }))
+  const gradingKey = JSON.stringify({
+    scenario: scenario.id,
+    params: grading.params,
+    impl,
+    grading: scenario.grading ?? {},
+    entries,
+  })
+  const screened = await Promise.all(
+    students.map(async (s) => {
+      if (s.refused) return { refused: s.refused }
+      try {
+        return { hash: await submissionHash(s.files, gradingKey) }
+      } catch (error) {
+        if (error instanceof LabError && error.exitCode === EXIT.usage) return { refused: error.message }
+        throw error
+      }
+    }),
+  )
   const hashes = screened.map((s) => ('hash' in s ? s.hash : undefined))
   const settled: (GradeRow | undefined)[] = students.map((s, i) => {
     const screen = screened[i]
@@ -98,9 +108,15 @@ export async function gradeClass(grading: ClassGrading, onEvent: OnEvent = () =>
   const progress = () => {
     const elapsed = performance.now() - started
     const fresh = done - settledCount
-    onEvent({ kind: 'progress', done, total: students.length, etaMs: fresh > 0 ? (elapsed / fresh) * (students.length - done) : undefined })
+    onEvent({
+      kind: 'progress',
+      done,
+      total: students.length,
+      etaMs: fresh > 0 ? (elapsed / fresh) * (students.length - done) : undefined,
+    })
   }
-  const graded = (row: GradeRow, index: number) => onEvent({ kind: 'row-graded', index, classIndex: indices[index], row })
+  const graded = (row: GradeRow, index: number) =>
+    onEvent({ kind: 'row-graded', index, classIndex: indices[index], row })
   const seen = new Set<string>()
   let rows: GradeRow[]
   let failure: LabError | undefined
@@ -108,53 +124,73 @@ export async function gradeClass(grading: ClassGrading, onEvent: OnEvent = () =>
   if (grading.engines) {
     const todo = settled.flatMap((row, i) => (row ? [] : [i]))
     settled.forEach((row, index) => row && graded(row, index))
-    const onEngines = await gradeOnEngines({ ...grading.engines, todo, parallel, reportFile: grading.reportFile, kept: settledCount, note },
-      (index, why) => (missed.push(students[index].student), errorRow(students[index], why)), (row, index) => {
+    const onEngines = await gradeOnEngines(
+      { ...grading.engines, todo, parallel, reportFile: grading.reportFile, kept: settledCount, note },
+      (index, why) => (missed.push(students[index].student), errorRow(students[index], why)),
+      (row, index) => {
         done++
         progress()
         graded(row.verdict === 'error' ? row : { ...row, hash: hashes[index] }, index)
-      })
+      },
+    )
     failure = onEngines.failure
     rows = settled.map((row, i) => row ?? onEngines.rows.get(i)!)
   } else {
     const image = await ensureLabImage(note, {}, docker.preflight())
     const toGrade = students.length - settledCount
     const refused = screened.filter((s) => 'refused' in s).length
-    note(`grading ${toGrade} submission${toGrade === 1 ? '' : 's'} with ${scenario.id}, ${parallel} at a time${settledCount - refused ? ` (${settledCount - refused} kept from ${prefix}.json)` : ''}${refused ? ` (${refused} refused)` : ''}`)
+    note(
+      `grading ${toGrade} submission${toGrade === 1 ? '' : 's'} with ${scenario.id}, ${parallel} at a time${settledCount - refused ? ` (${settledCount - refused} kept from ${prefix}.json)` : ''}${refused ? ` (${refused} refused)` : ''}`,
+    )
     settled.forEach((row, index) => row && graded(row, index))
     const pages = grading.studentReport
     const outcome: (GradeRow | undefined)[] = [...settled]
-    const pool = Object.keys(entries).length ? undefined : LabPool.for(scenario, { image, impl, size: Math.min(grading.pool ?? 0, parallel), note })
+    const pool = Object.keys(entries).length
+      ? undefined
+      : LabPool.for(scenario, { image, impl, size: Math.min(grading.pool ?? 0, parallel), note })
     await runPool(students, parallel, async (student, index) => {
       if (settled[index]) return
-      const run = pool ? pool.run(student.files) : runScenario(scenario, { image, impl, submissions: student.files, entries, captureAll: pages !== undefined })
-      const row = await run
-        .then(async (result): Promise<GradeRow> => {
+      const run = pool
+        ? pool.run(student.files)
+        : runScenario(scenario, { image, impl, submissions: student.files, entries, captureAll: pages !== undefined })
+      const row = await run.then(
+        async (result): Promise<GradeRow> => {
           for (const check of result.checks) seen.add(check.description)
-          return { ...gradeRow(student, result, lang), hash: hashes[index], ...(pages ? { report: await pages(index, student.student, result) } : {}) }
+          return {
+            ...gradeRow(student, result, lang),
+            hash: hashes[index],
+            ...(pages ? { report: await pages(index, student.student, result) } : {}),
+          }
         },
-          (error: Error) => {
-            if (error instanceof LabError && error.exitCode === EXIT.usage) return { ...errorRow(student, error.message), hash: hashes[index] }
-            throw error
-          })
+        (error: Error) => {
+          if (error instanceof LabError && error.exitCode === EXIT.usage)
+            return { ...errorRow(student, error.message), hash: hashes[index] }
+          throw error
+        },
+      )
       outcome[index] = row
       done++
       progress()
       graded(row, index)
-    }).catch((error: unknown) => {
-      // The engine failed under the class (it vanished, its disk filled): every finished row is kept and
-      // written, each student not graded gets a row that says so, and the run ends with the engine's error.
-      if (!(error instanceof LabError)) throw error
-      failure = error
-    }).finally(async () => {
-      const left = await pool?.close()
-      if (left?.length) note(`the class's pooled labs left ${left.join('; ')}`)
     })
+      .catch((error: unknown) => {
+        // The engine failed under the class (it vanished, its disk filled): every finished row is kept and
+        // written, each student not graded gets a row that says so, and the run ends with the engine's error.
+        if (!(error instanceof LabError)) throw error
+        failure = error
+      })
+      .finally(async () => {
+        const left = await pool?.close()
+        if (left?.length) note(`the class's pooled labs left ${left.join('; ')}`)
+      })
     rows = outcome.map((row, index) => row ?? notGraded(students[index], index))
   }
   // A points table names checks by description: one no run produced is most likely a typo, worth saying.
   const unknown = Object.keys(scenario.grading ?? {}).filter((name) => !seen.has(name) && name !== LAB_RAN_TO_THE_END)
-  if (seen.size && unknown.length) note(`no student's run had a check named ${unknown.map((n) => JSON.stringify(n)).join(', ')}: a typo in the points table?`)
+  if (seen.size && unknown.length)
+    note(
+      `no student's run had a check named ${unknown.map((n) => JSON.stringify(n)).join(', ')}: a typo in the points table?`,
+    )
   return { rows, failure, missed, wallMs: performance.now() - started }
 
   function notGraded(student: StudentSubmission, index: number): GradeRow {
@@ -178,6 +214,7 @@ async function gradesFolder(prefix: string): Promise<string> {
 /** --slice 0,3,6: the indices of the students to grade in the whole class (as --engines hands them out). */
 function sliceOf(students: unknown[], option: string): number[] {
   const indices = option.split(',').map(Number)
-  if (indices.some((i) => !Number.isInteger(i) || i < 0 || i >= students.length)) throw errors.usage(`--slice takes student indices from 0 to ${students.length - 1}, not "${option}"`)
+  if (indices.some((i) => !Number.isInteger(i) || i < 0 || i >= students.length))
+    throw errors.usage(`--slice takes student indices from 0 to ${students.length - 1}, not "${option}"`)
   return indices
 }

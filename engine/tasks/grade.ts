@@ -17,7 +17,9 @@ export function gradeRow(submission: StudentSubmission, result: ScenarioResult, 
     score: score.points,
     maxScore: score.max,
     hitDeadline: result.run.problems.some((problem) => problem.kind === 'deadline'),
-    hint: result.hints[0]?.text[lang] ?? (result.status === 'failed' ? result.checks.find((c) => !c.passed)?.reason ?? '' : ''),
+    hint:
+      result.hints[0]?.text[lang] ??
+      (result.status === 'failed' ? (result.checks.find((c) => !c.passed)?.reason ?? '') : ''),
     elapsedS: Math.round(result.wallMs / 100) / 10,
     files: submission.files,
     project: result.project,
@@ -25,5 +27,16 @@ export function gradeRow(submission: StudentSubmission, result: ScenarioResult, 
 }
 
 export function errorRow(submission: StudentSubmission, why: string): GradeRow {
-  return { student: submission.student, verdict: 'error', checksPassed: 0, checksTotal: 0, score: 0, maxScore: 0, hitDeadline: false, hint: why, elapsedS: 0, files: submission.files }
+  return {
+    student: submission.student,
+    verdict: 'error',
+    checksPassed: 0,
+    checksTotal: 0,
+    score: 0,
+    maxScore: 0,
+    hitDeadline: false,
+    hint: why,
+    elapsedS: 0,
+    files: submission.files,
+  }
 }

@@ -29,7 +29,11 @@ export class LabPool implements AsyncDisposable {
   readonly #forget: () => void
   readonly #id = `${process.pid}-${++pools}`
   /** Runs waiting for a lab, while `size` labs are busy. */
-  readonly #waiting: { resolve: (lab: LiveLab) => void; reject: (error: unknown) => void; submissions: Record<string, string> }[] = []
+  readonly #waiting: {
+    resolve: (lab: LiveLab) => void
+    reject: (error: unknown) => void
+    submissions: Record<string, string>
+  }[] = []
   #starting = 0
   #named = 0
 
@@ -55,7 +59,10 @@ export class LabPool implements AsyncDisposable {
       const result = await runWarm(lab, this.scenario)
       const dirt = await scrubLive(lab, Object.keys(this.scenario.hosts))
       clean = dirt.length === 0
-      if (!clean) this.options.note(`a pooled lab of ${this.scenario.id} is discarded, it could not be proven clean: ${dirt.join('; ')}`)
+      if (!clean)
+        this.options.note(
+          `a pooled lab of ${this.scenario.id} is discarded, it could not be proven clean: ${dirt.join('; ')}`,
+        )
       return result
     } finally {
       if (clean) this.#release(lab)
@@ -81,7 +88,12 @@ export class LabPool implements AsyncDisposable {
     const name = `pool-${this.scenario.id}-${this.#id}-${++this.#named}`
     this.#starting++
     try {
-      const lab = await upLiveLab(this.scenario, { name, image: this.options.image, impl: this.options.impl, submissions })
+      const lab = await upLiveLab(this.scenario, {
+        name,
+        image: this.options.image,
+        impl: this.options.impl,
+        submissions,
+      })
       this.#up.add(lab)
       return lab
     } finally {

@@ -3,7 +3,7 @@ import { inOrder, runPool } from './pool.ts'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-it('runs at most N jobs at once and keeps the results in the items\' order', async () => {
+it("runs at most N jobs at once and keeps the results in the items' order", async () => {
   let running = 0
   let most = 0
   const results = await runPool([30, 10, 20, 5, 15], 2, async (ms) => {
@@ -41,12 +41,17 @@ it('emits results in order, each as soon as every earlier one is done', () => {
   expect(emitted).toEqual(['a', 'b', 'c'])
 })
 
-it('starts jobs in the given order and still returns results in the items\' order', async () => {
+it("starts jobs in the given order and still returns results in the items' order", async () => {
   const started: string[] = []
-  const results = await runPool(['a', 'b', 'c', 'd'], 1, async (item, index) => {
-    started.push(item)
-    return `${item}${index}`
-  }, [2, 0, 3, 1])
+  const results = await runPool(
+    ['a', 'b', 'c', 'd'],
+    1,
+    async (item, index) => {
+      started.push(item)
+      return `${item}${index}`
+    },
+    [2, 0, 3, 1],
+  )
   expect(started).toEqual(['c', 'a', 'd', 'b'])
   expect(results).toEqual(['a0', 'b1', 'c2', 'd3'])
 })

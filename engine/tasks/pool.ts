@@ -3,7 +3,12 @@
 /** Runs `work` on every item, at most `concurrency` at once, starting them in `startOrder` (indices; default:
  * the items' order); results keep the items' order. On an error no new job starts, the running ones finish (and
  * tear their labs down), then the first error is thrown. */
-export async function runPool<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>, startOrder?: number[]): Promise<R[]> {
+export async function runPool<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<R>,
+  startOrder?: number[],
+): Promise<R[]> {
   const results: R[] = new Array(items.length)
   const order = startOrder ?? items.map((_, index) => index)
   let next = 0

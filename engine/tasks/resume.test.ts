@@ -6,7 +6,20 @@ import { expect, it } from 'vitest'
 import type { GradeRow } from '../model/grade.ts'
 import { reusable, submissionHash } from './resume.ts'
 
-const row = (over: Partial<GradeRow>): GradeRow => ({ student: 'ana', verdict: 'passed', checksPassed: 5, checksTotal: 5, score: 5, maxScore: 5, hitDeadline: false, hint: '', elapsedS: 4, files: {}, hash: 'h1', ...over })
+const row = (over: Partial<GradeRow>): GradeRow => ({
+  student: 'ana',
+  verdict: 'passed',
+  checksPassed: 5,
+  checksTotal: 5,
+  score: 5,
+  maxScore: 5,
+  hitDeadline: false,
+  hint: '',
+  elapsedS: 4,
+  files: {},
+  hash: 'h1',
+  ...over,
+})
 
 it('keeps a row while the files are the same; --only-failed keeps passes only; an error row never', () => {
   expect(reusable([row({})], 'ana', 'h1', 'resume')).toEqual(row({}))
@@ -22,11 +35,19 @@ it('hashes every host file by content; a missing file is refused', async () => {
   try {
     await writeFile(path.join(dir, 'a.py'), 'print(1)')
     await writeFile(path.join(dir, 'b.py'), 'print(1)')
-    expect(await submissionHash({ server: path.join(dir, 'a.py') })).toBe(await submissionHash({ server: path.join(dir, 'b.py') }))
-    expect(await submissionHash({ server: path.join(dir, 'a.py') })).not.toBe(await submissionHash({ client: path.join(dir, 'a.py') }))
+    expect(await submissionHash({ server: path.join(dir, 'a.py') })).toBe(
+      await submissionHash({ server: path.join(dir, 'b.py') }),
+    )
+    expect(await submissionHash({ server: path.join(dir, 'a.py') })).not.toBe(
+      await submissionHash({ client: path.join(dir, 'a.py') }),
+    )
     // A row graded under another points table, scenario or parameter is not kept by --resume.
-    expect(await submissionHash({ server: path.join(dir, 'a.py') }, '{"grading":{"a":1}}')).not.toBe(await submissionHash({ server: path.join(dir, 'a.py') }, '{"grading":{"a":2}}'))
-    await expect(submissionHash({ server: path.join(dir, 'x.py') })).rejects.toThrow(`cannot read the program "${path.join(dir, 'x.py')}": no such file`)
+    expect(await submissionHash({ server: path.join(dir, 'a.py') }, '{"grading":{"a":1}}')).not.toBe(
+      await submissionHash({ server: path.join(dir, 'a.py') }, '{"grading":{"a":2}}'),
+    )
+    await expect(submissionHash({ server: path.join(dir, 'x.py') })).rejects.toThrow(
+      `cannot read the program "${path.join(dir, 'x.py')}": no such file`,
+    )
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
@@ -48,7 +69,9 @@ it('reads a folder as staging does: never through a link, never blocking on a FI
 
     // A link to /dev/zero would be read without end, a FIFO would block the read for good: both are refused at once, unread.
     await symlink('/dev/zero', path.join(ana, 'zero.py'))
-    await expect(submissionHash({ server: ana })).rejects.toThrow(`"${path.join(ana, 'zero.py')}" is a symbolic link (the lab follows none: commit the file itself)`)
+    await expect(submissionHash({ server: ana })).rejects.toThrow(
+      `"${path.join(ana, 'zero.py')}" is a symbolic link (the lab follows none: commit the file itself)`,
+    )
     await rm(path.join(ana, 'zero.py'))
     execFileSync('mkfifo', [path.join(ana, 'fila.py')])
     await expect(submissionHash({ server: ana })).rejects.toThrow(`"${path.join(ana, 'fila.py')}" is a FIFO`)

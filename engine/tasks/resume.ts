@@ -33,7 +33,8 @@ export async function submissionHash(files: Record<string, string>, grading = ''
       for (const name of await folderFiles(files[host])) {
         const content = await readSubmitted(path.join(files[host], name))
         bytes += content.length
-        if (bytes > PROGRAM_LIMIT_BYTES) throw errors.badSubmission(`"${files[host]}" holds more than ${PROGRAM_LIMIT_BYTES / 1024 / 1024} MiB`)
+        if (bytes > PROGRAM_LIMIT_BYTES)
+          throw errors.badSubmission(`"${files[host]}" holds more than ${PROGRAM_LIMIT_BYTES / 1024 / 1024} MiB`)
         hash.update(name).update('\0').update(content).update('\0')
       }
     } else {
@@ -45,7 +46,9 @@ export async function submissionHash(files: Record<string, string>, grading = ''
 }
 
 export async function previousRows(file: string): Promise<GradeRow[]> {
-  const text = await readFile(file, 'utf8').catch(() => { throw errors.usage(`nothing to resume: ${file} does not exist (run grade once without --resume)`) })
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw errors.usage(`nothing to resume: ${file} does not exist (run grade once without --resume)`)
+  })
   try {
     const rows = JSON.parse(text) as GradeRow[]
     if (!Array.isArray(rows)) throw new Error('not a list of rows')

@@ -43,7 +43,9 @@ async function parentFolders(pattern: string, cwd: string): Promise<string[]> {
     const folder = path.resolve(cwd, parent)
     return (await lstat(folder).catch(() => undefined))?.isDirectory() ? [folder] : []
   }
-  return (await glob(`${parent}/`, { cwd, absolute: true, onlyDirectories: true, followSymbolicLinks: false })).map((f) => f.replace(/\/+$/, ''))
+  return (await glob(`${parent}/`, { cwd, absolute: true, onlyDirectories: true, followSymbolicLinks: false })).map(
+    (f) => f.replace(/\/+$/, ''),
+  )
 }
 
 /** Everything one host's glob matches, links and FIFOs included (as refusals), each with its student key. */
@@ -60,9 +62,13 @@ async function matchesOf(glob: string, cwd: string): Promise<{ matches: Match[];
       const file = path.join(parent, entry.name)
       const captured = matcher.exec(absolute ? file : path.relative(cwd, file))
       if (!captured) continue
-      const key = captured.slice(1).filter((part) => part !== undefined).join('/')
+      const key = captured
+        .slice(1)
+        .filter((part) => part !== undefined)
+        .join('/')
       if (folders ? entry.isDirectory() : entry.isFile()) matches.push({ file, key })
-      else if (folders && entry.isSymbolicLink() && (await stat(file).catch(() => undefined))?.isDirectory()) matches.push({ file, key, refused: 'is a symbolic link to a folder (the lab follows none)' })
+      else if (folders && entry.isSymbolicLink() && (await stat(file).catch(() => undefined))?.isDirectory())
+        matches.push({ file, key, refused: 'is a symbolic link to a folder (the lab follows none)' })
       else if (!folders && refusal(entry)) matches.push({ file, key, refused: refusal(entry) })
     }
   }
@@ -76,22 +82,35 @@ async function matchesOf(glob: string, cwd: string): Promise<{ matches: Match[];
  */
 export async function findSubmissions(globs: Record<string, string>, cwd = USER_DIR): Promise<StudentSubmission[]> {
   const hosts = Object.keys(globs)
-  if (hosts.length === 0) throw errors.usage('grade needs the students\' files: --server \'entregas/*/servidor.py\' (or --client, --host name=glob)')
-  const found = Object.fromEntries(await Promise.all(hosts.map(async (host) => [host, await matchesOf(globs[host], cwd)] as const)))
-  const option = (host: string) => (host === 'server' || host === 'client' ? `--${host} '${globs[host]}'` : `--host ${host}='${globs[host]}'`)
+  if (hosts.length === 0)
+    throw errors.usage(
+      "grade needs the students' files: --server 'entregas/*/servidor.py' (or --client, --host name=glob)",
+    )
+  const found = Object.fromEntries(
+    await Promise.all(hosts.map(async (host) => [host, await matchesOf(globs[host], cwd)] as const)),
+  )
+  const option = (host: string) =>
+    host === 'server' || host === 'client' ? `--${host} '${globs[host]}'` : `--host ${host}='${globs[host]}'`
   if (hosts.every((host) => found[host].matches.length === 0)) {
     const [first] = hosts
-    throw errors.usage(`no ${globs[first].endsWith('/') ? 'folder' : 'file'} matches ${globs[first]} (symbolic links are not followed)`)
+    throw errors.usage(
+      `no ${globs[first].endsWith('/') ? 'folder' : 'file'} matches ${globs[first]} (symbolic links are not followed)`,
+    )
   }
   const counts = new Set(hosts.map((host) => found[host].wildcards))
   if (hosts.length > 1 && counts.size > 1) {
-    throw errors.usage(`cannot pair the students' files: ${hosts.map((host) => `${option(host)} has ${found[host].wildcards} wildcard${found[host].wildcards === 1 ? '' : 's'}`).join(', ')}; give each host's glob the same wildcards for the student (turma/*/servidor.py and turma/*/cliente.py)`)
+    throw errors.usage(
+      `cannot pair the students' files: ${hosts.map((host) => `${option(host)} has ${found[host].wildcards} wildcard${found[host].wildcards === 1 ? '' : 's'}`).join(', ')}; give each host's glob the same wildcards for the student (turma/*/servidor.py and turma/*/cliente.py)`,
+    )
   }
   const byKey = new Map<string, Record<string, Match>>()
   for (const host of hosts) {
     for (const match of found[host].matches) {
       const mine = byKey.get(match.key) ?? {}
-      if (mine[host]) throw errors.usage(`cannot pair the students' files: ${mine[host].file} and ${match.file} both match ${option(host)} for the same student "${match.key}"`)
+      if (mine[host])
+        throw errors.usage(
+          `cannot pair the students' files: ${mine[host].file} and ${match.file} both match ${option(host)} for the same student "${match.key}"`,
+        )
       byKey.set(match.key, { ...mine, [host]: match })
     }
   }
@@ -105,8 +124,13 @@ export async function findSubmissions(globs: Record<string, string>, cwd = USER_
     return {
       student,
       files,
-      ...(refused ? { refused: `${refused.file} ${refused.refused}` }
-        : missing.length ? { refused: `no ${missing.join(' or ')} file: ${missing.map((host) => option(host)).join(' and ')} matched none of ${student}'s` } : {}),
+      ...(refused
+        ? { refused: `${refused.file} ${refused.refused}` }
+        : missing.length
+          ? {
+              refused: `no ${missing.join(' or ')} file: ${missing.map((host) => option(host)).join(' and ')} matched none of ${student}'s`,
+            }
+          : {}),
     }
   })
 }

@@ -26,18 +26,41 @@ export interface RunManyOptions {
 
 /** Runs every scenario in its own lab; results in the scenarios' order. `onEvent` hears each start and end (as
  * they happen: several run at once) and the lab's notes. */
-export async function runMany(scenarios: Scenario[], options: RunManyOptions, onEvent: OnEvent = () => undefined): Promise<ScenarioResult[]> {
+export async function runMany(
+  scenarios: Scenario[],
+  options: RunManyOptions,
+  onEvent: OnEvent = () => undefined,
+): Promise<ScenarioResult[]> {
   const { impl, submissions, captureDir, captureAll } = options
   if (captureDir) await prepareCaptureDir(captureDir)
   const image = await ensureLabImage((text) => onEvent({ kind: 'note', text }), {}, options.dockerReady)
-  const startOrder = longestFirst(scenarios.map((s) => s.id), await readDurations())
-  const results = await runPool(scenarios, options.parallel, async (scenario, index) => {
-    onEvent({ kind: 'run-started', index, scenario })
-    const result = await runScenario(scenario, { image, impl, submissions, captureDir, captureAll, onEvent: options.onRunEvent })
-    onEvent({ kind: 'run-ended', index, result })
-    return result
-  }, startOrder)
+  const startOrder = longestFirst(
+    scenarios.map((s) => s.id),
+    await readDurations(),
+  )
+  const results = await runPool(
+    scenarios,
+    options.parallel,
+    async (scenario, index) => {
+      onEvent({ kind: 'run-started', index, scenario })
+      const result = await runScenario(scenario, {
+        image,
+        impl,
+        submissions,
+        captureDir,
+        captureAll,
+        onEvent: options.onRunEvent,
+      })
+      onEvent({ kind: 'run-ended', index, result })
+      return result
+    },
+    startOrder,
+  )
   // A run of one's own programs says nothing of how long the reference ones take.
-  await recordDurations(results.filter((r) => r.status !== 'skipped' && !Object.keys(r.submissions).length).map((r) => ({ id: r.scenario.id, wallMs: r.wallMs })))
+  await recordDurations(
+    results
+      .filter((r) => r.status !== 'skipped' && !Object.keys(r.submissions).length)
+      .map((r) => ({ id: r.scenario.id, wallMs: r.wallMs })),
+  )
   return results
 }

@@ -11,7 +11,12 @@ it('soaks the whole catalog by default, the multi-network labs included, and onl
   expect(soaked).toEqual(catalog.map((scenario) => scenario.id))
   for (const id of TOPOLOGY_SCENARIOS) expect(soaked).toContain(id)
   // every scenario of several networks, whatever its name, not only these six
-  expect(catalog.filter((scenario) => scenario.networks).map((scenario) => scenario.id).every((id) => soaked.includes(id))).toBe(true)
+  expect(
+    catalog
+      .filter((scenario) => scenario.networks)
+      .map((scenario) => scenario.id)
+      .every((id) => soaked.includes(id)),
+  ).toBe(true)
   expect(soakScenarios(catalog, ['nat', 'routed']).map((scenario) => scenario.id)).toEqual(['nat', 'routed'])
 })
 
@@ -36,8 +41,14 @@ it('counts passes and wall times per scenario, in the order scenarios first appe
 
 it('writes a table and what was left behind', () => {
   const text = soakMarkdown({
-    date: '2026-11-25', command: 'npm run soak -- --runs 2 b', machine: '2 cores', parallel: 2, totalMs: 4000,
-    rows: [{ scenario: 'b', runs: 2, passed: 1, skipped: 0, p50Ms: 1000, p95Ms: 3000, maxMs: 3000 }], leftBehind: [], failures: ['b: client exited with code 1'],
+    date: '2026-11-25',
+    command: 'npm run soak -- --runs 2 b',
+    machine: '2 cores',
+    parallel: 2,
+    totalMs: 4000,
+    rows: [{ scenario: 'b', runs: 2, passed: 1, skipped: 0, p50Ms: 1000, p95Ms: 3000, maxMs: 3000 }],
+    leftBehind: [],
+    failures: ['b: client exited with code 1'],
   })
   expect(text).toContain('| `b` | 2 | 1 | 0 | 50.0 % | 1.0 s | 3.0 s | 3.0 s |')
   expect(text).toContain('Left behind after the soak (containers, networks, volumes of its runs): nothing.')

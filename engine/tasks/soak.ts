@@ -51,7 +51,11 @@ export function soakScenarios(catalog: Scenario[], names: string[]): Scenario[] 
 
 /** Runs each scenario `runs` times, `parallel` at once, and reports on them; `command` is how the soak was asked
  * for, for the report. `onEvent` hears the lab's notes and each run as it ends. */
-export async function soak(scenarios: Scenario[], { runs, parallel, command }: { runs: number; parallel: number; command: string }, onEvent: OnEvent = () => undefined): Promise<SoakReport> {
+export async function soak(
+  scenarios: Scenario[],
+  { runs, parallel, command }: { runs: number; parallel: number; command: string },
+  onEvent: OnEvent = () => undefined,
+): Promise<SoakReport> {
   const image = await ensureLabImage((text) => onEvent({ kind: 'note', text }), {}, docker.preflight())
   // Round-robin, so every scenario runs next to every other and none waits for the end.
   const jobs = Array.from({ length: runs }, () => scenarios).flat()
@@ -66,11 +70,29 @@ export async function soak(scenarios: Scenario[], { runs, parallel, command }: {
       if (runId) runIds.add(runId)
       const failed = result.checks.filter((c) => !c.passed).map((c) => `${c.description}: ${c.reason}`)
       const skipped = result.status === 'skipped'
-      run = { scenario: scenario.id, passed: result.status === 'passed', skipped, wallMs: result.wallMs, failure: result.status === 'failed' ? `${scenario.id} (${result.project}): ${failed.join('; ')}` : undefined }
+      run = {
+        scenario: scenario.id,
+        passed: result.status === 'passed',
+        skipped,
+        wallMs: result.wallMs,
+        failure: result.status === 'failed' ? `${scenario.id} (${result.project}): ${failed.join('; ')}` : undefined,
+      }
     } catch (error) {
-      run = { scenario: scenario.id, passed: false, wallMs: NaN, failure: `${scenario.id}: ${(error as Error).message}` }
+      run = {
+        scenario: scenario.id,
+        passed: false,
+        wallMs: NaN,
+        failure: `${scenario.id}: ${(error as Error).message}`,
+      }
     }
-    onEvent({ kind: 'soak-run', done: ++done, total: jobs.length, scenario: scenario.id, verdict: run.passed ? 'passed' : run.skipped ? 'skipped' : 'failed', wallMs: run.wallMs })
+    onEvent({
+      kind: 'soak-run',
+      done: ++done,
+      total: jobs.length,
+      scenario: scenario.id,
+      verdict: run.passed ? 'passed' : run.skipped ? 'skipped' : 'failed',
+      wallMs: run.wallMs,
+    })
     return run
   })
   const totalMs = performance.now() - started
@@ -123,7 +145,10 @@ export function soakMarkdown(report: SoakReport): string {
     '',
     '| scenario | runs | passed | skipped | pass rate | p50 wall | p95 wall | max wall |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...report.rows.map((r) => `| \`${r.scenario}\` | ${r.runs} | ${r.passed} | ${r.skipped} | ${passRate(r)} | ${formatMs(r.p50Ms)} | ${formatMs(r.p95Ms)} | ${formatMs(r.maxMs)} |`),
+    ...report.rows.map(
+      (r) =>
+        `| \`${r.scenario}\` | ${r.runs} | ${r.passed} | ${r.skipped} | ${passRate(r)} | ${formatMs(r.p50Ms)} | ${formatMs(r.p95Ms)} | ${formatMs(r.maxMs)} |`,
+    ),
     '',
     `Left behind after the soak (containers, networks, volumes of its runs): ${report.leftBehind.length ? report.leftBehind.join(', ') : 'nothing'}.`,
   ]
@@ -136,6 +161,8 @@ export const SOAK_END = '<!-- soak:end -->'
 
 /** The document with its soak section replaced (or appended when it has none). */
 export function withSoakSection(document: string, section: string): string {
-  return replaceSection(document, { begin: SOAK_BEGIN, end: SOAK_END }, section) ??
+  return (
+    replaceSection(document, { begin: SOAK_BEGIN, end: SOAK_END }, section) ??
     `${document.trimEnd()}\n\n${SOAK_BEGIN}\n${section}\n${SOAK_END}\n`
+  )
 }

@@ -6,6 +6,8 @@ declare module 'pcap-parser' {
     header: { timestampSeconds: number; timestampMicroseconds: number; capturedLength: number; originalLength: number }
     data: Buffer
   }
-  export interface PcapGlobalHeader { linkLayerType: number }
+  export interface PcapGlobalHeader {
+    linkLayerType: number
+  }
   export function parse(input: string | Readable): EventEmitter
 }

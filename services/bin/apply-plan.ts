@@ -26,8 +26,10 @@ export interface ApplyOptions {
 
 /** Why a live lab cannot take this plan, when it cannot. */
 export function notLive(plan: NetPlan): string | undefined {
-  if (plan.impair) return 'delay, jitter, reorder, duplicate, corrupt and burst-loss cannot be changed in a live lab yet: bring it up again with them (`lab down`, `lab up`)'
-  if (plan.timed?.some((event) => event.atMs > 0 || event.untilMs !== undefined)) return 'a partition with a time (atMs, forMs) cannot run in a live lab: `lab fault partition a b` cuts at once, `clear` heals'
+  if (plan.impair)
+    return 'delay, jitter, reorder, duplicate, corrupt and burst-loss cannot be changed in a live lab yet: bring it up again with them (`lab down`, `lab up`)'
+  if (plan.timed?.some((event) => event.atMs > 0 || event.untilMs !== undefined))
+    return 'a partition with a time (atMs, forMs) cannot run in a live lab: `lab fault partition a b` cuts at once, `clear` heals'
   return undefined
 }
 
@@ -40,15 +42,22 @@ export async function applyPlan(plan: NetPlan, { at, devices = {}, emit }: Apply
     note('faults applied')
   }
   for (const args of plan.tc ?? []) {
-    run('tc', args.map((arg) => withDevices(arg, devices)))
+    run(
+      'tc',
+      args.map((arg) => withDevices(arg, devices)),
+    )
     note(`tc ${args.join(' ')}`)
   }
-  const impairments = plan.impair && await startImpairments(JSON.parse(await withAddresses(JSON.stringify(plan.impair), devices)) as ImpairPlan, emit)
-  const timed = await Promise.all((plan.timed ?? []).map(async (event) => ({
-    ...event,
-    nft: await withAddresses(event.nft, devices),
-    misdirect: event.misdirect && await withAddresses(event.misdirect, devices),
-  })))
+  const impairments =
+    plan.impair &&
+    (await startImpairments(JSON.parse(await withAddresses(JSON.stringify(plan.impair), devices)) as ImpairPlan, emit))
+  const timed = await Promise.all(
+    (plan.timed ?? []).map(async (event) => ({
+      ...event,
+      nft: await withAddresses(event.nft, devices),
+      misdirect: event.misdirect && (await withAddresses(event.misdirect, devices)),
+    })),
+  )
   if (at === 'live') {
     for (const event of timed) addTimed(event)
   }
@@ -63,5 +72,6 @@ export async function applyPlan(plan: NetPlan, { at, devices = {}, emit }: Apply
 /** Adds a timed table (a partition: its frames to the peer misdirected meanwhile, see NetPlan.timed). */
 export function addTimed(event: TimedTables[number]): void {
   run('nft', ['-f', '-'], event.nft)
-  if (event.misdirect) run('ip', ['neigh', 'replace', event.misdirect, 'lladdr', NOBODYS_MAC, 'nud', 'permanent', 'dev', 'eth0'])
+  if (event.misdirect)
+    run('ip', ['neigh', 'replace', event.misdirect, 'lladdr', NOBODYS_MAC, 'nud', 'permanent', 'dev', 'eth0'])
 }

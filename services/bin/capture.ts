@@ -19,8 +19,22 @@ const CAPTURE_STOP_MS = 3000
  * naming its interface (LINUX_SLL2). -Z root: the sidecar's root has no CAP_KILL to signal tcpdump's own user. */
 export function tcpdumpArgs(file: string, allInterfaces = false): string[] {
   const interfaces = allInterfaces ? ['-i', 'any', '-y', 'LINUX_SLL2'] : ['-i', 'eth0']
-  return [...interfaces, '-n', '--immediate-mode', '-U', '-s', '0', '-B', String(CAPTURE_BUFFER_KIB),
-    '-c', String(CAPTURE_MAX_PACKETS), '-Z', 'root', '-w', file]
+  return [
+    ...interfaces,
+    '-n',
+    '--immediate-mode',
+    '-U',
+    '-s',
+    '0',
+    '-B',
+    String(CAPTURE_BUFFER_KIB),
+    '-c',
+    String(CAPTURE_MAX_PACKETS),
+    '-Z',
+    'root',
+    '-w',
+    file,
+  ]
 }
 
 /** How a capture ended: tcpdump's closing statistics (when it printed them), and its cap when it reached one. */
@@ -49,8 +63,14 @@ export class Capture {
 
   /** Starts tcpdump and resolves once it captures. `endedEarly`: it ended before it was stopped, and not at its
    * packet cap (the host's interface went away: the program's container, which holds the namespace, exited). */
-  static async start(file: string, options: { allInterfaces?: boolean; endedEarly?: (said: string) => void } = {}): Promise<Capture> {
-    const capture = new Capture(file, spawn('tcpdump', tcpdumpArgs(file, options.allInterfaces), { stdio: ['ignore', 'ignore', 'pipe'] }))
+  static async start(
+    file: string,
+    options: { allInterfaces?: boolean; endedEarly?: (said: string) => void } = {},
+  ): Promise<Capture> {
+    const capture = new Capture(
+      file,
+      spawn('tcpdump', tcpdumpArgs(file, options.allInterfaces), { stdio: ['ignore', 'ignore', 'pipe'] }),
+    )
     const tcpdump = capture.#tcpdump
     await new Promise<void>((resolve, reject) => {
       tcpdump.stderr!.on('data', () => capture.#said.includes('listening on') && resolve())
@@ -58,7 +78,8 @@ export class Capture {
     })
     void capture.#closed.then(() => {
       if (capture.#stopping) return
-      if ((tcpdumpStats(capture.#said)?.captured ?? 0) >= CAPTURE_MAX_PACKETS) capture.#capped ??= `${CAPTURE_MAX_PACKETS} packets`
+      if ((tcpdumpStats(capture.#said)?.captured ?? 0) >= CAPTURE_MAX_PACKETS)
+        capture.#capped ??= `${CAPTURE_MAX_PACKETS} packets`
       else options.endedEarly?.(capture.lastWords())
     })
     const watch = setInterval(() => {
@@ -81,11 +102,18 @@ export class Capture {
     }
     await Promise.race([this.#closed, new Promise((resolve) => setTimeout(resolve, CAPTURE_STOP_MS).unref())])
     const stats = tcpdumpStats(this.#said)
-    return { ...(stats ? { stats } : {}), ...(this.#capped ? { capped: this.#capped } : {}), said: stats ? '' : this.lastWords() }
+    return {
+      ...(stats ? { stats } : {}),
+      ...(this.#capped ? { capped: this.#capped } : {}),
+      said: stats ? '' : this.lastWords(),
+    }
   }
 
   lastWords(): string {
-    return this.#said.split('\n').filter(Boolean).at(-1) ?? `no word (${this.#tcpdump.exitCode ?? this.#tcpdump.signalCode ?? 'running'})`
+    return (
+      this.#said.split('\n').filter(Boolean).at(-1) ??
+      `no word (${this.#tcpdump.exitCode ?? this.#tcpdump.signalCode ?? 'running'})`
+    )
   }
 }
 

@@ -13,7 +13,15 @@ import readline from 'node:readline'
 import { leftBehindStates, listeningSockets } from './proc-sockets.ts'
 import { GATEWAY_TABLE, announceListening, counters, run, runAsync, writeFlag } from './net-ops.ts'
 import { applyPlan } from './apply-plan.ts'
-import { armFifo, formatEvent, goFlag, listeningFlag, onDemandCapture, parseControl, type SidecarEvent } from './protocol.ts'
+import {
+  armFifo,
+  formatEvent,
+  goFlag,
+  listeningFlag,
+  onDemandCapture,
+  parseControl,
+  type SidecarEvent,
+} from './protocol.ts'
 import { Capture, reportCaptureEnd } from './capture.ts'
 import { TOPOLOGY_TABLE } from './routing.ts'
 import { DNS_TABLE } from './dns-wall.ts'
@@ -33,7 +41,8 @@ async function arm(host: string, go: string): Promise<void> {
     try {
       fd = openSync(armFifo(host), constants.O_WRONLY | constants.O_NONBLOCK)
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || Date.now() > deadline) throw new Error(`no entry point of ${host} is armed`)
+      if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || Date.now() > deadline)
+        throw new Error(`no entry point of ${host} is armed`)
       await new Promise((resolve) => setTimeout(resolve, 2))
       continue
     }
@@ -52,19 +61,26 @@ const ANNOUNCE_DEADLINE_MS = 25_000
 /** A reset's commands are independent of one another: run at once, they take the longest one's time, not the sum
  * (a warm rerun waits for them). `mayFail` ones have nothing to undo on a host that is already clean. */
 const runAll = (commands: { cmd: string; args: string[]; mayFail?: boolean }[]) =>
-  Promise.all(commands.map(({ cmd, args, mayFail }) => runAsync(cmd, args).catch((error: unknown) => {
-    if (!mayFail) throw error
-  })))
+  Promise.all(
+    commands.map(({ cmd, args, mayFail }) =>
+      runAsync(cmd, args).catch((error: unknown) => {
+        if (!mayFail) throw error
+      }),
+    ),
+  )
 
 /** Whether a link is up (IFF_UP in its flags). */
 const isUp = (link: string) => (Number(readFileSync(`/sys/class/net/${link}/flags`, 'utf8')) & 1) === 1
 
 /** Whether a link has a permanent neighbor entry (a misdirect's, ATF_PERM in /proc/net/arp). */
-const hasPermanentNeighbor = (link: string) => readFileSync('/proc/net/arp', 'utf8').split('\n').slice(1)
-  .some((row) => {
-    const [, , flags, , , device] = row.trim().split(/\s+/)
-    return device === link && (Number(flags) & 0x4) !== 0
-  })
+const hasPermanentNeighbor = (link: string) =>
+  readFileSync('/proc/net/arp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .some((row) => {
+      const [, , flags, , , device] = row.trim().split(/\s+/)
+      return device === link && (Number(flags) & 0x4) !== 0
+    })
 
 async function reset(host: string, fresh: boolean): Promise<void> {
   // What a cold host has already is not done again: each command is a process start in a rerun's few ms.
@@ -74,26 +90,37 @@ async function reset(host: string, fresh: boolean): Promise<void> {
     // The faults' tables are inet ones; Docker's (its DNS's NAT, as ip nat through iptables-nft) stay, and so do
     // the lab's walls: the gateway's, the resolver's, and a multi-network host's (deleting it let a router forward
     // out of the lab).
-    const faultTables = nftables.flatMap(({ table }) => table?.family === 'inet' && !WALLS.includes(table.name) ? [table.name] : [])
+    const faultTables = nftables.flatMap(({ table }) =>
+      table?.family === 'inet' && !WALLS.includes(table.name) ? [table.name] : [],
+    )
     return runAll(faultTables.map((name) => ({ cmd: 'nft', args: ['delete', 'table', 'inet', name] })))
   })
-  await Promise.all([listed, runAll([
-    { cmd: 'tc', args: ['qdisc', 'del', 'dev', 'eth0', 'root'], mayFail: true }, // none was there
-    ...(isUp('eth0') ? [] : [{ cmd: 'ip', args: ['link', 'set', 'eth0', 'up'] }]),
-    ...(hasPermanentNeighbor('eth0') ? [{ cmd: 'ip', args: ['neigh', 'flush', 'dev', 'eth0', 'nud', 'permanent'] }] : []),
-    ...(fresh ? [
-      // Connections of the last run would otherwise still be tracked (an established flow skips new-flow rules);
-      // an empty table, or an image without conntrack, is fine.
-      { cmd: 'conntrack', args: ['-F'], mayFail: true },
-      // A cold host knows no neighbour yet: its first packet to a peer asks ARP, and the capture shows it (a hint
-      // reads those requests). The last run's entries would skip that.
-      { cmd: 'ip', args: ['neigh', 'flush', 'dev', 'eth0'], mayFail: true },
-      // What the last run's connections left (TIME-WAIT above all) would refuse the next server its port: the
-      // guide's server binds without SO_REUSEADDR, and a cold lab has none of them. A kernel without sock_destroy
-      // cannot.
-      ...(left.length ? [{ cmd: 'ss', args: ['-K', ...left.flatMap((state) => ['state', state])], mayFail: true }] : []),
-    ] : []),
-  ])])
+  await Promise.all([
+    listed,
+    runAll([
+      { cmd: 'tc', args: ['qdisc', 'del', 'dev', 'eth0', 'root'], mayFail: true }, // none was there
+      ...(isUp('eth0') ? [] : [{ cmd: 'ip', args: ['link', 'set', 'eth0', 'up'] }]),
+      ...(hasPermanentNeighbor('eth0')
+        ? [{ cmd: 'ip', args: ['neigh', 'flush', 'dev', 'eth0', 'nud', 'permanent'] }]
+        : []),
+      ...(fresh
+        ? [
+            // Connections of the last run would otherwise still be tracked (an established flow skips new-flow rules);
+            // an empty table, or an image without conntrack, is fine.
+            { cmd: 'conntrack', args: ['-F'], mayFail: true },
+            // A cold host knows no neighbour yet: its first packet to a peer asks ARP, and the capture shows it (a hint
+            // reads those requests). The last run's entries would skip that.
+            { cmd: 'ip', args: ['neigh', 'flush', 'dev', 'eth0'], mayFail: true },
+            // What the last run's connections left (TIME-WAIT above all) would refuse the next server its port: the
+            // guide's server binds without SO_REUSEADDR, and a cold lab has none of them. A kernel without sock_destroy
+            // cannot.
+            ...(left.length
+              ? [{ cmd: 'ss', args: ['-K', ...left.flatMap((state) => ['state', state])], mayFail: true }]
+              : []),
+          ]
+        : []),
+    ]),
+  ])
   if (!fresh) return
   // A router's flag says it forwards (lab-net.ts sets it at start, and its hosts' programs wait for it): it stays.
   const flag = listeningFlag(host)
@@ -102,7 +129,12 @@ async function reset(host: string, fresh: boolean): Promise<void> {
 
 /** Runs one command (its words, services/bin/protocol.ts parseControl); false once it reported a failure.
  * `signal` ends an announce nobody waits for any more. */
-export async function control(host: string, args: string[], emit: (event: SidecarEvent) => void, signal?: AbortSignal): Promise<boolean> {
+export async function control(
+  host: string,
+  args: string[],
+  emit: (event: SidecarEvent) => void,
+  signal?: AbortSignal,
+): Promise<boolean> {
   try {
     const request = parseControl(args)
     switch (request.verb) {
@@ -115,7 +147,12 @@ export async function control(host: string, args: string[], emit: (event: Sideca
       case 'announce': {
         const deadline = AbortSignal.timeout(ANNOUNCE_DEADLINE_MS)
         // Which sockets listen already is read as it starts: the go (a warm rerun's) may follow at once.
-        const opened = announceListening(host, request.port, emit, signal ? AbortSignal.any([signal, deadline]) : deadline)
+        const opened = announceListening(
+          host,
+          request.port,
+          emit,
+          signal ? AbortSignal.any([signal, deadline]) : deadline,
+        )
         if (request.go) writeFlag(goFlag(host), request.go)
         if (!(await opened)) {
           emit({ kind: 'failed', error: `nothing listened on port ${request.port}` })
@@ -139,23 +176,29 @@ export async function control(host: string, args: string[], emit: (event: Sideca
         const running = captures.get(request.id)
         if (request.action === 'stop' && !running) throw new Error(`no capture ${request.id} runs`)
         captures.delete(request.id)
-        const end = running && await running.stop()
+        const end = running && (await running.stop())
         if (request.action === 'stop') {
           reportCaptureEnd(end!, emit)
           return true
         }
         const file = onDemandCapture(request.id)
-        captures.set(request.id, await Capture.start(file, {
-          allInterfaces: request.allInterfaces,
-          endedEarly: (said) => emit({ kind: 'note', text: `tcpdump ended before it was stopped: ${said}` }),
-        }))
+        captures.set(
+          request.id,
+          await Capture.start(file, {
+            allInterfaces: request.allInterfaces,
+            endedEarly: (said) => emit({ kind: 'note', text: `tcpdump ended before it was stopped: ${said}` }),
+          }),
+        )
         emit({ kind: 'capture-started', file })
         return true
       }
     }
   } catch (error) {
     // A command's own complaint (nft's, tc's) says more than "Command failed".
-    const said = String((error as { stderr?: unknown }).stderr ?? '').trim().split('\n').at(-1)
+    const said = String((error as { stderr?: unknown }).stderr ?? '')
+      .trim()
+      .split('\n')
+      .at(-1)
     emit({ kind: 'failed', error: said || (error as Error).message.split('\n')[0] })
     return false
   }
@@ -188,7 +231,11 @@ export async function serveControl(host: string, socket: string): Promise<net.Se
       lines.close()
       const send = (event: SidecarEvent) => connection.writable && connection.write(`${formatEvent(host, event)}\n`)
       let args: unknown
-      try { args = (JSON.parse(line) as { args?: unknown }).args } catch { /* answered below */ }
+      try {
+        args = (JSON.parse(line) as { args?: unknown }).args
+      } catch {
+        /* answered below */
+      }
       if (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string')) {
         send({ kind: 'failed', error: 'lab-ctl: a request is one JSON line {"args": [...]}' })
         connection.end()

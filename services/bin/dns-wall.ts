@@ -23,7 +23,10 @@ const QNAME_BIT = (8 + 12) * 8
 export function wireName(name: string): Buffer {
   const labels = name.toLowerCase().replace(/\.$/, '').split('.')
   if (labels.some((label) => !/^[a-z0-9_-]{1,63}$/.test(label))) throw new Error(`"${name}" is no host name`)
-  return Buffer.concat([...labels.map((label) => Buffer.concat([Buffer.from([label.length]), Buffer.from(label)])), Buffer.from([0])])
+  return Buffer.concat([
+    ...labels.map((label) => Buffer.concat([Buffer.from([label.length]), Buffer.from(label)])),
+    Buffer.from([0]),
+  ])
 }
 
 /** The match of one name in the question, in nftables raw payload pieces. */
@@ -40,7 +43,8 @@ function nameMatch(name: string): string {
 /** The wall's ruleset: the lab's names (lowercase, as Compose names services) pass within the rate. */
 export function dnsWall(names: string[]): string {
   const toResolver = `ip daddr ${DOCKER_RESOLVER}`
-  const allowed = [...new Set(names.map((name) => name.toLowerCase()))].sort()
+  const allowed = [...new Set(names.map((name) => name.toLowerCase()))]
+    .sort()
     .map((name) => `${toResolver} udp dport 53 @th,${QDCOUNT_BIT},16 1 ${nameMatch(name)} limit name "dns-rate" accept`)
   return [
     `table inet ${DNS_TABLE} {`,

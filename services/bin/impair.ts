@@ -32,12 +32,24 @@ const STDERR_LINES_KEPT = 20
 
 /** Why the engine ended, in words: a Python traceback's last line says it best ("OSError: [Errno 90] Message too
  * long"). */
-export function whyEngineDied(host: string, code: number | null, signal: NodeJS.Signals | null, stderr: string[]): string {
-  const said = stderr.map((line) => line.trim()).filter(Boolean).at(-1)
+export function whyEngineDied(
+  host: string,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  stderr: string[],
+): string {
+  const said = stderr
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .at(-1)
   return `the impairment engine of ${host} died: ${said ?? (signal ? `killed by ${signal}` : `exit code ${code}`)}`
 }
 
-export async function startImpairments(plan: ImpairPlan, emit: (event: SidecarEvent) => void, host = process.env.LAB_HOST ?? 'host'): Promise<Impairments> {
+export async function startImpairments(
+  plan: ImpairPlan,
+  emit: (event: SidecarEvent) => void,
+  host = process.env.LAB_HOST ?? 'host',
+): Promise<Impairments> {
   const none = { programStarted() {}, stop: async () => ({}), died: () => undefined }
   if (plan.mode !== 'userspace' && plan.netem) {
     try {
@@ -51,17 +63,59 @@ export async function startImpairments(plan: ImpairPlan, emit: (event: SidecarEv
       }
     }
   } else if (plan.mode === 'netem') {
-    emit({ kind: 'skip', reason: 'netem cannot apply these impairments (a filter, a time window or ingress): run with SOCKET_LAB_IMPAIR=userspace or auto' })
+    emit({
+      kind: 'skip',
+      reason:
+        'netem cannot apply these impairments (a filter, a time window or ingress): run with SOCKET_LAB_IMPAIR=userspace or auto',
+    })
     return { by: 'skipped', ...none }
   }
-  const directions = new Set(plan.rules.flatMap((rule) => (rule.direction === 'both' ? ['in', 'out'] : [rule.direction])))
+  const directions = new Set(
+    plan.rules.flatMap((rule) => (rule.direction === 'both' ? ['in', 'out'] : [rule.direction])),
+  )
   // Every IPv4 packet of eth0 in a needed direction goes to the queue; lab-impair.py filters by protocol and peer.
   // --queue-bypass: should the engine die, packets pass unimpaired instead of being dropped by an empty queue.
-  if (directions.has('in')) iptables(['-A', 'PREROUTING', '-i', 'eth0', '-m', 'mark', '!', '--mark', COPY_MARK, '-j', 'NFQUEUE', '--queue-num', QUEUE, '--queue-bypass'])
-  if (directions.has('out')) iptables(['-A', 'POSTROUTING', '-o', 'eth0', '-m', 'mark', '!', '--mark', COPY_MARK, '-j', 'NFQUEUE', '--queue-num', QUEUE, '--queue-bypass'])
-  const engine = spawn('python3', ['/usr/local/bin/lab-impair.py', JSON.stringify({ queue: Number(QUEUE), rules: plan.rules })], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  })
+  if (directions.has('in'))
+    iptables([
+      '-A',
+      'PREROUTING',
+      '-i',
+      'eth0',
+      '-m',
+      'mark',
+      '!',
+      '--mark',
+      COPY_MARK,
+      '-j',
+      'NFQUEUE',
+      '--queue-num',
+      QUEUE,
+      '--queue-bypass',
+    ])
+  if (directions.has('out'))
+    iptables([
+      '-A',
+      'POSTROUTING',
+      '-o',
+      'eth0',
+      '-m',
+      'mark',
+      '!',
+      '--mark',
+      COPY_MARK,
+      '-j',
+      'NFQUEUE',
+      '--queue-num',
+      QUEUE,
+      '--queue-bypass',
+    ])
+  const engine = spawn(
+    'python3',
+    ['/usr/local/bin/lab-impair.py', JSON.stringify({ queue: Number(QUEUE), rules: plan.rules })],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  )
   const stderr: string[] = []
   createInterface({ input: engine.stderr! }).on('line', (line) => {
     console.error(line)
@@ -73,7 +127,10 @@ export async function startImpairments(plan: ImpairPlan, emit: (event: SidecarEv
   let died: string | undefined
   const lines = createInterface({ input: engine.stdout! })
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`lab-impair did not start within ${READY_DEADLINE_MS} ms`)), READY_DEADLINE_MS)
+    const timer = setTimeout(
+      () => reject(new Error(`lab-impair did not start within ${READY_DEADLINE_MS} ms`)),
+      READY_DEADLINE_MS,
+    )
     engine.once('exit', (code) => reject(new Error(`lab-impair exited with ${code} before it was ready`)))
     lines.on('line', (line) => {
       const found = line.match(/^lab-impair\[[\w-]+\]: counters (\{.*\})$/)
@@ -95,7 +152,9 @@ export async function startImpairments(plan: ImpairPlan, emit: (event: SidecarEv
   engine.stdin!.on('error', () => undefined) // a 'start' written after it died
   return {
     by: 'userspace',
-    programStarted: () => { if (engine.exitCode === null) engine.stdin!.write('start\n') },
+    programStarted: () => {
+      if (engine.exitCode === null) engine.stdin!.write('start\n')
+    },
     stop: () => {
       stopping = true
       return stopEngine(engine, lines).then(() => counters)

@@ -29,7 +29,8 @@ function relay(path: string): Promise<boolean> {
   })
 }
 
-const ok = socket && existsSync(socket)
-  ? await relay(socket)
-  : await control(host, args, (event) => console.log(formatEvent(host, event)))
+const ok =
+  socket && existsSync(socket)
+    ? await relay(socket)
+    : await control(host, args, (event) => console.log(formatEvent(host, event)))
 process.exitCode = ok ? 0 : 1

@@ -7,7 +7,10 @@ const fd = Number(process.env.LAB_HOLD_FD)
 // The program, and what it starts, are told nothing of the hold.
 delete process.env.LAB_HOLD_FD
 const self = `--import=${import.meta.url}`
-process.env.NODE_OPTIONS = (process.env.NODE_OPTIONS ?? '').split(' ').filter((option) => option !== self).join(' ')
+process.env.NODE_OPTIONS = (process.env.NODE_OPTIONS ?? '')
+  .split(' ')
+  .filter((option) => option !== self)
+  .join(' ')
 const said = Buffer.alloc(3)
 let read = 0
 try {

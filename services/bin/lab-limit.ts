@@ -24,7 +24,10 @@ function killProgram(): void {
   spawnSync('lab-drop', ['sh', '-c', 'kill -KILL -1 2>/dev/null'], { stdio: 'ignore' })
 }
 
-for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]] as const) {
+for (const [from, to] of [
+  [child.stdout, process.stdout],
+  [child.stderr, process.stderr],
+] as const) {
   from.on('data', (chunk: Buffer) => {
     if (cut) return
     const room = limit - written

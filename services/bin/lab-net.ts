@@ -12,7 +12,15 @@ import { addTimed, applyPlan, type TimedTables } from './apply-plan.ts'
 import { setUpRouting } from './routing.ts'
 import { serveControl, stopCaptures } from './control.ts'
 import { dnsWall } from './dns-wall.ts'
-import { FAILED_LINK, READY_LINK, formatEvent, listeningFlag, readyFlag, type NetPlan, type SidecarEvent } from './protocol.ts'
+import {
+  FAILED_LINK,
+  READY_LINK,
+  formatEvent,
+  listeningFlag,
+  readyFlag,
+  type NetPlan,
+  type SidecarEvent,
+} from './protocol.ts'
 import { Capture, reportCaptureEnd } from './capture.ts'
 
 const plan: NetPlan = JSON.parse(process.env.LAB_NET || '{}')
@@ -49,26 +57,40 @@ async function setUp(): Promise<TimedTables> {
   // it is made unreachable from this host too (a route that refuses it, and a firewall rule that drops it).
   // Docker 26 gives a container on an internal network no default route: its gateway is then Docker's usual one,
   // the first address of the lab subnet.
-  const gateway = run('ip', ['-4', 'route', 'show', 'default']).match(/default via ([\d.]+)/)?.[1] ?? firstAddress(run('ip', ['-4', 'route', 'show', 'dev', 'eth0', 'proto', 'kernel']))
+  const gateway =
+    run('ip', ['-4', 'route', 'show', 'default']).match(/default via ([\d.]+)/)?.[1] ??
+    firstAddress(run('ip', ['-4', 'route', 'show', 'dev', 'eth0', 'proto', 'kernel']))
   for (const family of ['-4', '-6']) {
     while (run('ip', [family, 'route', 'show', 'default']).trim() !== '') run('ip', [family, 'route', 'del', 'default'])
   }
   note('default route removed')
   if (gateway) {
     run('ip', ['route', 'add', 'prohibit', `${gateway}/32`])
-    run('nft', ['-f', '-'], `table inet ${GATEWAY_TABLE} {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    ip daddr ${gateway} drop\n  }\n}\n`)
+    run(
+      'nft',
+      ['-f', '-'],
+      `table inet ${GATEWAY_TABLE} {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    ip daddr ${gateway} drop\n  }\n}\n`,
+    )
     emit({ kind: 'gateway-blocked', gateway })
   }
   // Docker's resolver forwards names it does not know out of the lab: only the lab's own names get through.
   run('nft', ['-f', '-'], dnsWall(plan.labNames ?? [host]))
-  note('DNS: the lab\'s names only')
+  note("DNS: the lab's names only")
   // Docker forgets a container's address once it exits; the engine reads it here instead.
   const address = run('ip', ['-4', '-o', 'addr', 'show', 'dev', 'eth0']).match(/inet ([\d.]+)/)?.[1]
   if (address) emit({ kind: 'address', address })
   if (plan.interfaces) {
     const found = setUpRouting(plan, run)
     devices = found.devices
-    emit({ kind: 'interfaces', networks: Object.fromEntries(plan.interfaces.map(({ network, address }) => [network, { device: found.devices[network], index: found.indexes[network], address }])) })
+    emit({
+      kind: 'interfaces',
+      networks: Object.fromEntries(
+        plan.interfaces.map(({ network, address }) => [
+          network,
+          { device: found.devices[network], index: found.indexes[network], address },
+        ]),
+      ),
+    })
   }
 
   // The capture first: a link taken down (disconnect) cannot be captured once it is down.
@@ -124,9 +146,17 @@ try {
 } catch (error) {
   // The program container is waiting for lab-ready; lab-failed tells it to give up at once.
   emit({ kind: 'failed', error: (error as Error).message.split('\n')[0] })
-  try { run('ip', ['link', 'add', FAILED_LINK, 'type', 'veth', 'peer', 'name', `${FAILED_LINK}-peer`]) } catch { /* nothing more to do */ }
+  try {
+    run('ip', ['link', 'add', FAILED_LINK, 'type', 'veth', 'peer', 'name', `${FAILED_LINK}-peer`])
+  } catch {
+    /* nothing more to do */
+  }
   // The hosts that start after this one are not held up by it: this lab fails on its own problem, at once.
-  try { writeFlag(readyFlag(host), 'failed') } catch { /* nothing more to do */ }
+  try {
+    writeFlag(readyFlag(host), 'failed')
+  } catch {
+    /* nothing more to do */
+  }
   process.exit(1)
 }
 
@@ -149,10 +179,13 @@ process.on('SIGINT', stop)
 // Timed faults count from the program's start: lab-run starts it once this host is ready and the hosts it waits
 // for listen (within its 50 ms poll).
 if (timed.length || impairments) {
-  untilListening(plan.waitFor ?? []).then(() => {
-    emit({ kind: 'timed-start' })
-    scheduleTimed(timed)
-    impairments?.programStarted()
-  }, () => undefined)
+  untilListening(plan.waitFor ?? []).then(
+    () => {
+      emit({ kind: 'timed-start' })
+      scheduleTimed(timed)
+      impairments?.programStarted()
+    },
+    () => undefined,
+  )
 }
 setInterval(() => {}, 1 << 30)

@@ -23,7 +23,9 @@ const LOOKUP_DEADLINE_MS = 20_000
  * names inside the lab), and this host's device on each network (services/bin/routing.ts). */
 export async function withAddresses(text: string, devices: Record<string, string> = {}): Promise<string> {
   const hosts = hostsNamedIn(text)
-  const addresses = Object.fromEntries(await Promise.all(hosts.map(async (host) => [host, await addressOf(host)] as const)))
+  const addresses = Object.fromEntries(
+    await Promise.all(hosts.map(async (host) => [host, await addressOf(host)] as const)),
+  )
   return withAddressesOf(withDevices(text, devices), addresses)
 }
 
@@ -41,7 +43,9 @@ async function addressOf(name: string): Promise<string> {
 
 /** Packets counted by every rule with a comment, summed by comment (the fault kind), in one table or all. */
 export function counters(table?: string, totals: Record<string, number> = {}): Record<string, number> {
-  const ruleset = JSON.parse(run('nft', ['-j', 'list', ...(table ? ['table', 'inet', table] : ['ruleset'])])) as { nftables: { rule?: { comment?: string; expr: { counter?: { packets: number } }[] } }[] }
+  const ruleset = JSON.parse(run('nft', ['-j', 'list', ...(table ? ['table', 'inet', table] : ['ruleset'])])) as {
+    nftables: { rule?: { comment?: string; expr: { counter?: { packets: number } }[] } }[]
+  }
   for (const { rule } of ruleset.nftables) {
     const packets = rule?.expr.find((e) => e.counter)?.counter?.packets
     if (rule?.comment && packets !== undefined) totals[rule.comment] = (totals[rule.comment] ?? 0) + packets
@@ -80,7 +84,12 @@ export const ELSEWHERE_GRACE_MS = 2000
  * its deadline to fail a server on the wrong port. False when `signal` aborted first.
  * A socket that listens already when it starts is not the program's: in a warm rerun it is the last run's
  * server, killed but maybe not gone yet (its clients were refused, 3 warm runs in 25, before this). */
-export function announceListening(host: string, port: number, emit: (event: SidecarEvent) => void, signal?: AbortSignal): Promise<boolean> {
+export function announceListening(
+  host: string,
+  port: number,
+  emit: (event: SidecarEvent) => void,
+  signal?: AbortSignal,
+): Promise<boolean> {
   let elsewhereSince: number | undefined
   let toldElsewhere = false
   const before = new Set(listeningEntries().map((entry) => entry.inode))
@@ -95,10 +104,12 @@ export function announceListening(host: string, port: number, emit: (event: Side
         if (!done && ms === LISTEN_POLL_MS[0] && Date.now() - started > LISTEN_POLL_FAST_MS) every(LISTEN_POLL_MS[1])
       }, ms)
     }
-    const stop = () => (done = true, clearInterval(poll), resolve(false))
+    const stop = () => ((done = true), clearInterval(poll), resolve(false))
     const look = () => {
       if (done) return
-      const sockets = listeningEntries().filter((entry) => !before.has(entry.inode) && !entry.socket.startsWith(`${DOCKER_RESOLVER}:`)).map((entry) => entry.socket)
+      const sockets = listeningEntries()
+        .filter((entry) => !before.has(entry.inode) && !entry.socket.startsWith(`${DOCKER_RESOLVER}:`))
+        .map((entry) => entry.socket)
       if (sockets.some((socket) => socket.endsWith(`:${port}/tcp`) || socket.endsWith(`:${port}/udp`))) {
         done = true
         clearInterval(poll)

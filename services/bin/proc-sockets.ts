@@ -19,7 +19,8 @@ function addressBytes(hex: string): number[] {
 
 /** RFC 5952 text: lower case, the longest run of zero groups as `::`, a v4-mapped address as ::ffff:a.b.c.d. */
 export function ipv6Text(bytes: number[]): string {
-  if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) return `::ffff:${bytes.slice(12).join('.')}`
+  if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff)
+    return `::ffff:${bytes.slice(12).join('.')}`
   const groups = Array.from({ length: 8 }, (_, i) => (bytes[i * 2] << 8) | bytes[i * 2 + 1])
   let best = { at: -1, length: 1 }
   for (let at = 0; at < 8; at++) {
@@ -67,14 +68,25 @@ export function listeningEntries(read = readProc): Listening[] {
 
 /** One table of /proc/net; empty when the kernel has none (no IPv6: no tcp6). */
 function tableText(table: (typeof TABLES)[number], read: Read): string {
-  try { return read(`/proc/net/${table}`) } catch { return '' }
+  try {
+    return read(`/proc/net/${table}`)
+  } catch {
+    return ''
+  }
 }
 
 /** Sockets listening in this network namespace, as `address:port/proto`. */
 export const listeningSockets = (read = readProc): string[] => listeningEntries(read).map((entry) => entry.socket)
 
 /** The TCP states of /proc/net/tcp*, by the kernel's number, of the sockets a closed connection leaves behind. */
-const LEFT_BEHIND: Record<string, string> = { '04': 'fin-wait-1', '05': 'fin-wait-2', '06': 'time-wait', '08': 'close-wait', '09': 'last-ack', '0B': 'closing' }
+const LEFT_BEHIND: Record<string, string> = {
+  '04': 'fin-wait-1',
+  '05': 'fin-wait-2',
+  '06': 'time-wait',
+  '08': 'close-wait',
+  '09': 'last-ack',
+  '0B': 'closing',
+}
 
 /** The states (as `ss` names them) of the sockets that closed connections left in this network namespace. */
 export function leftBehindStates(read = readProc): string[] {

@@ -50,7 +50,9 @@ const ADDRESS_PLACEHOLDER = /\{\{address:([\w-]+)\}\}/g
 const DEVICE_PLACEHOLDER = /\{\{dev:([\w-]+)\}\}/g
 
 /** The hosts whose address a plan's text names, once each. */
-export const hostsNamedIn = (text: string): string[] => [...new Set([...text.matchAll(ADDRESS_PLACEHOLDER)].map((found) => found[1]))]
+export const hostsNamedIn = (text: string): string[] => [
+  ...new Set([...text.matchAll(ADDRESS_PLACEHOLDER)].map((found) => found[1])),
+]
 
 /** The text with each address placeholder filled in (one of a host not in `addresses` stays). */
 export const withAddressesOf = (text: string, addresses: Record<string, string>): string =>
@@ -68,7 +70,11 @@ export type ImpairMode = 'auto' | 'netem' | 'userspace'
 export const IMPAIR_MODES: readonly ImpairMode[] = ['auto', 'netem', 'userspace']
 
 /** A time window in ms from the program's start, repeated every `everyMs` when set; open-ended without `forMs`. */
-export interface ImpairWindow { atMs: number; forMs?: number; everyMs?: number }
+export interface ImpairWindow {
+  atMs: number
+  forMs?: number
+  everyMs?: number
+}
 
 /** One impairment as lab-impair.py applies it; the fields besides the filter are the fault's own (model/scenario.ts). */
 export interface ImpairRule {
@@ -144,7 +150,9 @@ export function parseEvent(line: string): (SidecarEvent & { host: string }) | un
 
 /** tcpdump's closing statistics as it prints them on standard error. */
 export function tcpdumpStats(text: string): { captured: number; received: number; dropped: number } | undefined {
-  const found = text.match(/(\d+) packets? captured\s+(\d+) packets? received by filter\s+(\d+) packets? dropped by kernel/)
+  const found = text.match(
+    /(\d+) packets? captured\s+(\d+) packets? received by filter\s+(\d+) packets? dropped by kernel/,
+  )
   return found ? { captured: Number(found[1]), received: Number(found[2]), dropped: Number(found[3]) } : undefined
 }
 
@@ -203,7 +211,8 @@ export type ControlRequest =
 
 export type ControlVerb = ControlRequest['verb']
 
-export const CONTROL_USAGE = 'lab-ctl: reset [PLAN] | fresh [PLAN] | announce PORT [GO] | go HOST GO | arm HOST [GO] | counters | capture start ID [all] | capture stop ID'
+export const CONTROL_USAGE =
+  'lab-ctl: reset [PLAN] | fresh [PLAN] | announce PORT [GO] | go HOST GO | arm HOST [GO] | counters | capture start ID [all] | capture stop ID'
 
 /** Where the sidecar writes the capture of `capture start ID`: in the sidecar, read by the engine once stopped. */
 export const onDemandCapture = (id: string) => `/capture/on-demand-${id}.pcap`
@@ -225,7 +234,9 @@ export function formatControl(request: ControlRequest): string[] {
     case 'counters':
       return ['counters']
     case 'capture':
-      return request.action === 'start' ? ['capture', 'start', request.id, ...(request.allInterfaces ? ['all'] : [])] : ['capture', 'stop', request.id]
+      return request.action === 'start'
+        ? ['capture', 'start', request.id, ...(request.allInterfaces ? ['all'] : [])]
+        : ['capture', 'stop', request.id]
   }
 }
 
@@ -238,8 +249,13 @@ export function parseControl(args: string[]): ControlRequest {
     case 'fresh': {
       if (first === undefined || first === '') return { verb }
       let plan: unknown
-      try { plan = JSON.parse(first) } catch { throw wrong(`${verb} takes a plan in JSON, not "${first.slice(0, 80)}"`) }
-      if (typeof plan !== 'object' || plan === null || Array.isArray(plan)) throw wrong(`${verb} takes a plan in JSON, an object`)
+      try {
+        plan = JSON.parse(first)
+      } catch {
+        throw wrong(`${verb} takes a plan in JSON, not "${first.slice(0, 80)}"`)
+      }
+      if (typeof plan !== 'object' || plan === null || Array.isArray(plan))
+        throw wrong(`${verb} takes a plan in JSON, an object`)
       return { verb, plan: plan as NetPlan }
     }
     case 'announce': {
@@ -257,7 +273,8 @@ export function parseControl(args: string[]): ControlRequest {
       return { verb }
     case 'capture':
       if (!HOST_NAME.test(second ?? '')) throw wrong('capture start ID [all] | capture stop ID')
-      if (first === 'start' && (third === undefined || third === 'all')) return { verb, action: 'start', id: second, ...(third ? { allInterfaces: true } : {}) }
+      if (first === 'start' && (third === undefined || third === 'all'))
+        return { verb, action: 'start', id: second, ...(third ? { allInterfaces: true } : {}) }
       if (first === 'stop' && third === undefined) return { verb, action: 'stop', id: second }
       throw wrong('capture start ID [all] | capture stop ID')
     default:

@@ -22,9 +22,16 @@ export function setUpRouting(plan: NetPlan, run: Run): Interfaces {
   const gateways = [...new Set((plan.interfaces ?? []).map((it) => it.gateway))]
   for (const gateway of gateways) run('ip', ['route', 'replace', 'prohibit', `${gateway}/32`])
   // A router must not forward to a gateway either: what it forwards does not pass the output hook.
-  const outside = plan.labSubnets?.length ? [`ip daddr != { ${plan.labSubnets.join(', ')} } counter drop comment "out-of-lab"`] : []
+  const outside = plan.labSubnets?.length
+    ? [`ip daddr != { ${plan.labSubnets.join(', ')} } counter drop comment "out-of-lab"`]
+    : []
   const drops = [...gateways.map((gateway) => `ip daddr ${gateway} drop`), ...outside].join('\n    ')
-  if (drops) run('nft', ['-f', '-'], `table inet ${TOPOLOGY_TABLE} {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    ${drops}\n  }\n  chain forward {\n    type filter hook forward priority 0; policy accept;\n    ${drops}\n  }\n}\n`)
+  if (drops)
+    run(
+      'nft',
+      ['-f', '-'],
+      `table inet ${TOPOLOGY_TABLE} {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    ${drops}\n  }\n  chain forward {\n    type filter hook forward priority 0; policy accept;\n    ${drops}\n  }\n}\n`,
+    )
   for (const route of plan.routes ?? []) run('ip', ['route', 'replace', route.to, 'via', route.via])
   if (plan.nat) run('nft', ['-f', '-'], natRuleset(plan.nat, interfaces.devices))
   return interfaces
@@ -36,7 +43,9 @@ function findInterfaces(plan: NetPlan, run: Run): Interfaces {
   // `3: eth1    inet 10.213.7.10/24 brd …`
   const lines = run('ip', ['-4', '-o', 'addr', 'show']).split('\n')
   for (const { network, address } of plan.interfaces ?? []) {
-    const found = lines.map((line) => line.match(/^(\d+):\s+([\w.@-]+)\s+inet ([\d.]+)\//)).find((match) => match?.[3] === address)
+    const found = lines
+      .map((line) => line.match(/^(\d+):\s+([\w.@-]+)\s+inet ([\d.]+)\//))
+      .find((match) => match?.[3] === address)
     if (!found) throw new Error(`no interface holds ${address}, this host's address on network ${network}`)
     devices[network] = found[2].split('@')[0]
     indexes[network] = Number(found[1])
@@ -48,7 +57,10 @@ function findInterfaces(plan: NetPlan, run: Run): Interfaces {
  * home router, forward from the outside only what answers the inside or was port-forwarded. */
 export function natRuleset(nat: NonNullable<NetPlan['nat']>, devices: Record<string, string>): string {
   const outside = devices[nat.network]
-  const forwards = nat.forwards.map((f) => `iifname "${outside}" ${f.protocol} dport ${f.port} counter dnat ip to ${f.to}:${f.toPort} comment "port-forward"`)
+  const forwards = nat.forwards.map(
+    (f) =>
+      `iifname "${outside}" ${f.protocol} dport ${f.port} counter dnat ip to ${f.to}:${f.toPort} comment "port-forward"`,
+  )
   return `table ip lab-nat {
   chain prerouting {
     type nat hook prerouting priority dstnat; policy accept;

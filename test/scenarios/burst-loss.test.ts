@@ -6,7 +6,8 @@ import { runScenario } from '../../engine/runtime/run.ts'
 
 const [scenario] = selectScenarios(await loadCatalog(), ['burst-loss'])
 const image = inject('labImage')
-const BURSTS = 'the losses came in bursts of 4 on average: of the lost datagrams, about 25 % ended a burst (binomial, 4.5 σ)'
+const BURSTS =
+  'the losses came in bursts of 4 on average: of the lost datagrams, about 25 % ended a burst (binomial, 4.5 σ)'
 
 describe('burst-loss', { timeout: 120_000 }, () => {
   it.each(['ts', 'python'] as const)('passes with the %s reference programs', async (impl) => {
@@ -16,7 +17,10 @@ describe('burst-loss', { timeout: 120_000 }, () => {
 
   it('fails on independent loss of the same average share (17 %): the bursts are too short', async () => {
     // On the server's way in: nftables dropping on the client's way out would fail its sendto with EPERM.
-    const result = await runScenario({ ...scenario, faults: [{ kind: 'loss', host: 'server', percent: 17, protocol: 'udp', direction: 'in' }] }, { image })
+    const result = await runScenario(
+      { ...scenario, faults: [{ kind: 'loss', host: 'server', percent: 17, protocol: 'udp', direction: 'in' }] },
+      { image },
+    )
     const bursts = result.checks.find((c) => c.description === BURSTS)
     expect(bursts?.passed).toBe(false)
     expect(bursts?.reason).toMatch(/ in \d+ bursts \(mean 1\.\d\d, /)

@@ -24,12 +24,16 @@ describe('chat-persistent', { timeout: 120_000 }, () => {
 
   it('fails on a client that opens a new connection for every message', async () => {
     const chat = await scenario()
-    const reconnecting = { ...chat, hosts: { ...chat.hosts, client: { ...chat.hosts.client, program: 'fixtures/chat-client-reconnect' } } }
+    const reconnecting = {
+      ...chat,
+      hosts: { ...chat.hosts, client: { ...chat.hosts.client, program: 'fixtures/chat-client-reconnect' } },
+    }
     const result = await runScenario(reconnecting, { image })
     expect(result.status).toBe('failed')
     // The seed's server accepts once: the second connection is refused or reset, so the client stops there.
-    expect(failedChecks(result.checks)['the 5 messages crossed one connection: one handshake'])
-      .toMatch(/^2 handshakes \(client ports \d+, \d+\): a persistent client connects once and loops send\/recv on that socket$/)
+    expect(failedChecks(result.checks)['the 5 messages crossed one connection: one handshake']).toMatch(
+      /^2 handshakes \(client ports \d+, \d+\): a persistent client connects once and loops send\/recv on that socket$/,
+    )
     expect(result.run.hosts.client.exitCode).toBe(1)
   })
 })

@@ -16,8 +16,10 @@ describe('connection-refused', { timeout: 60_000 }, () => {
   it('fails on a client that reports a refusal as a timeout', async () => {
     const result = await runScenario(withProgram(scenario, 'client', 'fixtures/catch-all-client'), { image })
     expect(failedChecks(result)).toEqual({
-      'client printed "Erro de socket: [Errno 111] Connection refused"': 'client never printed it; its last output: "A conexão expirou."',
-      'the client reported the refusal in under 1 s, not after its 5 s timeout': 'it printed "A conexão expirou.": a refusal is not a timeout, the RST said so at once',
+      'client printed "Erro de socket: [Errno 111] Connection refused"':
+        'client never printed it; its last output: "A conexão expirou."',
+      'the client reported the refusal in under 1 s, not after its 5 s timeout':
+        'it printed "A conexão expirou.": a refusal is not a timeout, the RST said so at once',
     })
   })
 })

@@ -23,7 +23,9 @@ describe('corrupt', { timeout: 120_000 }, () => {
   it('fails without the fault: nothing corrupted on the wire, nothing retransmitted', async () => {
     const result = await runScenario({ ...scenario, faults: [] }, { image })
     const failed = result.checks.filter((c) => !c.passed).map((c) => c.reason)
-    expect(failed[0]).toBe('0 of 1000 in the server\'s capture fail the datagram\'s own checksum; expected 58 to 142 (a correct lab fails about 1 run in 89 000)')
+    expect(failed[0]).toBe(
+      "0 of 1000 in the server's capture fail the datagram's own checksum; expected 58 to 142 (a correct lab fails about 1 run in 89 000)",
+    )
     // TCP may retransmit without any corruption on a loaded machine (CI saw it: an RTO of its own), so its check
     // need not fail here; when it does, it is for having seen no retransmission at all.
     expect(failed.slice(1)).toEqual(failed.length > 1 ? ['0 segments sent again; SHA-256 equal on both sides'] : [])

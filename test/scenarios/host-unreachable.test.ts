@@ -16,8 +16,10 @@ describe('host-unreachable', { timeout: 60_000 }, () => {
   it('fails on a client that reports no route to host as a timeout', async () => {
     const result = await runScenario(withProgram(scenario, 'client', 'fixtures/catch-all-client'), { image })
     expect(failedChecks(result)).toEqual({
-      'client printed "Erro de socket: [Errno 113] No route to host"': 'client never printed it; its last output: "A conexão expirou."',
-      'the client reported no route once ARP gave up (~3 s), before its 5 s timeout': 'it printed "A conexão expirou.": the kernel said no route to host, that is not a timeout',
+      'client printed "Erro de socket: [Errno 113] No route to host"':
+        'client never printed it; its last output: "A conexão expirou."',
+      'the client reported no route once ARP gave up (~3 s), before its 5 s timeout':
+        'it printed "A conexão expirou.": the kernel said no route to host, that is not a timeout',
     })
   })
 })

@@ -6,7 +6,8 @@ import { runScenario } from '../../engine/runtime/run.ts'
 
 const [scenario] = selectScenarios(await loadCatalog(), ['jitter-reorder'])
 const image = inject('labImage')
-const failed = (checks: { description: string; passed: boolean; reason: string }[]) => checks.filter((c) => !c.passed).map((c) => c.description)
+const failed = (checks: { description: string; passed: boolean; reason: string }[]) =>
+  checks.filter((c) => !c.passed).map((c) => c.description)
 
 describe('jitter-reorder', { timeout: 120_000 }, () => {
   it.each(['ts', 'python'] as const)('passes with the %s reference programs', async (impl) => {

@@ -28,6 +28,8 @@ describe('nat', { timeout: 180_000 }, () => {
     const router = { ...nat.hosts.router, router: {} }
     const result = await runScenario({ ...nat, hosts: { ...nat.hosts, router } }, { image })
     expect(result.status).toBe('failed')
-    expect(failedChecks(result.checks)).toMatchObject({ "server saw client's connection come from the router's address on internet": 'server accepted no connection' })
+    expect(failedChecks(result.checks)).toMatchObject({
+      "server saw client's connection come from the router's address on internet": 'server accepted no connection',
+    })
   })
 })

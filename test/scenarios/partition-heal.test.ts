@@ -16,12 +16,23 @@ describe('partition-heal', { timeout: 90_000 }, () => {
   })
 
   it('fails on a server that takes each recv for one message: the held-back messages come glued together', async () => {
-    const unframed = { ...partitionHeal, deadlineMs: 15_000, hosts: { ...partitionHeal.hosts, server: { ...partitionHeal.hosts.server, program: 'fixtures/unframed-chat-server' } } }
+    const unframed = {
+      ...partitionHeal,
+      deadlineMs: 15_000,
+      hosts: {
+        ...partitionHeal.hosts,
+        server: { ...partitionHeal.hosts.server, program: 'fixtures/unframed-chat-server' },
+      },
+    }
     const result = await runScenario(unframed, { image })
     expect(result.status).toBe('failed')
     const failed = Object.fromEntries(result.checks.filter((c) => !c.passed).map((c) => [c.description, c.reason]))
-    expect(failed['TCP delivered every message once, in order']).toMatch(/^the server got Mensagem [\d–, ]+ of 40 sent; Mensagem [\d–, ]+ came glued to an earlier one in the same recv: TCP is a byte stream, messages need a delimiter$/)
+    expect(failed['TCP delivered every message once, in order']).toMatch(
+      /^the server got Mensagem [\d–, ]+ of 40 sent; Mensagem [\d–, ]+ came glued to an earlier one in the same recv: TCP is a byte stream, messages need a delimiter$/,
+    )
     // the client waits for confirmations the unframed server never sends, until the deadline stops it
-    expect(failed['client printed "40 de 40 mensagens confirmadas"']).toMatch(/^client never printed it; its last output: "Enviada: Mensagem 38", "Enviada: Mensagem 39", "Enviada: Mensagem 40"$/)
+    expect(failed['client printed "40 de 40 mensagens confirmadas"']).toMatch(
+      /^client never printed it; its last output: "Enviada: Mensagem 38", "Enviada: Mensagem 39", "Enviada: Mensagem 40"$/,
+    )
   })
 })

@@ -12,7 +12,9 @@ describe('rate-limit', { timeout: 90_000 }, () => {
   it.each(['ts', 'python'] as const)('measures about 1 Mbit/s with the %s reference programs', async (impl) => {
     const result = await runScenario(rateLimit, { image, impl })
     expect(result.checks.filter((c) => !c.passed)).toEqual([])
-    expect(result.checks.find((c) => c.description === THROUGHPUT)?.reason).toMatch(/^measured (0\.[89]\d|1\.[01]\d) Mbit\/s \(Vazão: \d+ kbit\/s \(do primeiro ao último byte, [\d.]+ s\)\)$/)
+    expect(result.checks.find((c) => c.description === THROUGHPUT)?.reason).toMatch(
+      /^measured (0\.[89]\d|1\.[01]\d) Mbit\/s \(Vazão: \d+ kbit\/s \(do primeiro ao último byte, [\d.]+ s\)\)$/,
+    )
   })
 
   it('fails when nothing limits the rate, naming the rate it measured', async () => {
@@ -20,7 +22,9 @@ describe('rate-limit', { timeout: 90_000 }, () => {
     expect(result.status).toBe('failed')
     const failed = result.checks.filter((c) => !c.passed)
     expect(failed.map((c) => c.description)).toEqual([THROUGHPUT])
-    expect(failed[0].reason).toMatch(/^measured [\d.]+ Mbit\/s \(Vazão: \d+ kbit\/s .*\): faster than the link allows, so nothing limited the rate$/)
+    expect(failed[0].reason).toMatch(
+      /^measured [\d.]+ Mbit\/s \(Vazão: \d+ kbit\/s .*\): faster than the link allows, so nothing limited the rate$/,
+    )
     expect(Number(failed[0].reason.match(/^measured ([\d.]+)/)![1])).toBeGreaterThan(1.2)
   })
 })

@@ -13,7 +13,9 @@ describe('router-down', { timeout: 180_000 }, () => {
   it.each(['ts', 'python'] as const)('passes with the %s reference programs', async (impl) => {
     const result = await runScenario(routerDown, { image, impl })
     expect(failedChecks(result.checks)).toEqual({})
-    expect(result.checks.find((c) => c.description === RETRANSMITTED)?.reason).toMatch(/^Mensagem \d+–\d+ arrived [\d.]+ m?s to [\d.]+ m?s after the router came back; the server got 40 of 40$/)
+    expect(result.checks.find((c) => c.description === RETRANSMITTED)?.reason).toMatch(
+      /^Mensagem \d+–\d+ arrived [\d.]+ m?s to [\d.]+ m?s after the router came back; the server got 40 of 40$/,
+    )
     // The outage is judged where the router's sidecar really had it: about 3 s from about 3 s after its start.
     const [window] = result.run.hosts.router.faultWindows ?? []
     expect(window).toMatchObject({ table: 'lab_blackhole_0' })
@@ -26,8 +28,12 @@ describe('router-down', { timeout: 180_000 }, () => {
     const client = { ...routerDown.hosts.client, program: 'deadline-chat-client' }
     const result = await runScenario({ ...routerDown, hosts: { ...routerDown.hosts, client } }, { image })
     expect(failedChecks(result.checks)).toEqual({
-      'client printed "40 de 40 mensagens confirmadas"': expect.stringMatching(/^client never printed it; .*"A conexão expirou: Mensagem \d+ sem resposta em 1 s"$/),
-      [RETRANSMITTED]: expect.stringMatching(/^(no message was sent while the router was down|Mensagem .* the server got \d+ of 40$)/),
+      'client printed "40 de 40 mensagens confirmadas"': expect.stringMatching(
+        /^client never printed it; .*"A conexão expirou: Mensagem \d+ sem resposta em 1 s"$/,
+      ),
+      [RETRANSMITTED]: expect.stringMatching(
+        /^(no message was sent while the router was down|Mensagem .* the server got \d+ of 40$)/,
+      ),
     })
   })
 })

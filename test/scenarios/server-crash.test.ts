@@ -24,9 +24,11 @@ describe('server-crash', { timeout: 90_000 }, () => {
       'the client reported the closed connection within 1 s of the crash',
     ])
     expect(failed['the lab ran to the end']).toBe('client was still running at the 20 s deadline')
-    expect(failed['client printed "Conexão encerrada pelo servidor."'])
-      .toBe('client never printed it; its last output: "Mensagem do servidor: Bem-vindo ao servidor!", "Resposta do servidor: Mensagem recebida!"')
-    expect(failed['the client reported the closed connection within 1 s of the crash'])
-      .toMatch(/^the client never reported it and was still running [\d.]+ s in: recv\(\) returning nothing \(b''\) means the server closed; a loop that ignores it never ends$/)
+    expect(failed['client printed "Conexão encerrada pelo servidor."']).toBe(
+      'client never printed it; its last output: "Mensagem do servidor: Bem-vindo ao servidor!", "Resposta do servidor: Mensagem recebida!"',
+    )
+    expect(failed['the client reported the closed connection within 1 s of the crash']).toMatch(
+      /^the client never reported it and was still running [\d.]+ s in: recv\(\) returning nothing \(b''\) means the server closed; a loop that ignores it never ends$/,
+    )
   })
 })

@@ -15,12 +15,17 @@ describe('tcp-handshake', { timeout: 120_000 }, () => {
   })
 
   it('fails on a client that ends the connection with a reset instead of a FIN', async () => {
-    const resetting = { ...tcpHandshake, hosts: { ...tcpHandshake.hosts, client: { ...tcpHandshake.hosts.client, program: 'fixtures/reset-client' } } }
+    const resetting = {
+      ...tcpHandshake,
+      hosts: { ...tcpHandshake.hosts, client: { ...tcpHandshake.hosts.client, program: 'fixtures/reset-client' } },
+    }
     const result = await runScenario(resetting, { image })
     expect(result.status).toBe('failed')
     const failed = failedChecks(result.checks)
     expect(failed['the client closed with a FIN that the other side acknowledged']).toBe('no FIN from the client')
-    expect(result.run.hosts.server.packets?.some((p) => p.flags?.includes('R') && p.src === result.run.hosts.client.address)).toBe(true)
+    expect(
+      result.run.hosts.server.packets?.some((p) => p.flags?.includes('R') && p.src === result.run.hosts.client.address),
+    ).toBe(true)
     // The handshake itself was fine.
     expect(Object.keys(failed).filter((d) => /SYN|ACK of the server/.test(d))).toEqual([])
   })

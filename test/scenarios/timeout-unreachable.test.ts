@@ -27,8 +27,9 @@ describe('timeout-unreachable', { timeout: 90_000 }, () => {
     ])
     expect(failed['the lab ran to the end']).toBe('client was still running at the 20 s deadline')
     expect(failed['client printed "A conexão expirou."']).toBe('client never printed it; it printed nothing')
-    expect(failed['the client gave up 5.0 s after its first SYN (4.5–6.5 s), by its own timeout'])
-      .toMatch(/^the client hung for [\d.]+ s: without settimeout, connect\(\) waits for the kernel's SYN retries \(~2 min\)$/)
+    expect(failed['the client gave up 5.0 s after its first SYN (4.5–6.5 s), by its own timeout']).toMatch(
+      /^the client hung for [\d.]+ s: without settimeout, connect\(\) waits for the kernel's SYN retries \(~2 min\)$/,
+    )
   })
 
   it("gives the no-settimeout hint to exercise 03's starter, which has no timeout yet", async () => {

@@ -14,12 +14,19 @@ describe('traceroute', { timeout: 180_000 }, () => {
   it.each(['ts', 'python'] as const)('passes with the %s reference programs', async (impl) => {
     const result = await runScenario(traceroute, { image, impl })
     expect(failedChecks(result.checks)).toEqual({})
-    expect(result.checks.find((c) => c.description === PATH)?.reason).toBe('ICMP 11/0 from r1, 11/0 from r2, 3/3 from server; probes left with TTL 1, 2, 3')
+    expect(result.checks.find((c) => c.description === PATH)?.reason).toBe(
+      'ICMP 11/0 from r1, 11/0 from r2, 3/3 from server; probes left with TTL 1, 2, 3',
+    )
     const { r1, r2, server, client } = result.run.hosts
     const hops = client.stdout.map((line) => line.text).filter((text) => /^ \d {2}/.test(text))
-    const hop = (n: number, address?: string, icmp?: string) => new RegExp(`^ ${n} {2}${address!.replaceAll('.', '\\.')} {2}[\\d.]+ ms {2}\\(${icmp}`)
+    const hop = (n: number, address?: string, icmp?: string) =>
+      new RegExp(`^ ${n} {2}${address!.replaceAll('.', '\\.')} {2}[\\d.]+ ms {2}\\(${icmp}`)
     if (impl === 'python') {
-      expect(hops).toEqual([expect.stringMatching(hop(1, r1.addresses?.near, 'ICMP 11/0')), expect.stringMatching(hop(2, r2.addresses?.middle, 'ICMP 11/0')), expect.stringMatching(hop(3, server.address, 'ICMP 3/3'))])
+      expect(hops).toEqual([
+        expect.stringMatching(hop(1, r1.addresses?.near, 'ICMP 11/0')),
+        expect.stringMatching(hop(2, r2.addresses?.middle, 'ICMP 11/0')),
+        expect.stringMatching(hop(3, server.address, 'ICMP 3/3')),
+      ])
     } else {
       expect(hops).toEqual([' 1  *', ' 2  *', expect.stringMatching(hop(3, server.address, 'ECONNREFUSED'))])
     }

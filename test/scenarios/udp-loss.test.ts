@@ -10,20 +10,30 @@ const [noLoss] = selectScenarios(await loadCatalog(undefined, { loss: 0 }), ['ud
 const image = inject('labImage')
 const failedChecks = (checks: { description: string; passed: boolean; reason: string }[]) =>
   Object.fromEntries(checks.filter((c) => !c.passed).map((c) => [c.description, c.reason]))
-const withClient = (scenario: Scenario, program: string): Scenario => ({ ...scenario, hosts: { ...scenario.hosts, client: { ...scenario.hosts.client, program } } })
+const withClient = (scenario: Scenario, program: string): Scenario => ({
+  ...scenario,
+  hosts: { ...scenario.hosts, client: { ...scenario.hosts.client, program } },
+})
 
 describe('udp-loss', { timeout: 90_000 }, () => {
-  it.each(['ts', 'python'] as const)('passes with the %s reference programs: about 30 percent lost, every datagram accounted for', async (impl) => {
-    const result = await runScenario(udpLoss, { image, impl })
-    expect(result.checks.filter((c) => !c.passed)).toEqual([])
-    const [loss] = result.checks.filter((c) => c.description.startsWith('the loss matches'))
-    expect(loss.reason).toMatch(/^observed [\d.]+ % lost \(\d+\/1000\), expected 30 % ± 6\.5 points \(4\.5 σ; a correct lab fails about 1 run in 160 000\)$/)
-  })
+  it.each(['ts', 'python'] as const)(
+    'passes with the %s reference programs: about 30 percent lost, every datagram accounted for',
+    async (impl) => {
+      const result = await runScenario(udpLoss, { image, impl })
+      expect(result.checks.filter((c) => !c.passed)).toEqual([])
+      const [loss] = result.checks.filter((c) => c.description.startsWith('the loss matches'))
+      expect(loss.reason).toMatch(
+        /^observed [\d.]+ % lost \(\d+\/1000\), expected 30 % ± 6\.5 points \(4\.5 σ; a correct lab fails about 1 run in 160 000\)$/,
+      )
+    },
+  )
 
   it('sees nothing lost at --param loss=0', async () => {
     const result = await runScenario(noLoss, { image })
     expect(result.checks.filter((c) => !c.passed)).toEqual([])
-    expect(result.checks.find((c) => c.description.startsWith('the loss matches'))?.reason).toBe('observed 0.0 % lost (0/1000), expected 0 % ± 0.0 points (4.5 σ; a correct lab never fails)')
+    expect(result.checks.find((c) => c.description.startsWith('the loss matches'))?.reason).toBe(
+      'observed 0.0 % lost (0/1000), expected 0 % ± 0.0 points (4.5 σ; a correct lab never fails)',
+    )
     expect(result.run.hosts.server.stdout.at(-1)?.text).toBe('Fim: o cliente enviou 1000 datagramas, chegaram 1000')
   })
 
@@ -31,16 +41,19 @@ describe('udp-loss', { timeout: 90_000 }, () => {
     const result = await runScenario({ ...udpLoss, faults: [] }, { image })
     expect(result.status).toBe('failed')
     expect(failedChecks(result.checks)).toEqual({
-      'the loss matches the configured 30 % (binomial tolerance, 4.5 σ)': 'observed 0.0 % lost (0/1000), expected 30 % ± 6.5 points (4.5 σ; a correct lab fails about 1 run in 160 000)',
+      'the loss matches the configured 30 % (binomial tolerance, 4.5 σ)':
+        'observed 0.0 % lost (0/1000), expected 30 % ± 6.5 points (4.5 σ; a correct lab fails about 1 run in 160 000)',
     })
   })
 
   it('fails on a client that sends duplicates and bad checksums', async () => {
     const result = await runScenario(withClient(noLoss, 'fixtures/udp-careless-client'), { image })
     expect(failedChecks(result.checks)).toEqual({
-      'the loss matches the configured 0 % (binomial tolerance, 4.5 σ)': 'observed 1.0 % lost (10/1000), expected 0 % ± 0.0 points (4.5 σ; a correct lab never fails)',
+      'the loss matches the configured 0 % (binomial tolerance, 4.5 σ)':
+        'observed 1.0 % lost (10/1000), expected 0 % ± 0.0 points (4.5 σ; a correct lab never fails)',
       'no datagram arrived twice or corrupted': '10 duplicated, 10 corrupted among 1010 that arrived',
-      'every datagram either reached the server program or was dropped by the fault': '1010 arrived + 0 dropped by the fault = 1010 of 1000',
+      'every datagram either reached the server program or was dropped by the fault':
+        '1010 arrived + 0 dropped by the fault = 1010 of 1000',
     })
   })
 })

@@ -15,8 +15,15 @@ afterEach(async () => {
 })
 
 it('compiles what tsconfig.build.json ships, and nothing else', () => {
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, 'tsconfig.build.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!
-  const shipped = config.fileNames.filter((file) => !file.endsWith('.d.ts')).map((file) => path.relative(ROOT, file)).sort()
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.join(ROOT, 'tsconfig.build.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+  )!
+  const shipped = config.fileNames
+    .filter((file) => !file.endsWith('.d.ts'))
+    .map((file) => path.relative(ROOT, file))
+    .sort()
   const compiled = (sources(ROOT) as { file: string }[]).map(({ file }) => file)
   expect(compiled).toEqual(shipped)
   expect(compiled).toContain('scenarios/tcp-basic.ts')
@@ -27,9 +34,13 @@ it('compiles what tsconfig.build.json ships, and nothing else', () => {
 async function checkout(): Promise<string> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-compile-'))
   dirs.push(root)
-  for (const dir of ['commands', 'engine', 'reporters', 'scenarios', 'services/bin']) await mkdir(path.join(root, dir), { recursive: true })
+  for (const dir of ['commands', 'engine', 'reporters', 'scenarios', 'services/bin'])
+    await mkdir(path.join(root, dir), { recursive: true })
   await writeFile(path.join(root, 'package.json'), '{"type":"module"}')
-  await writeFile(path.join(root, 'lab.ts'), "import { answer } from './engine/a.ts'\nimport type { Answer } from './engine/a.ts'\nexport const doubled: Answer = answer * 2\n")
+  await writeFile(
+    path.join(root, 'lab.ts'),
+    "import { answer } from './engine/a.ts'\nimport type { Answer } from './engine/a.ts'\nexport const doubled: Answer = answer * 2\n",
+  )
   await writeFile(path.join(root, 'engine/a.ts'), 'export type Answer = number\nexport const answer: Answer = 21\n')
   return root
 }
@@ -61,7 +72,10 @@ it('fails, leaving no half-built copy, on a source that does not compile', async
 it("names a crash's source file and line from the compiled copy's map, and leaves other frames as they are", async () => {
   const { inSources } = await import('../../commands/crash.ts')
   const root = await checkout()
-  await writeFile(path.join(root, 'engine/a.ts'), 'export type Answer = number\n\nexport const answer: Answer = 21\nexport function fail(): never {\n  throw new Error("here")\n}\n')
+  await writeFile(
+    path.join(root, 'engine/a.ts'),
+    'export type Answer = number\n\nexport const answer: Answer = 21\nexport function fail(): never {\n  throw new Error("here")\n}\n',
+  )
   const lab = await compiledLab(root)
   const compiled = pathToFileURL(path.join(path.dirname(lab), 'engine/a.js')).href
   // The frame Node prints without source maps (vitest turns them on for its own process, so it is written here).

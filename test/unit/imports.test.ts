@@ -31,14 +31,22 @@ const MAY_IMPORT: Record<string, string[]> = {
   'services/bin/': [],
   'lab.ts': ['commands/', ...ENGINE, 'reporters/'],
 }
-const roomOf = (file: string) => Object.keys(MAY_IMPORT).filter((room) => file.startsWith(room)).sort((a, b) => b.length - a.length)[0]
+const roomOf = (file: string) =>
+  Object.keys(MAY_IMPORT)
+    .filter((room) => file.startsWith(room))
+    .sort((a, b) => b.length - a.length)[0]
 
 function sources(entry: string): string[] {
   const full = path.join(ROOT, entry)
   let info
-  try { info = statSync(full) } catch { return [] } // an entry this checkout lacks has nothing to check
+  try {
+    info = statSync(full)
+  } catch {
+    return []
+  } // an entry this checkout lacks has nothing to check
   if (info.isFile()) return [entry]
-  return readdirSync(full).flatMap((name) => sources(path.join(entry, name)))
+  return readdirSync(full)
+    .flatMap((name) => sources(path.join(entry, name)))
     .filter((file) => /\.(ts|mjs)$/.test(file) && !file.endsWith('.test.ts') && !file.endsWith('.d.ts'))
 }
 
@@ -46,20 +54,29 @@ const files = SHIPPED.flatMap(sources)
 const resolve = (file: string, name: string) => (name.startsWith('.') ? path.join(path.dirname(file), name) : name)
 /** Every import of a file (static, dynamic, and `import type`: a type circle still ties two modules together),
  * relative ones resolved to repository paths. */
-const importsOf = new Map(files.map((file) => {
-  const { importedFiles } = ts.preProcessFile(readFileSync(path.join(ROOT, file), 'utf8'), true, true)
-  return [file, importedFiles.map(({ fileName }) => resolve(file, fileName))]
-}))
+const importsOf = new Map(
+  files.map((file) => {
+    const { importedFiles } = ts.preProcessFile(readFileSync(path.join(ROOT, file), 'utf8'), true, true)
+    return [file, importedFiles.map(({ fileName }) => resolve(file, fileName))]
+  }),
+)
 
 /** Import circles among the shipped files: each strongly connected group, as one circle through it (Tarjan). */
 function circles(): string[][] {
-  const index = new Map<string, number>(), low = new Map<string, number>(), stack: string[] = [], found: string[][] = []
+  const index = new Map<string, number>(),
+    low = new Map<string, number>(),
+    stack: string[] = [],
+    found: string[][] = []
   const visit = (file: string) => {
-    index.set(file, index.size); low.set(file, index.get(file)!); stack.push(file)
+    index.set(file, index.size)
+    low.set(file, index.get(file)!)
+    stack.push(file)
     for (const next of importsOf.get(file) ?? []) {
       if (!importsOf.has(next)) continue
-      if (!index.has(next)) { visit(next); low.set(file, Math.min(low.get(file)!, low.get(next)!)) }
-      else if (stack.includes(next)) low.set(file, Math.min(low.get(file)!, index.get(next)!))
+      if (!index.has(next)) {
+        visit(next)
+        low.set(file, Math.min(low.get(file)!, low.get(next)!))
+      } else if (stack.includes(next)) low.set(file, Math.min(low.get(file)!, index.get(next)!))
     }
     if (low.get(file) === index.get(file)) {
       const group = stack.splice(stack.indexOf(file))
@@ -79,7 +96,9 @@ it('has no arrow back up the rooms: each room imports only itself and the rooms 
   expect(files.every((file) => roomOf(file) !== undefined)).toBe(true)
   const backwards = files.flatMap((file) => {
     const room = roomOf(file)
-    return importsOf.get(file)!.filter((name) => importsOf.has(name) && roomOf(name) !== room)
+    return importsOf
+      .get(file)!
+      .filter((name) => importsOf.has(name) && roomOf(name) !== room)
       .filter((name) => !MAY_IMPORT[room].some((allowed) => name.startsWith(allowed)))
       .map((name) => `${file} → ${name}`)
   })
@@ -87,16 +106,24 @@ it('has no arrow back up the rooms: each room imports only itself and the rooms 
 })
 
 it('talks to Docker and starts processes only from engine/runtime/ (services/bin/ may run commands in its container)', () => {
-  const misplaced = files.filter((file) => !file.startsWith(DOCKER_ROOM)).flatMap((file) => {
-    const allowed = file.startsWith(IN_CONTAINER) ? PROCESS_MODULES : []
-    const bad = importsOf.get(file)!.filter((name) => (DOCKER_MODULES.includes(name) || PROCESS_MODULES.includes(name)) && !allowed.includes(name))
-    if (DOCKER_CLI.test(readFileSync(path.join(ROOT, file), 'utf8'))) bad.push('the docker CLI')
-    return bad.map((name) => `${file} uses ${name}`)
-  })
+  const misplaced = files
+    .filter((file) => !file.startsWith(DOCKER_ROOM))
+    .flatMap((file) => {
+      const allowed = file.startsWith(IN_CONTAINER) ? PROCESS_MODULES : []
+      const bad = importsOf
+        .get(file)!
+        .filter((name) => (DOCKER_MODULES.includes(name) || PROCESS_MODULES.includes(name)) && !allowed.includes(name))
+      if (DOCKER_CLI.test(readFileSync(path.join(ROOT, file), 'utf8'))) bad.push('the docker CLI')
+      return bad.map((name) => `${file} uses ${name}`)
+    })
   expect(misplaced).toEqual([])
 })
 
 it('casts no value through unknown in commands/, engine/ and reporters/: option tables and types say what a value is', () => {
-  const casts = files.filter((file) => /^(commands|engine|reporters)\//.test(file) && readFileSync(path.join(ROOT, file), 'utf8').includes('as unknown as'))
+  const casts = files.filter(
+    (file) =>
+      /^(commands|engine|reporters)\//.test(file) &&
+      readFileSync(path.join(ROOT, file), 'utf8').includes('as unknown as'),
+  )
   expect(casts).toEqual([])
 })

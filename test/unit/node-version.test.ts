@@ -18,15 +18,21 @@ function olderNode(): string | undefined {
 }
 const node = olderNode()
 
-it('names the same oldest Node as package.json\'s engines, and compares versions by number', () => {
+it("names the same oldest Node as package.json's engines, and compares versions by number", () => {
   expect(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).engines.node).toBe(`>=${OLDEST_NODE}`)
   expect(['20.20.2', '22.11.9', '21.99.0'].map(nodeSupported)).toEqual([false, false, false])
   expect(['22.12.0', '22.13.1', '24.2.0', '100.0.0'].map(nodeSupported)).toEqual([true, true, true, true])
 })
 
-it.skipIf(!node)('an older Node gets one line naming the version needed, exit 2, and no image is built (skipped: no Node older than 22.12 here)', () => {
-  const result = spawnSync(node!, [path.join(ROOT, 'bin/socket-lab.mjs'), 'tcp-basic'], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent.sock' } })
-  expect(result.status).toBe(2)
-  expect(result.stdout).toBe('')
-  expect(result.stderr).toMatch(/^socket-lab: needs Node\.js 22\.12 or later; this is v\d+\.\d+\.\d+ \(.+\)\n$/)
-})
+it.skipIf(!node)(
+  'an older Node gets one line naming the version needed, exit 2, and no image is built (skipped: no Node older than 22.12 here)',
+  () => {
+    const result = spawnSync(node!, [path.join(ROOT, 'bin/socket-lab.mjs'), 'tcp-basic'], {
+      encoding: 'utf8',
+      env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent.sock' },
+    })
+    expect(result.status).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toMatch(/^socket-lab: needs Node\.js 22\.12 or later; this is v\d+\.\d+\.\d+ \(.+\)\n$/)
+  },
+)

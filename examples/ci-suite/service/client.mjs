@@ -17,7 +17,9 @@ function once(n) {
     socket.setTimeout(TIMEOUT_MS, () => socket.destroy(new Error(`no reply within ${TIMEOUT_MS} ms`)))
     socket.on('data', (data) => (reply += data))
     socket.on('error', reject)
-    socket.on('close', () => (reply.includes('\n') ? resolve(reply.trim()) : reject(new Error('closed without a reply'))))
+    socket.on('close', () =>
+      reply.includes('\n') ? resolve(reply.trim()) : reject(new Error('closed without a reply')),
+    )
   })
 }
 

@@ -12,14 +12,21 @@ const cliente = await connect(SERVER_HOST, PORT, 5000)
 // a server that closes at once may reset the connection before the name is even sent
 const antesDeEncher = () => undefined
 cliente.on('error', antesDeEncher)
-const apresentou = send(cliente, `${nome}\n`).then(() => true, () => false)
+const apresentou = send(cliente, `${nome}\n`).then(
+  () => true,
+  () => false,
+)
 const linhas = readline.createInterface({ input: cliente, crlfDelay: Infinity })
 let cheia = false
 const encheu = new Promise<void>((resolve, reject) => {
   const timer = setTimeout(() => reject(new Error('timed out')), 5000)
   linhas.on('line', (linha) => {
     if (cheia) return console.log(`Recebida: ${linha}`)
-    if (linha.startsWith('* 3 na sala')) { cheia = true; clearTimeout(timer); resolve() }
+    if (linha.startsWith('* 3 na sala')) {
+      cheia = true
+      clearTimeout(timer)
+      resolve()
+    }
   })
   // the server closed before the room filled
   linhas.once('close', () => cheia || reject(new Error('closed')))
@@ -31,7 +38,11 @@ try {
   if (!(await apresentou)) throw new Error('closed')
   await encheu
 } catch (error) {
-  console.log((error as Error).message === 'closed' ? 'O servidor fechou a conexão antes de a sala encher.' : 'A sala não encheu: a conexão expirou.')
+  console.log(
+    (error as Error).message === 'closed'
+      ? 'O servidor fechou a conexão antes de a sala encher.'
+      : 'A sala não encheu: a conexão expirou.',
+  )
   process.exit(1)
 }
 console.log('A sala está cheia')

@@ -33,4 +33,6 @@ const servidor = net.createServer((conexao) => {
     enviar(`* ${nome} saiu\n`)
   })
 })
-servidor.listen({ host: '0.0.0.0', port: PORT, backlog: 5 }, () => console.log('Servidor de chat esperando por conexões...'))
+servidor.listen({ host: '0.0.0.0', port: PORT, backlog: 5 }, () =>
+  console.log('Servidor de chat esperando por conexões...'),
+)

@@ -37,12 +37,22 @@ export function connect(host: string, port: number, timeoutMs?: number): Promise
   return new Promise((resolve, reject) => {
     const sock = net.connect({ host, port })
     sock.pause()
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
-      sock.destroy()
-      reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }))
-    }, timeoutMs)
-    sock.once('connect', () => { clearTimeout(timer); sock.off('error', reject); resolve(sock) })
-    sock.once('error', (error) => { clearTimeout(timer); reject(error) })
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            sock.destroy()
+            reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }))
+          }, timeoutMs)
+    sock.once('connect', () => {
+      clearTimeout(timer)
+      sock.off('error', reject)
+      resolve(sock)
+    })
+    sock.once('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
   })
 }
 
@@ -50,7 +60,11 @@ export function connect(host: string, port: number, timeoutMs?: number): Promise
 export async function* accept(server: net.Server): AsyncGenerator<net.Socket> {
   const waiting: net.Socket[] = []
   let wake: (() => void) | undefined
-  server.on('connection', (sock) => { sock.pause(); waiting.push(sock); wake?.() })
+  server.on('connection', (sock) => {
+    sock.pause()
+    waiting.push(sock)
+    wake?.()
+  })
   for (;;) {
     while (waiting.length === 0) await new Promise<void>((resolve) => (wake = resolve))
     yield waiting.shift()!

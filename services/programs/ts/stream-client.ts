@@ -10,10 +10,17 @@ console.log(`SHA-256 dos dados: ${createHash('sha256').update(dados).digest('hex
 for (const servidor of process.argv.slice(3)) {
   const cliente = await connect(servidor, PORT)
   const reset = await new Promise<boolean>((resolve) => {
-    cliente.once('error', () => resolve(true)).once('end', () => resolve(false)).once('close', () => resolve(false))
+    cliente
+      .once('error', () => resolve(true))
+      .once('end', () => resolve(false))
+      .once('close', () => resolve(false))
     cliente.resume()
     cliente.end(dados)
   })
-  console.log(reset ? `${servidor}: a conexão foi reiniciada pelo servidor (RST)` : `${servidor}: ${dados.length} bytes enviados; o servidor fechou a conexão`)
+  console.log(
+    reset
+      ? `${servidor}: a conexão foi reiniciada pelo servidor (RST)`
+      : `${servidor}: ${dados.length} bytes enviados; o servidor fechou a conexão`,
+  )
   cliente.destroy()
 }

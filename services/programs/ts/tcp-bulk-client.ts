@@ -22,4 +22,6 @@ cliente.destroy()
 
 console.log(`Recebidos ${total} bytes`)
 const segundos = (ultimo - primeiro!) / 1000
-console.log(`Vazão: ${((total - antesDoIntervalo) * 8 / segundos / 1000).toFixed(0)} kbit/s (do primeiro ao último byte, ${segundos.toFixed(2)} s)`)
+console.log(
+  `Vazão: ${(((total - antesDoIntervalo) * 8) / segundos / 1000).toFixed(0)} kbit/s (do primeiro ao último byte, ${segundos.toFixed(2)} s)`,
+)

@@ -16,12 +16,17 @@ console.log(`traceroute para ${SERVER_HOST} (${endereco}), ${MAX_SALTOS} saltos 
 
 for (let ttl = 1; ttl <= MAX_SALTOS; ttl++) {
   const sonda = dgram.createSocket('udp4')
-  await new Promise<void>((resolve, reject) => sonda.connect(PORTA + ttl, endereco, (error?: Error) => (error ? reject(error) : resolve())))
+  await new Promise<void>((resolve, reject) =>
+    sonda.connect(PORTA + ttl, endereco, (error?: Error) => (error ? reject(error) : resolve())),
+  )
   sonda.setTTL(ttl)
   const inicio = performance.now()
   const recusada = new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => resolve(false), 1000)
-    sonda.once('error', (error: NodeJS.ErrnoException) => { clearTimeout(timer); resolve(error.code === 'ECONNREFUSED') })
+    sonda.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer)
+      resolve(error.code === 'ECONNREFUSED')
+    })
   })
   sonda.send('sonda')
   const chegou = await recusada
@@ -30,7 +35,9 @@ for (let ttl = 1; ttl <= MAX_SALTOS; ttl++) {
     console.log(`${String(ttl).padStart(2)}  *`)
     continue
   }
-  console.log(`${String(ttl).padStart(2)}  ${endereco}  ${(performance.now() - inicio).toFixed(1)} ms  (ECONNREFUSED: porta inalcançável)`)
+  console.log(
+    `${String(ttl).padStart(2)}  ${endereco}  ${(performance.now() - inicio).toFixed(1)} ms  (ECONNREFUSED: porta inalcançável)`,
+  )
   console.log(`Chegou a ${SERVER_HOST} em ${ttl} saltos`)
   process.exit(0)
 }

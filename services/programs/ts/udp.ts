@@ -13,7 +13,10 @@ export async function udpSocket(port?: number, host = '0.0.0.0'): Promise<dgram.
   const sock = dgram.createSocket('udp4')
   await new Promise<void>((resolve, reject) => {
     sock.once('error', reject)
-    sock.bind({ port, address: port === undefined ? undefined : host }, () => { sock.off('error', reject); resolve() })
+    sock.bind({ port, address: port === undefined ? undefined : host }, () => {
+      sock.off('error', reject)
+      resolve()
+    })
   })
   queueDatagrams(sock)
   return sock
@@ -25,11 +28,17 @@ export function recvfrom(sock: dgram.Socket, timeoutMs?: number): Promise<Datagr
   const next = queued.get(sock)!.shift()
   if (next) return Promise.resolve(next)
   return new Promise((resolve, reject) => {
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
-      waiters.delete(sock)
-      reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }))
-    }, timeoutMs)
-    waiters.set(sock, (datagram) => { clearTimeout(timer); resolve(datagram) })
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            waiters.delete(sock)
+            reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }))
+          }, timeoutMs)
+    waiters.set(sock, (datagram) => {
+      clearTimeout(timer)
+      resolve(datagram)
+    })
   })
 }
 
