@@ -106,18 +106,13 @@ export class ExecProcess implements Process {
   }
   async line(matches: (text: string) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<number | undefined> {
     const deadline = performance.now() + timeoutMs
-    const seen = { stdout: 0, stderr: 0 }
-    for (;;) {
-      // Its last lines are in before it counts as ended (exec.ts): read them once more after that.
-      const ended = this.end !== undefined
-      for (const stream of ['stdout', 'stderr'] as const) {
-        const lines = this.running[stream]
-        for (; seen[stream] < lines.length; seen[stream]++)
-          if (matches(lines[seen[stream]].text)) return lines[seen[stream]].at
-      }
-      if (ended || signal?.aborted || performance.now() >= deadline) return undefined
-      await Promise.race([this.running.ended, sleep(POLL_MS)])
-    }
+    let at: number | undefined
+    await this.#scan(
+      (_stream, line) => matches(line.text) && ((at = line.at), true),
+      () => signal?.aborted === true || performance.now() >= deadline,
+      POLL_MS,
+    )
+    return at
   }
   async exited(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     if (this.end) return true
@@ -149,16 +144,32 @@ export class ExecProcess implements Process {
     onLine: (stream: 'stdout' | 'stderr', line: docker.TimedLine) => void,
     signal: AbortSignal,
   ): Promise<void> {
-    const seen = { stdout: 0, stderr: 0 }
     const aborted = new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))
+    await this.#scan(
+      (stream, line) => void onLine(stream, line),
+      () => signal.aborted,
+      FOLLOW_POLL_MS,
+      aborted,
+    )
+  }
+  /** Passes on each new line of both streams, every `pollMs` (or on `wake`), until `onLine` says it found what it
+   * looked for, `stop` says so, or the command ended. */
+  async #scan(
+    onLine: (stream: 'stdout' | 'stderr', line: docker.TimedLine) => boolean | void,
+    stop: () => boolean,
+    pollMs: number,
+    wake?: Promise<unknown>,
+  ): Promise<void> {
+    const seen = { stdout: 0, stderr: 0 }
     for (;;) {
+      // Its last lines are in before it counts as ended (exec.ts): read them once more after that.
       const ended = this.end !== undefined
       for (const stream of ['stdout', 'stderr'] as const) {
         const lines = this.running[stream]
-        for (; seen[stream] < lines.length; seen[stream]++) onLine(stream, lines[seen[stream]])
+        for (; seen[stream] < lines.length; seen[stream]++) if (onLine(stream, lines[seen[stream]])) return
       }
-      if (ended || signal.aborted) return
-      await Promise.race([this.running.ended, sleep(FOLLOW_POLL_MS), aborted])
+      if (ended || stop()) return
+      await Promise.race([this.running.ended, sleep(pollMs), ...(wake ? [wake] : [])])
     }
   }
   release(): void {

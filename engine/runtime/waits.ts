@@ -147,10 +147,10 @@ class ListeningWait extends BaseWait {
   }
 }
 
-/** Every one of several waits, on the same host, at once: ok once all are (at the last one's time); the first
- * that fails ends the others and is the outcome. */
-class AllWait extends BaseWait {
+/** Several waits on the same host, each with its own deadline, combined (forAll, forFirst). */
+abstract class CompositeWait extends BaseWait {
   readonly waits: WaitStrategy[]
+  protected abstract readonly joiner: string
   constructor(waits: WaitStrategy[]) {
     super()
     this.waits = waits
@@ -161,8 +161,14 @@ class AllWait extends BaseWait {
     return this
   }
   get description() {
-    return this.waits.map((wait) => wait.description).join(' and ')
+    return this.waits.map((wait) => wait.description).join(this.joiner)
   }
+}
+
+/** Every one of several waits, on the same host, at once: ok once all are (at the last one's time); the first
+ * that fails ends the others and is the outcome. */
+class AllWait extends CompositeWait {
+  protected readonly joiner = ' and '
   async waitUntilReady(host: LabHost, outer?: AbortSignal): Promise<WaitOutcome> {
     const done = new AbortController()
     const signal = outer ? AbortSignal.any([outer, done.signal]) : done.signal
@@ -189,20 +195,8 @@ class AllWait extends BaseWait {
 
 /** The first of several waits to be ready; the others are ended. Fails only once every one failed (with the
  * first failure's outcome). */
-class FirstWait extends BaseWait {
-  readonly waits: WaitStrategy[]
-  constructor(waits: WaitStrategy[]) {
-    super()
-    this.waits = waits
-  }
-  /** Each wait's own deadline. */
-  override withDeadline(ms: number): this {
-    for (const wait of this.waits) wait.withDeadline(ms)
-    return this
-  }
-  get description() {
-    return this.waits.map((wait) => wait.description).join(' or ')
-  }
+class FirstWait extends CompositeWait {
+  protected readonly joiner = ' or '
   async waitUntilReady(host: LabHost, outer?: AbortSignal): Promise<WaitOutcome> {
     const done = new AbortController()
     const signal = outer ? AbortSignal.any([outer, done.signal]) : done.signal
