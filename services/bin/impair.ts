@@ -75,12 +75,12 @@ export async function startImpairments(
   )
   // Every IPv4 packet of eth0 in a needed direction goes to the queue; lab-impair.py filters by protocol and peer.
   // --queue-bypass: should the engine die, packets pass unimpaired instead of being dropped by an empty queue.
-  if (directions.has('in'))
+  // What the engine copies back out carries COPY_MARK: it is not queued again.
+  const queued = (chain: string, device: string[]) =>
     iptables([
       '-A',
-      'PREROUTING',
-      '-i',
-      'eth0',
+      chain,
+      ...device,
       '-m',
       'mark',
       '!',
@@ -92,23 +92,8 @@ export async function startImpairments(
       QUEUE,
       '--queue-bypass',
     ])
-  if (directions.has('out'))
-    iptables([
-      '-A',
-      'POSTROUTING',
-      '-o',
-      'eth0',
-      '-m',
-      'mark',
-      '!',
-      '--mark',
-      COPY_MARK,
-      '-j',
-      'NFQUEUE',
-      '--queue-num',
-      QUEUE,
-      '--queue-bypass',
-    ])
+  if (directions.has('in')) queued('PREROUTING', ['-i', 'eth0'])
+  if (directions.has('out')) queued('POSTROUTING', ['-o', 'eth0'])
   const engine = spawn(
     'python3',
     ['/usr/local/bin/lab-impair.py', JSON.stringify({ queue: Number(QUEUE), rules: plan.rules })],
