@@ -111,6 +111,8 @@ export type ProblemKind =
   | 'exited-early'
   /** A program was still running at the scenario's deadline. */
   | 'deadline'
+  /** Every program waited for what nothing would send: stopped before the deadline, with the same outcome. */
+  | 'stalled'
   /** A network sidecar failed, or a control command to it did. */
   | 'sidecar'
   /** A capture could not be read to its end. */

@@ -193,6 +193,9 @@ export interface LabHost {
   /** Absent when the lab stopped coming up before it was created, for a router that only routes (its sidecar
    * holds its namespace: engine/plan/compose.ts routesOnly), and in a live lab until its run starts it. */
   program?: Process
+  /** The container its program runs in, when that is the lab's own image (not a foreign image's): where the
+   * run's watchers are exec'd (stalls.ts). */
+  programContainer?: string
   /** Absent for a host that runs inside another's namespace (`inside`), or that was never created. */
   sidecar?: Container
   /** Where its sidecar's events come from: the sidecar's own output in a cold lab, its `announce` in a live one. */
@@ -343,6 +346,7 @@ export async function up(
     spec: host.spec,
     plan: host,
     program: container(host.services.program),
+    programContainer: host.services.gate ? undefined : container(host.services.program)?.id,
     sidecar: container(host.services.sidecar),
     events: container(host.services.sidecar),
     gate: container(host.services.gate),

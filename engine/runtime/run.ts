@@ -15,6 +15,7 @@ import { withDeadline } from './deadline.ts'
 import { ensureHostImages } from './host-images.ts'
 import type * as docker from './docker.ts'
 import { own, up, type Handover, type Lab, type LabHost } from './lab.ts'
+import { stallText, watchStalls } from './stalls.ts'
 import { Wait } from './waits.ts'
 import { readSidecarReport } from './sidecar-report.ts'
 import { ARMED_MARK, CLEARED_MARK, OUTPUT_CUT_MARK, START_MARK, parseEvent } from '../../services/bin/protocol.ts'
@@ -213,30 +214,52 @@ async function untilServersListen(lab: Lab, emit: EventSink): Promise<Problem[]>
 }
 
 /** Waits for every program expected to exit, each until its own deadline counted from its own start: on a busy
- * machine a host's sidecar can take seconds to be ready, and that wait is not the program's. */
+ * machine a host's sidecar can take seconds to be ready, and that wait is not the program's. Ends sooner when every
+ * program waits for what nothing will send (stalls.ts): the outcome is the deadline's, and that is the evidence. */
 async function untilProgramsEnd(lab: Lab): Promise<Problem[]> {
   const { scenario } = lab.plan
   const finishers = lab.hosts.filter((host) => typeof scenario.expect[host.name]?.exit === 'number' && host.program)
-  const problems = await Promise.all(
-    finishers.map(async (host): Promise<Problem | undefined> => {
-      // A foreign image has no lab-run: its gate says when the lab let it start.
-      const start = await Wait.forLogLine(START_MARK, host.gate ? 'gate' : 'program')
-        .withDeadline(PROGRAM_START_WAIT_MS)
-        .waitUntilReady(host)
-      const startedAt = start.ok ? start.at : Date.now()
-      const exit = await Wait.forExit()
-        .withDeadline(Math.max(0, startedAt + scenario.deadlineMs - Date.now()))
-        .waitUntilReady(host)
-      return exit.ok
-        ? undefined
+  if (!finishers.length) return []
+  const deadlines = new Map<string, number>()
+  const cut = new AbortController()
+  const watching = new AbortController()
+  const stall = watchStalls(
+    lab,
+    () => (deadlines.size === finishers.length ? Math.max(...deadlines.values()) : undefined),
+    watching.signal,
+  ).then((found) => (found && cut.abort(), found))
+  let outcomes: { host: LabHost; ok: boolean; stopped: boolean }[]
+  try {
+    outcomes = await Promise.all(
+      finishers.map(async (host) => {
+        // A foreign image has no lab-run: its gate says when the lab let it start.
+        const start = await Wait.forLogLine(START_MARK, host.gate ? 'gate' : 'program')
+          .withDeadline(PROGRAM_START_WAIT_MS)
+          .waitUntilReady(host, cut.signal)
+        const startedAt = start.ok ? start.at : Date.now()
+        deadlines.set(host.name, startedAt + scenario.deadlineMs)
+        const exit = await Wait.forExit()
+          .withDeadline(Math.max(0, startedAt + scenario.deadlineMs - Date.now()))
+          .waitUntilReady(host, cut.signal)
+        return { host, ok: exit.ok, stopped: !exit.ok && exit.reason === 'aborted' }
+      }),
+    )
+  } finally {
+    watching.abort()
+  }
+  const found = await stall
+  const evidence = found && stallText(found, scenario.deadlineMs, Date.now())
+  return outcomes
+    .filter(({ ok }) => !ok)
+    .map(({ host, stopped }) =>
+      stopped && evidence
+        ? { kind: 'stalled', host: host.name, text: `${host.name} was still running, and ${evidence}` }
         : {
             kind: 'deadline',
             host: host.name,
             text: `${host.name} was still running at the ${scenario.deadlineMs / 1000} s deadline`,
-          }
-    }),
-  )
-  return problems.filter((outcome) => outcome !== undefined)
+          },
+    )
 }
 
 interface Collected {

@@ -96,6 +96,7 @@ export function attach(
       name: host.name,
       spec: host.spec,
       plan: host,
+      programContainer: live.get(host.name)!.program,
       sidecar: live.get(host.name)!.sidecar ? new Container(live.get(host.name)!.sidecar!) : undefined,
     }))
   const starter = new WarmStarter(live, submissions, again)

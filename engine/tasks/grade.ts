@@ -16,7 +16,7 @@ export function gradeRow(submission: StudentSubmission, result: ScenarioResult, 
     checksTotal: checkTally(result.checks).total,
     score: score.points,
     maxScore: score.max,
-    hitDeadline: result.run.problems.some((problem) => problem.kind === 'deadline'),
+    hitDeadline: result.run.problems.some((problem) => problem.kind === 'deadline' || problem.kind === 'stalled'),
     hint:
       result.hints[0]?.text[lang] ??
       (result.status === 'failed' ? (result.checks.find((c) => !c.passed)?.reason ?? '') : ''),
