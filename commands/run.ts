@@ -73,6 +73,10 @@ const command = defineCommand({
       type: 'boolean',
       help: 'keep a lab up and run again on every save of the programs or the scenario file; Ctrl-C ends',
     },
+    'no-stop-early': {
+      type: 'boolean',
+      help: 'wait for every deadline, even once every program waits for what nothing will send',
+    },
     scenarios: SCENARIOS,
     shard: {
       type: 'string',
@@ -108,6 +112,8 @@ const command = defineCommand({
       lang,
       view,
     })
+    if ((values.in !== undefined || values.watch) && values['no-stop-early'])
+      throw errors.usage('--no-stop-early takes a cold run, not --in or --watch')
     if (values.in !== undefined || values.watch) {
       // Loaded only here: a cold run, the usual one, does not wait for the live-lab modules to load.
       const warm = await import('./warm.ts')
@@ -128,6 +134,7 @@ const command = defineCommand({
         captureAll: html !== undefined,
         dockerReady,
         onRunEvent: report.onEvent,
+        stopEarly: !values['no-stop-early'],
       },
       (event) => {
         if (event.kind === 'note') report.onNote(event.text)

@@ -46,6 +46,13 @@ describe.concurrent('a run judged as soon as nothing can change (stalls)', { tim
     expect(result.hints.map((hint) => hint.id)).toEqual(['client-wrong-host'])
   })
 
+  it('a UDP server that exits without answering: its client is stopped, the server counted as ended', async () => {
+    const result = await run('udp-basic', { server: 'servidor-udp-sai.py' })
+    expect(result.run.problems.map((problem) => problem.kind)).toEqual(['stalled'])
+    expect(result.run.problems[0].text).toContain('server (ended); client in epoll_pwait')
+    expect(clientMs(result)).toBeLessThan(10_000)
+  })
+
   it('a server that sleeps 3 s before its welcome is waited for, and passes', async () => {
     const result = await run('tcp-basic', { server: 'servidor-lento.py' })
     expect(result.run.problems).toEqual([])

@@ -107,7 +107,7 @@ describe('teardown', { timeout: 180_000 }, () => {
   })
 
   it('a failing scenario exits 1 and leaves nothing behind', async () => {
-    const lab = startLab(['never-greets'])
+    const lab = startLab(['never-greets', '--no-stop-early'])
     const { code, stdout } = await lab.exited
     expect(code).toBe(1)
     expect(stdout).toContain('✘ the lab ran to the end — client was still running at the 4 s deadline')

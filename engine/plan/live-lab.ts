@@ -115,6 +115,7 @@ export async function planLiveLab(
     entries: {},
     captureAll: options.captureAll ?? false,
     live: true,
+    stopEarly: true,
     hosts: planHosts(scenario, { captureAll: options.captureAll, live: true }),
   }
 }
@@ -133,6 +134,7 @@ export function planOfLiveLab(lab: LiveLab, scenario: Scenario): RunPlan {
     submissions: {},
     entries: {},
     live: true,
+    stopEarly: true,
     captureAll: Object.keys(lab.submissions).length > 0,
     hosts: planHosts(scenario, {
       captureAll: Object.keys(lab.submissions).length > 0,

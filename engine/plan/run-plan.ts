@@ -48,6 +48,8 @@ export interface RunOptions {
   captureAll?: boolean
   /** The image of each `image` or `build` host, as engine/runtime/host-images.ts made sure it exists. */
   hostImages?: Record<string, string>
+  /** False: wait for every deadline, even when nothing can change before it (engine/runtime/stalls.ts). */
+  stopEarly?: boolean
 }
 
 export interface RunPlan {
@@ -73,6 +75,8 @@ export interface RunPlan {
   live?: boolean
   /** Every host, resolved once (hosts.ts). */
   hosts: HostPlan[]
+  /** Stop a run once nothing can change before its deadline (RunOptions.stopEarly). */
+  stopEarly: boolean
 }
 
 export function newRunId(): string {
@@ -102,6 +106,7 @@ export async function planRun(scenario: Scenario, options: RunOptions): Promise<
     hostImages: options.hostImages ?? {},
     entries: options.entries ?? {},
     hosts: planHosts(scenario, { captureAll, submissions: options.submissions }),
+    stopEarly: options.stopEarly !== false,
   }
 }
 

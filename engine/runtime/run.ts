@@ -18,7 +18,14 @@ import { own, up, type Handover, type Lab, type LabHost } from './lab.ts'
 import { stallText, watchStalls } from './stalls.ts'
 import { Wait } from './waits.ts'
 import { readSidecarReport } from './sidecar-report.ts'
-import { ARMED_MARK, CLEARED_MARK, OUTPUT_CUT_MARK, START_MARK, parseEvent } from '../../services/bin/protocol.ts'
+import {
+  ARMED_MARK,
+  CLEARED_MARK,
+  LIMIT_MARK,
+  OUTPUT_CUT_MARK,
+  START_MARK,
+  parseEvent,
+} from '../../services/bin/protocol.ts'
 
 export type { RunOptions } from '../plan/run-plan.ts'
 
@@ -173,10 +180,18 @@ function follow(lab: Lab, emit: EventSink): { stop: () => Promise<void>; told: (
       count[stream]++
       emit({ kind: 'line', runId, host: host.name, stream, atMs: Math.max(0, line.at - zero!), text: line.text })
     }
+    /** The output limiter's nonce, as its cut mark ends with it (hostRun). */
+    let signed: string | undefined
     await host.program
       .follow((stream, line) => {
         // What collect leaves out of a program's output (hostRun, ExecProcess.output) is neither told nor counted.
         if (stream === 'stderr' && [CLEARED_MARK, ARMED_MARK].some((mark) => line.text.startsWith(mark))) return
+        if (stream === 'stderr' && signed === undefined && line.text.startsWith(`${LIMIT_MARK} `)) {
+          signed = ` (${line.text.slice(LIMIT_MARK.length + 1)})`
+          return
+        }
+        if (signed && line.text.startsWith(OUTPUT_CUT_MARK) && line.text.endsWith(signed))
+          line = { ...line, text: line.text.slice(0, -signed.length) }
         if (zero === undefined && stream === 'stderr' && line.text.startsWith(START_MARK)) {
           zero = line.at // its lines count from the start mark, which lab-run prints before the program runs
           for (const line of early.splice(0)) tellLine('stdout', line)
@@ -223,7 +238,7 @@ async function untilProgramsEnd(lab: Lab): Promise<Problem[]> {
   const deadlines = new Map<string, number>()
   const cut = new AbortController()
   const watching = new AbortController()
-  const stall = watchStalls(
+  const stall = (lab.plan.stopEarly ? watchStalls : async () => undefined)(
     lab,
     () => (deadlines.size === finishers.length ? Math.max(...deadlines.values()) : undefined),
     watching.signal,
@@ -370,6 +385,12 @@ export function onNetworks(packets: Packet[], interfaces: Record<string, { index
 export function hostRun(host: string, output: docker.ContainerOutput, endedAt: number, startedAt?: number): HostRun {
   const mark = output.stderr.find((line) => line.text.startsWith(START_MARK))
   const zero = mark?.at ?? startedAt ?? output.stdout[0]?.at ?? endedAt
+  // The output limiter's nonce (its first line); its cut mark, and only its, ends with it.
+  const limiter = output.stderr.find((line) => line.text.startsWith(`${LIMIT_MARK} `))
+  const nonce = limiter?.text.slice(LIMIT_MARK.length + 1)
+  const signed = nonce ? ` (${nonce})` : undefined
+  const cutBy = (line: docker.TimedLine) =>
+    signed !== undefined && line.text.startsWith(OUTPUT_CUT_MARK) && line.text.endsWith(signed)
   const rebase = (lines: docker.TimedLine[]) =>
     lines.map((line) => ({ atMs: Math.max(0, line.at - zero), text: line.text }))
   return {
@@ -380,7 +401,11 @@ export function hostRun(host: string, output: docker.ContainerOutput, endedAt: n
     startedAt: zero,
     elapsedMs: Math.max(0, (output.finishedAt ?? endedAt) - zero),
     stdout: rebase(output.stdout),
-    stderr: rebase(output.stderr.filter((line) => line !== mark)),
-    outputCut: output.logTruncated === true || output.stderr.some((line) => line.text.startsWith(OUTPUT_CUT_MARK)),
+    stderr: rebase(
+      output.stderr
+        .filter((line) => line !== mark && line !== limiter)
+        .map((line) => (cutBy(line) ? { ...line, text: line.text.slice(0, -signed!.length) } : line)),
+    ),
+    outputCut: output.logTruncated === true || output.stderr.some(cutBy),
   }
 }

@@ -116,6 +116,9 @@ const LOOK_MS = 100
  * watcher at all, and a stalled one is judged this much later. */
 export const WATCH_AFTER_MS = 1000
 
+/** How long a host whose watcher ended is given to show that its program had ended too. */
+const GONE_WAIT_MS = 1000
+
 /** Watches a lab's hosts until `signal` aborts; resolves with the stall, or undefined when it cannot tell (a host
  * that is not the lab's image, a watcher that could not start) or was stopped first. `until` gives the run's
  * deadline once known (epoch ms). */
@@ -218,8 +221,13 @@ async function watch(
   try {
     await running.ended
     take()
-    // A watcher that ended before its programs did (killed) proves nothing more.
-    if (reports.get(host.name)?.state !== 'gone') reports.delete(host.name)
+    if (reports.get(host.name)?.state === 'gone' || signal.aborted) return
+    // Its watcher ended before saying so: a submitted program's limiter ends every process of the host's user
+    // once the program exited (lab-limit.ts), the watcher with them. Else (killed) it proves nothing more.
+    const at = Date.now()
+    if (await host.program!.exited(GONE_WAIT_MS, signal)) {
+      reports.set(host.name, { state: 'gone', wake: null, quiet: at, waits: [], at })
+    } else reports.delete(host.name)
   } finally {
     clearInterval(poll)
     signal.removeEventListener('abort', stop)

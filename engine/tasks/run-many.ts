@@ -22,6 +22,8 @@ export interface RunManyOptions {
   dockerReady: Promise<void>
   /** Each run's own events, as they happen (lines, a server listening, checks): `--reporter events`. */
   onRunEvent?: EventSink
+  /** False: wait for every deadline (--no-stop-early). */
+  stopEarly?: boolean
 }
 
 /** Runs every scenario in its own lab; results in the scenarios' order. `onEvent` hears each start and end (as
@@ -50,6 +52,7 @@ export async function runMany(
         captureDir,
         captureAll,
         onEvent: options.onRunEvent,
+        stopEarly: options.stopEarly,
       })
       onEvent({ kind: 'run-ended', index, result })
       return result

@@ -5,14 +5,18 @@
 // process exits: whatever it left behind (a detached child that holds stdout) is killed after a short drain.
 // Exits with the program's own exit code (128 + signal when killed).
 import { spawn, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { constants } from 'node:os'
-import { OUTPUT_CUT_MARK } from './protocol.ts'
+import { LIMIT_MARK, OUTPUT_CUT_MARK } from './protocol.ts'
 
 /** How long output still in flight may arrive after the main process exited. */
 const DRAIN_MS = 300
 
 const limit = Number(process.env.LAB_OUTPUT_LIMIT)
 const [command, ...args] = process.argv.slice(2)
+// In this root process's memory only: a program that prints the cut mark itself cannot end it with this.
+const nonce = randomBytes(12).toString('hex')
+process.stderr.write(`${LIMIT_MARK} ${nonce}\n`)
 const child = spawn('lab-drop', [command, ...args], { stdio: ['inherit', 'pipe', 'pipe'] })
 let written = 0
 let cut = false
@@ -38,7 +42,7 @@ for (const [from, to] of [
     }
     cut = true
     to.write(chunk.subarray(0, Math.max(0, room)))
-    process.stderr.write(`\n${OUTPUT_CUT_MARK} ${limit} bytes; the program was stopped\n`)
+    process.stderr.write(`\n${OUTPUT_CUT_MARK} ${limit} bytes; the program was stopped (${nonce})\n`)
     killProgram()
   })
 }

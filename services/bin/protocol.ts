@@ -164,8 +164,12 @@ export const CLEARED_MARK = 'lab-run: cleared'
 export const ARMED_MARK = 'lab-run: armed'
 /** An armed lab-run's FIFO: the sidecar writes the run's token into it (control.ts `arm`). */
 export const armFifo = (host: string) => `${SYNC_DIR}/${host}.arm`
-/** Printed on standard error by lab-limit.ts when a submitted program wrote past its output limit. */
+/** Printed on standard error by lab-limit.ts when a submitted program wrote past its output limit; it ends with
+ * the limiter's nonce, in parentheses, as the program cannot (it prints the same words as it likes). */
 export const OUTPUT_CUT_MARK = 'lab-run: output cut after'
+/** Printed on standard error by lab-limit.ts before the program starts: its nonce, which its cut mark ends with.
+ * The first such line is the limiter's: nothing of the program has run yet. */
+export const LIMIT_MARK = 'lab-run: output limited'
 
 /** The link a sidecar adds as its last step: the program container (lab-run) starts the program once it exists. */
 export const READY_LINK = 'lab-ready'
