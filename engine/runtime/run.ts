@@ -351,10 +351,12 @@ function faultWindows({ lines, times }: Handover): NonNullable<HostRun['faultWin
   if (!times) return windows
   lines.forEach((line, i) => {
     const event = parseEvent(line)
-    if (event?.kind === 'fault-on') windows.push({ table: event.table, on: times[i] })
+    // The sidecar's own time of the change where it says (a log line's time lags on a busy machine).
+    const at = (said?: number) => (typeof said === 'number' && Number.isFinite(said) ? said : times[i])
+    if (event?.kind === 'fault-on') windows.push({ table: event.table, on: at(event.at) })
     if (event?.kind === 'fault-off') {
       const open = windows.find((window) => window.table === event.table && window.off === undefined)
-      if (open) open.off = times[i]
+      if (open) open.off = at(event.at)
     }
   })
   return windows

@@ -124,7 +124,7 @@ function scheduleTimed(timed: TimedTables): void {
   for (const event of timed) {
     setTimeout(() => {
       addTimed(event)
-      emit({ kind: 'fault-on', table: event.table })
+      emit({ kind: 'fault-on', table: event.table, at: Date.now() })
       note(`${event.table} on at ${Date.now() - started} ms`)
     }, event.atMs)
     if (event.untilMs !== undefined) {
@@ -133,7 +133,7 @@ function scheduleTimed(timed: TimedTables): void {
         if (event.misdirect) run('ip', ['neigh', 'del', event.misdirect, 'dev', 'eth0'])
         counters(event.table, removedCounts)
         run('nft', ['delete', 'table', 'inet', event.table])
-        emit({ kind: 'fault-off', table: event.table })
+        emit({ kind: 'fault-off', table: event.table, at: Date.now() })
         note(`${event.table} off at ${Date.now() - started} ms`)
       }, event.untilMs)
     }

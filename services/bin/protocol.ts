@@ -108,8 +108,10 @@ export type SidecarEvent =
    * with no program container has no other start to count its run from). */
   | { kind: 'timed-start' }
   /** A timed fault's table went on or came off, as the sidecar did it (its line's time is when). */
-  | { kind: 'fault-on'; table: string }
-  | { kind: 'fault-off'; table: string }
+  /** `at`: the sidecar's own clock (epoch ms) once the change was made; its log line can come later on a busy
+   * machine. */
+  | { kind: 'fault-on'; table: string; at?: number }
+  | { kind: 'fault-off'; table: string; at?: number }
   | { kind: 'port-open'; port: number }
   /** The program listens, but on other sockets than `port`, and has for a while (a wrong port). */
   | { kind: 'port-elsewhere'; port: number; sockets: string[] }
