@@ -2,6 +2,7 @@
 // faults while its programs run. Each host's sidecar is reset and given its new plan, from the same fault
 // vocabulary and planner (engine/plan/faults.ts) as scenario files; `lab ps -v` shows the counters.
 import { netPlans } from '../engine/plan/faults.ts'
+import { randomSeed } from '../engine/plan/seeds.ts'
 import { changeFaults, parseFaultWords } from '../engine/plan/live-faults.ts'
 import { chooseLiveLab, saveLiveLab } from '../engine/plan/live-lab.ts'
 import * as docker from '../engine/runtime/docker.ts'
@@ -22,7 +23,11 @@ const command = defineCommand({
     const faults = changeFaults(lab.faults, parseFaultWords(words, names), names)
     await docker.preflight()
     const hosts = await liveHosts(lab, names)
-    const plans = netPlans({ hosts: Object.fromEntries(names.map((h) => [h, { program: '' }])), faults })
+    // A person's fault in a live lab is no run to rerun: its draws come from a seed of its own.
+    const plans = netPlans(
+      { hosts: Object.fromEntries(names.map((h) => [h, { program: '' }])), faults },
+      { seed: randomSeed() },
+    )
     // Every host is reset: a fault cleared from one host leaves nothing behind, and the others keep theirs.
     await Promise.all(
       [...hosts.values()]

@@ -18,12 +18,24 @@ import { gradeClass } from '../engine/tasks/grade-class.ts'
 import { inOrder } from '../engine/tasks/pool.ts'
 import { htmlReport } from '../reporters/html.ts'
 import { createReporters } from '../reporters/index.ts'
-import { IMPL, LANG, PARALLEL, PARAM, hostOptions, parseImpl, parseLang, parseParallel } from './shared.ts'
+import {
+  IMPL,
+  LANG,
+  PARALLEL,
+  PARAM,
+  SEED,
+  hostOptions,
+  parseImpl,
+  parseLang,
+  parseParallel,
+  parseSeed,
+} from './shared.ts'
 import { defineCommand, type ValuesOf } from './table.ts'
 
 const OPTIONS = {
   impl: { ...IMPL, help: 'which reference programs run in the hosts no student file replaces (default: ts)' },
   param: PARAM,
+  seed: { ...SEED, help: `${SEED.help}; the same for every student` },
   ...hostOptions('GLOB'),
   lang: LANG,
   parallel: { ...PARALLEL, help: 'submissions at once (default: the number of cores)' },
@@ -72,6 +84,7 @@ const command = defineCommand({
     if (wanted.length !== 1)
       throw errors.usage("grade takes one scenario: npm run lab -- grade tcp-basic --server 'entregas/*/servidor.py'")
     const impl = parseImpl(values.impl)
+    const seed = parseSeed(values.seed)
     const {
       scenarios: [catalogScenario],
       params,
@@ -107,6 +120,7 @@ const command = defineCommand({
         impl,
         globs,
         entries,
+        seed,
         slice: values.slice,
         lang,
         parallel,

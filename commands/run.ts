@@ -20,13 +20,16 @@ import {
   PARALLEL,
   PARAM,
   SCENARIOS,
+  SEED,
   VIEW,
   hostOptions,
   parseImpl,
   parseLang,
   parseParallel,
+  parseSeed,
   parseView,
 } from './shared.ts'
+import { randomSeed } from '../engine/plan/seeds.ts'
 import { defineCommand } from './table.ts'
 
 const command = defineCommand({
@@ -37,6 +40,7 @@ const command = defineCommand({
   options: {
     impl: IMPL,
     param: PARAM,
+    seed: SEED,
     ...hostOptions('FILE'),
     lang: LANG,
     parallel: {
@@ -90,6 +94,7 @@ const command = defineCommand({
     const view = parseView(values.view, values.due)
     if (!names.length) throw errors.usage('name a scenario to run, or a command: list, build, clean, grade, soak')
     const impl = parseImpl(values.impl)
+    const seedGiven = parseSeed(values.seed)
     // Docker is checked while the scenarios load; its verdict counts only after theirs (usage errors come first).
     const dockerReady = docker.preflight()
     dockerReady.catch(() => undefined)
@@ -117,9 +122,10 @@ const command = defineCommand({
     if (values.in !== undefined || values.watch) {
       // Loaded only here: a cold run, the usual one, does not wait for the live-lab modules to load.
       const warm = await import('./warm.ts')
-      if (values.in !== undefined) return warm.runIn(values.in, scenarios, submissions, report)
+      if (values.in !== undefined)
+        return warm.runIn(values.in, scenarios, submissions, report, seedGiven ?? randomSeed())
       if (scenarios.length !== 1) throw errors.usage('--watch takes one scenario')
-      return warm.runWatching(scenarios[0], { impl, submissions, report, dockerReady })
+      return warm.runWatching(scenarios[0], { impl, submissions, report, dockerReady, seed: seedGiven })
     }
     const captureDir = values.capture === undefined ? undefined : userPath(values.capture)
     // Each scenario is reported as one block, in the order they were asked for, though several run at once.
@@ -130,6 +136,8 @@ const command = defineCommand({
         impl,
         submissions,
         parallel,
+        // One seed for every scenario of the command: one number to rerun it all.
+        seed: seedGiven ?? randomSeed(),
         captureDir,
         captureAll: html !== undefined,
         dockerReady,

@@ -4,6 +4,7 @@ import { errors, positiveInteger } from '../engine/model/errors.ts'
 import { LANGS, langFromEnv, type Lang } from '../engine/model/hints.ts'
 import { IMPLS, type Impl } from '../engine/model/scenario.ts'
 import { VIEWS, type View } from '../engine/model/points.ts'
+import { SEED_MAX } from '../engine/plan/seeds.ts'
 import type { ViewChoice } from '../engine/model/view.ts'
 import type { OptionSpec } from './table.ts'
 
@@ -49,6 +50,12 @@ export const PARALLEL = {
   help: 'labs at once (default: the number of cores)',
 } satisfies OptionSpec
 
+export const SEED = {
+  type: 'string',
+  value: 'N',
+  help: `every random fault draws from this seed, 0 to ${SEED_MAX} (default: a new one, reported): the same seed reruns the same losses`,
+} satisfies OptionSpec
+
 /** --server, --client, --host: a program of one's own in a host; `what` is FILE, or GLOB for grade. */
 export function hostOptions(what: string) {
   return {
@@ -66,6 +73,14 @@ export function parseImpl(option: string | undefined): Impl {
   if (option === undefined) return 'ts'
   if (!IMPLS.includes(option as Impl)) throw errors.usage(`--impl must be one of ${IMPLS.join(', ')}, not "${option}"`)
   return option as Impl
+}
+
+/** --seed: a whole number that fits 32 bits, written in decimal digits; undefined when not given. */
+export function parseSeed(option: string | undefined): number | undefined {
+  if (option === undefined) return undefined
+  const seed = /^\d{1,10}$/.test(option) ? Number(option) : NaN
+  if (!(seed <= SEED_MAX)) throw errors.usage(`--seed takes a whole number from 0 to ${SEED_MAX}, not "${option}"`)
+  return seed
 }
 
 export function parseLang(option: string | undefined): Lang {

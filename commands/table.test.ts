@@ -33,11 +33,11 @@ describe('chooseCommand and parseCommand', () => {
       /^lab list does not take --report \(its options: --scenarios, --help\)$/,
     )
     await expect(parse(['grade', 'tcp-basic', '--server', 'x', '--capture', 'd'])).rejects.toThrow(
-      /^lab grade does not take --capture \(its options: --impl, --param, --server, --client, --host, --lang, --parallel, --pool, --no-pool, --grades, --exercise, --entry, --report, --resume, --only-failed, --engines, --slice, --row-lines, --help\)$/,
+      /^lab grade does not take --capture \(its options: --impl, --param, --seed, --server, --client, --host, --lang, --parallel, --pool, --no-pool, --grades, --exercise, --entry, --report, --resume, --only-failed, --engines, --slice, --row-lines, --help\)$/,
     )
     await expect(parse(['grade', 'tcp-basic', '--output', 'x'])).rejects.toThrow(/^lab grade does not take --output /)
     await expect(parse(['tcp-basic', '--bogus'])).rejects.toThrow(
-      /^lab <scenario> does not take --bogus \(its options: --impl, --param, --server, --client, --host, --lang, --parallel, --capture, --report, --reporter, --output, --exercise, --view, --due, --in, --watch, --no-stop-early, --scenarios, --shard, --help\)$/,
+      /^lab <scenario> does not take --bogus \(its options: --impl, --param, --seed, --server, --client, --host, --lang, --parallel, --capture, --report, --reporter, --output, --exercise, --view, --due, --in, --watch, --no-stop-early, --scenarios, --shard, --help\)$/,
     )
     await expect(parse(['build', '-x'])).rejects.toThrow(
       /^lab build does not take -x \(its options: --offline, --help\)$/,

@@ -25,6 +25,7 @@ export async function runIn(
   scenarios: Scenario[],
   submissions: Record<string, string>,
   report: Reporters,
+  seed: number,
 ): Promise<number> {
   if (Object.keys(submissions).length)
     throw errors.usage('a live lab runs the programs it was brought up with: give --server/--client/--host to `lab up`')
@@ -33,7 +34,7 @@ export async function runIn(
   const results: ScenarioResult[] = []
   for (const [i, scenario] of scenarios.entries()) {
     report.onScenarioStart(scenario)
-    const result = await runWarm(lab, scenario, { again: i < scenarios.length - 1, onEvent: report.onEvent })
+    const result = await runWarm(lab, scenario, { again: i < scenarios.length - 1, onEvent: report.onEvent, seed })
     report.onScenarioEnd(result)
     results.push(result)
   }
@@ -49,6 +50,8 @@ export async function runWatching(
     submissions: Record<string, string>
     report: Reporters
     dockerReady: Promise<void>
+    /** --seed: every rerun draws from it; without it, each rerun draws a seed of its own (and reports it). */
+    seed?: number
   },
 ): Promise<number> {
   const image = await ensureLabImage(options.report.onNote, {}, options.dockerReady)
@@ -65,7 +68,9 @@ export async function runWatching(
   let current = scenario
   for (;;) {
     options.report.onScenarioStart(current)
-    options.report.onScenarioEnd(await runWarm(lab, current, { again: true, onEvent: options.report.onEvent }))
+    options.report.onScenarioEnd(
+      await runWarm(lab, current, { again: true, onEvent: options.report.onEvent, seed: options.seed }),
+    )
     say(
       `watching ${files.map((f) => (f.startsWith(`${process.cwd()}/`) ? path.relative(process.cwd(), f) : f)).join(', ')}: save to run again, Ctrl-C to stop (and take the lab down)`,
     )

@@ -3,6 +3,7 @@
 // program never ran at all, which PrairieLearn does not count as an attempt.
 import type { Lang } from '../engine/model/hints.ts'
 import { scoreChecks, type ScoredCheck } from '../engine/model/points.ts'
+import { seedLine, seedsOf } from '../engine/model/describe.ts'
 import type { ScenarioResult } from '../engine/model/result.ts'
 import { viewHints } from '../engine/model/view.ts'
 import { visible } from '../engine/model/visible.ts'
@@ -32,12 +33,13 @@ export function neverRan(result: ScenarioResult): boolean {
 }
 
 /** The run as a whole, as the student reads it, in their language: what was skipped and the likely mistakes,
- * without a quote of what a check they do not see expects. */
-export function summaryText(results: ScenarioResult[], lang: Lang, afterDue: boolean): string {
-  return results
-    .flatMap((r) => [
+ * without a quote of what a check they do not see expects; last, the seed that reruns its random faults. */
+export function summaryText(results: ScenarioResult[], lang: Lang, afterDue: boolean, withSeed = true): string {
+  return [
+    ...results.flatMap((r) => [
       ...(r.status === 'skipped' ? [`${r.scenario.id}: skipped (${r.run.skipped})`] : []),
       ...viewHints(r, { view: 'student', afterDue }).map((hint) => visible(hint.text[lang])),
-    ])
-    .join('\n')
+    ]),
+    ...(withSeed ? seedsOf(results).map(seedLine) : []),
+  ].join('\n')
 }

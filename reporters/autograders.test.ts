@@ -138,7 +138,7 @@ describe('prairielearn results.json', () => {
     expectPrairieLearnShape(never as unknown as Record<string, unknown>)
     expect(never).toEqual({
       gradable: false,
-      message: 'The lab did not come up.',
+      message: 'The lab did not come up.\nrandom seed 1234 — rerun with --seed 1234',
       format_errors: ['The lab did not come up.'],
       tests: [],
     })

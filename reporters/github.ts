@@ -1,7 +1,7 @@
 // GitHub Actions (GITHUB_ACTIONS=true): an ::error annotation for each failed check, pinned to the scenario's
 // file, and a Markdown table on the job's summary page (GITHUB_STEP_SUMMARY).
 import { appendFile } from 'node:fs/promises'
-import { checkTally, formatMs, verdictOf } from '../engine/model/describe.ts'
+import { checkTally, formatMs, seedLine, seedsOf, verdictOf } from '../engine/model/describe.ts'
 import type { ScenarioResult } from '../engine/model/result.ts'
 import { visible } from '../engine/model/visible.ts'
 import type { Reporter, Sink } from './types.ts'
@@ -49,6 +49,7 @@ export function stepSummary(results: ScenarioResult[]): string {
     ...rows,
     '',
     ...failures,
+    ...seedsOf(results).map((seed) => `- ${seedLine(seed)}`),
     '',
   ].join('\n')
 }

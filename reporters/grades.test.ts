@@ -28,9 +28,10 @@ it('writes one CSV row per student, quoting what needs quoting', () => {
     hint: 'use bind(("0.0.0.0", 12345)), not localhost',
     elapsedS: 4.2,
     files: { server: '/e/ana/servidor.py' },
+    seed: 1234,
   }
   expect(gradesCsv([row])).toBe(
-    'student,verdict,checks_passed,checks_total,score,max_score,hint,elapsed_s,files\nana,failed,3,5,4.5,6,"use bind((""0.0.0.0"", 12345)), not localhost",4.2,server=/e/ana/servidor.py\n',
+    'student,verdict,checks_passed,checks_total,score,max_score,hint,elapsed_s,seed,files\nana,failed,3,5,4.5,6,"use bind((""0.0.0.0"", 12345)), not localhost",4.2,1234,server=/e/ana/servidor.py\n',
   )
 })
 

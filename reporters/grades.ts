@@ -17,6 +17,7 @@ export function gradesCsv(rows: GradeRow[]): string {
       max_score: row.maxScore,
       hint: visible(row.hint),
       elapsed_s: row.elapsedS,
+      seed: row.seed ?? '',
       files: Object.entries(row.files)
         .map(([host, file]) => `${host}=${visible(file)}`)
         .join(' '),

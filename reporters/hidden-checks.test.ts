@@ -110,7 +110,8 @@ describe("a hidden check's expected text", () => {
     )
     expect(student).not.toContain(SECRET)
     expect(gradescopeResults([hidden]).output).toBe(
-      'The exchange worked, but the text is not the expected one: client printed "Mensagem do servidor: Bem vindo!".',
+      'The exchange worked, but the text is not the expected one: client printed "Mensagem do servidor: Bem vindo!".\n' +
+        'random seed 1234 — rerun with --seed 1234',
     )
     expect(prairielearnResults([hidden]).message).not.toContain(SECRET)
     expect(JSON.stringify(prairielearnResults([hidden]))).not.toContain(SECRET)

@@ -1,6 +1,6 @@
 // A self-contained HTML page for a run: each scenario's checks, its programs' output, and a sequence diagram of
 // the packets between its hosts (time down the page, one lifeline per host, drops marked). Renders only.
-import { checkTally, formatMs } from '../engine/model/describe.ts'
+import { checkTally, formatMs, seedLine } from '../engine/model/describe.ts'
 import type { ScenarioResult } from '../engine/model/result.ts'
 import type { HostRun, Packet } from '../engine/model/scenario.ts'
 import { visible } from '../engine/model/visible.ts'
@@ -172,7 +172,7 @@ function scenarioSection(result: ScenarioResult): string {
     .join('')
   return (
     `<section id="${escape(result.scenario.id)}" class="${result.status}"><h2>${escape(result.scenario.id)} <small>${escape(result.status)} · ` +
-    `${formatMs(result.wallMs)}</small></h2><p>${escape(result.scenario.title)} <em>(seed: ${escape(result.scenario.teaches)})</em></p>` +
+    `${formatMs(result.wallMs)} · ${escape(seedLine(result.seed))}</small></h2><p>${escape(result.scenario.title)} <em>(seed: ${escape(result.scenario.teaches)})</em></p>` +
     `<table class="checks">${checks}</table><h3>Packets</h3>${sequenceDiagram(hosts)}<h3>Programs</h3>${output}</section>`
   )
 }

@@ -1,6 +1,7 @@
 // One JSON document for a whole run, for scripts and dashboards: every scenario, every check record and what
 // each host printed. `version` changes when a field changes meaning or goes away (2: a packet's payload is
-// `payloadHex`, packets are bounded and `cut` says what was left out; 3: a problem is `{ kind, host?, text }`).
+// `payloadHex`, packets are bounded and `cut` says what was left out; 3: a problem is `{ kind, host?, text }`). A
+// field added leaves it (a scenario's `seed`, since 3): a reader of version 3 may find it absent.
 import type { ScenarioResult } from '../engine/model/result.ts'
 import type { Problem } from '../engine/model/observations.ts'
 import type { Check, HostRun, Packet } from '../engine/model/scenario.ts'
@@ -45,6 +46,8 @@ export interface JsonScenario {
   teaches: string
   impl: string
   project: string
+  /** The seed every random fault of the run drew from: `--seed` with it reruns the same decisions. */
+  seed: number
   status: ScenarioResult['status']
   /** status === 'passed', for readers of version 1. */
   passed: boolean
@@ -73,6 +76,7 @@ export function jsonReport(results: ScenarioResult[]): JsonReport {
     teaches: r.scenario.teaches,
     impl: r.impl,
     project: r.project,
+    seed: r.seed,
     status: r.status,
     passed: r.status === 'passed',
     wallMs: Math.round(r.wallMs),

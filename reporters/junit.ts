@@ -31,6 +31,8 @@ export async function junitReport(results: ScenarioResult[], lang: Lang = 'en'):
       .property('title', result.scenario.title)
       .property('seed', result.scenario.teaches)
       .property('project', result.project)
+      // `seed` already names the course section the scenario comes from
+      .property('random-seed', String(result.seed))
     if (result.status === 'skipped') {
       suite
         .testCase()

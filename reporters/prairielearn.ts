@@ -30,13 +30,15 @@ export function prairielearnResults(
 ): PrairieLearnResults {
   const all = autograderTests(results)
   const message = summaryText(results, lang, afterDue)
-  if (results.some(neverRan))
+  if (results.some(neverRan)) {
+    const problems = summaryText(results, lang, afterDue, false)
     return {
       gradable: false,
       message,
-      format_errors: message ? message.split('\n') : ['the program never ran'],
+      format_errors: problems ? problems.split('\n') : ['the program never ran'],
       tests: [],
     }
+  }
   const max = all.reduce((sum, t) => sum + t.check.maxPoints, 0)
   const points = all.reduce((sum, t) => sum + t.check.points, 0)
   return {

@@ -55,8 +55,9 @@ describe('TerminalReporter, plain lines', () => {
       'tcp-basic: TCP server and client exchange a greeting (seed: Cliente e Servidor com Sockets)',
       '  ✔ client printed "Mensagem do servidor: Bem-vindo ao servidor!" — printed after 111 ms',
       '  ✔ client exited with code 0 — exited with code 0 after 120 ms',
-      '✔ tcp-basic passed: 2/2 checks in 3.1 s (project socketlab-tcp-basic-abc123)',
+      '✔ tcp-basic passed: 2/2 checks in 3.1 s (project socketlab-tcp-basic-abc123, random seed 1234)',
     ])
+    expect(lines.at(-2)).toBe('random seed 1234 — rerun with --seed 1234')
     expect(out.text()).not.toMatch(/\r|⠋/)
   })
 
@@ -74,7 +75,9 @@ describe('TerminalReporter, a skipped scenario', () => {
   it('says why it was skipped instead of listing checks', () => {
     const out = collect()
     new TerminalReporter(out.stream, false).onScenarioEnd(skipped)
-    expect(out.text()).toContain('⊘ udp-loss skipped: this kernel has no netem (project socketlab-udp-loss-0a1b2c)')
+    expect(out.text()).toContain(
+      '⊘ udp-loss skipped: this kernel has no netem (project socketlab-udp-loss-0a1b2c, random seed 1234)',
+    )
   })
 })
 

@@ -4,7 +4,7 @@
 // character of theirs reaches the teacher's terminal.
 import type { Spinner } from 'yocto-spinner'
 import { color } from './colors.ts'
-import { checkTally, formatMs, hostEnd, VERDICTS } from '../engine/model/describe.ts'
+import { checkTally, formatMs, hostEnd, seedLine, seedsOf, VERDICTS } from '../engine/model/describe.ts'
 import type { GradeRow } from '../engine/model/grade.ts'
 import type { Lang } from '../engine/model/hints.ts'
 import type { ScenarioResult, Verdict } from '../engine/model/result.ts'
@@ -42,7 +42,7 @@ function submissionNotes(result: ScenarioResult, lang: Lang): string[] {
 }
 
 function scenarioReport(result: ScenarioResult, lang: Lang = 'en'): string {
-  const project = color.dim(`(project ${result.project})`)
+  const project = color.dim(`(project ${result.project}, random seed ${result.seed})`)
   if (result.status === 'skipped')
     return `${mark('skipped')} ${result.scenario.id} ${word('skipped')}: ${result.run.skipped} ${project}`
   const lines = result.checks.flatMap((check) => [
@@ -176,6 +176,8 @@ export class TerminalReporter implements Reporter {
   async onRunEnd(results: ScenarioResult[]): Promise<void> {
     this.#stopLiveLine()
     if (results.length) this.#write(await summaryTable(results))
+    // The one number that reruns every random fault of these runs as they were.
+    for (const seed of seedsOf(results)) this.#write(color.dim(seedLine(seed)))
   }
 
   #write(text: string): void {

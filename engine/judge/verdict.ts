@@ -12,6 +12,8 @@ export interface Observed {
   impl: Impl
   runId: string
   project: string
+  /** The seed its random faults drew from. */
+  seed: number
   /** The language of each submitted program, where it is known: the hints' code is in it. */
   languages?: Record<string, Language>
 }
@@ -22,7 +24,7 @@ export function judge(
   submissions: Record<string, string>,
   wallMs: number,
 ): ScenarioResult {
-  const { scenario, impl, runId, project, languages } = observed
+  const { scenario, impl, runId, project, seed, languages } = observed
   const checks = checkScenario(scenario, run)
   const status = run.skipped ? 'skipped' : checks.every((check) => check.passed) ? 'passed' : 'failed'
   return {
@@ -30,6 +32,7 @@ export function judge(
     impl,
     runId,
     project,
+    seed,
     checks,
     run,
     status,

@@ -28,3 +28,9 @@ export const VERDICTS: Record<Verdict, { word: string; mark: string }> = {
 }
 
 export const verdictOf = (result: Pick<ScenarioResult, 'status'>) => VERDICTS[result.status]
+
+/** The line every report gives a run's seed in (engine/plan/seeds.ts). */
+export const seedLine = (seed: number) => `random seed ${seed} — rerun with --seed ${seed}`
+
+/** The seeds of some runs, each once, in their order. */
+export const seedsOf = (results: { seed: number }[]): number[] => [...new Set(results.map((r) => r.seed))]

@@ -23,4 +23,6 @@ export interface GradeRow {
   report?: string
   /** The compose project the submission ran in (JSON only), to find its traces in Docker's logs. */
   project?: string
+  /** The seed its random faults drew from: the class's, the same for every student (`--seed` reruns the row). */
+  seed?: number
 }

@@ -12,6 +12,8 @@ export interface ScenarioResult {
   /** The run's id (the project is named after it, and every container and network is labelled with it). */
   runId: string
   project: string
+  /** The seed every random fault of the run drew from: `--seed` with it reruns the same decisions. */
+  seed: number
   checks: Check[]
   /** skipped: the scenario needs what this machine lacks (see `run.skipped`); its checks are not judged. */
   status: Verdict

@@ -4,6 +4,7 @@
 import { CORE_SCHEMA, dump, load, mergeTag } from 'js-yaml'
 import { LABEL } from '../model/labels.ts'
 import { IDLE_PROGRAM, planHosts, type HostPlan } from './hosts.ts'
+import { randomSeed } from './seeds.ts'
 
 export { IDLE_PROGRAM }
 import type { HostSpec, Impl, Scenario } from '../model/scenario.ts'
@@ -26,7 +27,7 @@ export type { ComposeFile, ComposeService } from './services.ts'
 
 /** What of a run's plan its compose file depends on. */
 export type RunIdentity = Pick<RunPlan, 'runId' | 'image' | 'impl'> &
-  Partial<Pick<RunPlan, 'captureAll' | 'submissions' | 'hostImages' | 'live' | 'hosts'>>
+  Partial<Pick<RunPlan, 'captureAll' | 'submissions' | 'hostImages' | 'live' | 'hosts' | 'seed'>>
 
 /** YAML 1.2, as compose reads it, plus the merge keys (`<<: *program`) of docker-compose.yml. */
 const COMPOSE_YAML = CORE_SCHEMA.withTags(mergeTag)
@@ -108,7 +109,8 @@ export function labCompose(scenario: Scenario, run: RunIdentity): ComposeFile {
   // Several networks: subnets drawn afresh for every run (two runs of one scenario at once must not collide).
   const topology = planTopology(scenario, randomSubnet)
 
-  for (const { name: host, spec, order, net, captures, routesOnly: alone } of run.hosts ?? planHosts(scenario, run)) {
+  for (const { name: host, spec, order, net, captures, routesOnly: alone } of run.hosts ??
+    planHosts(scenario, { ...run, seed: run.seed ?? randomSeed() })) {
     const service = programService(host, spec, run, labels, order)
     if (spec.inside) {
       // A second program in another host's network namespace: it shares that host's address, faults and sidecar.

@@ -1,25 +1,37 @@
 import { describe, expect, it } from 'vitest'
 import { netPlans } from './faults.ts'
+import { faultSeed } from './seeds.ts'
+import { lossPlaceholder } from '../../services/bin/protocol.ts'
 import type { Fault, HostSpec } from '../model/scenario.ts'
 
 const hosts: Record<string, HostSpec> = { server: { program: 'tcp-server' }, client: { program: 'tcp-client' } }
-const plansFor = (...faults: Fault[]) => netPlans({ hosts, faults })
+const SEED = 1234
+const plansFor = (...faults: Fault[]) => netPlans({ hosts, faults }, { seed: SEED })
 
 describe('netPlans', () => {
-  it('drops a random share of the matching packets with nftables numgen', () => {
+  it("drops a random share of the matching packets with nftables, drawn from the run's seed", () => {
     const { server } = plansFor({ kind: 'loss', host: 'server', percent: 30, protocol: 'udp', direction: 'in' })
     expect(server.nft).toContain('chain input {')
-    expect(server.nft).toContain('meta l4proto udp numgen random mod 100 < 30 counter drop comment "loss"')
+    expect(server.nft).toContain(
+      `meta l4proto udp ${lossPlaceholder(faultSeed(SEED, 'server', 'input', 0, 'loss'), 30)} counter drop comment "loss"`,
+    )
     expect(server.nft).not.toContain('chain output')
   })
 
-  it('applies loss in both directions when asked, and nothing at 0 %', () => {
-    expect(
-      plansFor({ kind: 'loss', host: 'client', percent: 5, direction: 'both' }).client.nft?.match(
-        /numgen random mod 100 < 5/g,
-      ),
-    ).toHaveLength(2)
+  it('applies loss in both directions when asked, each with a seed of its own, and nothing at 0 %', () => {
+    const both = plansFor({ kind: 'loss', host: 'client', percent: 5, direction: 'both' }).client.nft
+    expect([...both!.matchAll(/\{\{loss:(\d+):5\}\}/g)].map((found) => Number(found[1]))).toEqual([
+      faultSeed(SEED, 'client', 'input', 0, 'loss'),
+      faultSeed(SEED, 'client', 'output', 0, 'loss'),
+    ])
     expect(plansFor({ kind: 'loss', host: 'client', percent: 0 }).client?.nft).toBeUndefined()
+  })
+
+  it('draws from the seed alone: the same seed gives the same plan, another seed another', () => {
+    const loss: Fault = { kind: 'loss', host: 'server', percent: 30 }
+    const planned = (seed: number) => netPlans({ hosts, faults: [loss] }, { seed }).server.nft
+    expect(planned(7)).toBe(planned(7))
+    expect(planned(7)).not.toBe(planned(8))
   })
 
   it('blackholes silently, rejects with a reset or an ICMP port unreachable', () => {
@@ -50,13 +62,16 @@ describe('netPlans', () => {
 
   it('gives two partitions on one host a table each, so that one healing does not heal the other', () => {
     const three: Record<string, HostSpec> = { ...hosts, other: { program: 'tcp-server' } }
-    const { client } = netPlans({
-      hosts: three,
-      faults: [
-        { kind: 'partition', between: ['client', 'server'], atMs: 0, forMs: 1000 },
-        { kind: 'partition', between: ['client', 'other'], atMs: 500 },
-      ],
-    })
+    const { client } = netPlans(
+      {
+        hosts: three,
+        faults: [
+          { kind: 'partition', between: ['client', 'server'], atMs: 0, forMs: 1000 },
+          { kind: 'partition', between: ['client', 'other'], atMs: 500 },
+        ],
+      },
+      { seed: SEED },
+    )
     expect(client.timed!.map((t) => t.table)).toEqual(['lab_partition_0', 'lab_partition_1'])
     expect(client.timed!.map((t) => t.nft.match(/^table inet (\w+) {/)?.[1])).toEqual([
       'lab_partition_0',
@@ -69,10 +84,11 @@ describe('netPlans', () => {
     expect(plansFor({ kind: 'rate', host: 'server', kbit: 1000 }).server.tc).toEqual([
       ['qdisc', 'add', 'dev', 'eth0', 'root', 'tbf', 'rate', '1000kbit', 'burst', '3000', 'latency', '200ms'],
     ])
+    const seed = faultSeed(SEED, 'server', 'out', 0, 'delay')
     expect(plansFor({ kind: 'delay', host: 'server', ms: 100, jitterMs: 10 }).server.impair).toEqual({
       mode: 'auto',
-      rules: [{ kind: 'delay', ms: 100, jitterMs: 10, direction: 'out' }],
-      netem: [['qdisc', 'add', 'dev', 'eth0', 'root', 'netem', 'delay', '100ms', '10ms']],
+      rules: [{ kind: 'delay', ms: 100, jitterMs: 10, direction: 'out', seeds: { out: seed } }],
+      netem: [['qdisc', 'add', 'dev', 'eth0', 'root', 'netem', 'delay', '100ms', '10ms', 'seed', String(seed)]],
     })
   })
 

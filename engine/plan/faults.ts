@@ -5,9 +5,11 @@ import type { ImpairMode, ImpairRule } from '../../services/bin/protocol.ts'
 import {
   addressPlaceholder as addressOf,
   devicePlaceholder as deviceOf,
+  lossPlaceholder,
   type NetPlan,
 } from '../../services/bin/protocol.ts'
 import { impairMode, impairPlan, impairRule, isImpairment, validateImpairment, type ImpairFault } from './impair.ts'
+import { faultSeed } from './seeds.ts'
 import type { Direction, Fault, Protocol, Scenario } from '../model/scenario.ts'
 import { attachments } from './topology.ts'
 
@@ -72,6 +74,8 @@ interface FaultTarget {
   rules: { input: string[]; output: string[]; forward: string[] }
   /** The host is a router: what it forwards is faulted too. */
   routes: boolean
+  /** The seed of this fault's draws in one chain (input, output, forward): each rule counts its own packets. */
+  seedOf: (chain: string) => number
 }
 
 type NetFault<K extends Fault['kind']> = Extract<Fault, { kind: K }>
@@ -89,15 +93,17 @@ const NET_FAULTS: {
     to: FaultTarget,
   ) => void
 } = {
-  loss(fault, { rules, routes }) {
+  loss(fault, { rules, routes, seedOf }) {
     if (fault.percent === 0) return
-    // nft refuses `numgen random mod 100 < 100` (the value is out of the expression's range): all is all
-    const rule = `${matchProtocol(fault.protocol)}${fault.percent === 100 ? '' : `numgen random mod 100 < ${fault.percent} `}counter drop comment "loss"`
+    // Drawn from the run's seed (services/bin/loss-pattern.ts), not by `numgen random`, which cannot be seeded; all
+    // is all. The forward chain's two rules count apart: each sees its own packets.
+    const rule = (chain: string) =>
+      `${matchProtocol(fault.protocol)}${fault.percent === 100 ? '' : `${lossPlaceholder(seedOf(chain), fault.percent)} `}counter drop comment "loss"`
     const { input, output } = hooks(fault.direction)
-    if (input) rules.input.push(onInterface(fault, 'input') + rule)
-    if (output) rules.output.push(onInterface(fault, 'output') + rule)
-    if (routes && input) rules.forward.push(onInterface(fault, 'input') + rule)
-    if (routes && output) rules.forward.push(onInterface(fault, 'output') + rule)
+    if (input) rules.input.push(onInterface(fault, 'input') + rule('input'))
+    if (output) rules.output.push(onInterface(fault, 'output') + rule('output'))
+    if (routes && input) rules.forward.push(onInterface(fault, 'input') + rule('forward-in'))
+    if (routes && output) rules.forward.push(onInterface(fault, 'output') + rule('forward-out'))
   },
   blackhole(fault, { plan, rules, routes }) {
     const input = [`${onInterface(fault, 'input')}counter drop comment "blackhole"`]
@@ -157,20 +163,22 @@ const NET_FAULTS: {
   },
 }
 
-/** The network plan of every host that has a fault; hosts without one get the default (isolation only). */
+/** The network plan of every host that has a fault; hosts without one get the default (isolation only). Every
+ * random draw comes from `seed` (engine/plan/seeds.ts): one seed per fault, its host, its direction or chain. */
 export function netPlans(
   scenario: Pick<Scenario, 'hosts' | 'faults' | 'networks'>,
-  mode: ImpairMode = impairMode(),
+  { seed, mode = impairMode() }: { seed: number; mode?: ImpairMode },
 ): Record<string, NetPlan> {
   validateFaults(scenario)
   const plans: Record<string, NetPlan> = {}
   const impairments: Record<string, ImpairRule[]> = {}
   const rules: Record<string, FaultTarget['rules']> = {}
-  for (const fault of scenario.faults ?? []) {
+  for (const [index, fault] of (scenario.faults ?? []).entries()) {
     const [host] = hostsOf(fault)
     const plan = (plans[host] ??= {})
+    const seedOf = (chain: string) => faultSeed(seed, host, chain, index, fault.kind)
     if (isImpairment(fault)) {
-      ;(impairments[host] ??= []).push(impairRule(fault as ImpairFault, addressOf))
+      ;(impairments[host] ??= []).push(impairRule(fault as ImpairFault, addressOf, seedOf))
       continue
     }
     const apply = NET_FAULTS[fault.kind as keyof typeof NET_FAULTS] as (fault: Fault, to: FaultTarget) => void
@@ -178,6 +186,7 @@ export function netPlans(
       plan,
       rules: (rules[host] ??= { input: [], output: [], forward: [] }),
       routes: scenario.hosts[host]?.router !== undefined,
+      seedOf,
     })
   }
   for (const [host, { input, output, forward }] of Object.entries(rules)) {

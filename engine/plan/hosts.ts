@@ -36,14 +36,21 @@ interface HostsOf {
 
 export function planHosts(
   scenario: Scenario,
-  run: { captureAll?: boolean; submissions?: Record<string, unknown>; submitted?: string[]; live?: boolean },
+  run: {
+    captureAll?: boolean
+    submissions?: Record<string, unknown>
+    submitted?: string[]
+    live?: boolean
+    /** The run's seed, which every random fault draws from (engine/plan/seeds.ts). */
+    seed: number
+  },
 ): HostPlan[] {
   const of: HostsOf = {
     captureAll: run.captureAll === true,
     submitted: run.submitted ?? Object.keys(run.submissions ?? {}),
     live: run.live === true,
   }
-  const plans = netPlans(scenario)
+  const plans = netPlans(scenario, { seed: run.seed })
   const orderOf = startOrder(scenario)
   return Object.entries(scenario.hosts).map(([name, spec]) => {
     const alone = !spec.inside && routesOnly(scenario, name, of)

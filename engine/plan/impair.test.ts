@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { netPlans } from './faults.ts'
 import { impairMode, netemArgs } from './impair.ts'
+import { faultSeed } from './seeds.ts'
 import type { Fault, HostSpec } from '../model/scenario.ts'
 
 const hosts: Record<string, HostSpec> = { server: { program: 'tcp-server' }, client: { program: 'tcp-client' } }
-const plansFor = (...faults: Fault[]) => netPlans({ hosts, faults }, 'auto')
+const plansFor = (...faults: Fault[]) => netPlans({ hosts, faults }, { seed: 1234, mode: 'auto' })
 const NETEM = ['qdisc', 'add', 'dev', 'eth0', 'root', 'netem']
 
 describe('impairment plans', () => {
@@ -39,6 +40,8 @@ describe('impairment plans', () => {
         '25%',
         '100%',
         '0%',
+        'seed',
+        String(faultSeed(1234, 'client', 'out', 0, 'delay')),
       ],
     ])
     expect(netemArgs([{ kind: 'burst-loss', direction: 'out', model: { p13: 1, p31: 50 } }])).toEqual([
@@ -66,7 +69,13 @@ describe('impairment plans', () => {
     expect(
       plansFor({ kind: 'loss', host: 'client', percent: 100, atMs: 0, forMs: 200, everyMs: 1000 }).client.impair
         ?.rules[0],
-    ).toEqual({ kind: 'loss', percent: 100, direction: 'in', windows: [{ atMs: 0, forMs: 200, everyMs: 1000 }] })
+    ).toEqual({
+      kind: 'loss',
+      percent: 100,
+      direction: 'in',
+      windows: [{ atMs: 0, forMs: 200, everyMs: 1000 }],
+      seeds: { in: faultSeed(1234, 'client', 'in', 0, 'loss') },
+    })
   })
 
   it('keeps plain loss in nftables and plain rate in tbf', () => {
@@ -75,7 +84,7 @@ describe('impairment plans', () => {
       { kind: 'rate', host: 'server', kbit: 1000 },
     )
     expect(server.impair).toBeUndefined()
-    expect(server.nft).toContain('numgen random mod 100 < 30')
+    expect(server.nft).toMatch(/\{\{loss:\d+:30\}\} counter drop/)
     expect(plansFor({ kind: 'rate', host: 'server', kbit: 1000, queue: 50 }).server.impair?.netem).toEqual([
       [...NETEM, 'rate', '1000kbit', 'limit', '50'],
     ])

@@ -41,8 +41,14 @@ function windowsOf(scope: ImpairScope): ImpairWindow[] | undefined {
   return [{ atMs: scope.atMs ?? 0, forMs: scope.forMs, everyMs: scope.everyMs }]
 }
 
-/** One fault as lab-impair.py's rule; `addressOf` turns the peer's name into what the sidecar resolves. */
-export function impairRule(fault: ImpairFault, addressOf: (host: string) => string): ImpairRule {
+/** One fault as lab-impair.py's rule; `addressOf` turns the peer's name into what the sidecar resolves, `seedOf` gives
+ * the seed of its draws in each direction it applies to (a rule on both draws apart in each, so that neither
+ * direction's decisions depend on how the other's packets were timed against them). */
+export function impairRule(
+  fault: ImpairFault,
+  addressOf: (host: string) => string,
+  seedOf: (direction: string) => number,
+): ImpairRule {
   const {
     host: _host,
     peer,
@@ -54,11 +60,16 @@ export function impairRule(fault: ImpairFault, addressOf: (host: string) => stri
     ...parameters
   } = fault
   const windows = windowsOf(fault)
+  const applies = direction ?? (fault.kind === 'loss' ? 'in' : 'out')
   return {
     ...parameters,
-    direction: direction ?? (fault.kind === 'loss' ? 'in' : 'out'),
+    direction: applies,
     ...(peer !== undefined && { peer: addressOf(peer) }),
     ...(windows && { windows }),
+    // A rate draws nothing: its queue's decisions are the packets' timing.
+    ...(fault.kind !== 'rate' && {
+      seeds: Object.fromEntries((applies === 'both' ? ['in', 'out'] : [applies]).map((d) => [d, seedOf(d)])),
+    }),
   }
 }
 
@@ -121,6 +132,10 @@ export function netemArgs(rules: ImpairRule[]): string[][] | undefined {
         break
     }
   }
+  // One PRNG per qdisc (Linux and iproute2 6.7 take its seed); where tc refuses the word, auto falls back to the
+  // userspace engine, which is seeded too: an unseeded netem would not rerun a run.
+  const seed = rules.find((rule) => rule.seeds?.out !== undefined)?.seeds?.out
+  if (seed !== undefined) args.push('seed', String(seed))
   return [args]
 }
 

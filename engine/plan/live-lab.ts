@@ -2,6 +2,7 @@
 // and to rerun programs in warm (`--watch`, `lab run --in`). What it is lives in a state folder, not in /tmp,
 // whose run folders `lab clean` removes: its compose file, its staged submissions and lab.json.
 import { planHosts } from './hosts.ts'
+import { randomSeed } from './seeds.ts'
 import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -90,9 +91,10 @@ export async function freeLabName(scenario: string): Promise<string> {
 /** The run plan of a live lab: the state folder instead of a temporary one. */
 export async function planLiveLab(
   scenario: Scenario,
-  options: { name: string; image: string; impl: Impl; captureAll?: boolean },
+  options: { name: string; image: string; impl: Impl; captureAll?: boolean; seed?: number },
 ): Promise<RunPlan> {
   const runId = newRunId()
+  const seed = options.seed ?? randomSeed()
   const workDir = labDir(options.name)
   // The lab's folder is its owner's alone; its sidecars' control folders inside it are open to them, whose root
   // may hold no right over a folder of this user's (no CAP_DAC_OVERRIDE), to make their socket in.
@@ -115,13 +117,15 @@ export async function planLiveLab(
     entries: {},
     captureAll: options.captureAll ?? false,
     live: true,
+    hosts: planHosts(scenario, { captureAll: options.captureAll, live: true, seed }),
+    seed,
     stopEarly: true,
-    hosts: planHosts(scenario, { captureAll: options.captureAll, live: true }),
   }
 }
 
-/** The same plan for a lab already up (a warm run): its project, its folder, the scenario as it is now. */
-export function planOfLiveLab(lab: LiveLab, scenario: Scenario): RunPlan {
+/** The same plan for a lab already up (a warm run): its project, its folder, the scenario as it is now, and the
+ * run's own seed: each warm run applies its faults afresh (`fresh`), drawn from it. */
+export function planOfLiveLab(lab: LiveLab, scenario: Scenario, seed: number): RunPlan {
   const workDir = labDir(lab.name)
   return {
     scenario,
@@ -140,7 +144,9 @@ export function planOfLiveLab(lab: LiveLab, scenario: Scenario): RunPlan {
       captureAll: Object.keys(lab.submissions).length > 0,
       submissions: lab.submissions,
       live: true,
+      seed,
     }),
+    seed,
   }
 }
 

@@ -9,6 +9,7 @@ import path from 'node:path'
 import { errors } from '../model/errors.ts'
 import type { Impl, Scenario } from '../model/scenario.ts'
 import { planHosts, type HostPlan } from './hosts.ts'
+import { randomSeed } from './seeds.ts'
 import { stageSubmission, type StagedSubmission } from './submission.ts'
 
 /** The temporary folder of a run is `<tmp>/socket-lab-run-<project>-XXXXXX`, so `lab clean` finds a killed run's. */
@@ -48,6 +49,8 @@ export interface RunOptions {
   captureAll?: boolean
   /** The image of each `image` or `build` host, as engine/runtime/host-images.ts made sure it exists. */
   hostImages?: Record<string, string>
+  /** Every random fault draws from this seed (`--seed`); a run given none draws one of its own and reports it. */
+  seed?: number
   /** False: wait for every deadline, even when nothing can change before it (engine/runtime/stalls.ts). */
   stopEarly?: boolean
 }
@@ -75,6 +78,9 @@ export interface RunPlan {
   live?: boolean
   /** Every host, resolved once (hosts.ts). */
   hosts: HostPlan[]
+  /** The seed every random fault of the run draws from (engine/plan/seeds.ts): the same seed and the same packets
+   * give the same decisions. */
+  seed: number
   /** Stop a run once nothing can change before its deadline (RunOptions.stopEarly). */
   stopEarly: boolean
 }
@@ -88,6 +94,7 @@ export function newRunId(): string {
 export async function planRun(scenario: Scenario, options: RunOptions): Promise<RunPlan> {
   const runId = newRunId()
   const project = projectName(scenario.id, runId)
+  const seed = options.seed ?? randomSeed()
   const workDir = await mkdtemp(path.join(os.tmpdir(), `${RUN_DIR_PREFIX}${project}-`))
   // Submissions are captured too: the hints tell a wrong host from a wrong port by what reached the wire.
   const captureAll =
@@ -105,7 +112,8 @@ export async function planRun(scenario: Scenario, options: RunOptions): Promise<
     captureDir: options.captureDir,
     hostImages: options.hostImages ?? {},
     entries: options.entries ?? {},
-    hosts: planHosts(scenario, { captureAll, submissions: options.submissions }),
+    hosts: planHosts(scenario, { captureAll, submissions: options.submissions, seed }),
+    seed,
     stopEarly: options.stopEarly !== false,
   }
 }

@@ -83,6 +83,7 @@ export function verdict(
     impl: plan.impl,
     runId: plan.runId,
     project: plan.project,
+    seed: plan.seed,
     languages,
   }
   const result = judge(observed, run, submissions, wallMs)

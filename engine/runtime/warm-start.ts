@@ -10,6 +10,7 @@ import type { EventSink } from '../model/events.ts'
 import { labCompose } from '../plan/compose.ts'
 import { netPlans } from '../plan/faults.ts'
 import { planOfLiveLab, type LiveLab } from '../plan/live-lab.ts'
+import { randomSeed } from '../plan/seeds.ts'
 import { stageSubmissions, type RunPlan } from '../plan/run-plan.ts'
 import {
   ARMED_MARK,
@@ -40,7 +41,8 @@ export function whyNotWarm(scenario: Scenario): string | undefined {
   // interface as lab-net.ts reports it at start: nat and routed were judged differently warm (test/warm-cold.test.ts).
   if (Object.keys(scenario.networks ?? {}).length > 1)
     return 'its hosts on several networks are captured and judged as a cold run does only: run it cold'
-  for (const [host, plan] of Object.entries(netPlans(scenario))) {
+  // Which faults a plan has does not depend on the seed its draws come from.
+  for (const [host, plan] of Object.entries(netPlans(scenario, { seed: 0 }))) {
     if (plan.impair)
       return `its impairments on ${host} (delay, reorder, duplicate, corrupt, burst loss) start with the sidecar: run it cold`
     if (plan.timed?.some((event) => event.atMs > 0 || event.untilMs !== undefined))
@@ -50,14 +52,15 @@ export function whyNotWarm(scenario: Scenario): string | undefined {
 }
 
 /** Runs a scenario in a live lab and judges it as a cold run would. `again`: this process runs the lab again (a
- * watch): the next run's entry points start armed while this one is judged. */
+ * watch): the next run's entry points start armed while this one is judged. `seed`: what its random faults draw
+ * from, applied afresh by every host's `fresh` (a run given none draws its own, as a cold run does). */
 export async function runWarm(
   live: LiveLab,
   scenario: Scenario,
-  options: { again?: boolean; onEvent?: EventSink } = {},
+  options: { again?: boolean; onEvent?: EventSink; seed?: number } = {},
 ): Promise<ScenarioResult> {
   const startedAt = performance.now()
-  const plan = planOfLiveLab(live, scenario)
+  const plan = planOfLiveLab(live, scenario, options.seed ?? randomSeed())
   const blocker = whyNotWarm(scenario)
   if (blocker)
     return verdict(
@@ -292,7 +295,7 @@ class WarmStarter implements Starter {
 
 /** `lab up --start`: the scenario's programs started in a live lab and left running. */
 export async function startLive(live: LiveLab, scenario: Scenario): Promise<void> {
-  const plan = planOfLiveLab(live, scenario)
+  const plan = planOfLiveLab(live, scenario, randomSeed())
   await using lab = attach(plan, await liveHosts(live, Object.keys(scenario.hosts)), live.submissions, false)
   await lab.starter.start(lab)
 }

@@ -19,6 +19,8 @@ import { LabPool } from './lab-pool.ts'
 import { runPool } from './pool.ts'
 import { previousRows, reusable, submissionHash, type ResumeMode } from './resume.ts'
 import { findSubmissions, type StudentSubmission } from './roster.ts'
+import { seedLine } from '../model/describe.ts'
+import { randomSeed } from '../plan/seeds.ts'
 
 export interface ClassGrading {
   /** The scenario, its points table applied (an exercise's). */
@@ -45,6 +47,9 @@ export interface ClassGrading {
   child?: boolean
   /** --engines: the list, and the child's arguments after `lab grade` (scenario and options to pass on). */
   engines?: { option: string; args: string[] }
+  /** --seed: every student's run draws its random faults from it (a class under identical losses); without it,
+   * the seed of the rows --resume keeps, else a new one. Said in a note, and recorded in each row. */
+  seed?: number
   /** grade --report FILE, which a child of each engine writes a page of its own for. */
   reportFile?: string
   /** Writes a student's own report page; returns its path, relative to the class report. */
@@ -77,12 +82,17 @@ export async function gradeClass(grading: ClassGrading, onEvent: OnEvent = () =>
   // Every student's files are read once, guarded, before any lab starts: a link to /dev/zero or a FIFO is
   // that student's row, never the whole class's hang.
   const previous = mode && prefix ? await previousRows(`${prefix}.json`) : []
+  // One seed for the whole class, so every student meets the same losses; a resumed class keeps its own.
+  const seed = grading.seed ?? previous.find((row) => row.seed !== undefined)?.seed ?? randomSeed()
+  if (!grading.child) note(seedLine(seed))
+  // A row graded under another seed met other losses: it is graded again.
   const gradingKey = JSON.stringify({
     scenario: scenario.id,
     params: grading.params,
     impl,
     grading: scenario.grading ?? {},
     entries,
+    seed,
   })
   const screened = await Promise.all(
     students.map(async (s) => {
@@ -125,7 +135,15 @@ export async function gradeClass(grading: ClassGrading, onEvent: OnEvent = () =>
     const todo = settled.flatMap((row, i) => (row ? [] : [i]))
     settled.forEach((row, index) => row && graded(row, index))
     const onEngines = await gradeOnEngines(
-      { ...grading.engines, todo, parallel, reportFile: grading.reportFile, kept: settledCount, note },
+      {
+        ...grading.engines,
+        args: [...grading.engines.args, '--seed', String(seed)],
+        todo,
+        parallel,
+        reportFile: grading.reportFile,
+        kept: settledCount,
+        note,
+      },
       (index, why) => (missed.push(students[index].student), errorRow(students[index], why)),
       (row, index) => {
         done++
@@ -147,12 +165,19 @@ export async function gradeClass(grading: ClassGrading, onEvent: OnEvent = () =>
     const outcome: (GradeRow | undefined)[] = [...settled]
     const pool = Object.keys(entries).length
       ? undefined
-      : LabPool.for(scenario, { image, impl, size: Math.min(grading.pool ?? 0, parallel), note })
+      : LabPool.for(scenario, { image, impl, size: Math.min(grading.pool ?? 0, parallel), note, seed })
     await runPool(students, parallel, async (student, index) => {
       if (settled[index]) return
       const run = pool
         ? pool.run(student.files)
-        : runScenario(scenario, { image, impl, submissions: student.files, entries, captureAll: pages !== undefined })
+        : runScenario(scenario, {
+            image,
+            impl,
+            submissions: student.files,
+            entries,
+            captureAll: pages !== undefined,
+            seed,
+          })
       const row = await run.then(
         async (result): Promise<GradeRow> => {
           for (const check of result.checks) seen.add(check.description)

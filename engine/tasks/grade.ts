@@ -23,6 +23,7 @@ export function gradeRow(submission: StudentSubmission, result: ScenarioResult, 
     elapsedS: Math.round(result.wallMs / 100) / 10,
     files: submission.files,
     project: result.project,
+    seed: result.seed,
   }
 }
 

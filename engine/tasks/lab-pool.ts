@@ -17,6 +17,8 @@ export interface LabPoolOptions {
   size: number
   /** One line for the person (a lab discarded). */
   note: (line: string) => void
+  /** What every run's random faults draw from (each run applies them afresh). */
+  seed?: number
 }
 
 let pools = 0
@@ -56,7 +58,7 @@ export class LabPool implements AsyncDisposable {
     lab.submissions = submissions
     let clean = false
     try {
-      const result = await runWarm(lab, this.scenario)
+      const result = await runWarm(lab, this.scenario, { seed: this.options.seed })
       const dirt = await scrubLive(lab, Object.keys(this.scenario.hosts))
       clean = dirt.length === 0
       if (!clean)

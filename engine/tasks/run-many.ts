@@ -14,6 +14,8 @@ export interface RunManyOptions {
   /** Programs of one's own, by host (every scenario runs them). */
   submissions: Record<string, string>
   parallel: number
+  /** What every scenario's random faults draw from. */
+  seed: number
   /** --capture DIR: every host's pcap kept there. */
   captureDir?: string
   /** Capture every host, for a report's packet diagram. */
@@ -51,6 +53,7 @@ export async function runMany(
         submissions,
         captureDir,
         captureAll,
+        seed: options.seed,
         onEvent: options.onRunEvent,
         stopEarly: options.stopEarly,
       })

@@ -4,6 +4,7 @@
 // in, for lab-net.ts to add and delete from the program's start; in a live lab, one without a time is added at
 // once, and what needs the sidecar's start (an impairment, a time) is refused, saying so.
 import { startImpairments, type Impairments } from './impair.ts'
+import { withLossPatterns } from './loss-pattern.ts'
 import { NOBODYS_MAC, run, withAddresses } from './net-ops.ts'
 import type { ImpairPlan, NetPlan, SidecarEvent } from './protocol.ts'
 import { withDevices } from './routing.ts'
@@ -38,7 +39,7 @@ export async function applyPlan(plan: NetPlan, { at, devices = {}, emit }: Apply
   if (refused) throw new Error(refused)
   const note = (text: string) => emit({ kind: 'note', text })
   if (plan.nft) {
-    run('nft', ['-f', '-'], await withAddresses(plan.nft, devices))
+    run('nft', ['-f', '-'], withLossPatterns(await withAddresses(plan.nft, devices)))
     note('faults applied')
   }
   for (const args of plan.tc ?? []) {

@@ -6,7 +6,8 @@ import { createInterface } from 'node:readline'
 import type { ImpairPlan, SidecarEvent } from './protocol.ts'
 
 /** The skip reason when netem is forced and missing (a `skip` event). */
-export const NO_NETEM = 'this kernel has no sch_netem, so delay and jitter cannot be applied'
+export const NO_NETEM =
+  'this kernel has no sch_netem, or one that cannot take a seed (Linux and iproute2 6.7), so delay and jitter cannot be applied'
 /** Copies lab-impair.py sends carry this mark (SO_MARK), and the queue rules let marked packets by. */
 const COPY_MARK = '0x10000/0x10000'
 const QUEUE = '0'

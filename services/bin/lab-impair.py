@@ -161,29 +161,32 @@ def verdict(packet_id, accept=True, payload=None):
         nl.send(message(NFQNL_MSG_VERDICT, attrs))
 
 
-# --- Randomness as netem draws it: a uniform number, correlated with the previous one by `correlation` %.
+# --- Randomness as netem draws it: a uniform number, correlated with the previous one by `correlation` %. Every
+# draw of one rule in one direction comes from its own generator, seeded by the engine (engine/plan/seeds.ts): the
+# same seed and the same packets give the same decisions, whatever the other rules and directions saw.
 
 class Correlated:
-    def __init__(self, percent=0):
-        self.rho, self.last = (percent or 0) / 100, random.random()
+    def __init__(self, rng, percent=0):
+        self.rng = rng
+        self.rho, self.last = (percent or 0) / 100, rng.random()
 
     def __call__(self):
-        self.last = (1 - self.rho) * random.random() + self.rho * self.last
+        self.last = (1 - self.rho) * self.rng.random() + self.rho * self.last
         return self.last
 
 
-def chance(percent, correlation=0):
-    draw = Correlated(correlation)
+def chance(rng, percent, correlation=0):
+    draw = Correlated(rng, correlation)
     return lambda: draw() * 100 < percent
 
 
-def jitter_of(delay):
+def jitter_of(rng, delay):
     """A function that gives one delay in ms: `ms` plus jitter in netem's distributions."""
     ms, jitter, kind = delay['ms'], delay.get('jitterMs', 0), delay.get('distribution', 'uniform')
-    draw = Correlated(delay.get('correlation', 0))
+    draw = Correlated(rng, delay.get('correlation', 0))
     def normal():
         u = max(draw(), 1e-12)  # Box-Muller on the correlated uniform, as netem tables map it
-        return math.sqrt(-2 * math.log(u)) * math.cos(2 * math.pi * random.random())
+        return math.sqrt(-2 * math.log(u)) * math.cos(2 * math.pi * rng.random())
     def pareto():
         # Pareto with shape 3 (netem's table), shifted to mean 0 and scaled to standard deviation 1.
         return ((1 - draw()) ** (-1 / 3) - 1.5) / math.sqrt(0.75)
@@ -197,27 +200,27 @@ def jitter_of(delay):
     return lambda: max(0.0, ms + jitter * shape()) if jitter else ms
 
 
-def gilbert_elliott(model):
+def gilbert_elliott(rng, model):
     """netem's `loss gemodel p r 1-h 1-k`: the state moves first, then the new state decides the loss."""
     p, r = model['p'] / 100, model['r'] / 100
     bad_loss, good_loss = model.get('badLoss', 100) / 100, model.get('goodLoss', 0) / 100
     state = {'bad': False}
     def lost():
         if state['bad']:
-            if random.random() < r:
+            if rng.random() < r:
                 state['bad'] = False
-        elif random.random() < p:
+        elif rng.random() < p:
             state['bad'] = True
-        return random.random() < (bad_loss if state['bad'] else good_loss)
+        return rng.random() < (bad_loss if state['bad'] else good_loss)
     return lost
 
 
-def four_state(model):
+def four_state(rng, model):
     """netem's `loss state p13 p31 p32 p23 p14` (Salsano et al.), transition for transition."""
     a1, a2, a3, a5, a4 = (model.get(k, 0) / 100 for k in ('p13', 'p31', 'p32', 'p23', 'p14'))
     state = {'s': 1}
     def lost():
-        rnd, s = random.random(), state['s']
+        rnd, s = rng.random(), state['s']
         if s == 1:
             if rnd < a4:
                 state['s'] = 4
@@ -266,17 +269,17 @@ def parse(packet):
             'l4': ihl, 'payload': ihl + (header or 0)}
 
 
-def corrupt(packet, info, recompute):
+def corrupt(rng, packet, info, recompute):
     """Flips one bit of the transport payload (of the checksum field when there is no payload)."""
     data = bytearray(packet)
     check_at = {'tcp': info['l4'] + 16, 'udp': info['l4'] + 6, 'icmp': info['l4'] + 2}.get(info['proto'])
     if info['payload'] < len(data):
-        at = random.randrange(info['payload'], len(data))
+        at = rng.randrange(info['payload'], len(data))
     elif check_at is not None and check_at + 1 < len(data):
         at, recompute = check_at, False
     else:
-        at = random.randrange(20, len(data)) if len(data) > 20 else len(data) - 1
-    data[at] ^= 1 << random.randrange(8)
+        at = rng.randrange(20, len(data)) if len(data) > 20 else len(data) - 1
+    data[at] ^= 1 << rng.randrange(8)
     if recompute and info['proto'] in ('tcp', 'udp') and check_at is not None:
         # The checksum covers a pseudo-header of addresses, protocol and length (RFC 768, RFC 793).
         data[check_at:check_at + 2] = b'\0\0'
@@ -321,20 +324,27 @@ def matches(rule, info, direction):
     return peer is None or peer == (info['dst'] if direction == 'out' else info['src'])
 
 
+def draws_of(rule, rng):
+    """A rule's random state in one direction: its generator, and what draws from it."""
+    kind, state = rule['kind'], {'rng': rng}
+    if kind == 'delay':
+        state['draw'] = jitter_of(rng, rule)
+    elif kind in ('loss', 'duplicate', 'corrupt', 'reorder'):
+        state['hit'] = chance(rng, rule['percent'], rule.get('correlation', 0))
+        state['since'] = 0
+    elif kind == 'burst-loss':
+        state['hit'] = gilbert_elliott(rng, rule['model']) if 'p' in rule['model'] else four_state(rng, rule['model'])
+    return state
+
+
 rules = plan['rules']
 for rule in rules:
     rule['label'] = rule['kind']
-    if rule['kind'] == 'delay':
-        rule['draw'] = jitter_of(rule)
-        rule['reordering'] = None
-    elif rule['kind'] in ('loss', 'duplicate', 'corrupt'):
-        rule['hit'] = chance(rule['percent'], rule.get('correlation', 0))
-    elif rule['kind'] == 'burst-loss':
-        rule['hit'] = gilbert_elliott(rule['model']) if 'p' in rule['model'] else four_state(rule['model'])
-    elif rule['kind'] == 'reorder':
-        rule['hit'] = chance(rule['percent'], rule.get('correlation', 0))
-        rule['since'] = 0
-    elif rule['kind'] == 'rate':
+    seeds = rule.get('seeds') or {}
+    directions = ('in', 'out') if rule.get('direction', 'out') == 'both' else (rule.get('direction', 'out'),)
+    # A plan without seeds (an engine older than seeds) draws as it always did, from the system's randomness.
+    rule['by'] = {d: draws_of(rule, random.Random(seeds[d]) if d in seeds else random.Random()) for d in directions}
+    if rule['kind'] == 'rate':
         rule['free_at'] = 0.0
         rule['backlog'] = []
 
@@ -351,20 +361,21 @@ def handle(packet_id, hook, packet):
     mine = [r for r in rules if matches(r, info, direction) and active(r, now)]
     count(f'queued-{direction}')
     altered = None
+    by = lambda rule: rule['by'][direction]
     for rule in mine:
-        if rule['kind'] in ('loss', 'burst-loss') and rule['hit']():
+        if rule['kind'] in ('loss', 'burst-loss') and by(rule)['hit']():
             count(rule['label'])
             verdict(packet_id, accept=False)
             return
     for rule in mine:
-        if rule['kind'] == 'duplicate' and rule['hit']():
+        if rule['kind'] == 'duplicate' and by(rule)['hit']():
             # A copy sent through a raw socket: it leaves by eth0 (out) or, addressed to this host, arrives by lo (in).
             if send_copy(packet, info):
                 count('duplicate')
     for rule in mine:
-        if rule['kind'] == 'corrupt' and rule['hit']():
+        if rule['kind'] == 'corrupt' and by(rule)['hit']():
             count('corrupt')
-            altered = corrupt(altered or packet, info, rule.get('recomputeChecksum', False))
+            altered = corrupt(by(rule)['rng'], altered or packet, info, rule.get('recomputeChecksum', False))
     delay_ms = 0.0
     delays = [r for r in mine if r['kind'] == 'delay']
     if delays:
@@ -372,14 +383,15 @@ def handle(packet_id, hook, packet):
         for rule in mine:
             if rule['kind'] == 'reorder':
                 # netem: after `gap` - 1 delayed packets, the next goes at once with probability `percent`.
-                if rule['since'] >= rule.get('gap', 0) - 1 and rule['hit']():
-                    rule['since'] = 0
+                state = by(rule)
+                if state['since'] >= rule.get('gap', 0) - 1 and state['hit']():
+                    state['since'] = 0
                     ahead = True
                     count('reorder')
                 else:
-                    rule['since'] += 1
+                    state['since'] += 1
         if not ahead:
-            delay_ms = sum(r['draw']() for r in delays)
+            delay_ms = sum(by(r)['draw']() for r in delays)
             count('delay')
     release = now + delay_ms / 1000
     for rule in mine:

@@ -46,6 +46,10 @@ export interface NetPlan {
 export const addressPlaceholder = (host: string) => `{{address:${host}}}`
 /** In a plan, this host's device on one of the scenario's networks (services/bin/routing.ts finds it by address). */
 export const devicePlaceholder = (network: string) => `{{dev:${network}}}`
+/** In an nftables ruleset, a random loss of `percent` % drawn from `seed` (services/bin/loss-pattern.ts): the sidecar
+ * puts the set of lost packet numbers in its place. */
+export const lossPlaceholder = (seed: number, percent: number) => `{{loss:${seed}:${percent}}}`
+export const LOSS_PLACEHOLDER = /\{\{loss:(\d+):(\d+)\}\}/g
 const ADDRESS_PLACEHOLDER = /\{\{address:([\w-]+)\}\}/g
 const DEVICE_PLACEHOLDER = /\{\{dev:([\w-]+)\}\}/g
 
@@ -84,6 +88,8 @@ export interface ImpairRule {
   /** A peer's address (a placeholder the sidecar resolves): only packets to or from it. */
   peer?: string
   windows?: ImpairWindow[]
+  /** The seed of its draws in each direction it applies to (engine/plan/seeds.ts); without one, unseeded. */
+  seeds?: Partial<Record<'in' | 'out', number>>
   [parameter: string]: unknown
 }
 

@@ -28,6 +28,19 @@ describe('udp-loss', { timeout: 90_000 }, () => {
     },
   )
 
+  it('loses the same datagrams under the same seed, and others under another', async () => {
+    const received = async (seed: number) => {
+      const result = await runScenario(udpLoss, { image, seed })
+      expect(result.checks.filter((c) => !c.passed)).toEqual([])
+      expect(result.seed).toBe(seed)
+      return result.run.hosts.server.stdout.flatMap((line) => line.text.match(/^Datagrama (\d+) recebido$/)?.[1] ?? [])
+    }
+    const first = await received(1234)
+    expect(await received(1234)).toEqual(first)
+    // Two seeds' 300-odd losses out of 1000 coincide with odds far below 1 in 10^200.
+    expect(await received(4321)).not.toEqual(first)
+  })
+
   it('sees nothing lost at --param loss=0', async () => {
     const result = await runScenario(noLoss, { image })
     expect(result.checks.filter((c) => !c.passed)).toEqual([])
