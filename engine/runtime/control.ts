@@ -5,6 +5,7 @@ import net from 'node:net'
 import { formatControl, parseEvent, type ControlRequest } from '../../services/bin/protocol.ts'
 import type * as docker from './docker.ts'
 import { containerEngine } from './engine.ts'
+import { arrivals } from './exec.ts'
 
 const LAB_CTL = ['node', '/usr/local/bin/lab-ctl.ts']
 
@@ -29,6 +30,7 @@ function connect(socket: string, args: string[]): Promise<docker.Running> {
       let failed = false
       let released = false
       let pending = ''
+      const lines = arrivals()
       const running: docker.Running = {
         stdout: [],
         stderr: [],
@@ -38,6 +40,7 @@ function connect(socket: string, args: string[]): Promise<docker.Running> {
           released = true
           connection.destroy()
         },
+        arrived: lines.arrived,
       }
       // A connection that breaks is a command that failed (the sidecar went away meanwhile).
       connection.on('error', () => (failed = true))
@@ -52,6 +55,7 @@ function connect(socket: string, args: string[]): Promise<docker.Running> {
           if (parseEvent(line)?.kind === 'failed') failed = true
         }
         pending = pending.slice(cut)
+        lines.notify()
       })
       connection.write(`${JSON.stringify({ args })}\n`)
       resolve(running)

@@ -23,6 +23,21 @@ export interface Running {
   ended: Promise<number | null>
   /** Stops reading it; the command itself runs on (a live lab's server keeps serving). */
   release(): void
+  /** Resolves once more lines came (a waiter need not look every few milliseconds). */
+  arrived?(): Promise<void>
+}
+
+/** Tells waiters that lines came: `arrived` for a Running, `notify` where its lines are pushed. */
+export function arrivals(): { arrived: () => Promise<void>; notify: () => void } {
+  let waiting: (() => void)[] = []
+  return {
+    arrived: () => new Promise<void>((resolve) => waiting.push(resolve)),
+    notify: () => {
+      const woken = waiting
+      waiting = []
+      for (const wake of woken) wake()
+    },
+  }
 }
 
 /** Starts `cmd` in a container and follows its output. */
@@ -36,12 +51,14 @@ export async function execIn(id: string, cmd: string[], options: ExecOptions = {
     ...(options.env ? { Env: Object.entries(options.env).map(([name, value]) => `${name}=${value}`) } : {}),
   })
   const stream = (await exec.start({ hijack: true, stdin: false })) as NodeJS.ReadableStream & { destroy(): void }
+  const lines = arrivals()
   const running: Running = {
     stdout: [],
     stderr: [],
     bytes: [],
     ended: Promise.resolve(null),
     release: () => stream.destroy(),
+    arrived: lines.arrived,
   }
   // Frames without timestamps: none is taken for the continuation of a log line (frameReader's job).
   let rest: Buffer = Buffer.alloc(0)
@@ -58,6 +75,7 @@ export async function execIn(id: string, cmd: string[], options: ExecOptions = {
     const at = Date.now()
     for (const line of pending[name].slice(0, cut - 1).split('\n')) running[name].push({ at, text: line })
     pending[name] = pending[name].slice(cut)
+    lines.notify()
   }
   running.ended = new Promise((resolve) => {
     let released = false

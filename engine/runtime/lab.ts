@@ -27,6 +27,8 @@ const SIDECAR_REPORT_MS = 3000
 export const TRAILING_PACKETS_MS = 300
 /** How often a command's lines are looked at while a run waits for one. */
 const POLL_MS = 2
+/** How often a wait whose lines wake it (Running.arrived) looks at its deadline or abort. */
+const STOP_POLL_MS = 20
 /** How often a followed command's new lines are passed on (a person watching does not see 20 ms). */
 const FOLLOW_POLL_MS = 20
 /** A running program's output is whole once it has said nothing for QUIET_MS (at most OUTPUT_SETTLE_MS). */
@@ -169,7 +171,18 @@ export class ExecProcess implements Process {
         for (; seen[stream] < lines.length; seen[stream]++) if (onLine(stream, lines[seen[stream]])) return
       }
       if (ended || stop()) return
-      await Promise.race([this.running.ended, sleep(pollMs), ...(wake ? [wake] : [])])
+      // Lines wake it as they come; the clock only for `stop` (a deadline, an abort), which needs no 2 ms.
+      const arrived = this.running.arrived?.()
+      const clock = new AbortController()
+      await Promise.race([
+        this.running.ended,
+        sleep(arrived ? Math.max(pollMs, STOP_POLL_MS) : pollMs, undefined, { signal: clock.signal }).catch(
+          () => undefined,
+        ),
+        ...(arrived ? [arrived] : []),
+        ...(wake ? [wake] : []),
+      ])
+      clock.abort()
     }
   }
   release(): void {
