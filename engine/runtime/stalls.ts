@@ -140,7 +140,9 @@ export async function watchStalls(
   const watchers = watched.map((host) => watch(host, lifetimeS, reports, watching))
   try {
     while (!signal.aborted) {
-      await new Promise((resolve) => setTimeout(resolve, LOOK_MS))
+      // Woken by the end of the run too: a run that ended waits for no look.
+      await sleep(LOOK_MS, undefined, { signal }).catch(() => undefined)
+      if (signal.aborted) break
       const deadline = until()
       if (deadline === undefined) continue
       const stall = stalled(
