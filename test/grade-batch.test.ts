@@ -64,7 +64,7 @@ describe('npm run lab -- grade', { timeout: 240_000 }, () => {
       })
       expect(rows.find((r) => r.student === 'bruno')?.hint).toContain("use bind(('0.0.0.0', 12345))")
       const csv = (await readFile(path.join(dir, 'notas.csv'), 'utf8')).trim().split('\n')
-      expect(csv[0]).toBe('student,verdict,checks_passed,checks_total,score,max_score,hint,elapsed_s,files')
+      expect(csv[0]).toBe('student,verdict,checks_passed,checks_total,score,max_score,hint,elapsed_s,seed,files')
       expect(csv).toHaveLength(7)
 
       // A pooled class used at most one lab per lab at once; a cold one, a lab per student.

@@ -73,12 +73,12 @@ describe('npm run lab', { timeout: 120_000 }, () => {
     const grade = await lab(['grade', 'tcp-basic', '--server', 'x', '--capture', 'd'])
     expect([grade.exitCode, grade.stderr.trim()]).toEqual([
       2,
-      'socket-lab: lab grade does not take --capture (its options: --impl, --param, --server, --client, --host, --lang, --parallel, --pool, --no-pool, --grades, --exercise, --entry, --report, --resume, --only-failed, --engines, --slice, --row-lines, --help)',
+      'socket-lab: lab grade does not take --capture (its options: --impl, --param, --seed, --server, --client, --host, --lang, --parallel, --pool, --no-pool, --grades, --exercise, --entry, --report, --resume, --only-failed, --engines, --slice, --row-lines, --help)',
     ])
     const unknown = await lab(['tcp-basic', '--bogus'])
     expect([unknown.exitCode, unknown.stderr.trim()]).toEqual([
       2,
-      'socket-lab: lab <scenario> does not take --bogus (its options: --impl, --param, --server, --client, --host, --lang, --parallel, --capture, --report, --reporter, --output, --exercise, --view, --due, --in, --watch, --scenarios, --shard, --help)',
+      'socket-lab: lab <scenario> does not take --bogus (its options: --impl, --param, --seed, --server, --client, --host, --lang, --parallel, --capture, --report, --reporter, --output, --exercise, --view, --due, --in, --watch, --no-stop-early, --scenarios, --shard, --help)',
     ])
   })
 })

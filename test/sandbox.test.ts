@@ -173,7 +173,8 @@ describe('a Node program held while the lab waits (lab-run, lab-hold.mjs)', { ti
     // Node is up, as the program's user, while the waiter (root) waits
     await waitFor(
       'the held program',
-      async () => /\b(lab|10001)\s+node -e/.test((await $`docker top ${container} -o pid,user,args`).stdout),
+      async () =>
+        /\b(lab|10001)\s+node --no-memory-reducer -e/.test((await $`docker top ${container} -o pid,user,args`).stdout),
       20_000,
     )
     return container
