@@ -4,9 +4,11 @@
 // waited for. The times asserted are the protocol's (a 20 s deadline against a stop at about 2 s of quiet).
 import path from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
+import { $ } from 'zx'
 import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'
 import { ROOT } from '../engine/plan/layout.ts'
 import { runScenario } from '../engine/runtime/run.ts'
+import { LabPool } from '../engine/tasks/lab-pool.ts'
 
 const image = inject('labImage')
 const catalog = await loadCatalog()
@@ -65,5 +67,34 @@ describe.concurrent('a run judged as soon as nothing can change (stalls)', { tim
     expect(result.run.problems.filter((problem) => problem.kind === 'stalled')).toEqual([])
     expect(result.run.hosts.client.stdout.map((line) => line.text)).toContain('Tempo esgotado esperando o servidor')
     expect(result.run.hosts.client.exitCode).toBe(0)
+  })
+
+  it('a watcher that has not seen its program yet never says it is gone (its limiter may still be starting)', async () => {
+    // No process of `lab` but the watcher itself, for its whole 4 s lifetime: nothing is proven, so it stays busy.
+    const watched = await $({
+      quiet: true,
+    })`docker run --rm --network none --user lab --entrypoint python3 ${image} /usr/local/bin/lab-stall.py 4`
+    const states = watched.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('lab-stall '))
+      .map((line) => JSON.parse(line.slice('lab-stall '.length)).state)
+    expect(states).toContain('busy')
+    expect(states).not.toContain('gone')
+  })
+
+  it('in a pooled lab too: a UDP server that exits at once is counted as ended, and its client stopped early', async () => {
+    // A pooled lab's container stays when its program ends: the program's own end, not the container's, says so.
+    const [udpBasic] = selectScenarios(catalog, ['udp-basic'])
+    const pool = LabPool.for(udpBasic, { image, impl: 'python', size: 1, note: () => undefined })!
+    try {
+      const submissions = { server: path.join(ROOT, 'test/fixtures/submissions/servidor-udp-sai.py') }
+      await pool.run(submissions) // the first brings the lab up
+      const result = await pool.run(submissions)
+      expect(result.run.problems.map((problem) => problem.kind)).toEqual(['stalled'])
+      expect(result.run.problems[0].text).toContain('server (ended); client in ')
+      expect(clientMs(result)).toBeLessThan(10_000)
+    } finally {
+      expect(await pool.close()).toEqual([])
+    }
   })
 })

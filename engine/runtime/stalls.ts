@@ -210,10 +210,13 @@ async function watch(
     .catch(() => undefined)
   if (!running) return
   let read = 0
+  let gone: StallReport | undefined
   const take = () => {
     for (; read < running.stdout.length; read++) {
       const report = parseStall(running.stdout[read].text)
-      if (report) reports.set(host.name, report)
+      // That its programs are gone is the watcher's word, in the program's reach: the program's own end proves it.
+      if (report?.state === 'gone') gone = report
+      else if (report) reports.set(host.name, report)
     }
   }
   const stop = () => running.release()
@@ -221,14 +224,18 @@ async function watch(
   signal.addEventListener('abort', stop, { once: true })
   const poll = setInterval(take, LOOK_MS / 2)
   try {
-    await running.ended
+    // A program that ended before its watcher saw it (in a pooled lab, whose container stays) ends the watch too.
+    const ended = host.program!.exited(lifetimeS * 1000, signal)
+    await Promise.race([running.ended, ended])
     take()
-    if (reports.get(host.name)?.state === 'gone' || signal.aborted) return
-    // Its watcher ended before saying so: a submitted program's limiter ends every process of the host's user
-    // once the program exited (lab-limit.ts), the watcher with them. Else (killed) it proves nothing more.
+    if (signal.aborted) return
+    stop()
+    // It said its programs were gone, or ended before saying so (a submitted program's limiter ends every process
+    // of the host's user once the program exited, lab-limit.ts, the watcher with them; a container that ends takes
+    // its execs along), or the program ended: none of it proves anything until the program itself ended.
     const at = Date.now()
     if (await host.program!.exited(GONE_WAIT_MS, signal)) {
-      reports.set(host.name, { state: 'gone', wake: null, quiet: at, waits: [], at })
+      reports.set(host.name, gone ?? { state: 'gone', wake: null, quiet: at, waits: [], at })
     } else reports.delete(host.name)
   } finally {
     clearInterval(poll)

@@ -19,7 +19,6 @@ import sys
 import time
 
 POLL_S = 0.25
-NO_PROGRAM_YET_S = 3
 SELF = os.getpid()
 UID = os.getuid()
 TICKS = os.sysconf('SC_CLK_TCK')
@@ -278,14 +277,16 @@ def main():
     lifetime = float(sys.argv[1]) if len(sys.argv) > 1 else 60
     ends = time.monotonic() + lifetime
     tasks, told, counted, quiet, seen = {}, None, None, now_ms(), False
-    begun = time.monotonic()
     while time.monotonic() < ends:
         at = now_ms()
         state, wake, waits = programs(tasks, at)
         tasks['_last'] = at
-        if state == 'gone' and not seen and time.monotonic() - begun < NO_PROGRAM_YET_S:
-            state = 'busy'  # exec'd just after lab-run's start mark: the program may not have begun yet
         seen = seen or state != 'gone'
+        if not seen:
+            # Exec'd after lab-run's start mark, the program may not have begun yet (its output limiter, a Node
+            # process, can take seconds to start on a busy machine): until it was seen, nothing is proven. One that
+            # ended before it was seen ends its container, and this watcher with it (the engine then sees it ended).
+            state = 'busy'
         if state == 'waiting' and queued():
             state, wake, waits = 'busy', None, []
         count = packets()
