@@ -14,6 +14,7 @@ export default defineConfig({
             'bench/**/*.test.ts',
             'commands/**/*.test.ts',
             'services/**/*.test.ts',
+            'ui/**/*.test.ts',
             'test/unit/**/*.test.ts',
           ],
           testTimeout: 10_000,

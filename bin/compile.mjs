@@ -15,7 +15,7 @@ import path from 'node:path'
 const require = createRequire(import.meta.url)
 
 /** What the lab's process runs, as tsconfig.build.json includes it (no tests, no fixtures, no bench). */
-const SOURCE_DIRS = ['commands', 'engine', 'reporters', 'scenarios']
+const SOURCE_DIRS = ['commands', 'engine', 'reporters', 'scenarios', 'ui']
 const SOURCE_FILES = ['lab.ts', 'index.ts']
 const SERVICE_SOURCES = 'services/bin'
 const isSource = (name) => /\.ts$/.test(name) && !/\.(?:test|d)\.ts$/.test(name)
@@ -30,7 +30,8 @@ export function sources(root) {
   for (const dir of SOURCE_DIRS) {
     for (const entry of readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })) {
       const file = path.relative(root, path.join(entry.parentPath, entry.name))
-      if (entry.isFile() && isSource(entry.name) && !file.startsWith('engine/judge/fixtures/')) found.push(file)
+      if (entry.isFile() && isSource(entry.name) && !/^(engine\/judge\/fixtures|ui\/page)\//.test(file))
+        found.push(file)
     }
   }
   for (const name of readdirSync(path.join(root, SERVICE_SOURCES)))

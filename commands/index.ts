@@ -16,6 +16,7 @@ const LOADERS: Record<string, () => Promise<{ default: Command }>> = {
   exec: () => import('./exec.ts'),
   capture: () => import('./capture.ts'),
   fault: () => import('./fault.ts'),
+  ui: () => import('./ui.ts'),
 }
 const loadRun = () => import('./run.ts')
 

@@ -34,7 +34,7 @@ it('compiles what tsconfig.build.json ships, and nothing else', () => {
 async function checkout(): Promise<string> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'socket-lab-compile-'))
   dirs.push(root)
-  for (const dir of ['commands', 'engine', 'reporters', 'scenarios', 'services/bin'])
+  for (const dir of ['commands', 'engine', 'reporters', 'scenarios', 'services/bin', 'ui'])
     await mkdir(path.join(root, dir), { recursive: true })
   await writeFile(path.join(root, 'package.json'), '{"type":"module"}')
   await writeFile(

@@ -7,7 +7,7 @@ import { expect, it } from 'vitest'
 import { ROOT } from '../../engine/plan/layout.ts'
 
 /** The code the lab ships; tests and benches may import anything. */
-const SHIPPED = ['engine', 'reporters', 'commands', 'lab.ts', 'services/bin', 'scenarios']
+const SHIPPED = ['engine', 'reporters', 'commands', 'lab.ts', 'services/bin', 'scenarios', 'ui']
 /** The only room that may talk to Docker, run a command, or use zx's `$`. */
 const DOCKER_ROOM = 'engine/runtime/'
 /** services/bin runs inside the lab's containers (the network sidecar, the program's limits): it runs nft, ip,
@@ -26,7 +26,11 @@ const ENGINE = ['engine/model/', 'engine/judge/', 'engine/plan/', 'engine/runtim
 const MAY_IMPORT: Record<string, string[]> = {
   ...Object.fromEntries(ENGINE.map((room, i) => [room, [...ENGINE.slice(0, i), ...(i > 0 ? [PROTOCOL] : [])]])),
   'reporters/': ['engine/model/', 'engine/judge/'],
-  'commands/': [...ENGINE, 'reporters/', PROTOCOL],
+  'commands/': [...ENGINE, 'reporters/', 'ui/', PROTOCOL],
+  /** `lab ui`'s server and session run labs and serialize their events as the events reporter does. */
+  'ui/': [...ENGINE, 'reporters/'],
+  /** The page runs in a browser: it imports nothing of the lab's (its events come over the wire). */
+  'ui/page/': [],
   'scenarios/': ['engine/model/', 'engine/judge/'],
   'services/bin/': [],
   'lab.ts': ['commands/', ...ENGINE, 'reporters/'],
@@ -122,7 +126,7 @@ it('talks to Docker and starts processes only from engine/runtime/ (services/bin
 it('casts no value through unknown in commands/, engine/ and reporters/: option tables and types say what a value is', () => {
   const casts = files.filter(
     (file) =>
-      /^(commands|engine|reporters)\//.test(file) &&
+      /^(commands|engine|reporters|ui)\//.test(file) &&
       readFileSync(path.join(ROOT, file), 'utf8').includes('as unknown as'),
   )
   expect(casts).toEqual([])
