@@ -28,6 +28,7 @@ const SECTIONS = [
   'topology',
   'warm-rerun',
   'mininet',
+  'ui',
 ] as const
 type Section = (typeof SECTIONS)[number]
 /** How often the classroom load samples the memory of the labs' containers. */
@@ -474,6 +475,7 @@ async function main(): Promise<void> {
     topology: () => topologySection(Number(values.runs)),
     'warm-rerun': async () => (await import('./warm-rerun.ts')).warmRerun(Number(values.runs)),
     mininet: async () => (await import('./mininet.ts')).mininet(Number(values.runs)),
+    ui: async () => (await import('./ui.ts')).uiSection(Number(values.runs)),
   }
   for (const section of chosen) {
     await settle(section)

@@ -30,6 +30,7 @@ import {
   parseView,
 } from './shared.ts'
 import { randomSeed } from '../engine/plan/seeds.ts'
+import { PAGE_OPTIONS } from './ui.ts'
 import { defineCommand } from './table.ts'
 
 const command = defineCommand({
@@ -77,6 +78,11 @@ const command = defineCommand({
       type: 'boolean',
       help: 'keep a lab up and run again on every save of the programs or the scenario file; Ctrl-C ends',
     },
+    ui: {
+      type: 'boolean',
+      help: 'run it in a browser page instead (as `lab ui`; with --watch, also again on every save)',
+    },
+    ...PAGE_OPTIONS,
     'no-stop-early': {
       type: 'boolean',
       help: 'wait for every deadline, even once every program waits for what nothing will send',
@@ -117,6 +123,23 @@ const command = defineCommand({
       lang,
       view,
     })
+    if (values.ui) {
+      if (values.in !== undefined) throw errors.usage('--ui brings a lab of its own up: for a live lab, `lab up --ui`')
+      if (scenarios.length !== 1) throw errors.usage('--ui takes one scenario')
+      const { servePage } = await import('./ui.ts')
+      return servePage({
+        scenario: scenarios[0],
+        impl,
+        submissions,
+        seed: seedGiven,
+        port: values.port,
+        bind: values.bind,
+        watch: values.watch,
+        dockerReady,
+      })
+    }
+    if (values.port !== undefined || values.bind !== undefined)
+      throw errors.usage("--port and --bind are the page's: give --ui too")
     if ((values.in !== undefined || values.watch) && values['no-stop-early'])
       throw errors.usage('--no-stop-early takes a cold run, not --in or --watch')
     if (values.in !== undefined || values.watch) {

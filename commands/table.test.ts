@@ -37,7 +37,7 @@ describe('chooseCommand and parseCommand', () => {
     )
     await expect(parse(['grade', 'tcp-basic', '--output', 'x'])).rejects.toThrow(/^lab grade does not take --output /)
     await expect(parse(['tcp-basic', '--bogus'])).rejects.toThrow(
-      /^lab <scenario> does not take --bogus \(its options: --impl, --param, --seed, --server, --client, --host, --lang, --parallel, --capture, --report, --reporter, --output, --exercise, --view, --due, --in, --watch, --no-stop-early, --scenarios, --shard, --help\)$/,
+      /^lab <scenario> does not take --bogus \(its options: --impl, --param, --seed, --server, --client, --host, --lang, --parallel, --capture, --report, --reporter, --output, --exercise, --view, --due, --in, --watch, --ui, --port, --bind, --no-stop-early, --scenarios, --shard, --help\)$/,
     )
     await expect(parse(['build', '-x'])).rejects.toThrow(
       /^lab build does not take -x \(its options: --offline, --help\)$/,

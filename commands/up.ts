@@ -10,6 +10,7 @@ import { liveHosts, upLiveLab } from '../engine/runtime/live.ts'
 import { startLive } from '../engine/runtime/warm-start.ts'
 import { IMPL, PARAM, hostOptions, parseImpl, say } from './shared.ts'
 import { defineCommand } from './table.ts'
+import { PAGE_OPTIONS, parseBind, parsePort, servePage } from './ui.ts'
 
 const command = defineCommand({
   name: 'up',
@@ -21,6 +22,11 @@ const command = defineCommand({
     param: PARAM,
     ...hostOptions('FILE'),
     start: { type: 'boolean', help: 'also start the programs (idle otherwise: start them yourself with `lab exec`)' },
+    ui: {
+      type: 'boolean',
+      help: 'also serve the lab in a browser page (as `lab ui`); Ctrl-C stops the page, the lab stays',
+    },
+    ...PAGE_OPTIONS,
   },
   async run(values, names) {
     if (names.length !== 1) throw errors.usage('lab up takes one scenario')
@@ -31,6 +37,13 @@ const command = defineCommand({
       scenarios: [scenario],
     } = await instantiateScenarios(names, values.param)
     const submissions = await submissionsFromOptions(values)
+    if (!values.ui && (values.port !== undefined || values.bind !== undefined))
+      throw errors.usage("--port and --bind are the page's: give --ui too")
+    if (values.ui && values.start) throw errors.usage('--ui runs the programs from its page: leave --start out')
+    if (values.ui) {
+      parsePort(values.port)
+      parseBind(values.bind)
+    }
     const image = await ensureLabImage(say, {}, dockerReady)
     const lab = await upLiveLab(scenario, { name: await freeLabName(scenario.id), image, impl, submissions })
     const hosts = await liveHosts(lab, Object.keys(scenario.hosts))
@@ -55,6 +68,8 @@ const command = defineCommand({
       `npm run lab -- down ${lab.name}`,
     ])
       console.log(`    ${line}`)
+    if (values.ui)
+      return servePage({ scenario, impl, submissions, port: values.port, bind: values.bind, live: lab, dockerReady })
     return 0
   },
 })

@@ -92,7 +92,7 @@ async function reload(scenario: Scenario): Promise<Scenario> {
 
 /** Resolves with the file that was saved, once its saves settled. Watches each file's folder: an editor that
  * saves by renaming a new file over the old one would end a watch on the file itself. */
-function nextSave(files: string[]): Promise<string> {
+export function nextSave(files: string[]): Promise<string> {
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined
     const watchers = [...new Set(files.map((f) => path.dirname(f)))].map((dir) =>

@@ -78,7 +78,7 @@ describe('npm run lab', { timeout: 120_000 }, () => {
     const unknown = await lab(['tcp-basic', '--bogus'])
     expect([unknown.exitCode, unknown.stderr.trim()]).toEqual([
       2,
-      'socket-lab: lab <scenario> does not take --bogus (its options: --impl, --param, --seed, --server, --client, --host, --lang, --parallel, --capture, --report, --reporter, --output, --exercise, --view, --due, --in, --watch, --no-stop-early, --scenarios, --shard, --help)',
+      'socket-lab: lab <scenario> does not take --bogus (its options: --impl, --param, --seed, --server, --client, --host, --lang, --parallel, --capture, --report, --reporter, --output, --exercise, --view, --due, --in, --watch, --ui, --port, --bind, --no-stop-early, --scenarios, --shard, --help)',
     ])
   })
 })

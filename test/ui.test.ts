@@ -37,8 +37,9 @@ interface Ui {
 const running: Ui[] = []
 
 /** `lab ui <args>`, as a person starts it, once it printed its page's address. */
-async function startUi(args: string[]): Promise<Ui> {
-  const child = spawn(process.execPath, ['bin/socket-lab.mjs', 'ui', ...args], {
+async function startUi(args: string[], command = ['ui']): Promise<Ui> {
+  const flags = command[0] === 'up' ? ['--ui'] : []
+  const child = spawn(process.execPath, ['bin/socket-lab.mjs', ...command, ...args, ...flags], {
     cwd: ROOT,
     detached: true,
     env: { ...process.env, NO_COLOR: '1', SOCKET_LAB_SCENARIOS: path.join(ROOT, 'scenarios') },
@@ -206,6 +207,14 @@ describe.skipIf(!existsSync(CHROMIUM))(
       await page.waitForFunction(() => document.querySelectorAll('[data-action="show-run"] option').length === 2)
       await page.waitForSelector('[data-verdict="passed"]', { timeout: 30_000 })
       expect(await page.locator('h2', { hasText: 'checks of run 2' }).count()).toBe(1)
+      // This run's packets came as they passed (the page was open), before the run was collected: the SYN too.
+      const live = await page
+        .locator('[data-packet="tcp"]')
+        .evaluateAll((nodes) =>
+          nodes.map((node) => `${(node as HTMLElement).dataset.flags} ${(node as HTMLElement).dataset.live}`),
+        )
+      expect(live[0]).toBe('S true')
+      expect(live.every((arrow) => arrow.endsWith(' true'))).toBe(true)
 
       // A bad fault changes nothing and says why; a good one reaches the server's sidecar.
       const nft = async () =>
@@ -304,6 +313,32 @@ describe.skipIf(!existsSync(CHROMIUM))(
       expect(await ui.interrupt()).toBe(130)
       running.splice(running.indexOf(ui), 1)
       expect(ui.output()).toContain('nothing left behind')
+    })
+    it("lab up --ui: the page runs in lab up's lab, a fault set there shows in lab ps -v, and the lab stays up after Ctrl-C", async () => {
+      const ui = await startUi(['tcp-basic'], ['up'])
+      const labName = ui.output().match(/in lab (\S+):/)?.[1]
+      expect(labName).toBeTruthy()
+      const page = await open(ui.url)
+      await page.waitForSelector('[data-verdict="passed"]', { timeout: 30_000 })
+      await page.fill('input[name="fault"]', 'server loss 30')
+      await page.click('[data-action="fault"]')
+      await page.waitForSelector('#fault-message[data-ok="true"]')
+      await page.close()
+      const ps = await $({ quiet: true })`${process.execPath} bin/socket-lab.mjs ps -v`
+      // This lab's lines: its own line (its name, two spaces), then its faults line.
+      const faults = ps.stdout
+        .slice(ps.stdout.indexOf(`${labName}  `))
+        .split('\n')
+        .find((line) => line.includes('faults:'))
+      expect(faults, ps.stdout).toContain('"host":"server"')
+      expect(faults).toContain('"percent":30')
+      expect(await ui.interrupt()).toBe(130)
+      running.splice(running.indexOf(ui), 1)
+      expect(ui.output()).not.toContain(`lab ${labName} is down`)
+      const live = () => $({ quiet: true })`docker ps -a --filter label=socket-lab.live=${labName} --format {{.Names}}`
+      expect((await live()).stdout.trim()).not.toBe('')
+      await $({ quiet: true })`${process.execPath} bin/socket-lab.mjs down ${labName}`
+      expect((await live()).stdout.trim()).toBe('')
     })
   },
 )

@@ -8,8 +8,9 @@ import type { ScenarioResult } from '../engine/model/result.ts'
 import type { Fault, Impl, Scenario } from '../engine/model/scenario.ts'
 import { netPlans } from '../engine/plan/faults.ts'
 import { changeFaults, parseFaultWords } from '../engine/plan/live-faults.ts'
-import { freeLabName, type LiveLab } from '../engine/plan/live-lab.ts'
+import { freeLabName, saveLiveLab, type LiveLab } from '../engine/plan/live-lab.ts'
 import { randomSeed } from '../engine/plan/seeds.ts'
+import { startLiveCapture } from '../engine/runtime/live-capture.ts'
 import { downLiveLab, liveHosts, sidecarControl, upLiveLab } from '../engine/runtime/live.ts'
 import { runScenario } from '../engine/runtime/run.ts'
 import { onInterrupt } from '../engine/runtime/teardown.ts'
@@ -89,6 +90,9 @@ export class UiSession {
   #runs = 0
   #lastSeed: number | null = null
   #forget: (() => void) | undefined
+  /** Whether the live lab is the page's own (else `lab up`'s, left up). */
+  #owned = false
+  #picture: PageMessage | undefined
 
   constructor(
     scenario: Scenario,
@@ -100,18 +104,23 @@ export class UiSession {
     this.#faults = scenario.faults ?? []
   }
 
-  /** Brings the live lab up (a scenario that runs cold has none to bring up). */
-  async up(): Promise<void> {
-    if (this.#cold) return this.#tell({ kind: 'lab', lab: this.picture() })
-    const live = await upLiveLab(this.scenario, {
-      name: await freeLabName(this.scenario.id),
-      image: this.#options.image,
-      impl: this.#options.impl,
-      submissions: this.#options.submissions,
-    })
+  /** Brings the live lab up (a scenario that runs cold has none to bring up), or takes `adopted`, a live lab that
+   * `lab up` brought up: the page runs in it, and leaves it up when it closes. */
+  async up(adopted?: LiveLab): Promise<void> {
+    if (this.#cold && !adopted) return this.#tell({ kind: 'lab', lab: this.picture() })
+    const live =
+      adopted ??
+      (await upLiveLab(this.scenario, {
+        name: await freeLabName(this.scenario.id),
+        image: this.#options.image,
+        impl: this.#options.impl,
+        submissions: this.#options.submissions,
+      }))
     this.#live = live
-    // Ctrl-C (lab.ts's signal handling) runs the registered teardowns: this lab goes with the page's server.
-    this.#forget = onInterrupt(() => downLiveLab(live), `lab ${live.name}`)
+    this.#owned = adopted === undefined
+    this.#faults = live.faults
+    // Ctrl-C (lab.ts's signal handling) runs the registered teardowns: a lab of the page's own goes with its server.
+    if (this.#owned) this.#forget = onInterrupt(() => downLiveLab(live), `lab ${live.name}`)
     for (const host of (await liveHosts(live, Object.keys(this.scenario.hosts))).values())
       if (host.address) this.#addresses[host.name] = { [this.networks()[0]]: host.address }
     this.#tell({ kind: 'lab', lab: this.picture() })
@@ -149,6 +158,7 @@ export class UiSession {
 
   /** Hears every message from now on, after the ones so far. Returns how to stop hearing. */
   listen(listener: (message: PageMessage) => void): () => void {
+    if (this.#picture) listener(this.#picture)
     for (const message of this.#history) listener(message)
     listener(this.#state())
     this.#listeners.add(listener)
@@ -169,10 +179,13 @@ export class UiSession {
       if (line !== undefined) this.#tell(line as PageMessage)
     }
     const { image, impl, submissions } = this.#options
+    const live = this.#live
     const running = (
-      this.#live
-        ? // The faults the page set hold for its runs too (a warm run applies its scenario's afresh).
-          runWarm(this.#live, { ...this.scenario, faults: this.#faults }, { again: true, onEvent, seed })
+      live
+        ? this.#capturing(live, onEvent, () =>
+            // The faults the page set hold for its runs too (a warm run applies its scenario's afresh).
+            runWarm(live, { ...this.scenario, faults: this.#faults }, { again: true, onEvent, seed }),
+          )
         : runScenario(this.scenario, { image, impl, submissions, seed, onEvent, captureAll: true })
     ).then((result) => {
       for (const run of Object.values(result.run.hosts)) {
@@ -193,6 +206,25 @@ export class UiSession {
         this.#tell(this.#state())
       })
     return running
+  }
+
+  /** Runs `run` while every host of the live lab is captured, each packet told as it is read (a packet the run
+   * reports again once collected is the same packet: the page draws it once). */
+  async #capturing<T>(live: LiveLab, onEvent: (event: RunEvent) => void, run: () => Promise<T>): Promise<T> {
+    const hosts = [...(await liveHosts(live, Object.keys(this.scenario.hosts))).values()].filter((h) => h.sidecar)
+    const captures = await Promise.all(
+      hosts.map((host) =>
+        startLiveCapture(host.sidecar!, (packet) =>
+          onEvent({ kind: 'packet', runId: live.runId, host: host.name, packet }),
+        ),
+      ),
+    )
+    try {
+      await Promise.all(captures.map((capture) => capture.ready))
+      return await run()
+    } finally {
+      await Promise.all(captures.map((capture) => capture.stop()))
+    }
   }
 
   /** Changes the live lab's faults, in `lab fault`'s words (`server loss 30`, `partition client server`, `clear`):
@@ -222,6 +254,9 @@ export class UiSession {
         .map((host) => sidecarControl(host, ['reset', JSON.stringify(plans[host.name] ?? {})])),
     )
     this.#faults = faults
+    // Recorded as `lab fault` records it: `lab ps -v` shows it, and the lab's next `lab fault` starts from it.
+    live.faults = faults
+    await saveLiveLab(live)
     this.#tell({ kind: 'lab', lab: this.picture() })
     return told(true, faults.length ? `now: ${faults.map(describe).join('; ')}` : 'no fault now')
   }
@@ -232,7 +267,7 @@ export class UiSession {
     this.#forget?.()
     const live = this.#live
     this.#live = undefined
-    return live ? downLiveLab(live) : []
+    return live && this.#owned ? downLiveLab(live) : []
   }
 
   #state(): PageMessage {
@@ -240,7 +275,9 @@ export class UiSession {
   }
 
   #tell(message: PageMessage): void {
-    if (message.kind !== 'state') {
+    // The lab's latest picture is kept apart: a flood of events never pushes it out of what a late page is sent.
+    if (message.kind === 'lab') this.#picture = message
+    else if (message.kind !== 'state') {
       this.#history.push(message)
       if (this.#history.length > HISTORY_LIMIT) this.#history.splice(0, this.#history.length - HISTORY_LIMIT)
     }

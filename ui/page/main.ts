@@ -38,6 +38,8 @@ interface Row {
   atMs?: number
   packet?: PagePacket
   action?: string
+  lateMs?: number
+  live?: boolean
 }
 interface Run {
   id: string
@@ -51,6 +53,8 @@ interface Run {
   hints: Hint[]
   status?: string
   packetsCut?: number
+  /** Its hosts are being collected (a host-started or host-ended came: those are told once the run stopped). */
+  collecting?: boolean
 }
 
 /** A run draws at most this many rows; the rest are counted, not drawn (a flood stays a page, not a freeze). */
@@ -134,6 +138,7 @@ function take(message: Record<string, unknown>): void {
   const host = message.host as string | undefined
   switch (message.kind) {
     case 'host-started': {
+      run.collecting = true
       run.hostStarts[host!] = message.at as number
       for (const row of run.rows)
         if (row.kind === 'line' && row.host === host && row.atMs !== undefined)
@@ -161,7 +166,17 @@ function take(message: Record<string, unknown>): void {
       const key = packetKey(packet)
       if (run.packetKeys.has(key)) return
       run.packetKeys.add(key)
-      run.rows.push({ t: packet.at, kind: 'packet', host, text: packetLabel(packet), packet })
+      // How long after its capture the page had it: the live channel's delay (read by the bench and the tests).
+      run.rows.push({
+        t: packet.at,
+        kind: 'packet',
+        host,
+        text: packetLabel(packet),
+        packet,
+        lateMs: Date.now() - packet.at,
+        // and whether it came while the run went on (a live capture), not with the run's collected end.
+        live: run.status === undefined && !run.collecting,
+      })
       return
     }
     case 'fault':
@@ -442,6 +457,8 @@ function drawTimeline(root: HTMLElement, run: Run | undefined): Map<Row, string>
                 'data-from': from,
                 'data-to': to,
                 'data-flags': row.packet.flags,
+                'data-late-ms': Math.round(row.lateMs ?? 0),
+                'data-live': String(row.live === true),
                 title: `${row.packet.src}:${row.packet.sport ?? ''} → ${row.packet.dst}:${row.packet.dport ?? ''}`,
               },
               row.text,
