@@ -300,6 +300,17 @@ describe.skipIf(!existsSync(CHROMIUM))(
       expect(between.length).toBeGreaterThan(0)
       expect(between.every((row) => row.banded)).toBe(true)
       expect(rows.slice(removed + 1).some((row) => row.banded)).toBe(false)
+      // Each packet the router dropped is marked so, with its reason: as many as the router's blackhole counted.
+      const dropped = await page.locator('[data-packet][data-dropped]').allTextContents()
+      const counted = Number(
+        await page
+          .locator('[data-host="router"] [data-counter-blackhole]')
+          .first()
+          .getAttribute('data-counter-blackhole'),
+      )
+      expect(counted).toBeGreaterThan(0)
+      expect(dropped).toHaveLength(counted)
+      expect(dropped.every((text) => text.includes('dropped: router drops everything from 3 s for 3 s'))).toBe(true)
       // client's segments to server go on after the router came back (TCP resent what the outage ate; tclient's
       // settimeout gave up meanwhile).
       expect(rows.slice(removed + 1).some((row) => row.packet === 'tcp client>server')).toBe(true)

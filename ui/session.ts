@@ -31,6 +31,8 @@ export interface HostPicture {
   addresses: Record<string, string>
   /** The faults on it, in the scenario's words. */
   faults: string[]
+  /** What its sidecar's faults counted in the last run (`loss`: the packets its loss rule dropped). */
+  counters: Record<string, number>
 }
 
 export interface LabPicture {
@@ -86,6 +88,7 @@ export class UiSession {
   #live: LiveLab | undefined
   #faults: Fault[]
   #addresses: Record<string, Record<string, string>> = {}
+  #counters: Record<string, Record<string, number>> = {}
   #running: Promise<ScenarioResult> | undefined
   #runs = 0
   #lastSeed: number | null = null
@@ -148,6 +151,7 @@ export class UiSession {
         role: roleOf(scenario, name),
         addresses: this.#addresses[name] ?? {},
         faults: faultsOn(name),
+        counters: this.#counters[name] ?? {},
       })),
       links: this.#faults.flatMap((fault) =>
         fault.kind === 'partition' ? [{ between: fault.between, text: faultText(fault) }] : [],
@@ -191,6 +195,7 @@ export class UiSession {
       for (const run of Object.values(result.run.hosts)) {
         const addresses = run.addresses ?? (run.address ? { [this.networks()[0]]: run.address } : undefined)
         if (addresses) this.#addresses[run.host] = addresses
+        this.#counters[run.host] = run.faultCounters ?? {}
       }
       this.#lastSeed = result.seed ?? seed
       this.#tell({ kind: 'lab', lab: this.picture() })

@@ -9,6 +9,7 @@ interface HostPicture {
   role: string
   addresses: Record<string, string>
   faults: string[]
+  counters: Record<string, number>
 }
 interface LabPicture {
   scenario: { id: string; title: string; teaches: string; deadlineMs: number }
@@ -37,6 +38,7 @@ interface Row {
   stream?: string
   atMs?: number
   packet?: PagePacket
+  key?: string
   action?: string
   lateMs?: number
   live?: boolean
@@ -48,7 +50,9 @@ interface Run {
   hosts: string[]
   hostStarts: Record<string, number>
   rows: Row[]
-  packetKeys: Set<string>
+  /** Which hosts' captures saw each packet, by its key; and which hosts were captured at all. */
+  sightings: Map<string, Set<string>>
+  captured: Set<string>
   checks: Check[]
   hints: Hint[]
   status?: string
@@ -102,7 +106,8 @@ function runOf(id: string): Run {
       hosts: picture?.hosts.map((h) => h.name) ?? [],
       hostStarts: {},
       rows: [],
-      packetKeys: new Set(),
+      sightings: new Map(),
+      captured: new Set(),
       checks: [],
       hints: [],
     }
@@ -164,8 +169,13 @@ function take(message: Record<string, unknown>): void {
       if (!packet.src || !packet.dst) return // a frame the decoder could not read (not IP, not ARP)
       // Two hosts that both capture see the same packet: it is drawn once.
       const key = packetKey(packet)
-      if (run.packetKeys.has(key)) return
-      run.packetKeys.add(key)
+      run.captured.add(host!)
+      const seen = run.sightings.get(key)
+      if (seen) {
+        seen.add(host!)
+        return
+      }
+      run.sightings.set(key, new Set([host!]))
       // How long after its capture the page had it: the live channel's delay (read by the bench and the tests).
       run.rows.push({
         t: packet.at,
@@ -173,6 +183,7 @@ function take(message: Record<string, unknown>): void {
         host,
         text: packetLabel(packet),
         packet,
+        key,
         lateMs: Date.now() - packet.at,
         // and whether it came while the run went on (a live capture), not with the run's collected end.
         live: run.status === undefined && !run.collecting,
@@ -250,6 +261,15 @@ function drawTopology(root: HTMLElement): void {
                 host.addresses[network] ?? '…',
               ),
               ...host.faults.map((text) => el('span', { class: 'fault', 'data-fault': host.name }, `⚡ ${text}`)),
+              ...Object.entries(host.counters ?? {})
+                .filter(([, count]) => count > 0)
+                .map(([name, count]) =>
+                  el(
+                    'span',
+                    { class: 'counter', [`data-counter-${name.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`]: count },
+                    `${name}: ${count}`,
+                  ),
+                ),
             ),
           ),
         ),
@@ -391,6 +411,19 @@ function drawChecks(root: HTMLElement, run: Run | undefined, rowIds: Map<Row, st
     )
 }
 
+/** Why a packet its sender's capture saw never reached its receiver's (which was captured too): the faults on
+ * the receiver, the sender, or a router between them; undefined when it was not lost (or cannot be told yet). */
+function droppedBecause(run: Run, row: Row, from: string | undefined, to: string | undefined): string | undefined {
+  if (run.status === undefined || !row.key || !from || !to) return undefined
+  const seen = run.sightings.get(row.key)!
+  if (!seen.has(from) || !run.captured.has(to) || seen.has(to)) return undefined
+  const hosts = picture?.hosts ?? []
+  const faulty = [to, from, ...hosts.filter((h) => h.role === 'router').map((h) => h.name)]
+    .map((name) => hosts.find((h) => h.name === name))
+    .find((host) => host && host.faults.length)
+  return faulty ? `${faulty.name} ${faulty.faults.join(', ')}` : 'lost on the way'
+}
+
 /** Lanes as the topology goes: the first network's hosts, its routers, then the next network's hosts. */
 function laneOrder(hosts: string[]): string[] {
   if (!picture || picture.networks.length < 2) return hosts
@@ -440,6 +473,7 @@ function drawTimeline(root: HTMLElement, run: Run | undefined): Map<Row, string>
       const a = from ? lanes.indexOf(from) : -1
       const b = to ? lanes.indexOf(to) : -1
       if (a >= 0 && b >= 0 && a !== b) {
+        const dropped = droppedBecause(run, row, from, to)
         const [left, right] = a < b ? [a, b] : [b, a]
         for (let i = 0; i < left; i++) tr.append(cell(lanes[i]))
         tr.append(
@@ -459,9 +493,11 @@ function drawTimeline(root: HTMLElement, run: Run | undefined): Map<Row, string>
                 'data-flags': row.packet.flags,
                 'data-late-ms': Math.round(row.lateMs ?? 0),
                 'data-live': String(row.live === true),
+                'data-dropped': dropped,
+                class: dropped ? 'dropped' : undefined,
                 title: `${row.packet.src}:${row.packet.sport ?? ''} → ${row.packet.dst}:${row.packet.dport ?? ''}`,
               },
-              row.text,
+              dropped ? `${row.text} ✗ dropped: ${dropped}` : row.text,
             ),
           ),
         )
