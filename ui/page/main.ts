@@ -413,15 +413,29 @@ function drawChecks(root: HTMLElement, run: Run | undefined, rowIds: Map<Row, st
 
 /** Why a packet its sender's capture saw never reached its receiver's (which was captured too): the faults on
  * the receiver, the sender, or a router between them; undefined when it was not lost (or cannot be told yet). */
-function droppedBecause(run: Run, row: Row, from: string | undefined, to: string | undefined): string | undefined {
+function droppedBecause(
+  run: Run,
+  row: Row,
+  from: string | undefined,
+  to: string | undefined,
+  bands: Map<string, { from: number; to: number }[]>,
+): string | undefined {
   if (run.status === undefined || !row.key || !from || !to) return undefined
   const seen = run.sightings.get(row.key)!
   if (!seen.has(from) || !run.captured.has(to) || seen.has(to)) return undefined
   const hosts = picture?.hosts ?? []
+  // A host whose faults are timed drops only while they are on (the band of its sidecar's own times); a packet
+  // unseen at its receiver outside every such while (the last one in flight as the captures stopped) is no drop.
+  const dropsThen = (name: string) => {
+    const host = hosts.find((h) => h.name === name)
+    if (!host?.faults.length) return undefined
+    const windows = bands.get(name)
+    return !windows?.length || windows.some((band) => row.t >= band.from && row.t <= band.to) ? host : undefined
+  }
   const faulty = [to, from, ...hosts.filter((h) => h.role === 'router').map((h) => h.name)]
-    .map((name) => hosts.find((h) => h.name === name))
-    .find((host) => host && host.faults.length)
-  return faulty ? `${faulty.name} ${faulty.faults.join(', ')}` : 'lost on the way'
+    .map(dropsThen)
+    .find((host) => host !== undefined)
+  return faulty ? `${faulty.name} ${faulty.faults.join(', ')}` : undefined
 }
 
 /** Lanes as the topology goes: the first network's hosts, its routers, then the next network's hosts. */
@@ -473,7 +487,7 @@ function drawTimeline(root: HTMLElement, run: Run | undefined): Map<Row, string>
       const a = from ? lanes.indexOf(from) : -1
       const b = to ? lanes.indexOf(to) : -1
       if (a >= 0 && b >= 0 && a !== b) {
-        const dropped = droppedBecause(run, row, from, to)
+        const dropped = droppedBecause(run, row, from, to, bands)
         const [left, right] = a < b ? [a, b] : [b, a]
         for (let i = 0; i < left; i++) tr.append(cell(lanes[i]))
         tr.append(
