@@ -131,10 +131,25 @@ afterAll(async () => {
   await Promise.all(running.map((ui) => ui.interrupt()))
 })
 
+/** What the pages threw: a test that waits in vain says why. */
+const pageErrors: string[] = []
+
 async function open(url: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1300, height: 900 } })
+  page.on('pageerror', (error) => pageErrors.push(`${error.message}\n${error.stack ?? ''}`))
   await page.goto(url)
   return page
+}
+
+/** Waits for the page's verdict, saying what the page threw or showed if it does not come. */
+async function verdictOn(page: Page, verdict: string, timeout = 30_000): Promise<void> {
+  await page.waitForSelector(`[data-verdict="${verdict}"]`, { timeout }).catch(async (error: Error) => {
+    const status = await page
+      .locator('#status')
+      .textContent()
+      .catch(() => '?')
+    throw new Error(`${error.message}\nstatus: ${status}\npage errors: ${pageErrors.join('\n') || 'none'}`)
+  })
 }
 
 describe.skipIf(!existsSync(CHROMIUM))(
@@ -182,7 +197,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
       )
 
       const page = await open(ui.url)
-      await page.waitForSelector('[data-verdict="passed"]', { timeout: 30_000 })
+      await verdictOn(page, 'passed')
       const arrows = await page.locator('[data-packet]').evaluateAll((nodes) =>
         nodes.map((node) => {
           const { packet, from, to, flags } = (node as HTMLElement).dataset
@@ -202,10 +217,23 @@ describe.skipIf(!existsSync(CHROMIUM))(
       expect(checks.every((passed) => passed === 'true')).toBe(true)
       expect(await page.locator('[data-host="server"] [data-address]').textContent()).toMatch(/^\d+\.\d+\.\d+\.\d+$/)
 
+      // Step back in time: at the run's first moment only its first row is drawn, then the handshake's three
+      // packets at the moment of the ACK, and everything at the right end.
+      const stepTo = (value: number) =>
+        page.locator('[data-action="step"]').evaluate((input, v) => {
+          ;(input as HTMLInputElement).value = String(v)
+          input.dispatchEvent(new Event('input'))
+        }, value)
+      const allRows = await page.locator('table.lanes tbody tr').count()
+      await stepTo(0)
+      await page.waitForFunction(() => document.querySelectorAll('table.lanes tbody tr').length === 1)
+      await stepTo(1000)
+      await page.waitForFunction((n) => document.querySelectorAll('table.lanes tbody tr').length === n, allRows)
+
       // Run again, from the page: a second run, warm in the same lab.
       await page.click('[data-action="rerun"]')
       await page.waitForFunction(() => document.querySelectorAll('[data-action="show-run"] option').length === 2)
-      await page.waitForSelector('[data-verdict="passed"]', { timeout: 30_000 })
+      await verdictOn(page, 'passed')
       expect(await page.locator('h2', { hasText: 'checks of run 2' }).count()).toBe(1)
       // This run's packets came as they passed (the page was open), before the run was collected: the SYN too.
       const live = await page
@@ -330,7 +358,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
       const labName = ui.output().match(/in lab (\S+):/)?.[1]
       expect(labName).toBeTruthy()
       const page = await open(ui.url)
-      await page.waitForSelector('[data-verdict="passed"]', { timeout: 30_000 })
+      await verdictOn(page, 'passed')
       await page.fill('input[name="fault"]', 'server loss 30')
       await page.click('[data-action="fault"]')
       await page.waitForSelector('#fault-message[data-ok="true"]')

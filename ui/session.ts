@@ -186,9 +186,20 @@ export class UiSession {
     const live = this.#live
     const running = (
       live
-        ? this.#capturing(live, onEvent, () =>
+        ? this.#capturing(live, onEvent, (heard) =>
             // The faults the page set hold for its runs too (a warm run applies its scenario's afresh).
-            runWarm(live, { ...this.scenario, faults: this.#faults }, { again: true, onEvent, seed }),
+            runWarm(
+              live,
+              { ...this.scenario, faults: this.#faults },
+              {
+                again: true,
+                onEvent: (event) => {
+                  onEvent(event)
+                  heard(event)
+                },
+                seed,
+              },
+            ),
           )
         : runScenario(this.scenario, { image, impl, submissions, seed, onEvent, captureAll: true })
     ).then((result) => {
@@ -215,18 +226,34 @@ export class UiSession {
 
   /** Runs `run` while every host of the live lab is captured, each packet told as it is read (a packet the run
    * reports again once collected is the same packet: the page draws it once). */
-  async #capturing<T>(live: LiveLab, onEvent: (event: RunEvent) => void, run: () => Promise<T>): Promise<T> {
+  async #capturing<T>(
+    live: LiveLab,
+    onEvent: (event: RunEvent) => void,
+    run: (heard: (event: RunEvent) => void) => Promise<T>,
+  ): Promise<T> {
     const hosts = [...(await liveHosts(live, Object.keys(this.scenario.hosts))).values()].filter((h) => h.sidecar)
+    // A packet read before the run started is told once it did; what a capture still reads once the run ended
+    // (tcpdump flushes as it stops), the run told when it was collected.
+    let state: 'before' | 'during' | 'after' = 'before'
+    const early: RunEvent[] = []
+    const heard = (event: RunEvent) => {
+      if (event.kind === 'run-started') {
+        state = 'during'
+        for (const told of early.splice(0)) onEvent(told)
+      } else if (event.kind === 'run-ended') state = 'after'
+    }
     const captures = await Promise.all(
       hosts.map((host) =>
-        startLiveCapture(host.sidecar!, (packet) =>
-          onEvent({ kind: 'packet', runId: live.runId, host: host.name, packet }),
-        ),
+        startLiveCapture(host.sidecar!, (packet) => {
+          const event: RunEvent = { kind: 'packet', runId: live.runId, host: host.name, packet }
+          if (state === 'before') early.push(event)
+          else if (state === 'during') onEvent(event)
+        }),
       ),
     )
     try {
       await Promise.all(captures.map((capture) => capture.ready))
-      return await run()
+      return await run(heard)
     } finally {
       await Promise.all(captures.map((capture) => capture.stop()))
     }

@@ -74,6 +74,9 @@ let running = false
 let lang: 'pt' | 'en' = navigator.language.toLowerCase().startsWith('pt') ? 'pt' : 'en'
 let faultMessage: { ok: boolean; text: string } | undefined
 let connectionError = false
+/** Step and replay: the share of the shown run's time drawn (undefined: all of it, as it comes). */
+let until: number | undefined
+let replaying: ReturnType<typeof setInterval> | undefined
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -96,8 +99,11 @@ function hostOfAddress(address: string): string | undefined {
   return picture?.hosts.find((host) => Object.values(host.addresses).includes(address))?.name
 }
 
-function runOf(id: string): Run {
+/** The run an event belongs to: the one under way with that id; a new one only for its start (warm reruns share
+ * their lab's id), else the last run of that id (a packet read as its capture stopped). */
+function runOf(id: string, starts = false): Run {
   let run = runs.find((r) => r.id === id && r.status === undefined)
+  if (!run && !starts) run = runs.findLast((r) => r.id === id)
   if (!run) {
     run = {
       id,
@@ -134,7 +140,7 @@ function take(message: Record<string, unknown>): void {
   const id = message.runId as string | undefined
   if (!id) return
   if (message.kind === 'run-started') {
-    const run = runOf(id)
+    const run = runOf(id, true)
     run.startedAt = message.at as number
     run.hosts = message.hosts as string[]
     return
@@ -326,13 +332,51 @@ const controls = (() => {
   })
   const message = el('p', { id: 'fault-message' })
   const notes = el('div', { class: 'note' })
-  return { rerun, which, language, input, apply, message, notes }
+  // Step and replay: the timeline up to a moment of the shown run (all of it at the right end).
+  const step = el('input', {
+    type: 'range',
+    min: 0,
+    max: 1000,
+    value: 1000,
+    'aria-label': 'time',
+    'data-action': 'step',
+  })
+  step.addEventListener('input', () => {
+    until = Number(step.value) >= 1000 ? undefined : Number(step.value) / 1000
+    schedule()
+  })
+  const replay = el('button', { type: 'button', 'data-action': 'replay' }, 'Replay')
+  replay.addEventListener('click', () => {
+    clearInterval(replaying)
+    until = 0
+    replaying = setInterval(() => {
+      until = Math.min(1, (until ?? 1) + 0.01)
+      step.value = String(Math.round(until * 1000))
+      if (until >= 1) {
+        clearInterval(replaying)
+        until = undefined
+      }
+      schedule()
+    }, 50)
+  })
+  const moment = el('span', { class: 'note', 'data-moment': '' })
+  return { rerun, which, language, input, apply, message, notes, step, replay, moment }
 })()
 
 function drawControls(root: HTMLElement): void {
-  const { rerun, which, language, input, apply, message, notes } = controls
+  const { rerun, which, language, input, apply, message, notes, step, replay, moment } = controls
   if (!root.childElementCount)
-    root.append(rerun, which, language, el('span', { class: 'fault-control' }, input, apply), message, notes)
+    root.append(
+      rerun,
+      which,
+      language,
+      el('span', { class: 'fault-control' }, input, apply),
+      el('span', { class: 'step' }, replay, step, moment),
+      message,
+      notes,
+    )
+  step.disabled = replay.disabled = !shown?.status
+  if (until === undefined) step.value = '1000'
   rerun.disabled = running
   rerun.textContent = running ? 'running…' : 'Run again'
   if (which.options.length !== runs.length)
@@ -458,7 +502,13 @@ function drawTimeline(root: HTMLElement, run: Run | undefined): Map<Row, string>
   const ids = new Map<Row, string>()
   if (!run) return ids
   const lanes = laneOrder(run.hosts)
-  const rows = [...run.rows].sort((a, b) => a.t - b.t)
+  const all = [...run.rows].sort((a, b) => a.t - b.t)
+  const first = all[0]?.t ?? run.startedAt
+  const last = all.at(-1)?.t ?? first
+  const moment = until === undefined ? undefined : first + (last - first) * until
+  const rows = moment === undefined ? all : all.filter((row) => row.t <= moment)
+  controls.moment.textContent = moment === undefined ? '' : `at +${seconds(moment - run.startedAt)}`
+  controls.moment.dataset.moment = moment === undefined ? '' : String(Math.round(moment - run.startedAt))
   const drawn = rows.slice(0, MAX_ROWS)
   // Where each host's faults were on: a band across its lane.
   const bands = new Map<string, { from: number; to: number }[]>()
