@@ -7,10 +7,9 @@ import { chromium, type Page } from 'playwright-core'
 import { formatMs } from '../engine/judge/checks.ts'
 import { ROOT } from '../engine/plan/layout.ts'
 import { median } from './figures.ts'
+import { CHROMIUM, CHROMIUM_ARGS } from '../test/chromium.ts'
 
 export const UI_LATENCY_TARGET_MS = 200
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-sync']
 
 /** `lab ui <args>` until its address is printed; `stop` is its Ctrl-C. */
 async function startUi(args: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
@@ -47,7 +46,7 @@ async function rerun(page: Page, number: number): Promise<void> {
 }
 
 export async function uiSection(runs: number): Promise<string> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
   const lines: string[] = []
   try {
     // ---- latency: warm reruns with the page open ----

@@ -12,18 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { $ } from 'zx'
 import type { GradeRow } from '../engine/model/grade.ts'
 import { ROOT } from '../engine/plan/layout.ts'
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 const CLASS = {
   ana: 'servidor-ok.py',
   bruno: 'servidor-localhost.py',

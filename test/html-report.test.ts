@@ -11,19 +11,7 @@ import { loadCatalog, selectScenarios } from '../engine/plan/catalog.ts'
 import { ROOT } from '../engine/plan/layout.ts'
 import { runScenario } from '../engine/runtime/run.ts'
 import { htmlReport } from '../reporters/html.ts'
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-// Flags from this machine's known-good setup: no sandbox as root, and no background traffic to the internet.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts'
 
 describe('the HTML report', { timeout: 90_000 }, () => {
   it.skipIf(!existsSync(CHROMIUM))(

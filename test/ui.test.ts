@@ -13,18 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { $ } from 'zx'
 import { ROOT } from '../engine/plan/layout.ts'
 import { waitFor } from './lab-process.ts'
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts'
 
 interface Ui {
   url: string

@@ -3,15 +3,15 @@
 // faults are timed from the programs' start, its hosts span networks) runs cold each time. Every run's events come
 // from the run's one event stream (engine/model/events.ts), serialized as `--reporter events` writes them, and are
 // kept, so that a page opened late, or reloaded, sees the whole story so far.
+import { describeFault, faultText } from '../engine/model/describe.ts'
 import type { RunEvent } from '../engine/model/events.ts'
 import type { ScenarioResult } from '../engine/model/result.ts'
 import type { Fault, Impl, Scenario } from '../engine/model/scenario.ts'
-import { netPlans } from '../engine/plan/faults.ts'
 import { changeFaults, parseFaultWords } from '../engine/plan/live-faults.ts'
-import { freeLabName, saveLiveLab, type LiveLab } from '../engine/plan/live-lab.ts'
+import { freeLabName, type LiveLab } from '../engine/plan/live-lab.ts'
 import { randomSeed } from '../engine/plan/seeds.ts'
 import { startLiveCapture } from '../engine/runtime/live-capture.ts'
-import { downLiveLab, liveHosts, sidecarControl, upLiveLab } from '../engine/runtime/live.ts'
+import { downLiveLab, liveHosts, setLiveFaults, upLiveLab } from '../engine/runtime/live.ts'
 import { runScenario } from '../engine/runtime/run.ts'
 import { onInterrupt } from '../engine/runtime/teardown.ts'
 import { runWarm, whyNotWarm } from '../engine/runtime/warm-start.ts'
@@ -52,25 +52,6 @@ export interface LabPicture {
  * (eventLine), and the oldest runs go first. */
 const HISTORY_LIMIT = 50_000
 
-export function faultText(fault: Fault): string {
-  switch (fault.kind) {
-    case 'loss':
-      return `loses ${fault.percent} %${fault.protocol ? ` of ${fault.protocol}` : ''} (${fault.direction ?? 'in'})`
-    case 'delay':
-      return `delays ${fault.ms} ms${fault.jitterMs ? ` ± ${fault.jitterMs} ms` : ''}`
-    case 'rate':
-      return `sends at most ${fault.kbit} kbit/s`
-    case 'blackhole':
-      return fault.atMs !== undefined
-        ? `drops everything from ${fault.atMs / 1000} s${fault.forMs !== undefined ? ` for ${fault.forMs / 1000} s` : ''}`
-        : 'drops everything'
-    case 'partition':
-      return `cut apart${fault.atMs !== undefined ? ` from ${fault.atMs / 1000} s` : ''}${fault.forMs !== undefined ? ` for ${fault.forMs / 1000} s` : ''}`
-    default:
-      return fault.kind
-  }
-}
-
 function roleOf(scenario: Scenario, name: string): HostPicture['role'] {
   const spec = scenario.hosts[name]
   if (spec.router) return 'router'
@@ -86,7 +67,6 @@ export class UiSession {
   readonly #history: PageMessage[] = []
   readonly #cold: string | undefined
   #live: LiveLab | undefined
-  #faults: Fault[]
   #addresses: Record<string, Record<string, string>> = {}
   #counters: Record<string, Record<string, number>> = {}
   #running: Promise<ScenarioResult> | undefined
@@ -104,7 +84,6 @@ export class UiSession {
     this.scenario = scenario
     this.#options = options
     this.#cold = whyNotWarm(scenario)
-    this.#faults = scenario.faults ?? []
   }
 
   /** Brings the live lab up (a scenario that runs cold has none to bring up), or takes `adopted`, a live lab that
@@ -121,12 +100,17 @@ export class UiSession {
       }))
     this.#live = live
     this.#owned = adopted === undefined
-    this.#faults = live.faults
     // Ctrl-C (lab.ts's signal handling) runs the registered teardowns: a lab of the page's own goes with its server.
     if (this.#owned) this.#forget = onInterrupt(() => downLiveLab(live), `lab ${live.name}`)
     for (const host of (await liveHosts(live, Object.keys(this.scenario.hosts))).values())
       if (host.address) this.#addresses[host.name] = { [this.networks()[0]]: host.address }
     this.#tell({ kind: 'lab', lab: this.picture() })
+  }
+
+  /** The faults in force: the live lab's (the scenario's, then what the page or `lab fault` changed), else the
+   * scenario's. */
+  #faults(): Fault[] {
+    return this.#live?.faults ?? this.scenario.faults ?? []
   }
 
   get labName(): string | undefined {
@@ -140,7 +124,9 @@ export class UiSession {
   picture(): LabPicture {
     const { scenario } = this
     const faultsOn = (host: string) =>
-      this.#faults.filter((fault) => 'host' in fault && fault.host === host).map(faultText)
+      this.#faults()
+        .filter((fault) => 'host' in fault && fault.host === host)
+        .map(faultText)
     return {
       scenario: { id: scenario.id, title: scenario.title, teaches: scenario.teaches, deadlineMs: scenario.deadlineMs },
       lab: this.#live?.name ?? null,
@@ -153,7 +139,7 @@ export class UiSession {
         faults: faultsOn(name),
         counters: this.#counters[name] ?? {},
       })),
-      links: this.#faults.flatMap((fault) =>
+      links: this.#faults().flatMap((fault) =>
         fault.kind === 'partition' ? [{ between: fault.between, text: faultText(fault) }] : [],
       ),
       seed: this.#lastSeed,
@@ -190,7 +176,7 @@ export class UiSession {
             // The faults the page set hold for its runs too (a warm run applies its scenario's afresh).
             runWarm(
               live,
-              { ...this.scenario, faults: this.#faults },
+              { ...this.scenario, faults: this.#faults() },
               {
                 again: true,
                 onEvent: (event) => {
@@ -271,26 +257,14 @@ export class UiSession {
     const names = Object.keys(this.scenario.hosts)
     let faults: Fault[]
     try {
-      faults = changeFaults(this.#faults, parseFaultWords(words, names), names)
+      faults = changeFaults(this.#faults(), parseFaultWords(words, names), names)
     } catch (error) {
       return told(false, (error as Error).message.split('\n')[0])
     }
-    const hosts = await liveHosts(live, names)
-    const plans = netPlans(
-      { hosts: Object.fromEntries(names.map((h) => [h, { program: '' }])), faults },
-      { seed: randomSeed() },
-    )
-    await Promise.all(
-      [...hosts.values()]
-        .filter((host) => host.sidecar)
-        .map((host) => sidecarControl(host, ['reset', JSON.stringify(plans[host.name] ?? {})])),
-    )
-    this.#faults = faults
-    // Recorded as `lab fault` records it: `lab ps -v` shows it, and the lab's next `lab fault` starts from it.
-    live.faults = faults
-    await saveLiveLab(live)
+    // As `lab fault` sets them, and recorded so: `lab ps -v` shows them, the next `lab fault` starts from them.
+    this.#live = await setLiveFaults(live, names, faults)
     this.#tell({ kind: 'lab', lab: this.picture() })
-    return told(true, faults.length ? `now: ${faults.map(describe).join('; ')}` : 'no fault now')
+    return told(true, faults.length ? `now: ${faults.map(describeFault).join('; ')}` : 'no fault now')
   }
 
   /** Takes the live lab down (after the run under way); the names of what could not be removed. */
@@ -316,8 +290,3 @@ export class UiSession {
     for (const listener of this.#listeners) listener(message)
   }
 }
-
-const describe = (fault: Fault) =>
-  fault.kind === 'partition'
-    ? `${fault.between.join(' and ')} ${faultText(fault)}`
-    : `${fault.host} ${faultText(fault)}`

@@ -1,7 +1,7 @@
 // The few words every reporter uses to describe a result: times, how a host ended, checks passed, the verdict.
 // Written once here so the terminal, JUnit, GitHub, HTML, grades and the soak say the same thing.
 import type { ScenarioResult, Verdict } from './result.ts'
-import type { Check, HostRun } from './scenario.ts'
+import type { Check, Fault, HostRun } from './scenario.ts'
 
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`
@@ -34,3 +34,29 @@ export const seedLine = (seed: number) => `random seed ${seed} — rerun with --
 
 /** The seeds of some runs, each once, in their order. */
 export const seedsOf = (results: { seed: number }[]): number[] => [...new Set(results.map((r) => r.seed))]
+
+/** What a fault does, in words, without the host it is on ("loses 30 % (in)", "drops everything from 3 s for 3 s"). */
+export function faultText(fault: Fault): string {
+  switch (fault.kind) {
+    case 'loss':
+      return `loses ${fault.percent} %${fault.protocol ? ` of ${fault.protocol}` : ''} (${fault.direction ?? 'in'})`
+    case 'delay':
+      return `delays ${fault.ms} ms${fault.jitterMs ? ` ± ${fault.jitterMs} ms` : ''}`
+    case 'rate':
+      return `sends at most ${fault.kbit} kbit/s`
+    case 'blackhole':
+      return fault.atMs !== undefined
+        ? `drops everything from ${fault.atMs / 1000} s${fault.forMs !== undefined ? ` for ${fault.forMs / 1000} s` : ''}`
+        : 'drops everything'
+    case 'partition':
+      return `cut apart${fault.atMs !== undefined ? ` from ${fault.atMs / 1000} s` : ''}${fault.forMs !== undefined ? ` for ${fault.forMs / 1000} s` : ''}`
+    default:
+      return fault.kind
+  }
+}
+
+/** A fault with the host (or the two hosts) it is on: "server loses 30 % (in)", "client and server cut apart". */
+export const describeFault = (fault: Fault) =>
+  fault.kind === 'partition'
+    ? `${fault.between.join(' and ')} ${faultText(fault)}`
+    : `${fault.host} ${faultText(fault)}`

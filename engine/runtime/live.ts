@@ -2,7 +2,9 @@
 // process (`lab shell`, `lab fault`...), asking its sidecars (services/bin/control.ts), and taking it down.
 import { existsSync } from 'node:fs'
 import { LabError, EXIT, errors } from '../model/errors.ts'
-import type { Scenario } from '../model/scenario.ts'
+import type { Fault, Scenario } from '../model/scenario.ts'
+import { netPlans } from '../plan/faults.ts'
+import { randomSeed } from '../plan/seeds.ts'
 import { controlSocket, liveCompose, planLiveLab, saveLiveLab, forgetLiveLab, type LiveLab } from '../plan/live-lab.ts'
 import { stageSubmissions } from '../plan/run-plan.ts'
 import { parseEvent, sidecarName } from '../../services/bin/protocol.ts'
@@ -117,6 +119,25 @@ export async function liveState(lab: LiveLab): Promise<'up' | 'gone' | 'partly d
 export async function sidecarCommand(host: LiveHost, args: string[]): Promise<docker.Running> {
   if (!host.sidecar) throw errors.usage(`host ${host.name} shares another host's network: change that host instead`)
   return controlCommand(host.sidecar, host.control, args)
+}
+
+/** Gives a live lab `faults` from now on: every host's sidecar is reset and given its new plan (a fault cleared from
+ * one host leaves nothing behind, the others keep theirs), and the lab's record says so. A person's fault in a live
+ * lab is no run to rerun: its draws come from a seed of its own. Returns the record as saved. */
+export async function setLiveFaults(lab: LiveLab, names: string[], faults: Fault[]): Promise<LiveLab> {
+  const hosts = await liveHosts(lab, names)
+  const plans = netPlans(
+    { hosts: Object.fromEntries(names.map((h) => [h, { program: '' }])), faults },
+    { seed: randomSeed() },
+  )
+  await Promise.all(
+    [...hosts.values()]
+      .filter((host) => host.sidecar)
+      .map((host) => sidecarControl(host, ['reset', JSON.stringify(plans[host.name] ?? {})])),
+  )
+  const saved = { ...lab, faults }
+  await saveLiveLab(saved)
+  return saved
 }
 
 /** Runs one of the sidecar's control commands to its end; its events, or the failure it reported. */
